@@ -1,0 +1,7 @@
+"""ballmask geometry core: the pure model of a solder-ball mounting mask and all computation on it.
+
+Nothing in this package imports Qt or the application: the model, the checks, the file format and the
+exporters run headless (batch jobs, CI, the command line). Lengths are millimetres throughout.
+"""
+
+__version__ = "0.1.0"

@@ -16,6 +16,7 @@ from geometry.errors import DesignError
 from geometry.layouts import GridLayout, Layout, Pad, SiteEdits, build_sites
 from geometry.mask import Mask
 from geometry.materials import Limits, resolve_limits
+from geometry.output_settings import OutputSettings
 from geometry.profiles import Opening, Profile, Tapered, upper_from_ball
 from geometry.sites import Sites
 
@@ -82,6 +83,7 @@ class Design:
     merge: MergeSettings = MergeSettings()
     limits: tuple[tuple[str, float], ...] = field(default=())
     notes: str = ""
+    output: OutputSettings = OutputSettings()
 
     def __post_init__(self) -> None:
         r = self.upper_ratio

@@ -1,0 +1,1 @@
+"""Bundled resources (example designs, JSON Schema, icons); installed as the package ``ballmask_resources``."""

@@ -58,7 +58,7 @@ class MergeSettings:
             if len(p) != 2:
                 raise DesignError(f"forbidden[{i}]", list(p), "must be a pair of site names")
             pairs.append(tuple(sorted(p)))
-        object.__setattr__(self, "forbidden", tuple(sorted(set(pairs))))  # type: ignore[arg-type]
+        object.__setattr__(self, "forbidden", tuple(sorted(set(pairs))))
 
 
 def _limit_items(value: Any) -> tuple[tuple[str, float], ...]:
@@ -130,7 +130,7 @@ class Design:
 
     def sites(self) -> Sites:
         """The sites (generated, then edited). Cached on the parameters."""
-        return build_sites(self.layout, self.pad, self.edits)
+        return build_sites(self.layout, self.pad, self.edits)  # type: ignore[arg-type]  # layouts are frozen
 
     def outline_rect(self) -> tuple[float, float, float, float]:
         """The mask outline rectangle (xmin, ymin, xmax, ymax) in mm."""

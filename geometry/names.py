@@ -39,7 +39,7 @@ def row_index(name: str) -> int:
     if not name or any(c not in ROW_LETTERS for c in name):
         raise ValueError(f"not a JEDEC row name: {name!r}")
     width = len(name)
-    offset = sum(_BASE**w for w in range(1, width))
+    offset: int = sum(_BASE**w for w in range(1, width))
     n = 0
     for c in name:
         n = n * _BASE + ROW_LETTERS.index(c)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +40,7 @@ def close_pairs(xy: FloatArray, reach_mm: float) -> tuple[IntArray, IntArray, Fl
 def _pieces(a: Opening, b: Opening) -> list[tuple[float, float]]:
     zs = sorted({s.z0 for s in a.segments} | {s.z1 for s in a.segments}
                 | {s.z0 for s in b.segments} | {s.z1 for s in b.segments})
-    return [(z0, z1) for z0, z1 in zip(zs[:-1], zs[1:], strict=True) if z1 - z0 > EPS_MM]
+    return [(z0, z1) for z0, z1 in pairwise(zs) if z1 - z0 > EPS_MM]
 
 
 def _at(o: Opening, za: float, zb: float) -> tuple[float, float, float, float]:
@@ -147,7 +148,7 @@ def _name_pairs(table: OpeningTable, groups: tuple[tuple[str, ...], ...], chain:
     jj: list[int] = []
     for g in groups:
         rows = [sites.index_of(n) for n in g if sites.has(n) and table.which[sites.index_of(n)] >= 0]
-        links = zip(rows[:-1], rows[1:], strict=True) if chain else [tuple(rows)] if len(rows) == 2 else []
+        links = list(pairwise(rows)) if chain else [(rows[0], rows[1])] if len(rows) == 2 else []
         for a, b in links:
             if a != b:
                 ii.append(min(a, b))

@@ -104,8 +104,8 @@ class RingSet:
 
     def region_areas(self, n_regions: int) -> FloatArray:
         """Area of every region: outer ring minus its holes."""
-        return np.bincount(self.region, weights=np.abs(self.signed_areas()) * np.where(self.hole, -1.0, 1.0),
-                           minlength=n_regions)
+        weights = np.abs(self.signed_areas()) * np.where(self.hole, -1.0, 1.0)
+        return np.bincount(self.region, weights=weights, minlength=n_regions).astype(np.float64)
 
     def densify(self, k: int, chord_tol_mm: float = 1e-4) -> FloatArray:
         """Ring k as a polygon (M, 2) whose chords deviate from the arcs by at most ``chord_tol_mm``."""

@@ -99,7 +99,7 @@ class Sites:
     @cached_property
     def populated(self) -> BoolArray:
         """True where a ball goes (the site has an opening)."""
-        out = self.state == SiteState.POPULATED
+        out: BoolArray = np.asarray(self.state == SiteState.POPULATED)
         out.flags.writeable = False
         return out
 

@@ -25,7 +25,9 @@ class CentreVoid:
     def __post_init__(self) -> None:
         require_count("size", self.size)
 
-    def mask(self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]) -> NDArray[np.bool_]:
+    def mask(
+        self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]
+    ) -> NDArray[np.bool_]:
         """True where the pattern depopulates."""
         r0 = (rows - self.size) // 2
         c0 = (cols - self.size) // 2
@@ -42,7 +44,9 @@ class PerimeterRings:
     def __post_init__(self) -> None:
         require_count("rings", self.rings)
 
-    def mask(self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]) -> NDArray[np.bool_]:
+    def mask(
+        self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]
+    ) -> NDArray[np.bool_]:
         """True where the pattern depopulates."""
         ring = np.minimum(np.minimum(r, rows - 1 - r), np.minimum(c, cols - 1 - c))
         return ring >= self.rings
@@ -60,7 +64,9 @@ class DepopulateNames:
             raise DesignError("names", self.names, "must be a list of site names")
         object.__setattr__(self, "names", tuple(self.names))
 
-    def mask(self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]) -> NDArray[np.bool_]:
+    def mask(
+        self, rows: int, cols: int, r: NDArray[np.intp], c: NDArray[np.intp], names: NDArray[np.str_]
+    ) -> NDArray[np.bool_]:
         """True where the pattern depopulates."""
         return np.isin(names, np.asarray(self.names, dtype=np.str_))
 

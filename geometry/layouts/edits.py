@@ -6,7 +6,7 @@ still exist (a grid grown by a row keeps its depopulated sites).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -14,7 +14,7 @@ import numpy as np
 from geometry.errors import DesignError, require_finite
 from geometry.layouts.base import Layout, Pad
 from geometry.layouts.explicit import ExplicitSite, sites_from_explicit
-from geometry.sites import SiteState, Sites
+from geometry.sites import Sites, SiteState
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import numpy as np
 
 from geometry.errors import DesignError, require_finite, require_length
 from geometry.layouts.base import Pad, register_layout
-from geometry.sites import PadKind, SiteState, Sites
+from geometry.sites import PadKind, Sites, SiteState
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,41 +123,44 @@ def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitL
     items: list[ExplicitSite] = []
     seen: dict[str, int] = {}
     for line_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-
-        def cell(key: str, row: list[str] = row, line_no: int = line_no) -> str:
-            i = cols[key]
-            if i >= len(row):
-                raise DesignError(f"{where} line {line_no}, column {header[i]!r}", "", "the value is missing")
-            return row[i].strip()
-
-        def number(key: str, line_no: int = line_no, positive: bool = False) -> float:
-            raw = cell(key)
-            try:
-                v = float(raw)
-            except ValueError:
+        if any(cell.strip() for cell in row):
+            item = _csv_site(row, line_no, cols, header, where)
+            if item.name in seen:
                 raise DesignError(
-                    f"{where} line {line_no}, column {header[cols[key]]!r}", raw, "is not a number"
-                ) from None
-            if not math.isfinite(v) or (positive and v <= 0):
-                raise DesignError(
-                    f"{where} line {line_no}, column {header[cols[key]]!r}", raw,
-                    "must be a positive number" if positive else "must be a finite number",
+                    f"{where} line {line_no}, column {header[cols['name']]!r}", item.name,
+                    f"repeats the site of line {seen[item.name]}",
                 )
-            return v
-
-        name = cell("name")
-        if not name:
-            raise DesignError(f"{where} line {line_no}, column {header[cols['name']]!r}", "", "the name is empty")
-        if name in seen:
-            raise DesignError(
-                f"{where} line {line_no}, column {header[cols['name']]!r}", name,
-                f"repeats the site of line {seen[name]}",
-            )
-        seen[name] = line_no
-        pad = number("pad", positive=True) if "pad" in cols and cell("pad") else None
-        items.append(ExplicitSite(name, number("x"), number("y"), pad))
+            seen[item.name] = line_no
+            items.append(item)
     if not items:
         raise DesignError(f"{where} line 2", "", "the file has a header but no sites")
     return ExplicitLayout(tuple(items))
+
+
+def _csv_site(row: list[str], line_no: int, cols: dict[str, int], header: list[str], where: str) -> ExplicitSite:
+    """One CSV line as a site; errors name the line and the column."""
+
+    def place(key: str) -> str:
+        return f"{where} line {line_no}, column {header[cols[key]]!r}"
+
+    def cell(key: str) -> str:
+        i = cols[key]
+        if i >= len(row):
+            raise DesignError(place(key), "", "the value is missing")
+        return row[i].strip()
+
+    def number(key: str, positive: bool = False) -> float:
+        raw = cell(key)
+        try:
+            v = float(raw)
+        except ValueError:
+            raise DesignError(place(key), raw, "is not a number") from None
+        if not math.isfinite(v) or (positive and v <= 0):
+            raise DesignError(place(key), raw, "must be a positive number" if positive else "must be a finite number")
+        return v
+
+    name = cell("name")
+    if not name:
+        raise DesignError(place("name"), "", "the name is empty")
+    pad = number("pad", positive=True) if "pad" in cols and cell("pad") else None
+    return ExplicitSite(name, number("x"), number("y"), pad)

@@ -10,7 +10,7 @@ import numpy as np
 from geometry.layouts.base import Pad, register_layout, require_count, require_length
 from geometry.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.names import grid_names
-from geometry.sites import SiteState, Sites
+from geometry.sites import Sites, SiteState
 
 
 @register_layout

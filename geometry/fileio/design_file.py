@@ -1,0 +1,168 @@
+"""The ``.ballmask`` design file: JSON holding a design's parameters, read strictly and written atomically.
+
+A design file is what a designer sends to a colleague or keeps under version control, so it must read back to
+exactly the same design, save to exactly the same bytes, and never be left half-written. The layout is documented
+in ``docs/file-format.md`` and ``resources/schema/ballmask.schema.json``; the generic rules come from
+:mod:`geometry.fileio.codec`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.fileio.codec import JSON, Codec, FieldAdapter
+from geometry.layouts import LAYOUT_KINDS, Layout
+
+FORMAT_VERSION = 1
+"""The version of the file format this program writes and the newest it reads."""
+
+SUFFIX = ".ballmask"
+
+
+class DesignFileError(DesignError):
+    """A design file cannot be read: ``path`` names the field (or line and column), ``value`` the bad value.
+
+    ``file`` is the file's name when the text came from a file; the message then starts with it.
+    """
+
+    def __init__(self, path: str, value: Any, problem: str, file: str | None = None) -> None:
+        super().__init__(path, value, problem)
+        self.file = file
+        if file:
+            self.args = (f"{file}: {self.args[0]}",)
+
+    @staticmethod
+    def wrap(e: DesignError, file: str | None) -> DesignFileError:
+        """The same error as a file error, naming the file."""
+        return DesignFileError(e.path, e.value, e.problem, file)
+
+
+def _encode_limits(pairs: tuple[tuple[str, float], ...]) -> JSON:
+    return {name: float(value) for name, value in pairs}
+
+
+def _decode_limits(data: JSON, path: str) -> dict[str, float]:
+    if not isinstance(data, dict):
+        raise DesignError(path, data, "must be an object of limit names and values")
+    out: dict[str, float] = {}
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise DesignError(f"{path}.{name}", value, "must be a finite number")
+        out[name] = float(value)
+    return out
+
+
+CODEC = Codec(
+    registries={Layout: LAYOUT_KINDS},
+    adapters={(Design, "limits"): FieldAdapter(_encode_limits, _decode_limits)},
+)
+"""The codec for designs: layouts found by kind in the layout registry, limits written as an object."""
+
+
+def design_to_data(design: Design) -> dict[str, JSON]:
+    """The JSON object of a design, ``format_version`` first."""
+    body = CODEC.encode(design)
+    return {"format_version": FORMAT_VERSION, **body}
+
+
+def design_to_json(design: Design) -> str:
+    """The file text: indent 2, keys in a fixed order, floats as repr, a trailing newline."""
+    return json.dumps(design_to_data(design), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def design_from_data(data: JSON) -> Design:
+    """The design a parsed JSON object describes; :class:`DesignError` naming the field on bad content."""
+    if not isinstance(data, dict):
+        raise DesignError("", type(data).__name__, "a design file must hold a JSON object")
+    if "format_version" not in data:
+        raise DesignError("format_version", None, "is missing: is this a ballmask design file?")
+    version = data["format_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise DesignError("format_version", version, "must be a whole number from 1")
+    if version > FORMAT_VERSION:
+        raise DesignError(
+            "format_version", version,
+            f"is newer than this program reads (format version {FORMAT_VERSION}): update ballmask to open it",
+        )
+    body = {k: v for k, v in data.items() if k != "format_version"}
+    design = CODEC.decode(body, Design, "")
+    assert isinstance(design, Design)
+    return design
+
+
+def design_from_json(text: str, *, file: str | None = None) -> Design:
+    """Parse file text. Every problem raises :class:`DesignFileError` (bad JSON names line and column)."""
+    try:
+        data = json.loads(text, parse_constant=_constant)
+    except json.JSONDecodeError as e:
+        line_text = e.doc.splitlines()[e.lineno - 1] if e.doc.splitlines() else ""
+        raise DesignFileError(f"line {e.lineno}, column {e.colno}", line_text.strip(),
+                              f"is not valid JSON: {e.msg}", file) from None
+    try:
+        return design_from_data(data)
+    except DesignError as e:
+        raise DesignFileError.wrap(e, file) from None
+
+
+def _constant(name: str) -> float:
+    # NaN and Infinity are not JSON, but Python writes them; read them so the message names the field.
+    return float(name)
+
+
+def load_design(path: str | os.PathLike[str]) -> Design:
+    """Read a design file. Raises :class:`DesignFileError` for a file that cannot be read or is malformed."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise DesignFileError("", str(p), f"cannot read the file: {e.strerror or e}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DesignFileError(f"byte {e.start}", raw[e.start:e.start + 1], "is not UTF-8 text", p.name) from None
+    return design_from_json(text, file=p.name)
+
+
+def save_design(design: Design, path: str | os.PathLike[str]) -> None:
+    """Write a design file atomically: a temporary file in the same folder, flushed to disk, then renamed.
+
+    A failure at any point leaves the previous file (if any) as it was and no temporary file behind.
+    """
+    write_atomic(Path(path), design_to_json(design).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` so that readers see the old file or the new one, never a part."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)

@@ -1,0 +1,155 @@
+"""What every check is and what it sees: the :class:`Check` record, the :class:`CheckContext` and shared helpers.
+
+A check is a pure function from a context (the design and everything derived from it once: sites, the opening
+table, the limits in force, the merge graph) to a list of :class:`Violation` records. Contexts are built once per
+run so that the sixteen checks share one opening table and one KD-tree pass instead of each deriving its own.
+
+Comparisons use :data:`EPS_MM`: two lengths within 1e-9 mm count as equal. An inclusive rule (``x >= limit``,
+``x <= limit``) therefore passes exactly at the limit even after floating-point round-off; a strict rule
+(``d_u < 2 D``, ``D < pitch``, disjoint outlines) fails there, because at equality the thing the rule guards
+against (two balls side by side, balls touching) just happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geometry.checks.records import Severity, Violation
+from geometry.design import Design
+from geometry.materials import Limits
+from geometry.openings import OpeningTable, opening_table
+from geometry.pairs import MergeGraph, merge_graph
+from geometry.profiles import EPS_MM, Opening
+from geometry.sites import Sites
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+__all__ = ["EPS_MM", "Check", "CheckContext", "CheckFunction", "above", "below", "fmt_deg", "fmt_mm"]
+
+
+@dataclass(frozen=True, eq=False)
+class CheckContext:
+    """Everything a check reads, derived once from one design (the table and graph are cached on the design)."""
+
+    design: Design
+    sites: Sites
+    table: OpeningTable
+    limits: Limits
+    graph: MergeGraph
+
+    @staticmethod
+    def of(design: Design) -> CheckContext:
+        """The context of a design."""
+        table = opening_table(design)
+        return CheckContext(design, table.sites, table, design.effective_limits(), merge_graph(design))
+
+    def names(self, rows: IntArray) -> tuple[str, ...]:
+        """Site names of some rows, in row order."""
+        return tuple(self.sites.names[rows].tolist())
+
+    def opening_groups(self) -> list[tuple[Opening, IntArray]]:
+        """Each distinct resolved opening that some populated site uses, with the rows of those sites.
+
+        Profile-level checks report once per opening, not once per site: a 10,000-site grid with one bad profile
+        is one finding (listing its sites), which is what the designer has to fix.
+        """
+        out: list[tuple[Opening, IntArray]] = []
+        which = self.table.which
+        for k, opening in enumerate(self.table.openings):
+            rows = np.flatnonzero(which == k)
+            if len(rows):
+                out.append((opening, rows))
+        return out
+
+    def groups_by_opening_and_pad(self) -> list[tuple[Opening, float, IntArray]]:
+        """Populated sites grouped by (resolved opening, pad diameter), for checks that depend on both only."""
+        rows = self.table.rows
+        if not len(rows):
+            return []
+        keys = np.column_stack([self.table.which[rows].astype(np.float64), self.sites.pad_mm[rows]])
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+        return [
+            (self.table.openings[int(uniq[g, 0])], float(uniq[g, 1]), rows[order[bounds[g]:bounds[g + 1]]])
+            for g in range(len(uniq))
+        ]
+
+    def group_violation(
+        self, check: str, severity: Severity, rows: IntArray, measured: float, limit: float, message: str,
+        unit: str = "mm",
+    ) -> Violation:
+        """One violation for a group of sites; the point to zoom to is the first site of the group."""
+        r = int(rows[0])
+        n = len(rows)
+        suffix = f" ({n} sites)" if n > 1 else f" (site {self.sites.names[r]})"
+        return Violation(
+            check, severity, self.names(rows), float(self.sites.x_mm[r]), float(self.sites.y_mm[r]),
+            float(measured), float(limit), unit, message + suffix,
+        )
+
+    def pair_violations(
+        self, check: str, severity: Severity, i: IntArray, j: IntArray, measured: FloatArray,
+        limit: FloatArray | float, message: Callable[[str, str, float, float], str],
+        x_mm: FloatArray | None = None, y_mm: FloatArray | None = None,
+    ) -> list[Violation]:
+        """One violation per pair of site rows (i, j); the point is the midpoint of the centres unless given.
+
+        ``message(name_i, name_j, measured, limit)`` writes the sentence. Only violating pairs come here, so
+        the Python loop runs over findings, never over all sites.
+        """
+        sx, sy = self.sites.x_mm, self.sites.y_mm
+        px = (sx[i] + sx[j]) / 2.0 if x_mm is None else x_mm
+        py = (sy[i] + sy[j]) / 2.0 if y_mm is None else y_mm
+        lim = np.broadcast_to(np.asarray(limit, dtype=np.float64), i.shape)
+        names = self.sites.names
+        return [
+            Violation(check, severity, (a, b), x, y, m, lv, "mm", message(a, b, m, lv))
+            for a, b, x, y, m, lv in zip(
+                names[i].tolist(), names[j].tolist(), px.tolist(), py.tolist(), measured.tolist(), lim.tolist(),
+                strict=True,
+            )
+        ]
+
+
+CheckFunction = Callable[[CheckContext], list[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A registered check: ``id`` as in checks.md, a short ``title``, the one-line ``rule`` and its function."""
+
+    id: str
+    title: str
+    rule: str
+    run: CheckFunction
+
+    def __call__(self, ctx: CheckContext) -> list[Violation]:
+        """Run the check on a context."""
+        return self.run(ctx)
+
+
+def fmt_mm(value: float) -> str:
+    """A length for a message: whole micrometres, in mm (the resolution a mask is specified in)."""
+    return f"{value:.3f} mm"
+
+
+def fmt_deg(value: float) -> str:
+    """An angle for a message."""
+    return f"{value:.1f} deg"
+
+
+def below(value: float, limit: float) -> bool:
+    """``value < limit`` beyond round-off: fails an inclusive minimum (``value >= limit`` passes at equality)."""
+    return value < limit - EPS_MM
+
+
+def above(value: float, limit: float) -> bool:
+    """``value > limit`` beyond round-off: fails an inclusive maximum (``value <= limit`` passes at equality)."""
+    return value > limit + EPS_MM

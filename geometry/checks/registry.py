@@ -1,0 +1,37 @@
+"""The registry of checks, in the order of checks.md, and :func:`run_checks`, the one entry point."""
+
+from __future__ import annotations
+
+from geometry.checks import ball, edge, lower, process, residue, spacing, taper
+from geometry.checks.base import Check, CheckContext
+from geometry.checks.records import CheckReport, Violation
+from geometry.design import Design
+from geometry.errors import DesignError
+
+# The order of the table in checks.md: reports list violations in this order.
+_ORDER = (
+    "ball-pass", "single-ball", "hold", "stack", "taper-angle", "landing", "ball-gap", "web-upper", "hole-size",
+    "web-lower", "ridge", "flux-clear", "residue-clear", "overlap", "edge", "pitch",
+)
+_ALL = {c.id: c for family in (ball, taper, spacing, process, lower, residue, edge) for c in family.CHECKS}
+assert set(_ALL) == set(_ORDER), "every check of checks.md is registered once"
+
+CHECKS: dict[str, Check] = {k: _ALL[k] for k in _ORDER}
+
+
+def run_checks(design: Design, only: set[str] | None = None) -> CheckReport:
+    """Run every check (or those whose ids are in ``only``) on a design; violations come in check order.
+
+    An unknown id in ``only`` is a :class:`DesignError` naming it, so a typo on the command line is not silently
+    a clean report.
+    """
+    if only is not None:
+        for cid in sorted(only):
+            if cid not in CHECKS:
+                raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
+    ctx = CheckContext.of(design)
+    found: list[Violation] = []
+    for cid, check in CHECKS.items():
+        if only is None or cid in only:
+            found.extend(check(ctx))
+    return CheckReport(tuple(found))

@@ -1,0 +1,74 @@
+"""edge: openings keep e_min from the mask outline and from every fiducial."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from geometry.checks import Severity, Violation, run_checks
+from geometry.design import Design, example_grid_design
+from geometry.layouts import GridLayout
+from geometry.mask import Fiducial, MarginOutline, Mask, SizeOutline
+from geometry.profiles import OneSideVertical
+
+E_MIN = 2.0
+DL = 0.495 + 2 * 0.3 / math.tan(math.radians(60.0))
+
+
+def found(design: Design) -> tuple[Violation, ...]:
+    """The edge violations."""
+    return run_checks(design, only={"edge"}).violations
+
+
+def grid(margin: float, **kw: object) -> Design:
+    """A 3 x 3 example grid with a margin outline."""
+    base = replace(example_grid_design(), layout=GridLayout(3, 3, 0.8))
+    return replace(base, mask=Mask(0.3, outline=MarginOutline(margin)), **kw)  # type: ignore[arg-type]
+
+
+def test_edge_margin_at_the_limit_passes() -> None:
+    assert found(grid(E_MIN + DL / 2)) == ()
+
+
+def test_edge_margin_too_small_flags_the_perimeter() -> None:
+    vs = found(grid(E_MIN + DL / 2 - 0.01))
+    assert sorted(v.sites[0] for v in vs) == ["A1", "A2", "A3", "B1", "B3", "C1", "C2", "C3"]
+    v = vs[0]
+    assert v.severity == Severity.ERROR
+    assert v.measured == pytest.approx(E_MIN - 0.01)
+    assert v.limit == E_MIN
+    assert "mask outline" in v.message
+
+
+def test_edge_uses_the_shifted_lower_circle() -> None:
+    profile = OneSideVertical(60.0, direction_deg=0.0)
+    design = grid(1.0, profile=profile)
+    o = design.opening
+    reach_right = o.lower_shift_mm + o.lower_mm / 2  # the lower circle reaches farther on the +x side
+    margin = E_MIN + reach_right
+    vs = found(grid(margin, profile=profile))
+    assert vs == ()
+    vs = found(grid(margin - 0.001, profile=profile))
+    assert sorted(v.sites[0] for v in vs) == ["A3", "B3", "C3"]  # the right column only
+
+
+def test_edge_limit_override() -> None:
+    design = grid(E_MIN + DL / 2)
+    assert len(found(design.with_limit("edge_min_mm", 2.5))) == 8
+
+
+def test_edge_fiducial() -> None:
+    big = SizeOutline(100.0, 100.0)
+    fid_d = 1.0
+    fx = 0.8 + DL / 2 + E_MIN + fid_d / 2  # exactly e_min right of site B3's lower circle
+    base = replace(example_grid_design(), layout=GridLayout(3, 3, 0.8))
+    ok = replace(base, mask=Mask(0.3, outline=big, fiducials=(Fiducial(fx, 0.0, fid_d),)))
+    assert found(ok) == ()
+    bad = replace(base, mask=Mask(0.3, outline=big, fiducials=(Fiducial(fx - 0.01, 0.0, fid_d),)))
+    (v,) = found(bad)
+    assert v.sites == ("B3",)
+    assert v.measured == pytest.approx(E_MIN - 0.01)
+    assert "fiducial 1" in v.message
+    assert (v.x_mm, v.y_mm) == (0.8, 0.0)

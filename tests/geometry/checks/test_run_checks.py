@@ -1,0 +1,74 @@
+"""The registry and run_checks: ids of checks.md in its order, selection, bad ids, report shape, examples."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from geometry.checks import CHECKS, CheckReport, Severity, run_checks
+from geometry.design import example_grid_design
+from geometry.errors import DesignError
+from geometry.fileio.design_file import load_design
+from geometry.layouts import GridLayout, Pad
+from geometry.resources import resource_path
+
+# The id column of the table in checks.md, in its order.
+CHECKS_MD_IDS = [
+    "ball-pass", "single-ball", "hold", "stack", "taper-angle", "landing", "ball-gap", "web-upper", "hole-size",
+    "web-lower", "ridge", "flux-clear", "residue-clear", "overlap", "edge", "pitch",
+]
+
+
+def test_registry_holds_exactly_the_checks_of_checks_md_in_order() -> None:
+    assert list(CHECKS) == CHECKS_MD_IDS
+    for cid, check in CHECKS.items():
+        assert check.id == cid
+        assert check.title and check.rule and "\n" not in check.rule
+
+
+def test_clean_design_has_no_findings() -> None:
+    report = run_checks(example_grid_design())
+    assert report == CheckReport(())
+    assert not report.has_errors
+
+
+def test_broken_design_reports_in_check_order() -> None:
+    # pitch 0.3 mm for a 0.45 mm ball with a 2 mm pad: many checks fail at once
+    bad = replace(example_grid_design(), layout=GridLayout(3, 3, 0.3), pad=Pad(2.0))
+    report = run_checks(bad)
+    assert report.has_errors
+    order = [CHECKS_MD_IDS.index(v.check) for v in report.violations]
+    assert order == sorted(order)
+    groups = report.by_check()
+    assert {"ball-gap", "overlap", "pitch", "flux-clear"} <= set(groups)
+    assert report.count(Severity.ERROR) == sum(v.severity == Severity.ERROR for v in report.violations)
+
+
+def test_only_runs_the_chosen_checks() -> None:
+    bad = replace(example_grid_design(), layout=GridLayout(3, 3, 0.3), pad=Pad(2.0))
+    report = run_checks(bad, only={"pitch", "flux-clear"})
+    assert {v.check for v in report.violations} == {"pitch", "flux-clear"}
+    assert run_checks(bad, only=set()).violations == ()
+
+
+def test_unknown_check_id_names_it() -> None:
+    with pytest.raises(DesignError) as err:
+        run_checks(example_grid_design(), only={"pitch", "web-uper"})
+    assert err.value.path == "only"
+    assert err.value.value == "web-uper"
+
+
+def test_every_violation_is_complete() -> None:
+    bad = replace(example_grid_design(), layout=GridLayout(3, 3, 0.3), pad=Pad(2.0))
+    names = set(bad.sites().names.tolist())
+    for v in run_checks(bad).violations:
+        assert v.sites and set(v.sites) <= names
+        assert v.message and v.unit in {"mm", "deg"}
+        assert v.measured == v.measured and v.limit == v.limit  # not NaN
+
+
+@pytest.mark.parametrize("name", ["bga-0.8mm-tapered.ballmask", "csp-0.4mm-stepped.ballmask"])
+def test_bundled_examples_have_no_errors(name: str) -> None:
+    design = load_design(resource_path(f"examples/{name}"))
+    assert not run_checks(design).has_errors

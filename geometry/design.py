@@ -18,6 +18,7 @@ from geometry.mask import Mask
 from geometry.materials import Limits, resolve_limits
 from geometry.output_settings import OutputSettings
 from geometry.profiles import Opening, Profile, Tapered, upper_from_ball
+from geometry.rework.model import Rework
 from geometry.sites import Sites
 
 
@@ -84,6 +85,7 @@ class Design:
     limits: tuple[tuple[str, float], ...] = field(default=())
     notes: str = ""
     output: OutputSettings = OutputSettings()
+    rework: Rework | None = None  # rework data (patent 002, claims 8-16); None for a production design
 
     def __post_init__(self) -> None:
         r = self.upper_ratio
@@ -107,6 +109,8 @@ class Design:
             except DesignError as e:
                 raise e.under(f"overrides[{i}].profile") from None
         resolve_limits(self.mask.material, self.mask.thickness_mm, dict(self.limits))
+        if self.rework is not None and not isinstance(self.rework, Rework):
+            raise DesignError("rework", self.rework, "must be rework data or nothing")
 
     # -- derived values (cheap, or cached elsewhere) -------------------------------------------------------
     @property

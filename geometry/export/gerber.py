@@ -1,0 +1,160 @@
+"""Gerber RS-274X (X2 attributes) for the mask maker, written with gerber-writer (from the format's owners).
+
+One .gbr per artwork layer, in mm, image positive (dark = metal removed). Round openings are flashes of a
+circular aperture; merged regions are G36/G37 regions whose round parts are true arcs (G02/G03); a hole (an
+island of metal inside a relief) is a region of clear polarity (%LPC%) drawn right after its region. Regions are
+drawn largest first so that an island's clearing never erases a smaller region drawn inside it, and flashes last.
+The outline is the mask's profile, stroked with a zero-width line. The order notes head every file as G04
+comments (a Gerber image has no text).
+
+The per-object work is behind :class:`GerberSink`, so a streaming writer can replace gerber-writer for a
+million openings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Protocol
+
+import gerber_writer as gw
+import numpy as np
+from numpy.typing import NDArray
+
+from geometry.export import ringops
+from geometry.export.artwork import Artwork, LayerArt
+from geometry.export.atomic import write_text_atomic
+from geometry.export.layers import LayerSpec, Role
+from geometry.export.notes import TitleBlock
+from geometry.rings import RingSet
+
+FloatArray = NDArray[np.float64]
+APP_VERSION = "0.1.0"
+
+
+def file_function(spec: LayerSpec) -> str:
+    """The .FileFunction attribute of a layer's file."""
+    if spec.role == Role.OUTLINE:
+        return "Profile,NP"
+    return f"Other,{_field(spec.name)}"
+
+
+def aperture_function(spec: LayerSpec) -> str:
+    """The .AperFunction of the layer's flashes and regions."""
+    if spec.role == Role.FIDUCIAL:
+        return "FiducialPad,Global"
+    if spec.role == Role.OUTLINE:
+        return "Profile"
+    return "Other,BallOpening" if spec.role == Role.UPPER else "Other,LowerRelief"
+
+
+def _field(text: str) -> str:
+    """A Gerber attribute field or comment: no *, %, or commas."""
+    return re.sub(r"[*%,]", " ", text)
+
+
+def _comment(text: str) -> str:
+    """A G04 comment body: no * or %."""
+    return re.sub(r"[*%]", " ", text)
+
+
+class GerberSink(Protocol):
+    """Receives one layer's objects and returns the Gerber text."""
+
+    def flashes(self, circles: FloatArray) -> None:
+        """Rows (x, y, r): one flash each."""
+
+    def regions(self, rings: RingSet, n_regions: int) -> None:
+        """Regions with arcs; holes as clear regions."""
+
+    def profile(self, rings: RingSet) -> None:
+        """The outline as zero-width strokes."""
+
+    def text(self, comments: tuple[str, ...]) -> str:
+        """The file, with the comments after its first line."""
+
+
+class GerberWriterSink:
+    """gerber-writer implementation of :class:`GerberSink` for one layer."""
+
+    def __init__(self, spec: LayerSpec) -> None:
+        self.spec = spec
+        self.layer = gw.DataLayer(file_function(spec), negative=False)
+        self.function = aperture_function(spec)
+
+    def flashes(self, circles: FloatArray) -> None:
+        """Flash a circular aperture per opening (one aperture per distinct diameter)."""
+        diam = np.round(2.0 * circles[:, 2], 6)
+        masters = {d: gw.Circle(d, self.function) for d in np.unique(diam).tolist()}
+        add = self.layer.add_pad
+        for (x, y), d in zip(circles[:, :2].tolist(), diam.tolist(), strict=True):
+            add(masters[d], (x, y))
+
+    def _path(self, rings: RingSet, k: int, centres: FloatArray) -> gw.Path:
+        a, b = int(rings.start[k]), int(rings.start[k + 1])
+        xy = [tuple(p) for p in rings.xy[a:b].tolist()]
+        path = gw.Path()
+        path.moveto(xy[0])
+        for i in range(b - a):
+            end = xy[(i + 1) % (b - a)]
+            bulge = float(rings.bulge[a + i])
+            if bulge == 0.0:
+                path.lineto(end)
+            else:
+                c = (float(centres[a + i, 0]), float(centres[a + i, 1]))
+                path.arcto(end, c, "+" if bulge > 0 else "-")
+        return path
+
+    def regions(self, rings: RingSet, n_regions: int) -> None:
+        """Each region dark, then its holes clear; largest regions first."""
+        centres = ringops.arc_centres(rings)
+        areas = np.abs(rings.signed_areas())
+        outer = np.flatnonzero(~rings.hole)
+        order = outer[np.argsort(-areas[outer], kind="stable")]
+        holes_of: dict[int, list[int]] = {}
+        for k in np.flatnonzero(rings.hole).tolist():
+            holes_of.setdefault(int(rings.region[k]), []).append(k)
+        for k in order.tolist():
+            self.layer.add_region(self._path(rings, k, centres), self.function)
+            for h in holes_of.get(int(rings.region[k]), []):
+                self.layer.add_region(self._path(rings, h, centres), self.function, negative=True)
+
+    def profile(self, rings: RingSet) -> None:
+        """Stroke every ring with a zero-width line."""
+        centres = ringops.arc_centres(rings)
+        for k in range(len(rings)):
+            self.layer.add_traces_path(self._path(rings, k, centres), 0.0, self.function)
+
+    def text(self, comments: tuple[str, ...]) -> str:
+        """The Gerber file with the comments inserted after the first line."""
+        gw.set_generation_software("ballmask", "ballmask", APP_VERSION)
+        body = self.layer.dumps_gerber()
+        first, _, rest = body.partition("\n")
+        notes = "\n".join(f"G04 {_comment(c)}*" for c in comments)
+        return f"{first}\n{notes}\n{rest}\n"
+
+
+def layer_gerber(la: LayerArt, title: TitleBlock) -> str:
+    """The Gerber text of one layer."""
+    sink = GerberWriterSink(la.layer)
+    if la.layer.role == Role.OUTLINE:
+        sink.profile(la.rings)
+    else:
+        if len(la.rings):
+            sink.regions(la.rings, la.n_regions)
+        if la.circle_count:
+            sink.flashes(la.circles)
+    head = (f"ballmask layer {la.layer.name}: {la.layer.meaning}; {la.layer.made_how}",
+            "Image positive: dark = metal removed. Units mm.", *title.lines)
+    return sink.text(head)
+
+
+def gerber_file_name(spec: LayerSpec) -> str:
+    """File name of a layer's Gerber: the layer name with .gbr."""
+    return f"{spec.name}.gbr"
+
+
+def write_gerbers(art: Artwork, title: TitleBlock, folder: str | Path) -> list[Path]:
+    """One .gbr per artwork layer into ``folder`` (each written atomically); returns the paths."""
+    folder = Path(folder)
+    return [write_text_atomic(folder / gerber_file_name(la.layer), layer_gerber(la, title)) for la in art.layers]

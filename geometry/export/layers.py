@@ -1,0 +1,123 @@
+"""The one layer table: every file the mask maker gets is cut into these layers, named from the design's output
+settings, each with its DXF colour, what it means, how it is made and from which side it is drawn.
+
+Exporters (DXF, Gerber, PDF, the order notes) read names, colours and meanings from here and from nowhere else,
+so a layer renamed in the settings is renamed in every file at once (house style 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from geometry.output_settings import OutputSettings
+
+
+class Role(StrEnum):
+    """What a layer holds."""
+
+    OUTLINE = "outline"
+    UPPER = "upper"
+    LOWER = "lower"
+    FIDUCIAL = "fiducial"
+    NOTES = "notes"
+
+
+class Side(StrEnum):
+    """A face of the mask: upper (where the balls come from) or lower (facing the device)."""
+
+    UPPER = "upper"
+    LOWER = "lower"
+
+
+# AutoCAD colour index per role; relief depths cycle through LOWER_COLOURS (deepest first).
+OUTLINE_COLOUR = 7
+UPPER_COLOUR = 1
+LOWER_COLOURS = (5, 4, 6, 3, 30, 140)
+FIDUCIAL_COLOUR = 2
+NOTES_COLOUR = 8
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSpec:
+    """One artwork layer.
+
+    ``depth_mm`` is the etch depth of a relief or half-etched layer (None for cut or through layers);
+    ``seen_from`` is the side the drawing is viewed from (the lower side when mirrored); ``etched_from`` the
+    side the etch starts from (None for notes).
+    """
+
+    role: Role
+    name: str
+    colour: int
+    meaning: str
+    made_how: str
+    seen_from: Side
+    etched_from: Side | None = None
+    depth_mm: float | None = None
+
+    @property
+    def is_artwork(self) -> bool:
+        """Whether the layer carries shapes to make (all but the notes)."""
+        return self.role != Role.NOTES
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the layer is drawn as seen from the lower side (mirrored left to right)."""
+        return self.seen_from == Side.LOWER
+
+
+def lower_layer_spec(output: OutputSettings, depth_mm: float, index: int,
+                     thickness_mm: float | None = None) -> LayerSpec:
+    """The relief layer for one depth; ``index`` picks its colour (0 for the deepest). A relief as deep as the
+    sheet (a taper) is etched from the lower side until it meets the upper etch."""
+    um = round(depth_mm * 1000)
+    seen = Side.LOWER if output.mirror_lower else Side.UPPER
+    through = thickness_mm is not None and depth_mm >= thickness_mm - 1e-9
+    made = (f"etched from the lower side through the full {um} um, meeting the upper etch (taper)" if through
+            else f"half-etched {um} um deep from the lower side")
+    return LayerSpec(
+        Role.LOWER, output.lower_layer(depth_mm), LOWER_COLOURS[index % len(LOWER_COLOURS)],
+        f"lower-surface outlines, etch depth {um} um (merged where openings interconnect)",
+        made, seen, Side.LOWER, depth_mm,
+    )
+
+
+def fiducial_layer_names(output: OutputSettings, etches: Iterable[str]) -> dict[str, str]:
+    """Layer name per fiducial etch: one layer when all fiducials are made alike, a suffix per etch otherwise."""
+    kinds = sorted(set(etches))
+    if len(kinds) <= 1:
+        return dict.fromkeys(kinds, output.fiducial_layer)
+    return {k: f"{output.fiducial_layer}_{k.upper()}" for k in kinds}
+
+
+def layer_table(
+    output: OutputSettings,
+    relief_depths_mm: Iterable[float],
+    fiducial_etches: Iterable[str] = (),
+    thickness_mm: float | None = None,
+) -> tuple[LayerSpec, ...]:
+    """All layers of a design's files, in drawing order: outline, upper, reliefs (deepest first), fiducials,
+    notes. ``thickness_mm`` gives the depth of half-etched fiducials (t / 2) in the meaning text."""
+    layers = [
+        LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, "the mask's outer edge",
+                  "cut", Side.UPPER),
+        LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, "every opening's outline on the upper surface",
+                  "through-etched or cut", Side.UPPER, Side.UPPER),
+    ]
+    depths = sorted({round(float(d), 6) for d in relief_depths_mm if d > 0}, reverse=True)
+    layers += [lower_layer_spec(output, d, i, thickness_mm) for i, d in enumerate(depths)]
+    for etch, name in fiducial_layer_names(output, fiducial_etches).items():
+        if etch == "through":
+            made = "through-etched or cut"
+            depth = None
+        else:
+            half = f" {round(thickness_mm * 500)} um" if thickness_mm is not None else ""
+            made = f"half-etched{half} from the upper side"
+            depth = thickness_mm / 2.0 if thickness_mm is not None else None
+        layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, "alignment marks", made, Side.UPPER,
+                                Side.UPPER, depth))
+    layers.append(LayerSpec(Role.NOTES, output.notes_layer, NOTES_COLOUR, "title block and order notes",
+                            "not made", Side.UPPER))
+    return tuple(layers)

@@ -1,0 +1,70 @@
+"""The package for the shop (``--format all``): DXF, one Gerber per layer, the PDF drawing and a README with
+the order notes, as a folder or a zip. Either appears complete or not at all."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from geometry.checks.records import CheckReport
+from geometry.design import Design
+from geometry.export.artwork import Artwork
+from geometry.export.atomic import atomic_folder, write_bytes_atomic
+from geometry.export.dxf import write_dxf
+from geometry.export.gerber import write_gerbers
+from geometry.export.notes import TitleBlock, check_summary_lines
+from geometry.export.pdf import write_pdf
+
+
+def base_name(design: Design) -> str:
+    """A file-name-safe stem from the design name and revision."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", design.name).strip("._") or "mask"
+    rev = re.sub(r"[^A-Za-z0-9._-]+", "_", design.revision).strip("._")
+    return f"{stem}_rev{rev}" if rev else stem
+
+
+def readme_text(design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None,
+                files: list[str]) -> str:
+    """The README: what each file is, the layers, the order notes and the check summary."""
+    lines = [f"Ball-mount mask {design.name}, revision {design.revision}, {title.date}", "",
+             "FILES", *[f"  {f}" for f in files], "", "LAYERS (DXF layer = Gerber file name)"]
+    lines += [f"  {s.name}: {s.meaning}; {s.made_how}" + ("; seen from the LOWER side (mirrored)" if s.mirrored
+                                                           else "; seen from the upper side")
+              for s in art.specs]
+    lines += ["", "ORDER NOTES", *[f"  {n}" for n in title.lines], "", *check_summary_lines(report), ""]
+    return "\n".join(lines)
+
+
+def _fill(folder: Path, design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None) -> None:
+    stem = base_name(design)
+    write_dxf(art, title, design.output, folder / f"{stem}.dxf")
+    gerbers = write_gerbers(art, title, folder / "gerber")
+    write_pdf(design, art, title, report, folder / f"{stem}.pdf")
+    files = [f"{stem}.dxf: the artwork, one layer per face and etch depth, mm",
+             *[f"gerber/{p.name}: layer {p.stem} (RS-274X, X2, mm)" for p in gerbers],
+             f"{stem}.pdf: fabrication drawing (top view, cross-sections, checks, notes)",
+             "README.txt: this file"]
+    (folder / "README.txt").write_text(readme_text(design, art, title, report, files), encoding="utf-8")
+
+
+def write_package(design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None,
+                  target: str | Path) -> Path:
+    """Write the package to ``target``: a zip when it ends in .zip, else a folder."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix.lower() != ".zip":
+        with atomic_folder(target) as tmp:
+            _fill(tmp, design, art, title, report)
+        return target
+    with tempfile.TemporaryDirectory(prefix=".ballmask-export-", dir=target.parent) as tmp_name:
+        tmp = Path(tmp_name)
+        _fill(tmp, design, art, title, report)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in sorted(tmp.rglob("*")):
+                if p.is_file():
+                    zf.write(p, f"{base_name(design)}/{p.relative_to(tmp).as_posix()}")
+    return write_bytes_atomic(target, buf.getvalue())

@@ -1,0 +1,81 @@
+"""Export a design for the mask maker: check it, build the artwork once, and write the chosen format.
+
+A design with check errors is refused (the shop would make a mask that does not work) unless ``force`` is
+given; the refusal names the failed checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from geometry.checks.records import CheckReport, Severity
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.export.artwork import ReliefLike, build_artwork
+from geometry.export.atomic import atomic_folder
+from geometry.export.dxf import write_dxf
+from geometry.export.gerber import write_gerbers
+from geometry.export.notes import title_block
+from geometry.export.package import write_package
+from geometry.export.pdf import write_pdf
+
+Format = Literal["dxf", "gerber", "pdf", "all"]
+FORMATS: tuple[str, ...] = ("dxf", "gerber", "pdf", "all")
+
+
+class ExportRefusedError(Exception):
+    """The design has check errors and the export was not forced."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+        failed = sorted({v.check for v in report.violations if v.severity == Severity.ERROR})
+        self.failed_checks = tuple(failed)
+        n = report.count(Severity.ERROR)
+        super().__init__(f"export refused: {n} check error(s) in {', '.join(failed)}; fix them or force the "
+                         "export (--force)")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What was written, the check report it was written with, and whether errors were overridden."""
+
+    path: Path
+    report: CheckReport
+    forced: bool
+
+
+def default_suffix(fmt: str) -> str:
+    """The suffix an output of this format gets when none is given (folders for gerber and all)."""
+    return {"dxf": ".dxf", "pdf": ".pdf"}.get(fmt, "")
+
+
+def export_design(design: Design, out: str | Path, fmt: str = "dxf", *, force: bool = False,
+                  report: CheckReport | None = None, relief: ReliefLike | None = None,
+                  date: _dt.date | None = None) -> ExportResult:
+    """Write ``design`` to ``out`` in ``fmt`` (dxf file, gerber folder, pdf file, all: folder or .zip)."""
+    if fmt not in FORMATS:
+        raise DesignError("format", fmt, f"must be one of {', '.join(FORMATS)}")
+    if report is None:
+        from geometry.checks.registry import run_checks
+
+        report = run_checks(design)
+    if report.has_errors and not force:
+        raise ExportRefusedError(report)
+    out = Path(out)
+    if fmt in ("dxf", "pdf") and not out.suffix:
+        out = out.with_suffix(default_suffix(fmt))
+    art = build_artwork(design, relief)
+    title = title_block(design, art, date)
+    if fmt == "dxf":
+        write_dxf(art, title, design.output, out)
+    elif fmt == "pdf":
+        write_pdf(design, art, title, report, out)
+    elif fmt == "gerber":
+        with atomic_folder(out) as tmp:
+            write_gerbers(art, title, tmp)
+    else:
+        write_package(design, art, title, report, out)
+    return ExportResult(out, report, report.has_errors)

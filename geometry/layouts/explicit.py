@@ -34,7 +34,10 @@ class ExplicitSite:
         if self.pad_mm is not None:
             object.__setattr__(self, "pad_mm", require_length("pad_mm", self.pad_mm))
         if self.pad_kind is not None:
-            object.__setattr__(self, "pad_kind", PadKind(self.pad_kind))
+            try:
+                object.__setattr__(self, "pad_kind", PadKind(self.pad_kind))
+            except ValueError:
+                raise DesignError("pad_kind", self.pad_kind, "must be copper or solder-resist") from None
 
 
 def sites_from_explicit(items: tuple[ExplicitSite, ...], pad: Pad) -> Sites:
@@ -105,11 +108,16 @@ def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitL
     else:
         text = source
     where = label or "CSV"
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
+    # Each row with the number of the line it ends on, so errors point at the file's own line numbers even
+    # after leading blank lines or a quoted cell that spans lines.
+    reader = csv.reader(io.StringIO(text))
+    numbered = [(row, reader.line_num) for row in reader]
+    while numbered and not any(cell.strip() for cell in numbered[0][0]):
+        numbered.pop(0)
+    if not numbered:
         raise DesignError(f"{where} line 1", "", "the file is empty: expected a header row name,x,y,pad")
+    rows = [r for r, _ in numbered]
+    header_line = numbered[0][1]
     header = [h.strip().lower() for h in rows[0]]
     cols: dict[str, int] = {}
     for key, aliases in _COLUMN_ALIASES.items():
@@ -119,10 +127,12 @@ def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitL
                 break
     missing = [k for k in ("name", "x", "y") if k not in cols]
     if missing:
-        raise DesignError(f"{where} line 1", ",".join(rows[0]), f"the header has no column {', '.join(missing)}")
+        raise DesignError(
+            f"{where} line {header_line}", ",".join(rows[0]), f"the header has no column {', '.join(missing)}"
+        )
     items: list[ExplicitSite] = []
     seen: dict[str, int] = {}
-    for line_no, row in enumerate(rows[1:], start=2):
+    for row, line_no in numbered[1:]:
         if any(cell.strip() for cell in row):
             item = _csv_site(row, line_no, cols, header, where)
             if item.name in seen:
@@ -133,7 +143,7 @@ def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitL
             seen[item.name] = line_no
             items.append(item)
     if not items:
-        raise DesignError(f"{where} line 2", "", "the file has a header but no sites")
+        raise DesignError(f"{where} line {header_line + 1}", "", "the file has a header but no sites")
     return ExplicitLayout(tuple(items))
 
 
@@ -162,5 +172,6 @@ def _csv_site(row: list[str], line_no: int, cols: dict[str, int], header: list[s
     name = cell("name")
     if not name:
         raise DesignError(place("name"), "", "the name is empty")
-    pad = number("pad", positive=True) if "pad" in cols and cell("pad") else None
+    # The pad column is optional per row too: an empty or absent trailing cell means the default pad.
+    pad = number("pad", positive=True) if "pad" in cols and cols["pad"] < len(row) and cell("pad") else None
     return ExplicitSite(name, number("x"), number("y"), pad)

@@ -20,6 +20,7 @@ from geometry.design import Design
 from geometry.errors import DesignError
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.layouts import LAYOUT_KINDS, Layout
+from geometry.wafer import WaferLayout
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""
@@ -59,6 +60,8 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
         out[name] = float(value)
     return out
 
+
+_REGISTERED = (WaferLayout,)  # imported for its registration: files may hold a "wafer" layout
 
 CODEC = Codec(
     registries={Layout: LAYOUT_KINDS},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -192,5 +193,5 @@ def test_profile_invariants(t: float, du: float, theta: float, frac: float, extr
         assert o.radius_at(t) == pytest.approx(o.lower_mm / 2)
         depths = np.linspace(0.0, t, 7)
         radii = [o.radius_at(float(z)) for z in depths]
-        assert all(b >= a - 1e-12 for a, b in zip(radii, radii[1:], strict=False))  # no overhang
+        assert all(b >= a - 1e-12 for a, b in itertools.pairwise(radii))  # no overhang
         assert math.hypot(*o.lower_offset_mm) <= (o.lower_mm - o.upper_mm) / 2 + 1e-12  # upper inside lower

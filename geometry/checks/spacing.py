@@ -86,7 +86,9 @@ def pitch(ctx: CheckContext) -> list[Violation]:
     closest = float(dist[k, 1])
     if closest > d + EPS_MM:  # strict rule: balls exactly one diameter apart already touch
         return []
-    a, b = sorted((int(rows[k]), int(rows[int(nn[k, 1])])))
+    # With coincident centres the tree may list the point itself second: take whichever neighbour is not k.
+    other = int(nn[k, 1]) if int(nn[k, 1]) != k else int(nn[k, 0])
+    a, b = sorted((int(rows[k]), int(rows[other])))
     ia, ib = np.array([a], dtype=np.intp), np.array([b], dtype=np.intp)
     return ctx.pair_violations(
         "pitch", Severity.ERROR, ia, ib, np.array([closest]), d,

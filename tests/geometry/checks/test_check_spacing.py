@@ -149,6 +149,14 @@ def test_pitch_names_the_closest_pair() -> None:
     assert (v.x_mm, v.y_mm) == pytest.approx(((s.x_mm[4] + s.x_mm[5]) / 2, 0.0))
 
 
+def test_pitch_coincident_sites_name_both() -> None:
+    layout = ExplicitLayout((ExplicitSite("P1", 0.0, 0.0), ExplicitSite("P2", 1.0, 0.0), ExplicitSite("P3", 0.0, 0.0)))
+    design = Design(ball=Ball(0.45), pad=Pad(0.36), layout=layout, mask=Mask(0.3), profile=Straight())
+    (v,) = found(design, "pitch")
+    assert v.sites == ("P1", "P3")
+    assert v.measured == 0.0
+
+
 def test_pitch_ignores_depopulated_sites() -> None:
     base = grid(3, 3, 0.8, upper=0.5)
     edits = SiteEdits(moves=(SiteMove("B2", 0.45, 0.0),), depopulated=("B3",))

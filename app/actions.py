@@ -1,0 +1,302 @@
+"""Every menu command as data: one table of id, menu, title, shortcut and a function over the shell.
+
+The main window turns the table into QActions (app.main_window); the functions only talk to the document and to a
+small :class:`Shell` protocol (dialogs, the view), so they run in tests with a fake shell and no Qt. Shortcuts are
+strings: ``"std:Undo"`` names a platform standard key (QKeySequence.StandardKey.Undo), anything else is a key
+sequence such as ``"F"`` or ``"Ctrl+M"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from app import style
+from app.document import Document
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.operations import (
+    clear_profile,
+    delete_sites,
+    depopulate,
+    forbid_merge,
+    merge_channel,
+    move_sites,
+    restore,
+    set_profile,
+)
+from geometry.profiles import Profile
+
+
+class Shell(Protocol):
+    """What the action functions need from the window: the document, questions to the user, the view."""
+
+    document: Document
+
+    def confirm_discard(self) -> bool:
+        """Ask before unsaved work is lost; True when it is fine to go on."""
+        ...
+
+    def ask_open_path(self) -> Path | None: ...
+    def ask_save_path(self) -> Path | None: ...
+    def ask_new_design(self) -> Design | None: ...
+    def ask_move_vector(self) -> tuple[float, float] | None: ...
+    def ask_profile(self) -> Profile | None: ...
+    def open_path(self, path: Path) -> bool: ...
+    def save_to(self, path: Path) -> bool: ...
+    def start_new(self, design: Design) -> None: ...
+    def run_export(self) -> None: ...
+    def show_about(self) -> None: ...
+    def close_window(self) -> None: ...
+    def info(self, text: str) -> None: ...
+    def error(self, text: str) -> None: ...
+    def fit_all(self) -> None: ...
+    def zoom(self, factor: float) -> None: ...
+    def set_layer_visible(self, layer_id: str, visible: bool) -> None: ...
+    def layer_visible(self, layer_id: str) -> bool: ...
+    def set_tool(self, tool: str) -> None: ...
+    def current_tool(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command. ``title`` may be a function of the shell (Undo's text names the command it undoes).
+
+    ``checkable`` actions show ``checked(shell)``; actions with the same ``group`` are exclusive (the tools).
+    ``enabled`` says when the command makes sense (e.g. there is a selection).
+    """
+
+    id: str
+    menu: str
+    title: str | Callable[[Shell], str]
+    run: Callable[[Shell], object]
+    shortcut: str | None = None
+    tip: str = ""
+    checkable: bool = False
+    checked: Callable[[Shell], bool] | None = None
+    enabled: Callable[[Shell], bool] | None = None
+    group: str | None = None
+    separator_before: bool = False
+
+    def title_for(self, shell: Shell) -> str:
+        """The menu text now."""
+        return self.title(shell) if callable(self.title) else self.title
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+def _plural(n: int, what: str = "site") -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def _selected(shell: Shell) -> list[str]:
+    return sorted(shell.document.selection)
+
+
+def _has_selection(shell: Shell) -> bool:
+    return bool(shell.document.selection)
+
+
+def _two_or_more(shell: Shell) -> bool:
+    return len(shell.document.selection) >= 2
+
+
+def _exactly_two(shell: Shell) -> bool:
+    return len(shell.document.selection) == 2
+
+
+def apply_edit(shell: Shell, name: str, change: Callable[[Design], Design]) -> bool:
+    """Run an edit as a command; a refused edit (DesignError) is told to the user and changes nothing."""
+    try:
+        shell.document.apply(name, change)
+    except DesignError as e:
+        shell.error(str(e))
+        return False
+    return True
+
+
+# -- File --------------------------------------------------------------------------------------------------------
+def file_new(shell: Shell) -> None:
+    """New design from a template (after asking about unsaved work)."""
+    if not shell.confirm_discard():
+        return
+    design = shell.ask_new_design()
+    if design is not None:
+        shell.start_new(design)
+
+
+def file_open(shell: Shell) -> None:
+    """Open a design file (after asking about unsaved work)."""
+    if not shell.confirm_discard():
+        return
+    path = shell.ask_open_path()
+    if path is not None:
+        shell.open_path(path)
+
+
+def file_save(shell: Shell) -> bool:
+    """Save to the design's file, or ask for one."""
+    path = shell.document.path
+    if path is None:
+        return file_save_as(shell)
+    return shell.save_to(path)
+
+
+def file_save_as(shell: Shell) -> bool:
+    """Save under a new name."""
+    path = shell.ask_save_path()
+    return False if path is None else shell.save_to(path)
+
+
+# -- Edit ----------------------------------------------------------------------------------------------------------
+def undo_title(shell: Shell) -> str:
+    """'Undo <command>' or plain 'Undo' when there is nothing to undo."""
+    t = shell.document.stack.undo_text
+    return f"Undo {t}" if t else "Undo"
+
+
+def redo_title(shell: Shell) -> str:
+    """'Redo <command>' or plain 'Redo'."""
+    t = shell.document.stack.redo_text
+    return f"Redo {t}" if t else "Redo"
+
+
+def select_all(shell: Shell) -> None:
+    """Select every site."""
+    shell.document.set_selection(str(n) for n in shell.document.design.sites().names.tolist())
+
+
+def clear_selection(shell: Shell) -> None:
+    """Select nothing."""
+    shell.document.set_selection(())
+
+
+def depopulate_selection(shell: Shell) -> None:
+    """No ball on the selected sites (their pads stay)."""
+    names = _selected(shell)
+    if names:
+        apply_edit(shell, f"Depopulate {_plural(len(names))}", lambda d: depopulate(d, names))
+
+
+def restore_selection(shell: Shell) -> None:
+    """Put balls back on the selected sites."""
+    names = _selected(shell)
+    if names:
+        apply_edit(shell, f"Restore {_plural(len(names))}", lambda d: restore(d, names))
+
+
+def delete_selection(shell: Shell) -> None:
+    """Remove the selected sites altogether, pads included."""
+    names = _selected(shell)
+    if names:
+        apply_edit(shell, f"Delete {_plural(len(names))}", lambda d: delete_sites(d, names))
+
+
+def move_selection(shell: Shell) -> None:
+    """Move the selected sites by a vector the user gives."""
+    names = _selected(shell)
+    if not names:
+        return
+    vec = shell.ask_move_vector()
+    if vec is not None:
+        dx, dy = vec
+        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:g}, {dy:g}) mm",
+                   lambda d: move_sites(d, names, dx, dy))
+
+
+def set_profile_selection(shell: Shell) -> None:
+    """Give the selected sites their own opening profile."""
+    names = _selected(shell)
+    if not names:
+        return
+    profile = shell.ask_profile()
+    if profile is not None:
+        apply_edit(shell, f"Set {profile.kind} profile on {_plural(len(names))}",
+                   lambda d: set_profile(d, names, profile))
+
+
+def clear_profile_selection(shell: Shell) -> None:
+    """The selected sites go back to the default profile."""
+    names = _selected(shell)
+    if names:
+        apply_edit(shell, f"Default profile on {_plural(len(names))}", lambda d: clear_profile(d, names))
+
+
+def merge_selection(shell: Shell) -> None:
+    """Join the lower outlines of the selected sites by channels (claim 7)."""
+    names = _selected(shell)
+    if len(names) >= 2:
+        apply_edit(shell, f"Merge {_plural(len(names))}", lambda d: merge_channel(d, names))
+
+
+def forbid_merge_selection(shell: Shell) -> None:
+    """Never join the two selected sites."""
+    names = _selected(shell)
+    if len(names) == 2:
+        a, b = names
+        apply_edit(shell, f"Forbid merging {a} and {b}", lambda d: forbid_merge(d, a, b))
+
+
+# -- the table -------------------------------------------------------------------------------------------------
+def _layer_actions() -> list[ActionSpec]:
+    out = []
+    for i, layer in enumerate(style.LAYERS):
+        out.append(ActionSpec(
+            f"view.layer.{layer.id}", "View/Layers", layer.title,
+            lambda s, lid=layer.id: s.set_layer_visible(lid, not s.layer_visible(lid)),
+            tip=f"Show or hide {layer.meaning}", checkable=True,
+            checked=lambda s, lid=layer.id: s.layer_visible(lid), shortcut=f"Alt+{i + 1}",
+        ))
+    return out
+
+
+def _tool_actions() -> list[ActionSpec]:
+    tools = (("select", "&Select", "S", "Click a site, Shift-click to add, drag a box to select"),
+             ("add", "&Add Site", "A", "Click on the grid to add a site (snaps to the pitch)"),
+             ("measure", "&Measure", "M", "Click two sites: distance and upper web"))
+    return [ActionSpec(f"tools.{t}", "Tools", title, lambda s, t=t: s.set_tool(t), shortcut=key, tip=tip,
+                       checkable=True, checked=lambda s, t=t: s.current_tool() == t, group="tools")
+            for t, title, key, tip in tools]
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("file.new", "File", "&New from Template...", file_new, "std:New", "Start a new design"),
+    ActionSpec("file.open", "File", "&Open...", file_open, "std:Open", "Open a .ballmask design"),
+    ActionSpec("file.save", "File", "&Save", file_save, "std:Save", "Save the design", separator_before=True),
+    ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
+    ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",
+               "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
+    ActionSpec("file.quit", "File", "&Quit", lambda s: s.close_window(), "std:Quit", separator_before=True),
+    ActionSpec("edit.undo", "Edit", undo_title, lambda s: s.document.undo(), "std:Undo",
+               enabled=lambda s: s.document.stack.can_undo),
+    ActionSpec("edit.redo", "Edit", redo_title, lambda s: s.document.redo(), "std:Redo",
+               enabled=lambda s: s.document.stack.can_redo),
+    ActionSpec("edit.select_all", "Edit", "Select &All", select_all, "std:SelectAll", separator_before=True),
+    ActionSpec("edit.clear_selection", "Edit", "Select &None", clear_selection, "Esc", enabled=_has_selection),
+    ActionSpec("edit.depopulate", "Edit", "&Depopulate", depopulate_selection, "std:Delete",
+               "No ball on the selected sites (pads stay)", enabled=_has_selection, separator_before=True),
+    ActionSpec("edit.restore", "Edit", "&Restore", restore_selection, "Ctrl+R",
+               "Put balls back on the selected sites", enabled=_has_selection),
+    ActionSpec("edit.delete", "Edit", "Delete Sites", delete_selection, "Shift+Del",
+               "Remove the selected sites and their pads", enabled=_has_selection),
+    ActionSpec("edit.move", "Edit", "&Move...", move_selection, "Ctrl+M", "Move the selected sites by a vector",
+               enabled=_has_selection),
+    ActionSpec("edit.set_profile", "Edit", "Set &Profile for Selection...", set_profile_selection, "Ctrl+Shift+P",
+               "Give the selected sites their own opening profile", enabled=_has_selection, separator_before=True),
+    ActionSpec("edit.clear_profile", "Edit", "Default Profile for Selection", clear_profile_selection, None,
+               "The selected sites use the design's profile again", enabled=_has_selection),
+    ActionSpec("edit.merge", "Edit", "Mer&ge Selected", merge_selection, "Ctrl+G",
+               "Join the selected sites' lower outlines by channels", enabled=_two_or_more, separator_before=True),
+    ActionSpec("edit.forbid_merge", "Edit", "&Forbid Merge", forbid_merge_selection, "Ctrl+Shift+G",
+               "Never join the two selected sites' lower outlines", enabled=_exactly_two),
+    ActionSpec("view.fit", "View", "&Fit All", lambda s: s.fit_all(), "F", "Show the whole mask"),
+    ActionSpec("view.zoom_in", "View", "Zoom &In", lambda s: s.zoom(1.25), "std:ZoomIn"),
+    ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut"),
+    *_layer_actions(),
+    *_tool_actions(),
+    ActionSpec("help.about", "Help", "&About ballmask", lambda s: s.show_about()),
+)
+
+ACTION_BY_ID = {a.id: a for a in ACTIONS}
+MENUS = ("File", "Edit", "View", "Tools", "Help")

@@ -1,0 +1,441 @@
+"""The main window: it only composes. The top view in the centre, panels as docks, menus from the action table,
+the status bar; and it answers the few questions the actions ask (file names, confirmations).
+
+Panels that other modules provide (properties, checks, cross-section) are docked when importable, with a plain
+placeholder otherwise, so the window works while the parts are built in parallel.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app import actions as acts
+from app import style
+from app.document import Document
+from app.files import Autosave, RecentFiles
+from app.views.top_view import TopView
+from geometry.checks.records import CheckReport, Severity
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.fileio import SUFFIX, load_design, save_design
+from geometry.profiles import Profile
+
+APP_NAME = "ballmask"
+FILE_FILTER = f"ballmask designs (*{SUFFIX});;All files (*)"
+
+
+def _optional(module: str, name: str) -> Any | None:
+    """A class from a module that may not exist yet (built in parallel); None when it is missing."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _placeholder(text: str) -> QtWidgets.QWidget:
+    label = QtWidgets.QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("color: #808080; padding: 12px;")
+    return label
+
+
+def key_sequence(shortcut: str) -> QtGui.QKeySequence:
+    """A shortcut string of the action table as a QKeySequence (``std:Name`` is a platform standard key)."""
+    if shortcut.startswith("std:"):
+        return QtGui.QKeySequence(getattr(QtGui.QKeySequence.StandardKey, shortcut[4:]))
+    return QtGui.QKeySequence(shortcut)
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
+
+    def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,
+                 autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.settings = settings
+        self.recent = RecentFiles(settings)
+        self.autosave = Autosave(document, recovery_dir, autosave_seconds, self) if recovery_dir else None
+        self.setObjectName("MainWindow")
+        self.setDockOptions(QtWidgets.QMainWindow.DockOption.AnimatedDocks
+                            | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.top_view = TopView(document, self)
+        self.setCentralWidget(self.top_view)
+        self.runner = self._make_runner()
+        self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self._build_docks()
+        self._build_status_bar()
+        self.qactions: dict[str, QtGui.QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+
+        document.design_changed.connect(lambda _d: self.refresh_actions())
+        document.selection_changed.connect(self._selection_changed)
+        document.stack.changed.connect(self.refresh_actions)
+        document.dirty_changed.connect(lambda _d: self.refresh_title())
+        document.path_changed.connect(lambda _p: self.refresh_title())
+        self.top_view.cursor_text.connect(self.cursor_label.setText)
+        self.top_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))
+        self.top_view.layer_visibility_changed.connect(lambda *_: self.refresh_actions())
+        self.top_view.tool_changed.connect(lambda _t: self.refresh_actions())
+        self.refresh_title()
+        self.refresh_actions()
+        self.resize(1400, 900)
+        self._restore_layout()
+
+    # -- composition ----------------------------------------------------------------------------------------------
+    def _make_runner(self) -> Any:
+        runner_cls = _optional("app.check_runner", "CheckRunner")
+        if runner_cls is not None:
+            runner = runner_cls(self.document)
+            runner.report_ready.connect(self.show_report)
+            return runner
+        run_checks = _optional("geometry.checks", "run_checks")
+        if run_checks is not None:  # no runner yet: check synchronously after each change
+            def rerun(design: Design) -> None:
+                self.show_report(run_checks(design))
+
+            self.document.design_changed.connect(rerun)
+            QtCore.QTimer.singleShot(0, lambda: rerun(self.document.design))
+        return None
+
+    def _dock(self, key: str, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea) -> None:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"dock_{key}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[key] = dock
+
+    def _build_docks(self) -> None:
+        area = QtCore.Qt.DockWidgetArea
+        props = _optional("app.panels.properties", "PropertyPanel")
+        self._dock("properties", "Properties",
+                   props(self.document, self) if props else _placeholder("Properties panel (coming)"),
+                   area.LeftDockWidgetArea)
+        checks = _optional("app.panels.checks_panel", "ChecksPanel")
+        if checks is not None and self.runner is not None:
+            panel = checks(self.document, self.runner, self)
+            panel.zoom_requested.connect(self.top_view.zoom_to)
+        else:
+            panel = _placeholder("Checks panel (coming)")
+        self._dock("checks", "Checks", panel, area.BottomDockWidgetArea)
+        cross = _optional("app.views.cross_section", "CrossSectionView")
+        self._dock("cross_section", "Cross-section",
+                   cross(self.document, self) if cross else _placeholder("Cross-section view (coming)"),
+                   area.RightDockWidgetArea)
+        self.docks["properties"].setMinimumWidth(280)
+        self.resizeDocks([self.docks["properties"], self.docks["cross_section"]], [330, 380],
+                         QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["checks"]], [200], QtCore.Qt.Orientation.Vertical)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.cursor_label = QtWidgets.QLabel("")
+        self.cursor_label.setObjectName("cursorLabel")
+        self.cursor_label.setMinimumWidth(520)
+        self.cursor_label.setStyleSheet("font-family: monospace;")
+        self.counts_label = QtWidgets.QLabel("")
+        self.counts_label.setObjectName("countsLabel")
+        bar.addPermanentWidget(self.cursor_label)
+        bar.addPermanentWidget(self.counts_label)
+
+    def _build_actions(self) -> None:
+        groups: dict[str, QtGui.QActionGroup] = {}
+        for spec in acts.ACTIONS:
+            a = QtGui.QAction(spec.title_for(self), self)
+            a.setObjectName(spec.id)
+            if spec.shortcut:
+                a.setShortcut(key_sequence(spec.shortcut))
+            if spec.tip:
+                a.setStatusTip(spec.tip)
+                a.setToolTip(spec.tip)
+            a.setCheckable(spec.checkable)
+            if spec.group:
+                groups.setdefault(spec.group, QtGui.QActionGroup(self)).addAction(a)
+            a.triggered.connect(self._runner_for(spec))
+            self.qactions[spec.id] = a
+
+    def _runner_for(self, spec: acts.ActionSpec) -> Callable[[], None]:
+        def run() -> None:
+            spec.run(self)
+            self.refresh_actions()
+
+        return run
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus: dict[str, QtWidgets.QMenu] = {m: bar.addMenu(f"&{m}") for m in acts.MENUS}
+        for spec in acts.ACTIONS:
+            top, _, sub = spec.menu.partition("/")
+            menu = menus[top]
+            if sub:
+                key = spec.menu
+                if key not in menus:
+                    menus[key] = menu.addMenu(sub)
+                menu = menus[key]
+            if spec.separator_before:
+                menu.addSeparator()
+            menu.addAction(self.qactions[spec.id])
+            if spec.id == "file.open":
+                self.recent_menu = menu.addMenu("Open &Recent")
+                self.recent_menu.setObjectName("recentMenu")
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+        panels = menus["View"].addMenu("&Panels")
+        for dock in self.docks.values():
+            panels.addAction(dock.toggleViewAction())
+        self.menus = menus
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Tools")
+        tb.setObjectName("toolbar_tools")
+        tb.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for aid in ("tools.select", "tools.add", "tools.measure", None, "view.fit", "view.zoom_in", "view.zoom_out",
+                    None, "edit.undo", "edit.redo"):
+            if aid is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(self.qactions[aid])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for p in paths:
+            a = self.recent_menu.addAction(p.name)
+            a.setToolTip(str(p))
+            a.triggered.connect(lambda _c=False, p=p: self._open_recent(p))
+        if not paths:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear List", self.recent.clear)
+
+    def _open_recent(self, path: Path) -> None:
+        if self.confirm_discard():
+            self.open_path(path)
+
+    # -- refresh ----------------------------------------------------------------------------------------------------
+    def refresh_title(self) -> None:
+        """'name.ballmask* - ballmask': the file and the dirty marker."""
+        path = self.document.path
+        name = path.name if path else f"{self.document.design.name} (unsaved)"
+        dirty = "*" if self.document.dirty else ""
+        self.setWindowTitle(f"{name}{dirty} \u2014 {APP_NAME}")
+        self.setWindowModified(self.document.dirty)
+        self.setWindowFilePath(str(path) if path else "")
+
+    def refresh_actions(self) -> None:
+        """Titles, enabled and checked states from the table's functions."""
+        for spec in acts.ACTIONS:
+            a = self.qactions[spec.id]
+            a.setText(spec.title_for(self))
+            if spec.enabled is not None:
+                a.setEnabled(bool(spec.enabled(self)))
+            if spec.checked is not None:
+                a.setChecked(bool(spec.checked(self)))
+
+    def _selection_changed(self, names: frozenset[str]) -> None:
+        self.refresh_actions()
+        if names:
+            self.statusBar().showMessage(f"{len(names)} site{'s' if len(names) != 1 else ''} selected", 5000)
+
+    def show_report(self, report: CheckReport) -> None:
+        """Draw the violations and show counts per severity in the status bar."""
+        self.top_view.set_report(report)
+        self.last_report = report
+        parts = []
+        for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+            n = report.count(sev)
+            colour = style.SEVERITY_COLOURS[sev] if n else "#808080"
+            parts.append(f"<span style='color:{colour}; font-weight:bold'>{n}</span> {sev.value}s")
+        self.counts_label.setText(" &nbsp; ".join(parts))
+
+    # -- Shell: questions -------------------------------------------------------------------------------------------
+    def question(self, title: str, text: str,
+                 buttons: QtWidgets.QMessageBox.StandardButton) -> QtWidgets.QMessageBox.StandardButton:
+        """A modal question (one place, so tests can answer it)."""
+        return QtWidgets.QMessageBox.question(self, title, text, buttons)
+
+    def confirm_discard(self) -> bool:
+        """Unsaved work: Save, Discard or Cancel. True when it is fine to go on."""
+        if not self.document.dirty:
+            return True
+        sb = QtWidgets.QMessageBox.StandardButton
+        name = self.document.path.name if self.document.path else "the new design"
+        answer = self.question("Unsaved changes", f"Save the changes to {name}?", sb.Save | sb.Discard | sb.Cancel)
+        if answer == sb.Save:
+            return bool(acts.file_save(self))
+        return answer == sb.Discard
+
+    def _start_dir(self) -> str:
+        p = self.document.path
+        recent = self.recent.paths()
+        return str(p.parent if p else (recent[0].parent if recent else Path.home()))
+
+    def ask_open_path(self) -> Path | None:
+        """A design file to open."""
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open Design", self._start_dir(), FILE_FILTER)
+        return Path(name) if name else None
+
+    def ask_save_path(self) -> Path | None:
+        """Where to save."""
+        base = self.document.path or Path(self._start_dir()) / f"{self.document.design.name}{SUFFIX}"
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save Design As", str(base), FILE_FILTER)
+        if not name:
+            return None
+        p = Path(name)
+        return p if p.suffix else p.with_suffix(SUFFIX)
+
+    def ask_new_design(self) -> Design | None:
+        """A design from the template dialog."""
+        from app.dialogs.new_design import NewDesignDialog
+
+        dlg = NewDesignDialog(self)
+        return dlg.design if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_move_vector(self) -> tuple[float, float] | None:
+        """A vector in mm."""
+        from app.dialogs.edit_dialogs import MoveDialog
+
+        dlg = MoveDialog(len(self.document.selection), self)
+        return dlg.vector() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_profile(self) -> Profile | None:
+        """A profile valid on this mask."""
+        from app.dialogs.edit_dialogs import ProfileDialog
+
+        dlg = ProfileDialog(self.document.design, self)
+        return dlg.profile if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def info(self, text: str) -> None:
+        """A passing message."""
+        self.statusBar().showMessage(text, 8000)
+
+    def error(self, text: str) -> None:
+        """A refused action: say why."""
+        self.statusBar().showMessage(text, 15000)
+        QtWidgets.QMessageBox.warning(self, APP_NAME, text)
+
+    # -- Shell: files -----------------------------------------------------------------------------------------------
+    def open_path(self, path: Path) -> bool:
+        """Load a design file into the document (the error is shown, nothing changes, when it is bad)."""
+        try:
+            design = load_design(path)
+        except (OSError, DesignError) as e:
+            self.error(f"Cannot open {path}:\n{e}")
+            return False
+        self.document.replace(design, Path(path))
+        self.recent.add(Path(path))
+        self.top_view.fit_all()
+        self.info(f"Opened {path}")
+        return True
+
+    def save_to(self, path: Path) -> bool:
+        """Write the design (atomically) and mark the document saved."""
+        try:
+            save_design(self.document.design, path)
+        except (OSError, DesignError) as e:
+            self.error(f"Cannot save {path}:\n{e}")
+            return False
+        self.document.mark_saved(Path(path))
+        self.recent.add(Path(path))
+        if self.autosave is not None:
+            self.autosave.remove()
+        self.info(f"Saved {path}")
+        return True
+
+    def start_new(self, design: Design) -> None:
+        """Edit a new, never saved design."""
+        self.document.replace(design, None)
+        self.top_view.fit_all()
+
+    def run_export(self) -> None:
+        """The export dialog (options, progress, cancel)."""
+        from app.dialogs.export_dialog import ExportDialog
+
+        ExportDialog(self.document, self).exec()
+
+    def show_about(self) -> None:
+        """Version and purpose."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("ballmask")
+        except PackageNotFoundError:
+            v = "unknown"
+        QtWidgets.QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {v}<br>CAD for solder-ball mounting masks: lay out ball sites, shape the "
+            "openings, check them against the ball, and export artwork for the mask maker.")
+
+    def close_window(self) -> None:
+        """Quit (asks about unsaved work)."""
+        self.close()
+
+    # -- Shell: view --------------------------------------------------------------------------------------------------
+    def fit_all(self) -> None:
+        """Show the whole mask."""
+        self.top_view.fit_all()
+
+    def zoom(self, factor: float) -> None:
+        """Zoom about the centre."""
+        self.top_view.zoom(factor)
+
+    def set_layer_visible(self, layer_id: str, visible: bool) -> None:
+        """Show or hide a layer."""
+        self.top_view.set_layer_visible(layer_id, visible)
+
+    def layer_visible(self, layer_id: str) -> bool:
+        """Whether a layer is shown."""
+        return self.top_view.layer_visible(layer_id)
+
+    def set_tool(self, tool: str) -> None:
+        """Choose the mouse tool."""
+        self.top_view.set_tool(tool)
+
+    def current_tool(self) -> str:
+        """The mouse tool in use."""
+        return self.top_view.tool.value
+
+    # -- layout memory and closing ------------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geom = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geom, QtCore.QByteArray):
+            self.restoreGeometry(geom)
+        if isinstance(state, QtCore.QByteArray):
+            self.restoreState(state)
+        hidden = self.settings.value("view/hidden_layers", [])
+        for lid in [hidden] if isinstance(hidden, str) else list(hidden or []):
+            if lid in self.top_view.layers:
+                self.top_view.set_layer_visible(lid, False)
+        shown = self.settings.value("view/shown_layers", [])
+        for lid in [shown] if isinstance(shown, str) else list(shown or []):
+            if lid in self.top_view.layers:
+                self.top_view.set_layer_visible(lid, True)
+
+    def save_layout(self) -> None:
+        """Remember window geometry, dock state and layer visibility."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        layers = self.top_view.layers
+        self.settings.setValue("view/hidden_layers", [k for k, v in layers.items() if not v.isVisible()])
+        self.settings.setValue("view/shown_layers", [k for k, v in layers.items() if v.isVisible()])
+        self.settings.sync()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self.save_layout()
+        if self.autosave is not None:
+            self.autosave.timer.stop()
+            self.autosave.remove()
+        event.accept()

@@ -1,0 +1,383 @@
+"""The top view: the mask as seen from the upper surface, in mm, one path per layer.
+
+It observes the document (design and selection) and the check runner's reports, and turns mouse input into
+document commands (add a site) or selection changes; it never edits the design itself. Geometry comes from
+``geometry/`` (openings, relief) and spatial queries from :mod:`app.views.picking`.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app import style
+from app.document import Document
+from app.views.legend import LayerLegend
+from app.views.paths import (
+    COARSE_SEGMENTS,
+    PathLayer,
+    circles_path,
+    crosses_path,
+    rect_path,
+    rings_path,
+)
+from app.views.picking import SitePicker
+from app.views.scale_bar import MmScaleBar
+from geometry.checks.records import CheckReport, Severity
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.openings import opening_table
+from geometry.operations import add_site
+
+
+class Tool(StrEnum):
+    """What a left click and a left drag do on the view."""
+
+    SELECT = "select"
+    ADD_SITE = "add"
+    MEASURE = "measure"
+
+
+def _pen(colour: str, width: float = 1.0) -> QtGui.QPen:
+    pen = QtGui.QPen(QtGui.QColor(colour))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)
+    return pen
+
+
+def _brush(colour: str | None) -> QtGui.QBrush | None:
+    if colour is None:
+        return None
+    c = QtGui.QColor(colour[:7])
+    if len(colour) == 9:
+        c.setAlpha(int(colour[7:], 16))
+    return QtGui.QBrush(c)
+
+
+def lower_outlines(design: Design) -> tuple[np.ndarray, Any]:
+    """The lower relief as (single circles (K, 3) rows x, y, r; merged rings or None).
+
+    geometry.relief computes the merged regions; until it is importable, the lower circles of the openings are
+    drawn one by one (they then look merged where they overlap, but holes are not shown).
+    """
+    try:
+        from geometry.relief import lower_relief  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        t = opening_table(design)
+        rows = t.rows
+        circles = np.column_stack([t.lower_x_mm[rows], t.lower_y_mm[rows], t.lower_mm[rows] / 2.0])
+        return circles, None
+    relief = lower_relief(design)
+    circles = np.column_stack([relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm])
+    return circles, relief.rings
+
+
+class SiteViewBox(pg.ViewBox):
+    """A ViewBox that hands left clicks and left drags to the top view's tool; other buttons pan, wheel zooms."""
+
+    def __init__(self, owner: TopView) -> None:
+        super().__init__(lockAspect=True, enableMenu=False)
+        self._owner = owner
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 (Qt override)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
+            p = self.mapSceneToView(ev.scenePos())
+            self._owner.click_at(p.x(), p.y(), ev.modifiers())
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:  # noqa: N802 (Qt override)
+        left = ev.button() == QtCore.Qt.MouseButton.LeftButton
+        shift = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+        if left and (self._owner.tool == Tool.SELECT or shift):
+            ev.accept()
+            a = self.mapSceneToView(ev.buttonDownScenePos())
+            b = self.mapSceneToView(ev.scenePos())
+            self._owner.rubber_band(a.x(), a.y(), b.x(), b.y(), finished=ev.isFinish(), modifiers=ev.modifiers())
+            return
+        if ev.button() in (QtCore.Qt.MouseButton.RightButton, QtCore.Qt.MouseButton.MiddleButton):
+            # pan with the other buttons as well (pyqtgraph zooms on a right drag by default)
+            ev.accept()
+            tr = self.childGroup.transform()
+            tr = pg.functions.invertQTransform(tr)
+            dif = tr.map(ev.lastPos()) - tr.map(ev.pos())
+            self.translateBy(x=dif.x(), y=dif.y())
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class TopView(QtWidgets.QWidget):
+    """The mask from above. Signals carry text for the status bar; the document carries everything else."""
+
+    cursor_text = QtCore.Signal(str)
+    message = QtCore.Signal(str)
+    layer_visibility_changed = QtCore.Signal(str, bool)
+    tool_changed = QtCore.Signal(str)
+
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.tool = Tool.SELECT
+        self._picker = SitePicker(document.design)
+        self._report = CheckReport()
+        self._measure_from: str | None = None
+        self.last_measurement: Any = None
+
+        self.box = SiteViewBox(self)
+        self.plot = pg.PlotWidget(viewBox=self.box, background=style.CANVAS)
+        self.plot.setObjectName("topViewPlot")
+        pi = self.plot.getPlotItem()
+        pi.hideButtons()
+        pi.showGrid(x=True, y=True, alpha=0.15)
+        for name in ("left", "bottom"):
+            ax = pi.getAxis(name)
+            ax.setPen(pg.mkPen(style.FOREGROUND))
+            ax.setTextPen(pg.mkPen(style.FOREGROUND))
+        pi.setLabel("bottom", "x", units="mm", color=style.FOREGROUND)
+        pi.setLabel("left", "y", units="mm", color=style.FOREGROUND)
+        for name in ("left", "bottom"):
+            pi.getAxis(name).enableAutoSIPrefix(False)
+
+        self.layers: dict[str, PathLayer] = {}
+        for spec in style.LAYERS:
+            layer = PathLayer(_pen(spec.pen), _brush(spec.brush), spec.z)
+            layer.setVisible(spec.visible)
+            layer.visibleChanged.connect(lambda lid=spec.id: self._visibility_changed(lid))
+            self.box.addItem(layer)
+            self.layers[spec.id] = layer
+
+        self.selection_layer = PathLayer(_pen(style.SELECTION, 2.0), _brush(style.SELECTION + "50"), style.Z_SELECTION)
+        self.box.addItem(self.selection_layer)
+        self.violation_layers: dict[Severity, PathLayer] = {}
+        for sev in (Severity.INFO, Severity.WARNING, Severity.ERROR):
+            lay = PathLayer(_pen(style.SEVERITY_COLOURS[sev], 2.0), None,
+                            style.Z_VIOLATIONS + {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[sev])
+            self.box.addItem(lay)
+            self.violation_layers[sev] = lay
+
+        self._band = QtWidgets.QGraphicsRectItem()
+        self._band.setPen(_pen(style.SELECTION, 1.0))
+        self._band.setBrush(QtGui.QBrush(QtGui.QColor(0, 160, 255, 40)))
+        self._band.setZValue(style.Z_TOOL)
+        self._band.hide()
+        self.box.addItem(self._band)
+        self._measure_line = pg.PlotCurveItem(pen=pg.mkPen(style.MEASURE, width=2))
+        self._measure_line.setZValue(style.Z_TOOL)
+        self.box.addItem(self._measure_line)
+
+        self.legend = LayerLegend(self)
+        self.legend.setParentItem(self.box)
+        self.legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(8, 8))
+        self.scale_bar = MmScaleBar()
+        self.scale_bar.setParentItem(self.box)
+        self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot)
+
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        document.design_changed.connect(self._design_changed)
+        document.selection_changed.connect(self._selection_changed)
+        self._rebuild(document.design)
+        self.fit_all()
+
+    # -- layers ---------------------------------------------------------------------------------------------
+    def _design_changed(self, design: Design) -> None:
+        self._picker = SitePicker(design)
+        self._rebuild(design)
+
+    def _rebuild(self, design: Design) -> None:
+        """Turn the design into one path per layer (vectorised; no item per site)."""
+        sites = design.sites()
+        table = opening_table(design)
+        rows = table.rows
+        pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
+        pads_r = sites.pad_mm / 2.0
+        self._set_circles("pads", sites.x_mm, sites.y_mm, pads_r)
+        depop = ~sites.populated
+        half = float(np.max(pads_r)) * 0.5 if len(sites) else 0.0
+        self.layers["depop"].set_paths(crosses_path(sites.x_mm[depop], sites.y_mm[depop], half), None, 2 * half)
+        self._set_circles("upper", sites.x_mm[rows], sites.y_mm[rows], table.upper_mm[rows] / 2.0)
+        self._set_circles("balls", sites.x_mm[rows], sites.y_mm[rows], design.ball.diameter_mm / 2.0)
+        try:
+            circles, rings = lower_outlines(design)
+        except (DesignError, ValueError) as e:  # a relief that cannot be computed must not kill the view
+            self.message.emit(f"Lower relief not drawn: {e}")
+            circles, rings = np.zeros((0, 3)), None
+        lower = circles_path(circles[:, 0], circles[:, 1], circles[:, 2])
+        lower_coarse = circles_path(circles[:, 0], circles[:, 1], circles[:, 2], COARSE_SEGMENTS)
+        if rings is not None and len(rings):
+            merged = rings_path(rings)
+            lower.addPath(merged)
+            lower_coarse.addPath(merged)
+        lower.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
+        feature = float(np.max(circles[:, 2]) * 2.0) if len(circles) else pitch
+        self.layers["lower"].set_paths(lower, lower_coarse, feature)
+        x0, y0, x1, y1 = design.outline_rect()
+        self.layers["outline"].set_paths(rect_path(x0, y0, x1, y1))
+        fids = design.mask.fiducials
+        fx = np.array([f.x_mm for f in fids])
+        fy = np.array([f.y_mm for f in fids])
+        fr = np.array([f.diameter_mm / 2.0 for f in fids])
+        self.layers["fiducials"].set_paths(circles_path(fx, fy, fr))
+        self._selection_changed(self.document.selection)
+        self._draw_report()
+
+    def _set_circles(self, layer_id: str, x: np.ndarray, y: np.ndarray, r: np.ndarray | float) -> None:
+        rr = np.broadcast_to(np.asarray(r, dtype=np.float64), np.shape(x))
+        feature = float(np.max(rr) * 2.0) if rr.size else 0.0
+        self.layers[layer_id].set_paths(circles_path(x, y, rr), circles_path(x, y, rr, COARSE_SEGMENTS), feature)
+
+    def set_layer_visible(self, layer_id: str, visible: bool) -> None:
+        """Show or hide a layer (the legend and the View menu follow through ``layer_visibility_changed``)."""
+        self.layers[layer_id].setVisible(visible)
+
+    def layer_visible(self, layer_id: str) -> bool:
+        """Whether a layer is shown."""
+        return self.layers[layer_id].isVisible()
+
+    def _visibility_changed(self, layer_id: str) -> None:
+        self.legend.update()
+        self.layer_visibility_changed.emit(layer_id, self.layers[layer_id].isVisible())
+
+    # -- selection and violations ------------------------------------------------------------------------------
+    def _selection_changed(self, names: frozenset[str]) -> None:
+        xy = self._picker.xy_of(tuple(names))
+        r = self._picker.reach_mm
+        self.selection_layer.set_paths(circles_path(xy[:, 0], xy[:, 1], r), circles_path(xy[:, 0], xy[:, 1], r, 8),
+                                       2 * r)
+
+    def set_report(self, report: CheckReport) -> None:
+        """Draw a check report's violations on top, each in its severity's colour."""
+        self._report = report
+        self._draw_report()
+
+    def _draw_report(self) -> None:
+        design = self.document.design
+        pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
+        r = 0.45 * pitch
+        for sev, layer in self.violation_layers.items():
+            vs = [v for v in self._report.violations if v.severity == sev]
+            x = np.array([v.x_mm for v in vs], dtype=np.float64)
+            y = np.array([v.y_mm for v in vs], dtype=np.float64)
+            path = circles_path(x, y, r, 24)
+            path.addPath(crosses_path(x, y, r * 0.3))
+            layer.set_paths(path, None, 2 * r)
+
+    # -- navigation -------------------------------------------------------------------------------------------
+    def fit_all(self) -> None:
+        """Show the whole mask outline with a small margin."""
+        x0, y0, x1, y1 = self.document.design.outline_rect()
+        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.03)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom about the view's centre; factor > 1 zooms in."""
+        self.box.scaleBy((1.0 / factor, 1.0 / factor))
+
+    def zoom_to(self, x_mm: float, y_mm: float, size_mm: float) -> None:
+        """Centre on (x, y) showing about ``size_mm`` across (a violation, a site)."""
+        h = max(size_mm, 1e-3) / 2.0
+        self.box.setRange(xRange=(x_mm - h, x_mm + h), yRange=(y_mm - h, y_mm + h), padding=0.0)
+
+    # -- tools -------------------------------------------------------------------------------------------------
+    def set_tool(self, tool: Tool | str) -> None:
+        """Choose what left clicks do."""
+        t = Tool(tool)
+        if t != self.tool:
+            self.tool = t
+            self._measure_from = None
+            self._measure_line.setData([], [])
+            self.tool_changed.emit(t.value)
+            self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
+                               Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
+                               Tool.MEASURE: "Measure: click two sites."}[t])
+
+    def click_at(self, x_mm: float, y_mm: float, modifiers: QtCore.Qt.KeyboardModifier) -> None:
+        """A left click at a point in mm, as the current tool understands it."""
+        shift = bool(modifiers & QtCore.Qt.KeyboardModifier.ShiftModifier)
+        name = self._picker.site_at(x_mm, y_mm)
+        if self.tool == Tool.SELECT:
+            sel = self.document.selection
+            if name is None:
+                if not shift:
+                    self.document.set_selection(())
+            elif shift:
+                self.document.set_selection(sel - {name} if name in sel else sel | {name})
+            else:
+                self.document.set_selection((name,))
+        elif self.tool == Tool.ADD_SITE:
+            sx, sy = self._picker.snap(x_mm, y_mm)
+            if self._picker.occupied(sx, sy):
+                self.message.emit(f"A site exists at ({sx:.3f}, {sy:.3f}) mm already.")
+                return
+            try:
+                self.document.apply(f"Add site at ({sx:.3f}, {sy:.3f})", lambda d: add_site(d, sx, sy))
+            except DesignError as e:
+                self.message.emit(str(e))
+        elif self.tool == Tool.MEASURE:
+            self._measure_click(name)
+
+    def _measure_click(self, name: str | None) -> None:
+        if name is None:
+            self.message.emit("Measure: click on a site.")
+            return
+        if self._measure_from is None or self.last_measurement is not None:
+            self._measure_from = name
+            self.last_measurement = None
+            self._measure_line.setData([], [])
+            self.message.emit(f"Measure from {name}: click the second site.")
+            return
+        m = self._picker.measure(self._measure_from, name)
+        self.last_measurement = m
+        xy = self._picker.xy_of((m.a, m.b))
+        if len(xy) == 2:
+            self._measure_line.setData(xy[:, 0], xy[:, 1])
+        self.message.emit(m.text())
+
+    def rubber_band(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool,
+                    modifiers: QtCore.Qt.KeyboardModifier) -> None:
+        """Show the band while dragging; on release select the sites inside (Shift or Ctrl adds)."""
+        self._band.setRect(QtCore.QRectF(QtCore.QPointF(x0, y0), QtCore.QPointF(x1, y1)).normalized())
+        self._band.setVisible(not finished)
+        if not finished:
+            return
+        names = self._picker.in_rect(x0, y0, x1, y1)
+        add = bool(modifiers & (QtCore.Qt.KeyboardModifier.ShiftModifier | QtCore.Qt.KeyboardModifier.ControlModifier))
+        self.document.set_selection((self.document.selection | set(names)) if add else names)
+
+    # -- cursor ------------------------------------------------------------------------------------------------
+    def _mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
+        if not self.box.sceneBoundingRect().contains(scene_pos):
+            return
+        p = self.box.mapSceneToView(scene_pos)
+        self.cursor_text.emit(self.describe_point(p.x(), p.y()))
+
+    def describe_point(self, x_mm: float, y_mm: float) -> str:
+        """Coordinates and the site under a point, as the status bar shows them."""
+        text = f"x {x_mm:9.3f}  y {y_mm:9.3f} mm"
+        name = self._picker.site_at(x_mm, y_mm)
+        if name is not None:
+            s = self._picker.sites
+            i = s.index_of(name)
+            table = opening_table(self.document.design)
+            du = table.upper_mm[i]
+            state = "populated" if s.populated[i] else "depopulated"
+            opening = "" if math.isnan(du) else f", d_u {du:.3f} d_l {table.lower_mm[i]:.3f}"
+            text += f"   |   {name} ({s.x_mm[i]:.3f}, {s.y_mm[i]:.3f}) {state}{opening}"
+        if self.tool == Tool.ADD_SITE:
+            sx, sy = self._picker.snap(x_mm, y_mm)
+            text += f"   |   snap ({sx:.3f}, {sy:.3f})"
+        return text
+
+    # -- for tests and the export preview ----------------------------------------------------------------------
+    def view_to_widget(self, x_mm: float, y_mm: float) -> QtCore.QPoint:
+        """Where a point in mm appears in the plot's viewport (for simulated mouse input)."""
+        scene = self.box.mapViewToScene(QtCore.QPointF(x_mm, y_mm))
+        return self.plot.mapFromScene(scene)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from geometry.checks import ball, edge, lower, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
@@ -29,9 +31,21 @@ def run_checks(design: Design, only: set[str] | None = None) -> CheckReport:
         for cid in sorted(only):
             if cid not in CHECKS:
                 raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
+    if only is None:
+        return _run_all(design)
+    return _run(design, frozenset(only))
+
+
+@lru_cache(maxsize=8)
+def _run_all(design: Design) -> CheckReport:
+    """The full report, cached on the (frozen, hashable) design: an undo back to a checked design is free."""
+    return _run(design, frozenset(CHECKS))
+
+
+def _run(design: Design, only: frozenset[str]) -> CheckReport:
     ctx = CheckContext.of(design)
     found: list[Violation] = []
     for cid, check in CHECKS.items():
-        if only is None or cid in only:
+        if cid in only:
             found.extend(check(ctx))
     return CheckReport(tuple(found))

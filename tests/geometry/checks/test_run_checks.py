@@ -72,3 +72,10 @@ def test_every_violation_is_complete() -> None:
 def test_bundled_examples_have_no_errors(name: str) -> None:
     design = load_design(resource_path(f"examples/{name}"))
     assert not run_checks(design).has_errors
+
+
+def test_full_report_is_cached_and_equals_an_explicit_selection() -> None:
+    bad = replace(example_grid_design(), layout=GridLayout(3, 3, 0.3), pad=Pad(2.0))
+    report = run_checks(bad)
+    assert run_checks(bad) is report
+    assert run_checks(bad, only=set(CHECKS)) == report

@@ -127,10 +127,11 @@ class EzdxfSink:
         """Units, extents and view; refuse to write a file that ezdxf's audit finds errors in."""
         box = ezdxf.bbox.extents(self.msp, fast=True)
         if box.has_data:
-            self.doc.header["$EXTMIN"] = (box.extmin.x, box.extmin.y, 0.0)
-            self.doc.header["$EXTMAX"] = (box.extmax.x, box.extmax.y, 0.0)
-            self.doc.header["$LIMMIN"] = (box.extmin.x, box.extmin.y)
-            self.doc.header["$LIMMAX"] = (box.extmax.x, box.extmax.y)
+            # ezdxf copies the modelspace's extents and limits into the header when saving
+            self.msp.dxf.extmin = (box.extmin.x, box.extmin.y, 0.0)
+            self.msp.dxf.extmax = (box.extmax.x, box.extmax.y, 0.0)
+            self.msp.dxf.limmin = (box.extmin.x, box.extmin.y)
+            self.msp.dxf.limmax = (box.extmax.x, box.extmax.y)
             ezdxf.zoom.extents(self.msp, factor=1.05)
         auditor = self.doc.audit()
         if auditor.has_errors:

@@ -4,7 +4,8 @@ One .gbr per artwork layer, in mm, image positive (dark = metal removed). Round 
 circular aperture; merged regions are G36/G37 regions whose round parts are true arcs (G02/G03); a hole (an
 island of metal inside a relief) is a region of clear polarity (%LPC%) drawn right after its region. Regions are
 drawn largest first so that an island's clearing never erases a smaller region drawn inside it, and flashes last.
-The outline is the mask's profile, stroked with a zero-width line. The order notes head every file as G04
+The outline is the mask's profile, stroked with a thin (PROFILE_WIDTH_MM) line: the spec forbids drawing with
+a zero-size aperture, and a profile's line width carries no meaning. The order notes head every file as G04
 comments (a Gerber image has no text).
 
 The per-object work is behind :class:`GerberSink`, so a streaming writer can replace gerber-writer for a
@@ -30,6 +31,7 @@ from geometry.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 APP_VERSION = "0.1.0"
+PROFILE_WIDTH_MM = 0.01
 
 
 def file_function(spec: LayerSpec) -> str:
@@ -68,7 +70,7 @@ class GerberSink(Protocol):
         """Regions with arcs; holes as clear regions."""
 
     def profile(self, rings: RingSet) -> None:
-        """The outline as zero-width strokes."""
+        """The outline as thin strokes."""
 
     def text(self, comments: tuple[str, ...]) -> str:
         """The file, with the comments after its first line."""
@@ -120,10 +122,10 @@ class GerberWriterSink:
                 self.layer.add_region(self._path(rings, h, centres), self.function, negative=True)
 
     def profile(self, rings: RingSet) -> None:
-        """Stroke every ring with a zero-width line."""
+        """Stroke every ring with a thin line (its centre line is the outline)."""
         centres = ringops.arc_centres(rings)
         for k in range(len(rings)):
-            self.layer.add_traces_path(self._path(rings, k, centres), 0.0, self.function)
+            self.layer.add_traces_path(self._path(rings, k, centres), PROFILE_WIDTH_MM, self.function)
 
     def text(self, comments: tuple[str, ...]) -> str:
         """The Gerber file with the comments inserted after the first line."""

@@ -267,26 +267,26 @@ def ridge_at_min_pitch(design: Design) -> tuple[float, float] | None:
     return float(dist[k, 1]), float(contact_depth(o, o, dx, dy)[0])
 
 
-def relief_summary(design: Design) -> str:
-    """Merged lower relief: regions, holes (metal islands) and depths, from :mod:`geometry.relief`."""
+def relief_summary(design: Design) -> list[str]:
+    """The merged lower relief (claim 7): regions, the openings they join, holes (metal islands), depths."""
     try:
         from geometry.relief import lower_relief
-    except ImportError:
-        return "not available in this build"
+    except ImportError:  # pragma: no cover - the relief module is part of every build
+        return ["not available in this build"]
     import numpy as np
 
     relief = lower_relief(design)
-    rings = relief.rings
-    depths = np.asarray(relief.region_depth_mm, dtype=np.float64)
-    n_regions = len(depths)
-    n_holes = int(np.count_nonzero(rings.hole))
-    per_region = np.bincount(np.asarray(rings.region)[~np.asarray(rings.hole)], minlength=n_regions)
-    text = f"{n_regions} region(s), {n_holes} hole(s) (metal islands)"
-    if n_regions:
-        uniq = sorted({round(float(x), 6) for x in depths})
-        text += ", depth " + ", ".join(f"{x:.4f}" for x in uniq) + " mm"
-        del per_region
-    return text
+    n_regions = relief.n_regions
+    joined = int(relief.region_site_rows.shape[0])
+    holes = int(np.sum(relief.hole_counts()))
+    single = int(relief.circle_x_mm.shape[0])
+    areas = relief.areas()
+    if not areas:
+        return ["none (no opening has a lower relief)"]
+    lines = [f"{n_regions} merged region(s) joining {joined} openings, {holes} hole(s) (metal islands); "
+             f"{single} single lower outline(s)"]
+    lines += [f"  depth {depth:.3f} mm: etched area {area:.3f} mm^2" for depth, area in sorted(areas.items())]
+    return lines
 
 
 def _run_info(args: argparse.Namespace) -> int:
@@ -326,7 +326,10 @@ def _run_info(args: argparse.Namespace) -> int:
         _out(f"override {i + 1}    {o.kind} for {shown}")
         for line in _opening_lines(design, o, "  "):
             _out(line)
-    _out(f"lower relief  {relief_summary(design)}")
+    first, *rest = relief_summary(design)
+    _out(f"lower relief  {first}")
+    for line in rest:
+        _out(line)
     if design.limits:
         _out("limits set    " + ", ".join(f"{k} {v:g}" for k, v in design.limits))
     return EXIT_OK
@@ -397,6 +400,19 @@ def _run_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if report.has_errors else EXIT_OK
 
 
+# -- ballmask export (geometry.export.cli holds the options and the work) ----------------------------------
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    from geometry.export.cli import configure_export
+
+    configure_export(parser)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from geometry.export.cli import run_export
+
+    return run_export(args)
+
+
 # -- the window --------------------------------------------------------------------------------------------
 def open_window(path: str | None) -> int:
     """Open the window on a design file (or an empty design); Qt is imported only here."""
@@ -425,6 +441,19 @@ def _run_export(args: argparse.Namespace) -> int:
     return run_export(args)
 
 
+# -- ballmask rework (geometry.rework.command holds the options and the work) ------------------------------
+def _configure_rework(parser: argparse.ArgumentParser) -> None:
+    from geometry.rework.command import configure_rework
+
+    configure_rework(parser)
+
+
+def _run_rework(args: argparse.Namespace) -> int:
+    from geometry.rework.command import run_rework
+
+    return run_rework(args)
+
+
 COMMANDS: list[Command] = [
     Command("new", "make a new design file from a generator", _configure_new, _run_new),
     Command("info", "show a design: sites, ball, mask, profile and derived values, lower relief",
@@ -433,6 +462,8 @@ COMMANDS: list[Command] = [
             _run_check),
     Command("export", "write the mask maker's files: DXF, Gerber, PDF drawing, or all in a folder or zip",
             _configure_export, _run_export),
+    Command("rework", "derive a rework mask for a device peeled off its board and print the review",
+            _configure_rework, _run_rework),
 ]
 """The subcommands, in the order ``--help`` lists them. Append a :class:`Command` to add one."""
 

@@ -128,8 +128,9 @@ def compare(production: Design, rework: Design) -> tuple[SiteChange, ...]:
     closed = set(rework.rework.closed) if rework.rework is not None else set()
     damaged = set(rework.rework.damaged) if rework.rework is not None else set()
     out: list[SiteChange] = []
-    common = np.intersect1d(sa.names, sb.names)
-    ia, ib = sa.indices_of(common.tolist()), sb.indices_of(common.tolist())
+    ib = np.flatnonzero(np.isin(sb.names, sa.names))  # in the rework design's site order
+    common = sb.names[ib]
+    ia = sa.indices_of(common.tolist())
     wa, wb = ta.which[ia], tb.which[ib]
     # profiles compare by value: map each production profile to its index in the rework's short list (-2: none)
     to_b = np.array([tb.profiles.index(p) if p in tb.profiles else -2 for p in ta.profiles] + [-1], dtype=np.intp)
@@ -224,34 +225,46 @@ def review(design: Design, *, baseline: Design | None = None) -> ReworkReview:
     )
 
 
-def _names_line(names: tuple[str, ...], limit: int = 40) -> str:
+def _names_line(names: tuple[str, ...] | list[str], limit: int = 12) -> str:
     if not names:
         return "none"
     shown = ", ".join(names[:limit])
     return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
 
 
-def format_review(rv: ReworkReview) -> str:
-    """The review as text: counts and lists, then residue issues and the site-by-site changes."""
+def _grouped(items: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
+    """(site, text) pairs grouped by text, in order of first appearance."""
+    groups: dict[str, list[str]] = {}
+    for site, text in items:
+        groups.setdefault(text, []).append(site)
+    return [(sites, text) for text, sites in groups.items()]
+
+
+def format_review(rv: ReworkReview, *, limit: int = 12) -> str:
+    """The review as text: counts and lists, then residue issues and the site-by-site changes.
+
+    Sites with the same finding are listed on one line (``limit`` names shown, the rest counted).
+    """
     lines = [f"Rework review{f' for device {rv.device}' if rv.device else ''}"]
-    lines.append(f"  sites to reball ({len(rv.to_reball)}): {_names_line(rv.to_reball)}")
-    lines.append(f"  damaged, closed ({len(rv.damaged)}): {_names_line(rv.damaged)}")
-    if rv.damaged_open:
-        lines.append(f"  damaged but still open ({len(rv.damaged_open)}): {_names_line(rv.damaged_open)}")
-    lines.append(f"  no ball as built ({len(rv.no_ball)}): {_names_line(rv.no_ball)}")
+    lines.append(f"  sites to reball ({len(rv.to_reball)}): {_names_line(rv.to_reball, limit)}")
+    lines.append(f"  damaged, closed ({len(rv.damaged)}): {_names_line(rv.damaged, limit)}")
+    lines.append(f"  no ball as built, closed ({len(rv.no_ball)}): {_names_line(rv.no_ball, limit)}")
     lines.append(f"  failed places ({len(rv.failed)}):")
     for f in rv.failed:
         where = f.site if f.site is not None else f.place.label
         at = f" (at {f.place.label})" if f.place.site is None and f.site is not None else ""
         lines.append(f"    {where}{at}{': ' + f.place.note if f.place.note else ''}")
     lines.append(f"  residue too high ({len(rv.too_high)}):")
+    issues = []
     for i in rv.too_high:
         clear = "no metal above it" if math.isinf(i.clearance_mm) else f"{i.clearance_mm:.3f} mm"
-        lines.append(f"    {i.site}: residue {i.height_mm:.3f} mm, clearance {clear}, needs {i.required_mm:.3f} mm"
-                     f" -> {i.proposal}")
+        issues.append((i.site, f"residue {i.height_mm:.3f} mm, clearance {clear}, needs {i.required_mm:.3f} mm"
+                               f" -> {i.proposal}"))
+    lines.extend(f"    {_names_line(sites, limit)}: {text}" for sites, text in _grouped(issues))
     if rv.unknown:
         lines.append(f"  names that match no site ({len(rv.unknown)}):")
         lines.extend(f"    {field}: {name}" for field, name in rv.unknown)
-    lines.append(f"  changes against production ({len(rv.changes)}):")
-    lines.extend(f"    {c.site}: {c.what}: {c.before} -> {c.after}" for c in rv.changes)
+    lines.append(f"  changes against production ({len(rv.changes)} sites):")
+    changes = [(c.site, f"{c.what}: {c.before} -> {c.after}") for c in rv.changes]
+    lines.extend(f"    {_names_line(sites, limit)}: {text}" for sites, text in _grouped(changes))
     return "\n".join(lines)

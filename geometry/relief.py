@@ -13,6 +13,8 @@ Semantics (decided with the lead; exporters, the window and the checks rely on t
 * A circle with no overlapping element at its depth stays a circle (the exporters write exact CIRCLEs); every
   other outline is a ring of vertices and DXF bulges (:class:`geometry.rings.RingSet`), outer rings
   counter-clockwise, holes clockwise, round parts as true arcs, straight parts (channel sides) as straight edges.
+  Arcs are split so no bulge exceeds 1 (half a turn). Holes smaller than ``HOLE_MIN_MM2`` (arcs meeting in one
+  point, up to rounding) are dropped.
 
 Disk-only components use the exact, polygon-free union of :mod:`geometry.relief_arcs` (fast: a 100,000-opening
 array merges in about a second); components that hold a channel, or whose arcs meet in a degenerate point, go
@@ -38,6 +40,8 @@ from geometry.rings import RingSet, bulge_centres
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
+
+HOLE_MIN_MM2 = 1e-9  # holes below this area are dropped: degenerate contacts, far below what can be etched
 
 
 def depth_key(depth_mm: FloatArray | float) -> NDArray[np.int64]:
@@ -171,6 +175,8 @@ class _Parts:
     def add_regions(self, rings: RingSet, n: int, depth: float, region: IntArray, site: IntArray) -> None:
         """Add n regions (ring regions and (region, site) pairs numbered 0..n-1 locally)."""
         off = self.n_regions
+        # A hole smaller than (0.03 um)^2 is rounding (arcs meeting in one point), not a metal island.
+        rings = _subset(rings, ~rings.hole | (np.abs(rings.signed_areas()) >= HOLE_MIN_MM2))
         self.rings.append(RingSet(rings.xy, rings.bulge, rings.start, rings.region + off, rings.hole))
         self.region_depth.append(np.full(n, depth))
         self.pair_region.append(region + off)

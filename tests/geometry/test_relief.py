@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geometry.ball import Ball
 from geometry.design import Design, MergeSettings, ProfileOverride, example_grid_design
@@ -234,3 +236,29 @@ def test_relief_is_cached_and_read_only() -> None:
     with pytest.raises(ValueError, match="read-only"):
         rel.rings.xy[0, 0] = 1.0
     assert GridLayout(3, 3, 0.55) == d.layout
+
+
+def test_four_circles_through_one_point_fall_back_and_stay_right() -> None:
+    # r = p / sqrt(2): the island between four circles shrinks to a point where four arcs meet.
+    x, y = np.meshgrid(np.arange(3.0), np.arange(3.0))
+    u = circle_union(x.ravel(), y.ravel(), np.full(9, 1.0 / math.sqrt(2.0)))
+    assert u.bad.tolist() == [True] and len(u.rings) == 0
+    prof = Tapered(angle_deg=None, lower_mm=0.6)
+    d = explicit([(float(a), float(b)) for a, b in zip(x.ravel() * 0.3 * math.sqrt(2.0), y.ravel() * 0.3
+                                                         * math.sqrt(2.0), strict=True)], profile=prof,
+                 merge=MergeSettings(auto=False))
+    rel = assert_matches_reference(d)
+    assert rel.n_regions == 1 and rel.region_sites(0).tolist() == list(range(9))
+    assert_exact_vertices(rel, d)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 2), st.floats(0, 2), st.floats(0.05, 0.5)), min_size=1, max_size=25))
+def test_fast_union_area_property(disks: list[tuple[float, float, float]]) -> None:
+    x, y, r = (np.array(v) for v in zip(*disks, strict=True))
+    u = circle_union(x, y, r)
+    ref = shapely.union_all(shapely.buffer(shapely.points(x, y), r, quad_segs=1024))
+    single = u.sizes[u.component] == 1
+    exact = u.rings.region_areas(u.n_components).sum() + np.sum(np.pi * r[single] ** 2)
+    if not u.bad.any():
+        assert exact == pytest.approx(ref.area, rel=2e-6)

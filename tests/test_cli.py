@@ -324,3 +324,26 @@ def test_window_unavailable_exits_2_with_message(monkeypatch: pytest.MonkeyPatch
     code, _, err = run([], capsys)
     assert code == 2
     assert "window cannot start" in err and "ballmask --help" in err
+
+
+def test_readme_walk_through_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's first-design commands give the exit codes and numbers the README shows."""
+    import re
+    import shlex
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)
+    commands = [ln.split("#")[0].strip() for b in blocks for ln in b.splitlines() if ln.startswith("ballmask ")]
+    steps = [shlex.split(c)[1:] for c in commands if shlex.split(c)[1] in ("new", "check", "info")]
+    assert [s[0] for s in steps] == ["new", "check", "new", "check", "info"]
+    monkeypatch.chdir(tmp_path)
+    codes, outputs = [], []
+    for argv in steps:
+        codes.append(main(argv))
+        outputs.append(capsys.readouterr().out)
+    assert codes == [0, 1, 0, 0, 0]
+    assert "420 errors, 0 warnings, 0 info" in outputs[1] and "420 errors, 0 warnings, 0 info" in text
+    assert "PASS: no errors" in outputs[3]
+    assert "d_l           0.8183 mm" in outputs[4] and "d_l 0.818 mm" in text
+    assert "196 hole(s)" in outputs[4] and "196 metal" in text

@@ -1,0 +1,395 @@
+"""The checks panel: every violation of the latest report in a sortable, filterable table.
+
+Clicking a row selects the violation's sites in the document and asks the top view to zoom to its point
+(``zoom_requested``); a web-lower violation offers the one-click merge of checks.md ("Merge these"), applied as a
+command through :func:`geometry.operations.merge_channel`. The panel reads reports from the
+:class:`~app.check_runner.CheckRunner`, never runs checks itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSignalBlocker,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.check_runner import CheckRunner
+from app.document import Document
+from app.panels.fields import ERROR_COLOUR, connect_event, user_message
+from app.style import SEVERITY_COLOURS
+from app.units import LengthUnit, format_angle, format_length, format_number
+from geometry.checks import CHECKS, CheckReport, Severity, Violation
+from geometry.design import Design
+from geometry.errors import DesignError
+from geometry.operations import merge_channel
+
+COLUMNS = ("Severity", "Check", "Sites", "Measured", "Limit", "Message")
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+SEVERITY_RANK = {s: k for k, s in enumerate(SEVERITY_ORDER)}
+SEVERITY_PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+MERGEABLE = frozenset({"web-lower"})
+SITES_SHOWN = 4
+
+
+def severity_icon(severity: Severity, size: int = 12) -> QIcon:
+    """A filled dot in the severity's colour (the same colours as the violation markers in the top view)."""
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(SEVERITY_COLOURS[severity])
+    p.setPen(colour.darker(130))
+    p.setBrush(colour)
+    if severity is Severity.WARNING:  # a triangle, so the severities differ in shape too, not only in colour
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QPolygonF
+
+        p.drawPolygon(QPolygonF([QPointF(size / 2, 1), QPointF(size - 1, size - 1), QPointF(1, size - 1)]))
+    elif severity is Severity.INFO:
+        p.drawRoundedRect(1, 1, size - 2, size - 2, 2, 2)
+    else:
+        p.drawEllipse(1, 1, size - 2, size - 2)
+    p.end()
+    return QIcon(pm)
+
+
+def format_value(value: float, unit: str, length_unit: LengthUnit) -> str:
+    """A measured value or limit in the display unit (lengths), degrees, or as given."""
+    if unit == "mm":
+        return format_length(value, length_unit)
+    if unit == "deg":
+        return format_angle(value)
+    return f"{format_number(value, 3)} {unit}".strip()
+
+
+def sites_text(sites: tuple[str, ...]) -> str:
+    """The first few site names, then how many more."""
+    if len(sites) <= SITES_SHOWN:
+        return ", ".join(sites)
+    return f"{', '.join(sites[:SITES_SHOWN - 1])} … (+{len(sites) - SITES_SHOWN + 1})"
+
+
+class ViolationModel(QAbstractTableModel):
+    """The report's violations as table rows; ``SORT_ROLE`` gives numeric sort keys."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.violations: tuple[Violation, ...] = ()
+        self.unit = LengthUnit.MM
+        self._icons = {s: severity_icon(s) for s in SEVERITY_ORDER}
+
+    def set_report(self, report: CheckReport) -> None:
+        """Show another report."""
+        self.beginResetModel()
+        self.violations = report.violations
+        self.endResetModel()
+
+    def set_unit(self, unit: LengthUnit) -> None:
+        """Lengths in another unit."""
+        self.unit = unit
+        if self.violations:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self.violations) - 1, 4))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Qt: one row per violation."""
+        return 0 if parent.isValid() else len(self.violations)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Qt: the columns of COLUMNS."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Qt: column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Qt: text, icon, colour, tooltip and sort key of a cell."""
+        if not index.isValid():
+            return None
+        v = self.violations[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (v.severity.value, v.check, sites_text(v.sites), format_value(v.measured, v.unit, self.unit),
+                    format_value(v.limit, v.unit, self.unit), v.message)[col]
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return self._icons[v.severity]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return QBrush(QColor(SEVERITY_COLOURS[v.severity]).darker(115))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1 and v.check in CHECKS:
+                return f"{CHECKS[v.check].title}: {CHECKS[v.check].rule}"
+            if col == 2:
+                return ", ".join(v.sites[:200]) + (" …" if len(v.sites) > 200 else "")
+            return v.message
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            # Within a severity the report's own order (check order, then site order) is kept.
+            rank = SEVERITY_RANK[v.severity] * 1e9 + index.row()
+            return (rank, v.check, len(v.sites), v.measured, v.limit, v.message)[col]
+        return None
+
+    def violation(self, row: int) -> Violation:
+        """The violation on a source row."""
+        return self.violations[row]
+
+
+class _Filter(QSortFilterProxyModel):
+    """Rows of the shown severities whose text contains the search words."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shown: set[Severity] = set(SEVERITY_ORDER)
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, shown: set[Severity], text: str) -> None:
+        """Change what is shown."""
+        self.beginFilterChange()
+        self.shown = set(shown)
+        self.text = text.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        """Qt: severity shown and text found (in the check id, sites or message)."""
+        model = self.sourceModel()
+        assert isinstance(model, ViolationModel)
+        v = model.violation(row)
+        if v.severity not in self.shown:
+            return False
+        if not self.text:
+            return True
+        return any(self.text in s.lower() for s in (v.check, v.message, " ".join(v.sites)))
+
+
+class ChecksPanel(QWidget):
+    """The violations table with severity filters and counts; a row click selects and zooms."""
+
+    zoom_requested = Signal(float, float, float)
+
+    def __init__(self, document: Document, runner: CheckRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ChecksPanel")
+        self.document = document
+        self.runner = runner
+        self.unit = LengthUnit.MM
+
+        self.filters: dict[Severity, QToolButton] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(4)
+        for s in SEVERITY_ORDER:
+            b = QToolButton(self)
+            b.setObjectName(f"filter.{s.value}")
+            b.setCheckable(True)
+            b.setChecked(True)
+            b.setIcon(severity_icon(s))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setToolTip(f"Show {SEVERITY_PLURAL[s]}")
+            b.toggled.connect(self._update_filter)
+            self.filters[s] = b
+            bar.addWidget(b)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("checks.search")
+        self.search.setPlaceholderText("Filter: check, site or text")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._update_filter)
+        bar.addSpacing(8)
+        bar.addWidget(self.search, 1)
+
+        self.model = ViolationModel(self)
+        self.proxy = _Filter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("checks.table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for col, width in enumerate((84, 96, 120, 84, 84)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.clicked.connect(lambda index: self.activate(index.row()))
+        self.table.activated.connect(lambda index: self.activate(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("checks.summary")
+        self.summary.setStyleSheet("color: #444;")
+        self.message = QLabel(self)
+        self.message.setObjectName("checks.message")
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.message.hide()
+        self.merge_button = QPushButton("Merge these", self)
+        self.merge_button.setObjectName("checks.merge")
+        self.merge_button.setToolTip("Join the two lower outlines by a channel (one relief, claim 7)")
+        self.merge_button.setEnabled(False)
+        self.merge_button.clicked.connect(self.merge_current)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.merge_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        runner.report_ready.connect(self.set_report)
+        connect_event(self, document.design_changed, self._on_design_changed)
+        self.set_report(runner.report)
+
+    # -- report -> table -----------------------------------------------------------------------------------
+    def set_report(self, report: CheckReport) -> None:
+        """Show a new report; counts per severity on the filter buttons."""
+        self.model.set_report(report)
+        for s, b in self.filters.items():
+            n = report.count(s)
+            b.setText(f"{n} {SEVERITY_PLURAL[s] if n != 1 or s is Severity.INFO else s.value}")
+        n_sites = len(self.runner.checked_design.sites()) if self.runner.checked_design is not None else 0
+        if report.violations:
+            self.summary.setText(f"{len(report.violations)} finding(s) on {n_sites:,} sites "
+                                 f"({self.runner.last_duration_s * 1000:.0f} ms)")
+        else:
+            self.summary.setText(f"No findings on {n_sites:,} sites" if n_sites else "")
+        self.show_message(None)
+        self._current_changed(self.table.currentIndex())
+
+    def counts(self) -> dict[Severity, int]:
+        """Violations per severity in the shown report (for the status bar)."""
+        return {s: sum(1 for v in self.model.violations if v.severity is s) for s in SEVERITY_ORDER}
+
+    def set_unit(self, unit: LengthUnit | str) -> None:
+        """Measured values and limits in mm or µm (the property panel's setting)."""
+        self.unit = LengthUnit(unit)
+        self.model.set_unit(self.unit)
+
+    def _on_design_changed(self, _design: Design) -> None:
+        self.summary.setText("Checking…")
+
+    def _update_filter(self) -> None:
+        shown = {s for s, b in self.filters.items() if b.isChecked()}
+        self.proxy.set_filter(shown, self.search.text())
+
+    def set_severity_shown(self, severity: Severity, shown: bool) -> None:
+        """Show or hide a severity (the filter buttons' state)."""
+        self.filters[severity].setChecked(shown)
+
+    # -- rows -> document ----------------------------------------------------------------------------------
+    def row_count(self) -> int:
+        """Rows shown (after filtering)."""
+        return self.proxy.rowCount()
+
+    def violation_at(self, row: int) -> Violation:
+        """The violation shown on a table row (after sorting and filtering)."""
+        return self.model.violation(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def current_violation(self) -> Violation | None:
+        """The violation of the current row, if any."""
+        index = self.table.currentIndex()
+        return self.violation_at(index.row()) if index.isValid() else None
+
+    def activate(self, row: int) -> None:
+        """Select the row's sites in the document and ask the views to zoom to its point."""
+        v = self.violation_at(row)
+        with QSignalBlocker(self.table.selectionModel()):
+            self.table.selectRow(row)
+        self._current_changed(self.table.currentIndex())
+        self.document.set_selection(v.sites)
+        self.zoom_requested.emit(v.x_mm, v.y_mm, self.zoom_size(v))
+
+    def zoom_size(self, v: Violation) -> float:
+        """How much to show around a violation: its sites (when few) plus a few pitches around them."""
+        design = self.document.design
+        pitch = design.layout.pitch_hint_mm() or 2.0 * design.ball.diameter_mm
+        size = 4.0 * pitch
+        if 1 < len(v.sites) <= 16:
+            sites = design.sites()
+            rows = sites.indices_of(list(v.sites))
+            if len(rows):
+                extent = max(float(np.ptp(sites.x_mm[rows])), float(np.ptp(sites.y_mm[rows])))
+                size = max(size, extent + 3.0 * pitch)
+        return size
+
+    def _current_changed(self, index: QModelIndex) -> None:
+        v = self.violation_at(index.row()) if index.isValid() else None
+        self.merge_button.setEnabled(v is not None and v.check in MERGEABLE and len(v.sites) >= 2)
+
+    def merge_current(self) -> None:
+        """The one-click merge: join the current web-lower violation's sites by a channel (one command)."""
+        v = self.current_violation()
+        if v is None or v.check not in MERGEABLE:
+            return
+        self.merge(v)
+
+    def merge(self, v: Violation) -> None:
+        """Join a violation's sites by a channel, as an undoable command."""
+        try:
+            self.document.apply(f"Merge {' + '.join(v.sites)}", lambda d: merge_channel(d, v.sites))
+        except (DesignError, ValueError) as e:
+            self.show_message(user_message(e))
+
+    def show_message(self, text: str | None) -> None:
+        """A refusal (e.g. a merge the design does not allow), or nothing."""
+        self.message.setText(text or "")
+        self.message.setVisible(bool(text))
+        self.summary.setVisible(not text)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.activate(index.row())
+        v = self.violation_at(index.row())
+        menu = QMenu(self)
+        zoom = QAction("Zoom to", menu)
+        zoom.triggered.connect(lambda: self.zoom_requested.emit(v.x_mm, v.y_mm, self.zoom_size(v)))
+        menu.addAction(zoom)
+        select = QAction(f"Select {len(v.sites)} site(s)", menu)
+        select.triggered.connect(lambda: self.document.set_selection(v.sites))
+        menu.addAction(select)
+        if v.check in MERGEABLE:
+            merge = QAction("Merge these", menu)
+            merge.triggered.connect(lambda: self.merge(v))
+            menu.addAction(merge)
+        menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -1,0 +1,596 @@
+"""The cross-section view: the mask cut through a row, a column or a line, as the mask maker would saw it.
+
+Depth reads downward (the upper surface at z = 0 on top, the device below at z = t), so the balls come from above
+as they do on the machine. The metal is the strip of thickness t minus every opening's walls
+(:meth:`geometry.profiles.Opening.wall_polylines`) and minus the channels of merged pairs; balls rest on their pads,
+flux spreads f beyond the pad edge. One opening carries the key dimensions (t, d_u, d_l, θ, h_v, and the ridge
+to its neighbour from :func:`geometry.pairs.merge_graph`). Everything redraws on ``design_changed``.
+
+:func:`section_of` is Qt-free: it only gathers what geometry/ computes for the sites near the cut line, so
+the view and its tests read the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+import shapely
+from numpy.typing import NDArray
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app import style
+from app.document import Document
+from app.panels.fields import connect_event
+from app.units import LengthUnit, format_angle, format_length
+from geometry.design import Design
+from geometry.names import split_name
+from geometry.openings import opening_table
+from geometry.pairs import merge_graph
+from geometry.profiles import Opening
+
+FloatArray = NDArray[np.float64]
+
+METAL_PEN, METAL_BRUSH = "#4a525c", "#a9b2bc"
+DEVICE_PEN, DEVICE_BRUSH = "#6f7f6a", "#d5dccf"
+PAD_PEN, PAD_BRUSH = "#8a5418", "#d08a3c"
+FLUX_PEN, FLUX_BRUSH = "#c9a227", "#f2d36b90"
+BALL_PEN, BALL_BRUSH = "#55585c", "#cfd3d8d0"
+RESIDUE_PEN, RESIDUE_BRUSH = "#7a4a8a", "#b48cc4b0"
+DIM_COLOUR = "#1f4f9a"
+RIDGE_COLOUR = "#b0301c"
+LABEL_FILL = "#fbfbf8c8"
+PAD_THICKNESS_MM = 0.02
+FLUX_THICKNESS_MM = 0.012
+DEVICE_THICKNESS_MM = 0.08
+
+
+# -- the section (no Qt) ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A straight cut line in plan from (x0, y0) to (x1, y1); ``s_origin`` is the axis value at its start."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    label: str = ""
+    axis: str = "distance along the cut"
+    s_origin: float = 0.0
+
+    @property
+    def length(self) -> float:
+        """Length of the line in mm."""
+        return math.hypot(self.x1 - self.x0, self.y1 - self.y0)
+
+    @property
+    def along_deg(self) -> float:
+        """Direction of the line."""
+        return math.degrees(math.atan2(self.y1 - self.y0, self.x1 - self.x0))
+
+
+@dataclass(frozen=True, eq=False)
+class SectionSite:
+    """A site the cut passes: centre position ``s`` on the axis, ``offset`` of the line from its centre."""
+
+    name: str
+    s: float
+    offset: float
+    populated: bool
+    pad_mm: float
+    opening: Opening | None
+    left: FloatArray  # wall polylines (K, 2) of (s, z), NaN where the line misses the opening
+    right: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """Everything the view draws, in axis coordinates (s in mm along the axis, z in mm below the upper surface)."""
+
+    cut: Cut
+    thickness_mm: float
+    s_min: float
+    s_max: float
+    sites: tuple[SectionSite, ...]
+    metal: tuple[FloatArray, ...]  # closed polygons (N, 2) of (s, z)
+    channels: tuple[tuple[float, float, float], ...]  # (s0, s1, depth) of channels cut along the line
+    ridges: dict[tuple[str, str], float] = field(default_factory=dict)  # merge-graph ridge of neighbour pairs
+
+    def opening_sites(self) -> list[SectionSite]:
+        """Sites with an opening, in axis order."""
+        return [s for s in self.sites if s.opening is not None]
+
+
+def _runs(valid: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Contiguous runs [a, b) of True."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for k, v in enumerate(valid.tolist()):
+        if v and start is None:
+            start = k
+        elif not v and start is not None:
+            out.append((start, k))
+            start = None
+    if start is not None:
+        out.append((start, len(valid)))
+    return out
+
+
+def _opening_polygons(left: FloatArray, right: FloatArray) -> list[shapely.Polygon]:
+    valid = np.isfinite(left[:, 0]) & np.isfinite(right[:, 0])
+    polys = []
+    for a, b in _runs(valid):
+        if b - a < 2:
+            continue
+        ring = np.vstack([left[a:b], right[a:b][::-1]])
+        p = shapely.Polygon(ring)
+        if not p.is_valid:
+            p = shapely.make_valid(p)
+        if p.area > 1e-12:
+            polys.append(p)
+    return polys
+
+
+def section_of(design: Design, cut: Cut) -> Section:
+    """The mask, openings, pads and channels along a cut line (what the view draws)."""
+    table = opening_table(design)
+    sites = table.sites
+    t = design.mask.thickness_mm
+    length = cut.length
+    if length <= 0:
+        return Section(cut, t, cut.s_origin, cut.s_origin, (), (), ())
+    ux, uy = (cut.x1 - cut.x0) / length, (cut.y1 - cut.y0) / length
+    nx, ny = -uy, ux
+    rx, ry = sites.x_mm - cut.x0, sites.y_mm - cut.y0
+    s_c = rx * ux + ry * uy
+    offset = -(rx * nx + ry * ny)  # the line passes this far to the left of each centre
+    lower_r = np.where(np.isfinite(table.lower_mm), table.lower_mm, 0.0) / 2.0
+    upper_r = np.where(np.isfinite(table.upper_mm), table.upper_mm, 0.0) / 2.0
+    shift = np.hypot(table.lower_x_mm - sites.x_mm, table.lower_y_mm - sites.y_mm)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    reach = np.maximum(np.maximum(lower_r + shift, upper_r), sites.pad_mm / 2.0)
+    near = np.flatnonzero((np.abs(offset) < reach) & (s_c > -reach) & (s_c < length + reach))
+    near = near[np.argsort(s_c[near], kind="stable")]
+
+    along = cut.along_deg
+    found: list[SectionSite] = []
+    holes: list[shapely.Polygon] = []
+    for row in near.tolist():
+        op = table.opening_of(row)
+        s = float(s_c[row]) + cut.s_origin
+        off = float(offset[row])
+        if op is not None:
+            left, right = op.wall_polylines(off, along)
+            left = left + np.array([s, 0.0])
+            right = right + np.array([s, 0.0])
+            holes.extend(_opening_polygons(left, right))
+        else:
+            left = right = np.zeros((0, 2))
+        found.append(SectionSite(str(sites.names[row]), s, off, op is not None, float(sites.pad_mm[row]), op,
+                                 left, right))
+
+    # Channels of joined pairs that the line runs along (both sites cut close to their centres).
+    graph = merge_graph(design)
+    index = {int(r): k for k, r in enumerate(near.tolist())}
+    channels: list[tuple[float, float, float]] = []
+    ridges: dict[tuple[str, str], float] = {}
+    for i, j, ridge, bridged, depth in zip(graph.i.tolist(), graph.j.tolist(), graph.ridge_mm.tolist(),
+                                           graph.bridged.tolist(), graph.channel_depth_mm.tolist(), strict=True):
+        if i in index and j in index:
+            a, b = found[index[i]], found[index[j]]
+            ridges[(a.name, b.name)] = ridges[(b.name, a.name)] = float(ridge)
+            central = max(abs(a.offset), abs(b.offset)) < 0.25 * min(float(table.lower_mm[i]),
+                                                                      float(table.lower_mm[j]))
+            if bridged and depth > 0 and central:
+                s0, s1 = sorted((a.s, b.s))
+                channels.append((s0, s1, float(depth)))
+                holes.append(shapely.box(s0, t - depth, s1, t))
+
+    s_min, s_max = cut.s_origin, cut.s_origin + length
+    strip = shapely.box(s_min, 0.0, s_max, t)
+    metal = strip.difference(shapely.union_all(holes)) if holes else strip
+    polys = [g for g in shapely.get_parts(metal) if isinstance(g, shapely.Polygon) and g.area > 1e-12]
+    polys.sort(key=lambda p: p.bounds[0])  # left to right, so tests and labels can name them
+    rings = tuple(np.asarray(p.exterior.coords, dtype=np.float64) for p in polys)
+    return Section(cut, t, s_min, s_max, tuple(found), rings, tuple(channels), ridges)
+
+
+@dataclass(frozen=True, slots=True)
+class CutChoice:
+    """An entry of the cut chooser: a row (through y) or a column (through x)."""
+
+    kind: str  # "row" or "column"
+    label: str
+    value_mm: float
+
+
+def cut_choices(design: Design) -> list[CutChoice]:
+    """Rows and columns of the layout, named as on the drawing (row letter, column number) where possible."""
+    sites = design.sites()
+    out: list[CutChoice] = []
+    for kind, coords in (("row", sites.y_mm), ("column", sites.x_mm)):
+        if not len(coords):
+            continue
+        key = np.round(coords, 4)
+        values, first = np.unique(key, return_index=True)
+        order = np.argsort(-values) if kind == "row" else np.arange(len(values))  # row A (top) first
+        for k in order.tolist():
+            name = split_name(str(sites.names[first[k]]))
+            v = float(values[k])
+            if name is not None:
+                label = f"Row {name[0]}" if kind == "row" else f"Column {name[1]}"
+            else:
+                label = f"{'Row y' if kind == 'row' else 'Column x'} = {v:g} mm"
+            out.append(CutChoice(kind, label, v))
+    # Staggered rows share column numbers at two x positions: keep labels unique.
+    seen: dict[str, int] = {}
+    for c in out:
+        seen[c.label] = seen.get(c.label, 0) + 1
+    return [CutChoice(c.kind, f"{c.label} (x = {c.value_mm:g})" if c.kind == "column" and seen[c.label] > 1
+                      else c.label, c.value_mm) for c in out]
+
+
+def cut_for(design: Design, choice: CutChoice) -> Cut:
+    """The cut line of a row or column choice, across the whole mask outline."""
+    x0, y0, x1, y1 = design.outline_rect()
+    if choice.kind == "row":
+        return Cut(x0, choice.value_mm, x1, choice.value_mm, choice.label, "x", x0)
+    return Cut(choice.value_mm, y0, choice.value_mm, y1, choice.label, "y", y0)
+
+
+# -- the view -----------------------------------------------------------------------------------------------
+def _pen(colour: str, width: float = 1.0) -> QPen:
+    pen = QPen(QColor(colour))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)
+    return pen
+
+
+def _polygons_path(polys: list[FloatArray]) -> QPainterPath:
+    path = QPainterPath()
+    for ring in polys:
+        if len(ring) < 3:
+            continue
+        connect = np.ones(len(ring), dtype=np.int32)
+        connect[-1] = 0
+        sub = pg.arrayToQPath(ring[:, 0], ring[:, 1], connect=connect, finiteCheck=False)
+        sub.closeSubpath()
+        path.addPath(sub)
+    return path
+
+
+def _rect(s0: float, z0: float, s1: float, z1: float) -> FloatArray:
+    return np.array([[s0, z0], [s1, z0], [s1, z1], [s0, z1], [s0, z0]], dtype=np.float64)
+
+
+def _shape_item(pen: str, brush: str, z: float) -> QGraphicsPathItem:
+    item = QGraphicsPathItem()
+    item.setPen(_pen(pen))
+    item.setBrush(QBrush(QColor(brush)))
+    item.setZValue(z)
+    return item
+
+
+class CrossSectionView(QWidget):
+    """The section through a chosen row / column (or a line from the top view), redrawn on every change."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CrossSectionView")
+        self.document = document
+        self.unit = LengthUnit.MM
+        self.choices: list[CutChoice] = []
+        self._choices_key: object = None
+        self._cut_line: Cut | None = None
+        self._current: CutChoice | None = None
+        self.section: Section | None = None
+        # Rework (issue 5): a provider of residue bumps (s_centre, footprint diameter, height) for a section.
+        self.residue_provider: Callable[[Design, Section], list[tuple[float, float, float]]] | None = None
+
+        self.combo = QComboBox(self)
+        self.combo.setObjectName("cross_section.cut")
+        self.combo.setMinimumWidth(150)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.currentIndexChanged.connect(self._on_combo)
+        self.info = QLabel(self)
+        self.info.setObjectName("cross_section.info")
+        self.info.setStyleSheet("color: #444;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 0)
+        bar.addWidget(QLabel("Cut through", self))
+        bar.addWidget(self.combo)
+        bar.addSpacing(12)
+        bar.addWidget(self.info, 1)
+
+        self.plot = pg.PlotWidget(background=style.CANVAS)
+        self.plot.setObjectName("crossSectionPlot")
+        pi = self.plot.getPlotItem()
+        pi.hideButtons()
+        pi.setMenuEnabled(False)
+        pi.showGrid(x=True, y=True, alpha=0.12)
+        self.box = pi.getViewBox()
+        self.box.invertY(True)  # depth grows downward: balls come from above
+        self.box.setAspectLocked(True)
+        for name in ("left", "bottom"):
+            ax = pi.getAxis(name)
+            ax.setPen(pg.mkPen(style.FOREGROUND))
+            ax.setTextPen(pg.mkPen(style.FOREGROUND))
+            ax.enableAutoSIPrefix(False)
+        pi.setLabel("left", "depth below upper surface", units="mm", color=style.FOREGROUND)
+
+        self.device_item = _shape_item(DEVICE_PEN, DEVICE_BRUSH, 0)
+        self.metal_item = _shape_item(METAL_PEN, METAL_BRUSH, 2)
+        self.pad_item = _shape_item(PAD_PEN, PAD_BRUSH, 3)
+        self.flux_item = _shape_item(FLUX_PEN, FLUX_BRUSH, 4)
+        self.residue_item = _shape_item(RESIDUE_PEN, RESIDUE_BRUSH, 4.5)
+        self.ball_item = _shape_item(BALL_PEN, BALL_BRUSH, 5)
+        for item in (self.device_item, self.metal_item, self.pad_item, self.flux_item, self.residue_item,
+                     self.ball_item):
+            self.box.addItem(item)
+        self._dimension_items: list[pg.GraphicsObject] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot, 1)
+
+        connect_event(self, document.design_changed, self._on_design_changed)
+        connect_event(self, document.selection_changed, self._on_selection_changed)
+        self._update_choices(document.design)
+        self._current = self._default_choice(document.design)
+        self._sync_combo()
+        self.redraw(fit=True)
+
+    # -- choosing the cut ----------------------------------------------------------------------------------
+    def _update_choices(self, design: Design) -> None:
+        key = (design.layout, design.edits)
+        if key == self._choices_key:
+            return
+        self._choices_key = key
+        self.choices = cut_choices(design)
+
+    def _default_choice(self, design: Design) -> CutChoice | None:
+        """The row through the first selected site, else the middle row."""
+        rows = [c for c in self.choices if c.kind == "row"]
+        if not rows:
+            return None
+        sel = sorted(self.document.selection)
+        sites = design.sites()
+        if sel and sites.has(sel[0]):
+            return self._choice_through(design, sel[0], "row")
+        return rows[len(rows) // 2]
+
+    def _choice_through(self, design: Design, name: str, kind: str) -> CutChoice | None:
+        sites = design.sites()
+        k = sites.index_of(name)
+        v = float(np.round(sites.y_mm[k] if kind == "row" else sites.x_mm[k], 4))
+        for c in self.choices:
+            if c.kind == kind and abs(c.value_mm - v) < 1e-9:
+                return c
+        return None
+
+    def _sync_combo(self) -> None:
+        with QSignalBlocker(self.combo):
+            self.combo.clear()
+            for c in self.choices:
+                self.combo.addItem(c.label)
+            if self._cut_line is not None:
+                self.combo.addItem(self._cut_line.label or "Line")
+                self.combo.setCurrentIndex(self.combo.count() - 1)
+            elif self._current is not None and self._current in self.choices:
+                self.combo.setCurrentIndex(self.choices.index(self._current))
+
+    def _on_combo(self, index: int) -> None:
+        if 0 <= index < len(self.choices):
+            self._cut_line = None
+            self._current = self.choices[index]
+            self._sync_combo()
+            self.redraw(fit=True)
+
+    def set_cut_row(self, label: str) -> None:
+        """Cut through the row or column with this label ("Row C", "Column 4")."""
+        for c in self.choices:
+            if c.label == label:
+                self._cut_line = None
+                self._current = c
+                self._sync_combo()
+                self.redraw(fit=True)
+                return
+        raise KeyError(label)
+
+    def set_cut_line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Cut along a line drawn in the top view (mm, plan coordinates)."""
+        self._cut_line = Cut(x0, y0, x1, y1, f"Line ({x0:.2f}, {y0:.2f}) → ({x1:.2f}, {y1:.2f})")
+        self._sync_combo()
+        self.redraw(fit=True)
+
+    def current_cut(self) -> Cut | None:
+        """The cut line shown."""
+        if self._cut_line is not None:
+            return self._cut_line
+        return cut_for(self.document.design, self._current) if self._current is not None else None
+
+    # -- model -> view -------------------------------------------------------------------------------------
+    def _on_design_changed(self, design: Design) -> None:
+        before = self.choices
+        self._update_choices(design)
+        if self.choices is not before:
+            same = [c for c in self.choices if self._current is not None and c.label == self._current.label]
+            self._current = same[0] if same else self._default_choice(design)
+            self._sync_combo()
+        self.redraw(fit=False)
+
+    def _on_selection_changed(self, names: frozenset[str]) -> None:
+        if not names or self._cut_line is not None:
+            return
+        kind = self._current.kind if self._current is not None else "row"
+        choice = self._choice_through(self.document.design, sorted(names)[0], kind)
+        if choice is not None and choice != self._current:
+            self._current = choice
+            self._sync_combo()
+            self.redraw(fit=True)
+
+    def set_unit(self, unit: LengthUnit | str) -> None:
+        """Dimension labels in mm or µm."""
+        self.unit = LengthUnit(unit)
+        self.redraw(fit=False)
+
+    def redraw(self, fit: bool = False) -> None:
+        """Recompute the section of the current design and draw it."""
+        design = self.document.design
+        cut = self.current_cut()
+        if cut is None:
+            self.section = None
+            for item in (self.metal_item, self.pad_item, self.flux_item, self.ball_item, self.device_item,
+                         self.residue_item):
+                item.setPath(QPainterPath())
+            self._clear_dimensions()
+            return
+        sec = section_of(design, cut)
+        self.section = sec
+        t = sec.thickness_mm
+        r = design.ball.radius_mm
+        f = design.effective_limits().flux_spread_mm
+        self.metal_item.setPath(_polygons_path(list(sec.metal)))
+        self.device_item.setPath(_polygons_path([_rect(sec.s_min, t, sec.s_max, t + DEVICE_THICKNESS_MM)]))
+        pads, flux, balls = [], [], QPainterPath()
+        for site in sec.sites:
+            half = math.sqrt(max((site.pad_mm / 2.0) ** 2 - site.offset**2, 0.0))
+            if half > 0:
+                pads.append(_rect(site.s - half, t, site.s + half, t + PAD_THICKNESS_MM))
+            if site.populated:
+                fh = math.sqrt(max((site.pad_mm / 2.0 + f) ** 2 - site.offset**2, 0.0))
+                if fh > 0:
+                    flux.append(_rect(site.s - fh, t - FLUX_THICKNESS_MM, site.s + fh, t))
+                rc = math.sqrt(max(r * r - site.offset**2, 0.0))
+                if rc > 0:
+                    balls.addEllipse(site.s - rc, t - r - rc, 2 * rc, 2 * rc)
+        self.pad_item.setPath(_polygons_path(pads))
+        self.flux_item.setPath(_polygons_path(flux))
+        self.ball_item.setPath(balls)
+        residue = self.residue_provider(design, sec) if self.residue_provider is not None else []
+        bumps = [_rect(s - d / 2.0, t - h, s + d / 2.0, t) for s, d, h in residue]
+        self.residue_item.setPath(_polygons_path(bumps))
+        self.plot.getPlotItem().setLabel("bottom", cut.axis, units="mm", color=style.FOREGROUND)
+        self._draw_dimensions(design, sec)
+        n_open = len(sec.opening_sites())
+        self.info.setText(f"{n_open} opening(s) cut · t = {format_length(t, self.unit)} · "
+                          f"{design.opening.kind} profile")
+        if fit:
+            self.fit()
+
+    def fit(self) -> None:
+        """Show the cut openings (a few around the labelled one on long rows) with the ball above."""
+        sec = self.section
+        if sec is None:
+            return
+        design = self.document.design
+        opened = sec.opening_sites() or list(sec.sites)
+        pitch = design.layout.pitch_hint_mm() or 2.0 * design.ball.diameter_mm
+        if opened:
+            k = self._labelled_index(opened)
+            window = opened[max(0, k - 1): k + 3]
+            s0, s1 = window[0].s - pitch, window[-1].s + pitch
+        else:
+            s0, s1 = sec.s_min, sec.s_max
+        top = min(0.0, sec.thickness_mm - design.ball.diameter_mm) - 0.35 * design.ball.diameter_mm
+        bottom = sec.thickness_mm + DEVICE_THICKNESS_MM + 0.3 * design.ball.diameter_mm
+        self.box.setRange(xRange=(s0, s1), yRange=(top, bottom), padding=0.02)
+
+    # -- dimensions ----------------------------------------------------------------------------------------
+    def _clear_dimensions(self) -> None:
+        for item in self._dimension_items:
+            self.box.removeItem(item)
+        self._dimension_items = []
+
+    @staticmethod
+    def _labelled_index(opened: list[SectionSite]) -> int:
+        """The opening that carries the dimensions: the one nearest the middle, cut closest to its centre."""
+        mid = (opened[0].s + opened[-1].s) / 2.0
+        return min(range(len(opened)), key=lambda k: (round(abs(opened[k].offset), 6), abs(opened[k].s - mid)))
+
+    def _line(self, pts: list[tuple[float, float]], colour: str = DIM_COLOUR, dash: bool = False) -> None:
+        a = np.asarray(pts, dtype=np.float64)
+        pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
+        item = pg.PlotCurveItem(a[:, 0], a[:, 1], pen=pen)
+        item.setZValue(10)
+        self.box.addItem(item)
+        self._dimension_items.append(item)
+
+    def _text(self, text: str, s: float, z: float, anchor: tuple[float, float], colour: str = DIM_COLOUR) -> None:
+        item = pg.TextItem(text, color=colour, anchor=anchor, fill=pg.mkBrush(LABEL_FILL))
+        item.setZValue(11)
+        self.box.addItem(item)
+        item.setPos(s, z)
+        self._dimension_items.append(item)
+
+    def _hdim(self, s0: float, s1: float, z: float, label: str, above: bool) -> None:
+        tick = 0.015 * max(s1 - s0, 0.3)
+        self._line([(s0, z), (s1, z)])
+        self._line([(s0, z - tick), (s0, z + tick)])
+        self._line([(s1, z - tick), (s1, z + tick)])
+        self._text(label, (s0 + s1) / 2.0, z, (0.5, 1.0) if above else (0.5, 0.0))
+
+    def _vdim(self, s: float, z0: float, z1: float, label: str, left: bool, colour: str = DIM_COLOUR) -> None:
+        tick = 0.03
+        self._line([(s, z0), (s, z1)], colour)
+        self._line([(s - tick, z0), (s + tick, z0)], colour)
+        self._line([(s - tick, z1), (s + tick, z1)], colour)
+        self._text(label, s, (z0 + z1) / 2.0, (1.0, 0.5) if left else (0.0, 0.5), colour)
+
+    def _draw_dimensions(self, design: Design, sec: Section) -> None:
+        """t, d_u, d_l, θ, h_v on one opening, and the ridge to its right-hand neighbour."""
+        self._clear_dimensions()
+        opened = sec.opening_sites()
+        if not opened:
+            return
+        k = self._labelled_index(opened)
+        site = opened[k]
+        o = site.opening
+        assert o is not None
+        u = self.unit
+        t = sec.thickness_mm
+        c = site.s
+        dia = design.ball.diameter_mm
+        ru, rl = o.upper_mm / 2.0, o.lower_mm / 2.0
+        bottom = np.array([site.left[-1, 0], site.right[-1, 0]])
+        lower_c = float(bottom.mean()) if np.all(np.isfinite(bottom)) else c
+        # d_u above the ball, d_l below the device.
+        self._hdim(c - ru, c + ru, min(0.0, t - dia) - 0.12 * dia, f"d_u {format_length(o.upper_mm, u)}", above=True)
+        self._hdim(lower_c - rl, lower_c + rl, t + DEVICE_THICKNESS_MM + 0.08 * dia,
+                   f"d_l {format_length(o.lower_mm, u)}", above=False)
+        for edge in (c - ru, c + ru):
+            self._line([(edge, min(0.0, t - dia) - 0.12 * dia), (edge, 0.0)], dash=True)
+        for edge in (lower_c - rl, lower_c + rl):
+            self._line([(edge, t), (edge, t + DEVICE_THICKNESS_MM + 0.08 * dia)], dash=True)
+        # t one opening further left (the labelled opening's left wall carries h_v), over the metal.
+        pitch = design.layout.pitch_hint_mm() or 2.0 * dia
+        s_t = (opened[k - 2].s + opened[k - 1].s) / 2.0 if k > 1 else c - 1.5 * pitch
+        if s_t > sec.s_min:
+            self._vdim(s_t, 0.0, t, f"t {format_length(t, u)}", left=True)
+        # θ inside the opening beside its tapered wall (the one that runs furthest across).
+        if o.tapered:
+            walls = [w[np.isfinite(w[:, 0])] for w in (site.left, site.right)]
+            runs = [abs(w[-1, 0] - w[0, 0]) if len(w) else -1.0 for w in walls]
+            side = 0 if runs[0] >= runs[1] else 1
+            wall = walls[side]
+            if len(wall):
+                zmid = o.vertical_mm + 0.6 * (t - o.vertical_mm)
+                smid = float(np.interp(zmid, wall[:, 1], wall[:, 0]))
+                self._text(f"θ {format_angle(o.angle_deg)}", smid + (0.01 if side == 0 else -0.01), zmid,
+                           (0.0, 0.5) if side == 0 else (1.0, 0.5))
+        if 1e-9 < o.vertical_mm < t - 1e-9:
+            self._vdim(c - ru - 0.04, 0.0, o.vertical_mm, f"h_v {format_length(o.vertical_mm, u)}", left=True)
+        # The ridge between this opening and the next one along the cut.
+        if k + 1 < len(opened):
+            nxt = opened[k + 1]
+            ridge = sec.ridges.get((site.name, nxt.name))
+            if ridge is not None and ridge < t - 1e-9:
+                s_mid = (site.s + nxt.s) / 2.0
+                self._vdim(s_mid, 0.0, ridge, f"ridge {format_length(ridge, u)}", left=False, colour=RIDGE_COLOUR)

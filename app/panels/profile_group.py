@@ -95,7 +95,7 @@ class ProfileGroup(FieldGroup):
         ))
         self.kind = self.add_choice(ChoiceSpec(
             "profile.kind", "Type", "profile type", PROFILE_LABELS,
-            lambda d: d.profile.kind, profile_of_kind,
+            lambda d: d.profile.kind, lambda d, k: d.with_(profile=profile_of_kind(d, k)),
             tooltip="The cross-section of every opening without an override",
         ))
         get, set_ = _profile_field("upper_mm")

@@ -1,0 +1,78 @@
+"""The check runner: one run per burst of edits, the report of the design the user ends up with."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from app.check_runner import CheckRunner
+from app.document import Document
+from geometry.checks import CheckReport, run_checks
+from geometry.design import Design, example_grid_design
+from geometry.profiles import Tapered
+
+
+def thicker(by: float):
+    def change(d: Design) -> Design:
+        return d.with_(mask=replace(d.mask, thickness_mm=d.mask.thickness_mm + by))
+
+    return change
+
+
+def test_burst_of_edits_checks_once_on_the_last_design(qtbot) -> None:
+    doc = Document(example_grid_design(rows=4, cols=4))
+    seen: list[Design] = []
+
+    def counting(design: Design) -> CheckReport:
+        seen.append(design)
+        return run_checks(design)
+
+    runner = CheckRunner(doc, check=counting, debounce_ms=20)
+    for k in range(5):
+        doc.apply(f"edit {k}", thicker(0.01))
+    assert seen == []  # nothing ran yet: the edits came in one burst
+    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+        pass
+    assert seen == [doc.design]
+    qtbot.wait(80)
+    assert runner.run_count == 1
+    assert runner.checked_design is doc.design
+
+
+def test_report_is_the_geometry_report_and_follows_undo(qtbot) -> None:
+    doc = Document(example_grid_design(rows=6, cols=6))
+    runner = CheckRunner(doc)
+    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+        pass
+    assert runner.report == run_checks(doc.design)
+    assert not runner.report.violations
+    doc.apply("Weak taper", lambda d: d.with_(profile=Tapered(25.0)))
+    with qtbot.waitSignal(runner.report_ready, timeout=2000) as blocker:
+        pass
+    assert blocker.args[0] is runner.report
+    assert "taper-angle" in runner.report.by_check()
+    doc.undo()
+    runner.flush()
+    assert not runner.pending
+    assert "taper-angle" not in runner.report.by_check()
+
+
+def test_flush_runs_a_pending_check_at_once(qtbot) -> None:
+    doc = Document(example_grid_design(rows=3, cols=3))
+    runner = CheckRunner(doc, debounce_ms=10_000)
+    assert runner.pending
+    runner.flush()
+    assert runner.run_count == 1 and not runner.pending
+    runner.flush()
+    assert runner.run_count == 1
+
+
+@pytest.mark.parametrize("rows", [100])
+def test_ten_thousand_sites_check_without_making_the_user_wait(qtbot, rows: int) -> None:
+    doc = Document(example_grid_design(rows=rows, cols=100, profile=Tapered(25.0)))
+    runner = CheckRunner(doc)
+    runner.flush()
+    assert len(doc.design.sites()) == 10_000
+    assert runner.report.violations
+    assert runner.last_duration_s < 1.0

@@ -1,0 +1,127 @@
+"""The checks panel: the table shows the runner's report, filters by severity, and a click selects and zooms."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.check_runner import CheckRunner
+from app.document import Document
+from app.panels.checks_panel import ChecksPanel
+from geometry.checks import Severity, run_checks
+from geometry.design import example_grid_design
+from geometry.operations import set_auto_merge
+from geometry.profiles import Tapered
+
+
+@pytest.fixture
+def document() -> Document:
+    # A 25 degree taper at 0.8 mm pitch with merging off: web-lower errors, ridge and taper-angle warnings.
+    return Document(set_auto_merge(example_grid_design(rows=6, cols=6, profile=Tapered(25.0)), False))
+
+
+@pytest.fixture
+def runner(qtbot, document: Document) -> CheckRunner:
+    r = CheckRunner(document)
+    r.flush()
+    return r
+
+
+@pytest.fixture
+def panel(qtbot, document: Document, runner: CheckRunner) -> ChecksPanel:
+    p = ChecksPanel(document, runner)
+    qtbot.addWidget(p)
+    p.resize(900, 400)
+    p.show()
+    return p
+
+
+def click_row(qtbot, panel: ChecksPanel, row: int) -> None:
+    index = panel.proxy.index(row, 2)
+    panel.table.scrollTo(index)
+    rect = panel.table.visualRect(index)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_table_lists_every_violation_with_counts(panel: ChecksPanel, runner: CheckRunner) -> None:
+    report = runner.report
+    assert report.count(Severity.ERROR) > 0 and report.count(Severity.WARNING) > 0
+    assert panel.row_count() == len(report.violations)
+    assert panel.filters[Severity.ERROR].text() == f"{report.count(Severity.ERROR)} errors"
+    assert panel.filters[Severity.WARNING].text() == f"{report.count(Severity.WARNING)} warnings"
+    assert panel.filters[Severity.INFO].text() == "0 info"
+    first = panel.violation_at(0)
+    assert first.severity is Severity.ERROR  # sorted by severity: errors first
+    cells = [panel.proxy.index(0, c).data() for c in range(6)]
+    assert cells[0] == "error" and cells[1] == first.check
+    assert cells[3].endswith(" mm") and cells[4] == "0.30 mm"
+
+
+def test_filter_by_severity_and_text(qtbot, panel: ChecksPanel, runner: CheckRunner) -> None:
+    qtbot.mouseClick(panel.filters[Severity.ERROR], Qt.MouseButton.LeftButton)
+    assert panel.row_count() == runner.report.count(Severity.WARNING)
+    assert all(panel.violation_at(r).severity is Severity.WARNING for r in range(panel.row_count()))
+    panel.search.setText("taper-angle")
+    assert panel.row_count() == 1
+    panel.set_severity_shown(Severity.ERROR, True)
+    panel.search.setText("")
+    assert panel.row_count() == len(runner.report.violations)
+
+
+def test_sorting_by_measured_value(qtbot, panel: ChecksPanel) -> None:
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    values = [panel.violation_at(r).measured for r in range(panel.row_count())]
+    assert values == sorted(values, reverse=True)
+
+
+def test_click_selects_sites_and_asks_for_zoom(qtbot, panel: ChecksPanel, document: Document) -> None:
+    row = 3
+    v = panel.violation_at(row)
+    with qtbot.waitSignal(panel.zoom_requested, timeout=1000) as blocker:
+        click_row(qtbot, panel, row)
+    x, y, size = blocker.args
+    assert (x, y) == pytest.approx((v.x_mm, v.y_mm))
+    assert size >= 2 * 0.8  # at least a couple of pitches around the point
+    assert document.selection == frozenset(v.sites)
+    assert panel.current_violation() == v
+
+
+def test_merge_these_joins_a_web_lower_pair(qtbot, panel: ChecksPanel, document: Document,
+                                            runner: CheckRunner) -> None:
+    rows = [r for r in range(panel.row_count()) if panel.violation_at(r).check == "web-lower"]
+    v = panel.violation_at(rows[0])
+    assert not panel.merge_button.isEnabled()
+    click_row(qtbot, panel, rows[0])
+    assert panel.merge_button.isEnabled()
+    qtbot.mouseClick(panel.merge_button, Qt.MouseButton.LeftButton)
+    assert document.design.merge.channels == (v.sites,)
+    assert document.stack.undo_text == f"Merge {v.sites[0]} + {v.sites[1]}"
+    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+        pass
+    still = [w for w in runner.report.violations if w.check == "web-lower" and set(w.sites) == set(v.sites)]
+    assert still == []
+    assert panel.row_count() == len(runner.report.violations)
+    document.undo()
+    runner.flush()
+    assert any(w.check == "web-lower" and w.sites == v.sites for w in runner.report.violations)
+
+
+def test_merge_button_is_off_for_other_checks(qtbot, panel: ChecksPanel) -> None:
+    rows = [r for r in range(panel.row_count()) if panel.violation_at(r).check != "web-lower"]
+    click_row(qtbot, panel, rows[0])
+    assert not panel.merge_button.isEnabled()
+
+
+def test_table_follows_the_design(qtbot, panel: ChecksPanel, document: Document, runner: CheckRunner) -> None:
+    document.apply("Steeper", lambda d: set_auto_merge(d.with_(profile=Tapered(60.0)), True))
+    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+        pass
+    assert runner.report == run_checks(document.design)
+    assert panel.row_count() == len(runner.report.violations) == 0
+    assert panel.summary.text().startswith("No findings on 36 sites")
+
+
+def test_lengths_in_micrometres(panel: ChecksPanel) -> None:
+    panel.set_unit("um")
+    row = next(r for r in range(panel.row_count()) if panel.violation_at(r).check == "web-lower")
+    assert panel.proxy.index(row, 4).data() == "300 µm"

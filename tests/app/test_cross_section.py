@@ -1,0 +1,130 @@
+"""The cross-section view: what it draws follows the design, the chosen cut and the selection."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+
+from app.document import Document
+from app.views.cross_section import CrossSectionView, Cut, section_of
+from geometry.design import example_grid_design
+from geometry.operations import set_auto_merge
+from geometry.profiles import Stepped, Tapered
+
+
+def path_points(item) -> np.ndarray:
+    """The vertices of a drawn QGraphicsPathItem, as (s, z)."""
+    p = item.path()
+    return np.array([(p.elementAt(k).x, p.elementAt(k).y) for k in range(p.elementCount())])
+
+
+def bottom_edges(view: CrossSectionView) -> np.ndarray:
+    """s of the drawn metal's vertices on the lower surface (z = t), sorted."""
+    pts = path_points(view.metal_item)
+    t = view.document.design.mask.thickness_mm
+    return np.unique(np.round(pts[np.isclose(pts[:, 1], t), 0], 6))
+
+
+def texts(view: CrossSectionView) -> list[str]:
+    return [i.textItem.toPlainText() for i in view._dimension_items if isinstance(i, pg.TextItem)]
+
+
+@pytest.fixture
+def document() -> Document:
+    # 1 mm pitch without automatic merging: at 60 degrees every wall reaches the lower surface (no channels).
+    return Document(set_auto_merge(example_grid_design(rows=5, cols=5, pitch_mm=1.0, ball_mm=0.45,
+                                                       thickness_mm=0.3), False))
+
+
+@pytest.fixture
+def view(qtbot, document: Document) -> CrossSectionView:
+    v = CrossSectionView(document)
+    qtbot.addWidget(v)
+    v.resize(900, 360)
+    v.show()
+    return v
+
+
+def test_default_cut_is_the_middle_row_with_walls_at_the_lower_diameter(view: CrossSectionView) -> None:
+    assert view.combo.currentText() == "Row C"
+    sec = view.section
+    assert sec is not None and [s.name for s in sec.opening_sites()] == ["C1", "C2", "C3", "C4", "C5"]
+    d_l = 0.495 + 2 * 0.3 / math.tan(math.radians(60.0))
+    edges = bottom_edges(view)
+    for c in (-2.0, -1.0, 0.0, 1.0, 2.0):  # each opening's lower edges are where the metal ends
+        assert np.any(np.isclose(edges, c - d_l / 2, atol=1e-6)) and np.any(np.isclose(edges, c + d_l / 2, atol=1e-6))
+    assert len(path_points(view.ball_item)) > 0 and len(path_points(view.pad_item)) > 0
+
+
+def test_taper_angle_change_moves_the_drawn_walls(view: CrossSectionView, document: Document) -> None:
+    before = bottom_edges(view)
+    document.apply("Set taper angle to 70°", lambda d: d.with_(profile=Tapered(70.0)))
+    after = bottom_edges(view)
+    assert not np.array_equal(before, after)
+    d_l = 0.495 + 2 * 0.3 / math.tan(math.radians(70.0))
+    assert np.any(np.isclose(after, 0.0 + d_l / 2, atol=1e-6))
+    assert "θ 70°" in texts(view)
+
+
+def test_thickness_change_redraws_the_strip(view: CrossSectionView, document: Document) -> None:
+    document.apply("Set thickness", lambda d: d.with_(mask=d.mask.__class__(0.25)))
+    pts = path_points(view.metal_item)
+    assert pts[:, 1].max() == pytest.approx(0.25)
+    assert "t 0.25 mm" in texts(view)
+
+
+def test_merged_openings_show_the_ridge(view: CrossSectionView, document: Document) -> None:
+    document.apply("Shallow", lambda d: d.with_(profile=Tapered(35.0)))
+    labels = texts(view)
+    ridge = [s for s in labels if s.startswith("ridge")]
+    assert ridge, labels
+    # the metal between two merged openings ends at the ridge height, above the lower surface
+    pts = path_points(view.metal_item)
+    inner = pts[(pts[:, 0] > -1.0) & (pts[:, 0] < 0.0)]
+    assert len(inner)
+    assert inner[:, 1].max() < 0.3
+
+
+def test_stepped_profile_draws_the_step(view: CrossSectionView, document: Document) -> None:
+    document.apply("Stepped", lambda d: d.with_(profile=Stepped(0.25, 0.62)))
+    pts = path_points(view.metal_item)
+    assert np.any(np.isclose(pts[:, 1], 0.25))
+    assert "h_v 0.25 mm" in texts(view)
+
+
+def test_selection_moves_the_cut_to_its_row(view: CrossSectionView, document: Document) -> None:
+    document.set_selection(["A4"])
+    assert view.combo.currentText() == "Row A"
+    assert view.section is not None and {s.name[0] for s in view.section.opening_sites()} == {"A"}
+
+
+def test_column_cut_from_the_combo(view: CrossSectionView) -> None:
+    view.combo.setCurrentIndex([view.combo.itemText(k) for k in range(view.combo.count())].index("Column 2"))
+    sec = view.section
+    assert sec is not None and [s.name for s in sec.opening_sites()] == ["E2", "D2", "C2", "B2", "A2"]
+
+
+def test_cut_along_a_diagonal_line(view: CrossSectionView, document: Document) -> None:
+    view.set_cut_line(-2.0, -2.0, 2.0, 2.0)
+    assert view.combo.currentText().startswith("Line")
+    sec = view.section
+    assert sec is not None
+    names = [s.name for s in sec.opening_sites() if abs(s.offset) < 1e-9]
+    assert names == ["E1", "D2", "C3", "B4", "A5"]
+    assert sec.s_max - sec.s_min == pytest.approx(4.0 * math.sqrt(2))
+    view.combo.setCurrentIndex(0)
+    assert view.combo.currentText() == "Row A"
+
+
+def test_micrometre_labels(view: CrossSectionView) -> None:
+    view.set_unit("um")
+    assert "d_u 495 µm" in texts(view)
+
+
+def test_section_is_qt_free_numbers(document: Document) -> None:
+    sec = section_of(document.design, Cut(-3.0, 0.0, 3.0, 0.0))
+    assert [s.name for s in sec.opening_sites()] == ["C1", "C2", "C3", "C4", "C5"]
+    assert len(sec.metal) == 6  # five openings cut a strip into six pieces

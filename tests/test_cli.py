@@ -168,7 +168,7 @@ def test_info_on_stepped_csp(capsys: pytest.CaptureFixture[str]) -> None:
     assert "144 (128 populated, 16 depopulated)" in out
     assert "h_v           0.1300 mm" in out
     assert "0 merged region(s)" in out and "128 single lower outline(s)" in out
-    assert f"etched area {128 * math.pi * 0.15**2:.3f} mm^2" in out
+    assert f"etched area {128 * math.pi * 0.1525**2:.3f} mm^2" in out
 
 
 # -- check ---------------------------------------------------------------------------------------------------

@@ -176,7 +176,10 @@ def _candidates(design: Design, p: Profile, o: Opening, q: float, need: float) -
 
 def _reason(design: Design, o: Opening, q: float, need: float) -> str:
     t, r = o.thickness_mm, design.ball.radius_mm
-    if need >= t - r:
+    if need >= t - EPS_MM:
+        return (f"residue + clearance {need:.3f} mm is not below the mask thickness {t:.3f} mm: no opening of this"
+                " mask clears it; clean the pad or use a thicker mask")
+    if need >= t - r and o.kind != "tapered":
         return (f"the residue needs a recess of {need:.3f} mm but the mask ({t:.3f} mm) must keep a vertical wall"
                 f" of at least the ball radius {r:.3f} mm: clean the pad or use a thicker mask")
     if o.kind == "one-side-vertical" and o.angle_deg >= 90.0:

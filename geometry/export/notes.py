@@ -87,6 +87,10 @@ def title_block(design: Design, artwork: Artwork, date: _dt.date | None = None) 
         f"outline {x1 - x0:.4g} x {y1 - y0:.4g} mm",
         f"OPENINGS: {len(table.rows)}",
     ]
+    if design.rework is not None:  # a rework mask must never be mistaken for the production mask
+        closed = sorted(set(design.rework.closed) & set(table.sites.names[table.which < 0].tolist()))
+        lines.insert(1, f"REWORK MASK for {design.rework.device or '(device not named)'}: the lower relief clears "
+                        f"the old solder on the pads; {len(closed)} site(s) closed (damaged or no ball as built).")
     counts = [int((table.which == k).sum()) for k in range(len(table.openings))]
     lines += [f"PROFILE {opening_line(o, c)}" for o, c in zip(table.openings, counts, strict=True) if c]
     lines += [

@@ -197,6 +197,7 @@ def propose(design: Design) -> Proposal:
     fixes: list[SiteFix] = []
     unfixable: list[Unfixable] = []
     cache: dict[Profile, Opening | None] = {}
+    solved: dict[tuple[int, float, float], tuple[float, int, _Candidate, float] | None] = {}
 
     def resolved(p: Profile) -> Opening | None:
         if p not in cache:
@@ -211,17 +212,21 @@ def propose(design: Design) -> Proposal:
         p, o = table.profiles[k], table.openings[k]
         q, need = float(rt.reach_mm[row]), float(rt.required_mm[row])
         name = str(rt.sites.names[row])
-        best: tuple[float, int, _Candidate, float] | None = None
-        for order, c in enumerate(_candidates(design, p, o, q, need)):
-            new = resolved(c.profile)
-            if new is None:
-                continue
-            after = float(underside_height(new, q)[0])
-            if after < need - EPS_MM:
-                continue
-            key = (round(new.lower_mm - o.lower_mm, 9), order)
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], c, after)
+        memo = (k, q, need)  # sites with the same opening and residue get the same answer: solve once
+        if memo not in solved:
+            best: tuple[float, int, _Candidate, float] | None = None
+            for order, c in enumerate(_candidates(design, p, o, q, need)):
+                new = resolved(c.profile)
+                if new is None:
+                    continue
+                after = float(underside_height(new, q)[0])
+                if after < need - EPS_MM:
+                    continue
+                key = (round(new.lower_mm - o.lower_mm, 9), order)
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], c, after)
+            solved[memo] = best
+        best = solved[memo]
         if best is None:
             unfixable.append(Unfixable(name, float(rt.clearance_mm[row]), need, _reason(design, o, q, need)))
         else:

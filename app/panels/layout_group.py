@@ -63,9 +63,11 @@ def _layout_field(name: str) -> tuple[Any, Any]:
 
 def _set_pitch_y(d: Design, v: float | None) -> Design:
     layout = _array(d, "pitch_y_mm")
-    if v is None and isinstance(layout, StaggeredLayout):
-        raise DesignError("layout.pitch_y_mm", v, "a staggered array needs its row pitch")
-    if isinstance(layout, GridLayout) and v is not None and abs(v - layout.pitch_x_mm) < 1e-12:
+    if isinstance(layout, StaggeredLayout):
+        if v is None:
+            raise DesignError("layout.pitch_y_mm", v, "a staggered array needs its row pitch")
+        return d.with_(layout=replace(layout, pitch_y_mm=v))
+    if v is not None and abs(v - layout.pitch_x_mm) < 1e-12:
         v = None  # a square grid stays square when x changes later
     return d.with_(layout=replace(layout, pitch_y_mm=v))
 
@@ -96,16 +98,16 @@ class LayoutGroup(FieldGroup):
 
     def __init__(self, document: Document, unit: LengthUnit, parent: QWidget | None = None) -> None:
         super().__init__(document, "Sites", unit, parent)
-        self.kind = self.add_choice(ChoiceSpec("layout.kind", "Generator", "site generator", LAYOUT_LABELS,
+        self.kind_field = self.add_choice(ChoiceSpec("layout.kind", "Generator", "site generator", LAYOUT_LABELS,
                                                lambda d: d.layout.kind, _set_kind))
         get, set_ = _layout_field("rows")
-        self.rows = self.add_value(FieldSpec("layout.rows", "Rows", "rows", ValueKind.COUNT, get, set_))
+        self.rows_field = self.add_value(FieldSpec("layout.rows", "Rows", "rows", ValueKind.COUNT, get, set_))
         get, set_ = _layout_field("cols")
-        self.cols = self.add_value(FieldSpec("layout.cols", "Columns", "columns", ValueKind.COUNT, get, set_))
+        self.cols_field = self.add_value(FieldSpec("layout.cols", "Columns", "columns", ValueKind.COUNT, get, set_))
         get, set_ = _layout_field("pitch_x_mm")
-        self.pitch_x = self.add_value(FieldSpec("layout.pitch_x_mm", "Pitch x", "pitch x", ValueKind.LENGTH,
+        self.pitch_x_field = self.add_value(FieldSpec("layout.pitch_x_mm", "Pitch x", "pitch x", ValueKind.LENGTH,
                                                 get, set_, tooltip="Distance between columns"))
-        self.pitch_y = self.add_value(FieldSpec(
+        self.pitch_y_field = self.add_value(FieldSpec(
             "layout.pitch_y_mm", "Pitch y", "pitch y", ValueKind.OPTIONAL_LENGTH,
             lambda d: getattr(d.layout, "pitch_y_mm", None), _set_pitch_y,
             tooltip="Distance between rows (empty: same as pitch x)",
@@ -113,11 +115,11 @@ class LayoutGroup(FieldGroup):
             if isinstance(d.layout, GridLayout) else "",
         ))
         get, set_ = _pattern_size(CentreVoid)
-        self.void = self.add_value(FieldSpec(
+        self.void_field = self.add_value(FieldSpec(
             "layout.centre_void", f"Centre void k {TIMES} k", "centre void", ValueKind.COUNT, get, set_,
             tooltip=f"Leave out a k {TIMES} k block at the centre (0: none)"))
         get, set_ = _pattern_size(PerimeterRings)
-        self.rings = self.add_value(FieldSpec("layout.perimeter_rings", "Perimeter rings", "perimeter rings",
+        self.rings_field = self.add_value(FieldSpec("layout.perimeter_rings", "Perimeter rings", "perimeter rings",
                                               ValueKind.COUNT, get, set_,
                                               tooltip="Keep only the n outermost rings (0: all sites)"))
         self.import_button = QPushButton("Import sites from CSV…", self.box)
@@ -137,7 +139,8 @@ class LayoutGroup(FieldGroup):
         """Fields, which rows the generator needs, and the site count."""
         super().refresh(design)
         array = isinstance(design.layout, GridLayout | StaggeredLayout)
-        for w in (self.rows, self.cols, self.pitch_x, self.pitch_y, self.void, self.rings):
+        for w in (self.rows_field, self.cols_field, self.pitch_x_field, self.pitch_y_field, self.void_field,
+                  self.rings_field):
             self.set_row_visible(w, array)
         sites = design.sites()
         n = len(sites)

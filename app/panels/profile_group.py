@@ -64,11 +64,11 @@ def _given(design: Design) -> str:
 def _set_given(design: Design, given: str) -> Design:
     """Switch between giving the angle and giving d_l, keeping the current opening (to 1 um / 0.01 deg)."""
     p, o = design.profile, design.opening
-    if p.kind not in _HAS_TAPER or given == _given(design):
+    if not isinstance(p, Tapered | SteppedTapered | OneSideVertical) or given == _given(design):
         return design
     if given == "lower":
-        return design.with_(profile=replace(p, angle_deg=None, lower_mm=round_um(o.lower_mm)))  # type: ignore[type-var]
-    return design.with_(profile=replace(p, lower_mm=None, angle_deg=round(o.angle_deg, 2)))  # type: ignore[type-var]
+        return design.with_(profile=replace(p, angle_deg=None, lower_mm=round_um(o.lower_mm)))
+    return design.with_(profile=replace(p, lower_mm=None, angle_deg=round(o.angle_deg, 2)))
 
 
 def _profile_field(name: str) -> tuple[Any, Any]:
@@ -78,7 +78,7 @@ def _profile_field(name: str) -> tuple[Any, Any]:
     def set_(d: Design, v: Any) -> Design:
         if not hasattr(d.profile, name):
             raise DesignError(f"profile.{name}", v, f"a {d.profile.kind} profile has no such value")
-        return d.with_(profile=replace(d.profile, **{name: v}))  # type: ignore[type-var]
+        return d.with_(profile=replace(d.profile, **{name: v}))
 
     return get, set_
 
@@ -93,38 +93,38 @@ class ProfileGroup(FieldGroup):
             lambda d: d.upper_ratio, lambda d, v: d.with_(upper_ratio=v), suffix=f"{TIMES} D",
             tooltip="The upper diameter is this ratio times the ball diameter (1.05 to 1.2 is comfortable)",
         ))
-        self.kind = self.add_choice(ChoiceSpec(
+        self.kind_field = self.add_choice(ChoiceSpec(
             "profile.kind", "Type", "profile type", PROFILE_LABELS,
             lambda d: d.profile.kind, lambda d, k: d.with_(profile=profile_of_kind(d, k)),
             tooltip="The cross-section of every opening without an override",
         ))
         get, set_ = _profile_field("upper_mm")
-        self.upper = self.add_value(FieldSpec(
+        self.upper_field = self.add_value(FieldSpec(
             "profile.upper_mm", "Upper diameter d_u", "upper diameter", ValueKind.OPTIONAL_LENGTH, get, set_,
             tooltip="Leave empty to size d_u from the ball (ratio above); type a value to fix it",
             placeholder=lambda d, u: f"auto {length_text(d.default_upper_mm, u)}",
         ))
-        self.given = self.add_choice(ChoiceSpec(
+        self.given_field = self.add_choice(ChoiceSpec(
             "profile.given", "Taper given by", "taper given by", _GIVEN, _given, _set_given,
             tooltip="Give the wall angle or the lower diameter; the other follows",
         ))
         get, set_ = _profile_field("angle_deg")
-        self.angle = self.add_value(FieldSpec(
+        self.angle_field = self.add_value(FieldSpec(
             "profile.angle_deg", "Wall angle θ", "taper angle", ValueKind.ANGLE, get, set_,
             tooltip="Angle between the tapered side face and the upper surface (claim 4: 60° or less)",
         ))
         get, set_ = _profile_field("lower_mm")
-        self.lower = self.add_value(FieldSpec(
+        self.lower_field = self.add_value(FieldSpec(
             "profile.lower_mm", "Lower diameter d_l", "lower diameter", ValueKind.LENGTH, get, set_,
             tooltip="Opening diameter on the lower surface (the side facing the device)",
         ))
         get, set_ = _profile_field("vertical_mm")
-        self.vertical = self.add_value(FieldSpec(
+        self.vertical_field = self.add_value(FieldSpec(
             "profile.vertical_mm", "Vertical height h_v", "vertical height", ValueKind.LENGTH, get, set_,
             tooltip="Height of the vertical wall below the upper surface (claim 6: at least the ball radius)",
         ))
         get, set_ = _profile_field("direction_deg")
-        self.direction = self.add_value(FieldSpec(
+        self.direction_field = self.add_value(FieldSpec(
             "profile.direction_deg", "Taper direction φ", "taper direction", ValueKind.ANGLE, get, set_,
             tooltip="The lower opening is shifted toward this direction (0° = +x, 90° = +y)",
         ))
@@ -139,11 +139,11 @@ class ProfileGroup(FieldGroup):
         p = design.profile
         tapered = p.kind in _HAS_TAPER
         by_angle = tapered and getattr(p, "angle_deg", None) is not None
-        self.set_row_visible(self.given, tapered)
-        self.set_row_visible(self.angle, by_angle)
-        self.set_row_visible(self.lower, p.kind == "stepped" or (tapered and not by_angle))
-        self.set_row_visible(self.vertical, p.kind in ("stepped", "stepped-tapered"))
-        self.set_row_visible(self.direction, p.kind == "one-side-vertical")
+        self.set_row_visible(self.given_field, tapered)
+        self.set_row_visible(self.angle_field, by_angle)
+        self.set_row_visible(self.lower_field, p.kind == "stepped" or (tapered and not by_angle))
+        self.set_row_visible(self.vertical_field, p.kind in ("stepped", "stepped-tapered"))
+        self.set_row_visible(self.direction_field, p.kind == "one-side-vertical")
         self.derived.show_design(design, self.unit)
 
     def set_unit(self, unit: LengthUnit) -> None:

@@ -137,31 +137,33 @@ class PropertyPanel(QWidget):
         column = QVBoxLayout(inner)
         column.setContentsMargins(6, 4, 6, 6)
         column.setSpacing(8)
-        self.ball = _BallGroup(document, self.unit, inner)
-        self.pad = _PadGroup(document, self.unit, inner)
+        self.ball_group = _BallGroup(document, self.unit, inner)
+        self.pad_group = _PadGroup(document, self.unit, inner)
         self.layout_group = LayoutGroup(document, self.unit, inner)
-        self.mask = _MaskGroup(document, self.unit, inner)
-        self.profile = ProfileGroup(document, self.unit, inner)
-        self.merge = _MergeGroup(document, self.unit, inner)
-        self.limits = LimitsGroup(document, self.unit, inner)
-        self.groups: tuple[FieldGroup, ...] = (self.ball, self.pad, self.layout_group, self.mask, self.profile,
-                                               self.merge, self.limits)
+        self.mask_group = _MaskGroup(document, self.unit, inner)
+        self.profile_group = ProfileGroup(document, self.unit, inner)
+        self.merge_group = _MergeGroup(document, self.unit, inner)
+        self.limits_group = LimitsGroup(document, self.unit, inner)
+        self.groups: tuple[FieldGroup, ...] = (
+            self.ball_group, self.pad_group, self.layout_group, self.mask_group, self.profile_group,
+            self.merge_group, self.limits_group,
+        )
         for g in self.groups:
             column.addWidget(g)
         column.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(inner)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(inner)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addLayout(top)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
         self._align_labels()
         inner.setMinimumWidth(inner.sizeHint().width())
-        self.setMinimumWidth(inner.sizeHint().width() + self.scroll.verticalScrollBar().sizeHint().width() + 4)
+        self.setMinimumWidth(inner.sizeHint().width() + self.scroll_area.verticalScrollBar().sizeHint().width() + 4)
         connect_event(self, document.design_changed, self.refresh)
 
     def _align_labels(self) -> None:
@@ -170,8 +172,9 @@ class PropertyPanel(QWidget):
         for g in self.groups:
             for row in range(g.form.rowCount()):
                 item = g.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-                if item is not None and item.widget() is not None:
-                    labels.append(item.widget())
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    labels.append(widget)
         width = max((w.sizeHint().width() for w in labels), default=0)
         for w in labels:
             w.setMinimumWidth(width)

@@ -75,7 +75,7 @@ def test_taper_angle_changes_profile_and_derived_lower_diameter(qtbot, panel: Pr
     assert document.design.profile == Tapered(45.0)
     d_l = 0.495 + 2 * 0.3 / math.tan(math.radians(45.0))
     assert document.design.opening.lower_mm == pytest.approx(d_l)
-    assert panel.profile.derived.labels["lower"].text() == "1.095 mm"
+    assert panel.profile_group.derived.labels["lower"].text() == "1.095 mm"
     assert document.stack.undo_text == "Set taper angle to 45°"
 
 
@@ -136,7 +136,7 @@ def test_profile_type_shows_only_its_fields(qtbot, panel: PropertyPanel, documen
     assert document.stack.undo_text == "Set profile type to One side vertical"
     kind.setCurrentIndex([v for v, _ in kind.spec.options].index("straight"))
     assert not angle.isVisibleTo(panel) and not lower.isVisibleTo(panel)
-    assert panel.profile.derived.labels["angle"].text() == "90°"
+    assert panel.profile_group.derived.labels["angle"].text() == "90°"
 
 
 def test_giving_lower_diameter_shows_the_angle_derived(qtbot, panel: PropertyPanel, document: Document) -> None:
@@ -148,7 +148,7 @@ def test_giving_lower_diameter_shows_the_angle_derived(qtbot, panel: PropertyPan
     assert lower.isVisibleTo(panel) and not value(panel, "profile.angle_deg").isVisibleTo(panel)
     type_into(qtbot, lower, "1.095")
     assert document.design.opening.angle_deg == pytest.approx(45.0, abs=0.01)
-    assert panel.profile.derived.labels["angle"].text() == "45°"
+    assert panel.profile_group.derived.labels["angle"].text() == "45°"
 
 
 def test_units_in_micrometres_are_remembered(qtbot, panel: PropertyPanel, document: Document,
@@ -169,7 +169,7 @@ def test_units_in_micrometres_are_remembered(qtbot, panel: PropertyPanel, docume
 
 
 def test_limit_override_and_reset(qtbot, panel: PropertyPanel, document: Document) -> None:
-    row = panel.limits.rows["web_min_mm"]
+    row = panel.limits_group.rows["web_min_mm"]
     assert not row.reset.isEnabled()
     assert row.default.text() == "default 0.30 mm"
     type_into(qtbot, row.field, "0.12")
@@ -188,8 +188,8 @@ def test_material_preset_changes_default_limits(qtbot, panel: PropertyPanel, doc
     combo = choice(panel, "mask.material")
     combo.setCurrentIndex([v for v, _ in combo.spec.options].index("electroformed-nickel"))
     assert document.design.mask.material == "electroformed-nickel"
-    assert panel.limits.rows["web_min_mm"].default.text() == "default 0.15 mm"
-    assert panel.limits.rows["hole_factor"].field.edit.text() == "0.6"
+    assert panel.limits_group.rows["web_min_mm"].default.text() == "default 0.15 mm"
+    assert panel.limits_group.rows["hole_factor"].field.edit.text() == "0.6"
 
 
 def test_grid_rows_and_depopulation(qtbot, panel: PropertyPanel, document: Document) -> None:

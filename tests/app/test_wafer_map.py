@@ -1,0 +1,72 @@
+"""The wafer map view: dies as cells, a click on a die selects it and shows its sites."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore
+from pytestqt.qtbot import QtBot
+
+from app.document import Document
+from app.views.wafer_map import DROPPED, KEPT, SELECTED, WaferMapView
+from geometry.design import example_grid_design
+from geometry.layouts import GridLayout
+from geometry.wafer import WaferLayout, WaferMark, die_map
+
+
+def _doc() -> Document:
+    d = example_grid_design(4, 4, 0.4, 0.25, 0.1).with_(
+        layout=WaferLayout(GridLayout(4, 4, 0.4), 8.0, diameter_mm=100.0, mark=WaferMark.FLAT, flat_length_mm=30.0))
+    return Document(d)
+
+
+def test_cells_show_kept_and_dropped_dies(qtbot: QtBot) -> None:
+    doc = _doc()
+    view = WaferMapView(doc)
+    qtbot.addWidget(view)
+    dm = die_map(doc.design.layout, doc.design.pad)  # type: ignore[arg-type]
+    cells = view.image.image
+    assert cells is not None
+    assert int((cells == KEPT).sum()) == dm.n_kept
+    assert int((cells == DROPPED).sum()) == len(dm) - dm.n_kept
+    assert "dies of" in view.caption.text()
+
+
+def test_mouse_click_on_a_die_emits_its_index(qtbot: QtBot) -> None:
+    doc = _doc()
+    view = WaferMapView(doc)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    dm = view.dies
+    assert dm is not None
+    target = dm.n_kept // 2
+    pos = view.die_centre_widget(target)
+    with qtbot.waitSignal(view.die_clicked, timeout=2000) as sig:
+        qtbot.mouseClick(view.map.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
+    assert sig.args == [target]
+    assert view.selected == target
+    assert int((view.image.image == SELECTED).sum()) == 1
+    name = dm.die_name(target)
+    assert name in view.caption.text()
+    pts = view.die_sites.data
+    assert len(pts) == 16
+    # a click in a street or off the wafer selects nothing
+    assert view.click_at(float(dm.x_mm[dm.kept_rows[target]]) + 4.05, float(dm.y_mm[dm.kept_rows[target]])) == -1
+    assert view.click_at(1000.0, 0.0) == -1
+
+
+def test_follows_the_document(qtbot: QtBot) -> None:
+    doc = _doc()
+    view = WaferMapView(doc)
+    qtbot.addWidget(view)
+    before = view.dies.n_kept if view.dies else 0
+    lay = doc.design.layout
+    assert isinstance(lay, WaferLayout)
+    doc.apply("Edge exclusion", lambda d: d.with_(layout=WaferLayout(
+        lay.die, lay.die_x_mm, diameter_mm=100.0, mark=WaferMark.FLAT, flat_length_mm=30.0, edge_exclusion_mm=10.0)))
+    assert view.dies is not None and view.dies.n_kept < before
+    doc.apply("Grid", lambda d: d.with_(layout=GridLayout(3, 3, 0.5)))
+    assert view.dies is None
+    assert "Not a wafer" in view.caption.text()
+    assert np.asarray(view.die_sites.data).size == 0

@@ -42,6 +42,8 @@ class WaferMapView(QtWidgets.QWidget):
         self.dies: DieMap | None = None
         self.selected = -1
         self._cells = np.zeros((1, 1), dtype=np.ubyte)
+        self._rect = QtCore.QRectF(0.0, 0.0, 1.0, 1.0)
+        self._origin = (0, 0)
 
         self.map = pg.PlotWidget(background=style.CANVAS)
         self.map.setObjectName("waferMapPlot")
@@ -105,7 +107,7 @@ class WaferMapView(QtWidgets.QWidget):
         # image pixel (c, r) covers die grid position (i0 + c, j0 + r): centre offset + (i, j) * step
         x0 = lay.offset_x_mm + (i0 - 0.5) * lay.step_x
         y0 = lay.offset_y_mm + (j0 - 0.5) * lay.step_y
-        self.image.setRect(QtCore.QRectF(x0, y0, cols * lay.step_x, rows * lay.step_y))
+        self._rect = QtCore.QRectF(x0, y0, cols * lay.step_x, rows * lay.step_y)
         rim = lay.rim()
         self.rim.setData(np.append(rim[:, 0], rim[0, 0]), np.append(rim[:, 1], rim[0, 1]))
         a = np.linspace(0.0, 2.0 * np.pi, 361)
@@ -126,6 +128,7 @@ class WaferMapView(QtWidgets.QWidget):
             k = int(dm.kept_rows[self.selected])
             cells[dm.j[k] - self._origin[1], dm.i[k] - self._origin[0]] = SELECTED
         self.image.setImage(cells, autoLevels=False, levels=(0, len(CELL_COLOURS) - 1))
+        self.image.setRect(self._rect)  # after setImage: the scale follows the image's size
 
     def _show_die(self, group: int) -> None:
         dm = self.dies

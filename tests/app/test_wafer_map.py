@@ -29,6 +29,12 @@ def test_cells_show_kept_and_dropped_dies(qtbot: QtBot) -> None:
     assert int((cells == KEPT).sum()) == dm.n_kept
     assert int((cells == DROPPED).sum()) == len(dm) - dm.n_kept
     assert "dies of" in view.caption.text()
+    # the image is placed on the die grid: its corners are half a step outside the outermost die centres
+    lay = doc.design.layout
+    assert isinstance(lay, WaferLayout)
+    r = view.image.mapRectToParent(view.image.boundingRect())
+    assert abs(r.left() - (dm.x_mm.min() - lay.step_x / 2)) < 1e-6
+    assert abs(r.bottom() - (dm.y_mm.max() + lay.step_y / 2)) < 1e-6
 
 
 def test_mouse_click_on_a_die_emits_its_index(qtbot: QtBot) -> None:

@@ -31,6 +31,16 @@ def run_checks(design: Design, only: set[str] | None = None) -> CheckReport:
         for cid in sorted(only):
             if cid not in CHECKS:
                 raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
+    if getattr(design.layout, "kind", None) == "wafer":
+        # A wafer of identical dies is checked on one die and the findings repeated (same report, far faster).
+        from geometry.wafer.checks import wafer_checks
+
+        return wafer_checks(design, only)
+    return run_checks_whole(design, only)
+
+
+def run_checks_whole(design: Design, only: set[str] | None = None) -> CheckReport:
+    """Run the checks over every site at once (no die repetition); ``only`` must hold known ids."""
     if only is None:
         return _run_all(design)
     return _run(design, frozenset(only))

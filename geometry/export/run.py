@@ -14,7 +14,7 @@ from typing import Literal
 from geometry.checks.records import CheckReport, Severity
 from geometry.design import Design
 from geometry.errors import DesignError
-from geometry.export.artwork import ReliefLike, build_artwork
+from geometry.export.artwork import Artwork, ReliefLike, build_artwork
 from geometry.export.atomic import atomic_folder
 from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
@@ -47,6 +47,14 @@ class ExportResult:
     forced: bool
 
 
+LARGE_ENTITY_COUNT = 20_000
+
+
+def art_entity_count(art: Artwork) -> int:
+    """Circles and ring vertices over all layers: what the writers loop over."""
+    return sum(len(la.circles) + len(la.rings.bulge) for la in art.layers)
+
+
 def default_suffix(fmt: str) -> str:
     """The suffix an output of this format gets when none is given (folders for gerber and all)."""
     return {"dxf": ".dxf", "pdf": ".pdf"}.get(fmt, "")
@@ -69,13 +77,28 @@ def export_design(design: Design, out: str | Path, fmt: str = "dxf", *, force: b
         out = out.with_suffix(default_suffix(fmt))
     art = build_artwork(design, relief)
     title = title_block(design, art, date)
+    # Large designs (wafers) take the streaming writers: the same entities, written as text in chunks instead of
+    # one ezdxf/gerber-writer object each (geometry.wafer's tests read both back and compare them).
+    large = art_entity_count(art) > LARGE_ENTITY_COUNT
     if fmt == "dxf":
-        write_dxf(art, title, design.output, out)
+        from geometry.wafer import dxf_fast
+
+        if design.output.blocks and getattr(design.layout, "kind", None) == "wafer":
+            dxf_fast.write_wafer_dxf_blocks(design, out, title)
+        elif large:
+            dxf_fast.write_dxf_streaming(design, out, art, title)
+        else:
+            write_dxf(art, title, design.output, out)
     elif fmt == "pdf":
         write_pdf(design, art, title, report, out)
     elif fmt == "gerber":
-        with atomic_folder(out) as tmp:
-            write_gerbers(art, title, tmp)
+        if large:
+            from geometry.wafer.gerber_fast import write_gerbers_fast
+
+            write_gerbers_fast(design, out, art, title)
+        else:
+            with atomic_folder(out) as tmp:
+                write_gerbers(art, title, tmp)
     else:
         write_package(design, art, title, report, out)
     return ExportResult(out, report, report.has_errors)

@@ -16,9 +16,9 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.checks import CheckContext, run_checks
+from geometry.checks import CheckContext
 from geometry.checks.records import CheckReport, Violation
-from geometry.checks.registry import CHECKS
+from geometry.checks.registry import CHECKS, run_checks_whole
 from geometry.design import Design
 from geometry.errors import DesignError
 from geometry.openings import opening_table
@@ -59,7 +59,7 @@ def _group_suffix(v: Violation) -> str:
 def wafer_checks(design: Design, only: set[str] | None = None) -> CheckReport:
     """Run the checks on a design; a wafer of identical dies is checked on one die and the findings repeated."""
     if repetition_blocker(design) is not None:
-        return run_checks(design, only)
+        return run_checks_whole(design, only)
     if only is not None:
         for cid in sorted(only):
             if cid not in CHECKS:

@@ -24,7 +24,7 @@ import numpy as np
 from geometry.design import Design
 from geometry.openings import opening_table
 from geometry.profiles import EPS_MM
-from geometry.relief import Relief, lower_relief
+from geometry.relief import Relief, lower_relief, whole_relief
 from geometry.rings import RingSet
 from geometry.wafer.layout import WaferLayout, die_map
 
@@ -138,7 +138,7 @@ def wafer_relief(design: Design) -> Relief:
     :func:`geometry.relief.lower_relief` on the whole design.
     """
     if repetition_blocker(design) is not None:
-        return lower_relief(design)
+        return whole_relief(design)
     lay = design.layout
     assert isinstance(lay, WaferLayout)
     one = die_design(design)

@@ -116,21 +116,23 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_docks(self) -> None:
         area = QtCore.Qt.DockWidgetArea
-        props = _optional("app.panels.properties", "PropertyPanel")
-        self._dock("properties", "Properties",
-                   props(self.document, self) if props else _placeholder("Properties panel (coming)"),
+        props_cls = _optional("app.panels.properties", "PropertyPanel")
+        props = props_cls(self.document, self, settings=self.settings) if props_cls else None
+        self._dock("properties", "Properties", props or _placeholder("Properties panel (coming)"),
                    area.LeftDockWidgetArea)
-        checks = _optional("app.panels.checks_panel", "ChecksPanel")
-        if checks is not None and self.runner is not None:
-            panel = checks(self.document, self.runner, self)
-            panel.zoom_requested.connect(self.top_view.zoom_to)
-        else:
-            panel = _placeholder("Checks panel (coming)")
-        self._dock("checks", "Checks", panel, area.BottomDockWidgetArea)
-        cross = _optional("app.views.cross_section", "CrossSectionView")
-        self._dock("cross_section", "Cross-section",
-                   cross(self.document, self) if cross else _placeholder("Cross-section view (coming)"),
+        checks_cls = _optional("app.panels.checks_panel", "ChecksPanel")
+        checks = checks_cls(self.document, self.runner, self) if checks_cls and self.runner is not None else None
+        if checks is not None:
+            checks.zoom_requested.connect(self.top_view.zoom_to)
+        self._dock("checks", "Checks", checks or _placeholder("Checks panel (coming)"), area.BottomDockWidgetArea)
+        cross_cls = _optional("app.views.cross_section", "CrossSectionView")
+        cross = cross_cls(self.document, self) if cross_cls else None
+        self._dock("cross_section", "Cross-section", cross or _placeholder("Cross-section view (coming)"),
                    area.RightDockWidgetArea)
+        if props is not None and hasattr(props, "units_changed"):
+            for view in (checks, cross):
+                if view is not None and hasattr(view, "set_unit"):
+                    props.units_changed.connect(view.set_unit)
         self.docks["properties"].setMinimumWidth(280)
         self.resizeDocks([self.docks["properties"], self.docks["cross_section"]], [330, 380],
                          QtCore.Qt.Orientation.Horizontal)
@@ -140,10 +142,12 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = self.statusBar()
         self.cursor_label = QtWidgets.QLabel("")
         self.cursor_label.setObjectName("cursorLabel")
-        self.cursor_label.setMinimumWidth(520)
+        # fixed widths: text changing under the moving mouse must never re-layout the window (the view would jump)
+        self.cursor_label.setFixedWidth(470)
         self.cursor_label.setStyleSheet("font-family: monospace;")
         self.counts_label = QtWidgets.QLabel("")
         self.counts_label.setObjectName("countsLabel")
+        self.counts_label.setFixedWidth(230)
         bar.addPermanentWidget(self.cursor_label)
         bar.addPermanentWidget(self.counts_label)
 
@@ -228,7 +232,6 @@ class MainWindow(QtWidgets.QMainWindow):
         name = path.name if path else f"{self.document.design.name} (unsaved)"
         dirty = "*" if self.document.dirty else ""
         self.setWindowTitle(f"{name}{dirty} \u2014 {APP_NAME}")
-        self.setWindowModified(self.document.dirty)
         self.setWindowFilePath(str(path) if path else "")
 
     def refresh_actions(self) -> None:
@@ -320,8 +323,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def error(self, text: str) -> None:
         """A refused action: say why."""
-        self.statusBar().showMessage(text, 15000)
-        QtWidgets.QMessageBox.warning(self, APP_NAME, text)
+        self.statusBar().showMessage(text.replace("\n", " "), 15000)
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, APP_NAME, text,
+                                    QtWidgets.QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # window-modal, not blocking: the caller goes on with nothing changed
+        self.last_error = text
 
     # -- Shell: files -----------------------------------------------------------------------------------------------
     def open_path(self, path: Path) -> bool:

@@ -17,15 +17,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.document import Document
+from app.views import paths
 from app.views.legend import LayerLegend
-from app.views.paths import (
-    COARSE_SEGMENTS,
-    PathLayer,
-    circles_path,
-    crosses_path,
-    rect_path,
-    rings_path,
-)
+from app.views.paths import PathLayer
 from app.views.picking import SitePicker
 from app.views.scale_bar import MmScaleBar
 from geometry.checks.records import CheckReport, Severity
@@ -194,46 +188,49 @@ class TopView(QtWidgets.QWidget):
         self._rebuild(design)
 
     def _rebuild(self, design: Design) -> None:
-        """Turn the design into one path per layer (vectorised; no item per site)."""
+        """Turn the design into one tiled path set per layer (vectorised; no item per site)."""
         sites = design.sites()
         table = opening_table(design)
         rows = table.rows
-        pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
-        pads_r = sites.pad_mm / 2.0
-        self._set_circles("pads", sites.x_mm, sites.y_mm, pads_r)
+        x, y = sites.x_mm, sites.y_mm
+        self._set_circles("pads", x, y, sites.pad_mm / 2.0)
         depop = ~sites.populated
-        half = float(np.max(pads_r)) * 0.5 if len(sites) else 0.0
-        self.layers["depop"].set_paths(crosses_path(sites.x_mm[depop], sites.y_mm[depop], half), None, 2 * half)
-        self._set_circles("upper", sites.x_mm[rows], sites.y_mm[rows], table.upper_mm[rows] / 2.0)
-        self._set_circles("balls", sites.x_mm[rows], sites.y_mm[rows], design.ball.diameter_mm / 2.0)
+        half = float(np.max(sites.pad_mm)) * 0.25 if len(sites) else 0.0
+        self.layers["depop"].set_shapes(paths.crosses(x[depop], y[depop], half), None, (x[depop], y[depop]),
+                                        4 * half)
+        self._set_circles("upper", x[rows], y[rows], table.upper_mm[rows] / 2.0)
+        self._set_circles("balls", x[rows], y[rows], np.full(rows.size, design.ball.diameter_mm / 2.0))
+        self._draw_lower(design)
+        self.layers["outline"].set_shapes(paths.rectangle(*design.outline_rect()))
+        fids = design.mask.fiducials
+        fx = np.array([f.x_mm for f in fids], dtype=np.float64)
+        fy = np.array([f.y_mm for f in fids], dtype=np.float64)
+        fr = np.array([f.diameter_mm / 2.0 for f in fids], dtype=np.float64)
+        self.layers["fiducials"].set_shapes(paths.circles(fx, fy, fr))
+        self._selection_changed(self.document.selection)
+        self._draw_report()
+
+    def _draw_lower(self, design: Design) -> None:
+        """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes)."""
+        table = opening_table(design)
+        rows = table.rows
+        lx, ly, lr = table.lower_x_mm[rows], table.lower_y_mm[rows], table.lower_mm[rows] / 2.0
         try:
             circles, rings = lower_outlines(design)
         except (DesignError, ValueError) as e:  # a relief that cannot be computed must not kill the view
             self.message.emit(f"Lower relief not drawn: {e}")
             circles, rings = np.zeros((0, 3)), None
-        lower = circles_path(circles[:, 0], circles[:, 1], circles[:, 2])
-        lower_coarse = circles_path(circles[:, 0], circles[:, 1], circles[:, 2], COARSE_SEGMENTS)
-        if rings is not None and len(rings):
-            merged = rings_path(rings)
-            lower.addPath(merged)
-            lower_coarse.addPath(merged)
-        lower.setFillRule(QtCore.Qt.FillRule.OddEvenFill)
-        feature = float(np.max(circles[:, 2]) * 2.0) if len(circles) else pitch
-        self.layers["lower"].set_paths(lower, lower_coarse, feature)
-        x0, y0, x1, y1 = design.outline_rect()
-        self.layers["outline"].set_paths(rect_path(x0, y0, x1, y1))
-        fids = design.mask.fiducials
-        fx = np.array([f.x_mm for f in fids])
-        fy = np.array([f.y_mm for f in fids])
-        fr = np.array([f.diameter_mm / 2.0 for f in fids])
-        self.layers["fiducials"].set_paths(circles_path(fx, fy, fr))
-        self._selection_changed(self.document.selection)
-        self._draw_report()
+        merged = paths.rings(rings) if rings is not None else paths.Polylines.empty()
+        fine = paths.concat([paths.circles(circles[:, 0], circles[:, 1], circles[:, 2]), merged])
+        coarse = paths.concat([paths.circles(circles[:, 0], circles[:, 1], circles[:, 2], paths.COARSE_SEGMENTS),
+                               merged])
+        feature = float(np.max(lr) * 2.0) if lr.size else 0.0
+        self.layers["lower"].set_shapes(fine, coarse, (lx, ly), feature, odd_even=True)
 
-    def _set_circles(self, layer_id: str, x: np.ndarray, y: np.ndarray, r: np.ndarray | float) -> None:
-        rr = np.broadcast_to(np.asarray(r, dtype=np.float64), np.shape(x))
-        feature = float(np.max(rr) * 2.0) if rr.size else 0.0
-        self.layers[layer_id].set_paths(circles_path(x, y, rr), circles_path(x, y, rr, COARSE_SEGMENTS), feature)
+    def _set_circles(self, layer_id: str, x: np.ndarray, y: np.ndarray, r: np.ndarray) -> None:
+        feature = float(np.max(r) * 2.0) if r.size else 0.0
+        self.layers[layer_id].set_shapes(paths.circles(x, y, r), paths.circles(x, y, r, paths.COARSE_SEGMENTS),
+                                         (x, y), feature)
 
     def set_layer_visible(self, layer_id: str, visible: bool) -> None:
         """Show or hide a layer (the legend and the View menu follow through ``layer_visibility_changed``)."""
@@ -251,8 +248,8 @@ class TopView(QtWidgets.QWidget):
     def _selection_changed(self, names: frozenset[str]) -> None:
         xy = self._picker.xy_of(tuple(names))
         r = self._picker.reach_mm
-        self.selection_layer.set_paths(circles_path(xy[:, 0], xy[:, 1], r), circles_path(xy[:, 0], xy[:, 1], r, 8),
-                                       2 * r)
+        x, y = xy[:, 0].copy(), xy[:, 1].copy()
+        self.selection_layer.set_shapes(paths.circles(x, y, r), paths.circles(x, y, r, 8), (x, y), 2 * r)
 
     def set_report(self, report: CheckReport) -> None:
         """Draw a check report's violations on top, each in its severity's colour."""
@@ -267,9 +264,7 @@ class TopView(QtWidgets.QWidget):
             vs = [v for v in self._report.violations if v.severity == sev]
             x = np.array([v.x_mm for v in vs], dtype=np.float64)
             y = np.array([v.y_mm for v in vs], dtype=np.float64)
-            path = circles_path(x, y, r, 24)
-            path.addPath(crosses_path(x, y, r * 0.3))
-            layer.set_paths(path, None, 2 * r)
+            layer.set_shapes(paths.concat([paths.circles(x, y, r, 24), paths.crosses(x, y, r * 0.3)]))
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:

@@ -1,0 +1,40 @@
+"""Qt tests run on the offscreen platform, and a Qt warning fails the test that caused it.
+
+QT_QPA_PLATFORM is set before anything imports Qt (conftest modules are imported first). pytest-qt captures Qt
+messages per test (``qtlog``); the autouse fixture turns a warning or worse into a failure, so a broken signal
+connection or a painter misuse does not pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QtMsgType
+
+# Messages of the offscreen platform itself, not of our code.
+BENIGN = ("This plugin does not support", "propagateSizeHints")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_qt_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "qtlog" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        yield
+        return
+    qtlog = request.getfixturevalue("qtlog")
+    yield
+    bad = [r.message for r in qtlog.records
+           if r.type in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg)
+           and not any(b in r.message for b in BENIGN)]
+    assert not bad, f"Qt warnings: {bad}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """A settings file of the test's own (never the user's real settings)."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

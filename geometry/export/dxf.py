@@ -23,10 +23,10 @@ from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as ezdxf_new
 from numpy.typing import NDArray
 
+from geometry.atomic import write_with_atomic
 from geometry.errors import DesignError
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
-from geometry.export.atomic import write_with_atomic
 from geometry.export.layers import LayerSpec
 from geometry.export.notes import TitleBlock
 from geometry.output_settings import OutputSettings

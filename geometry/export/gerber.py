@@ -22,9 +22,9 @@ import gerber_writer as gw
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.atomic import write_text_atomic
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
-from geometry.export.atomic import write_text_atomic
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock
 from geometry.rings import RingSet

@@ -19,11 +19,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from geometry.atomic import write_bytes_atomic
 from geometry.checks.records import CheckReport
 from geometry.design import Design
 from geometry.export import ringops
-from geometry.export.artwork import Artwork
-from geometry.export.atomic import write_bytes_atomic
+from geometry.export.artwork import Artwork, LayerArt
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock, check_summary_lines, opening_line
 from geometry.openings import opening_table
@@ -48,6 +48,7 @@ class _View:
 
     def __init__(self, box: tuple[float, float, float, float], frame: tuple[float, float, float, float]) -> None:
         x0, y0, x1, y1 = box
+        self.box = box
         fx, fy, fw, fh = frame
         self.scale = min(fw / max(x1 - x0, 1e-9), fh / max(y1 - y0, 1e-9))
         self.ox = fx + (fw - (x1 - x0) * self.scale) / 2.0 - x0 * self.scale
@@ -113,6 +114,27 @@ def _poly(c: Canvas, pts: FloatArray, close: bool = True, fill: bool = False) ->
     c.drawPath(path, stroke=1, fill=1 if fill else 0)
 
 
+# Above this many circles and ring vertices on a layer, the openings are far below a printed line's width at the
+# sheet's scale (a wafer): the layer is drawn as the cells of a grid that its openings occupy, and says so.
+DRAW_LIMIT = 20_000
+COVERAGE_CELLS = 240
+
+
+def _coverage(c: Canvas, la: LayerArt, v: _View) -> None:
+    """Draw a crowded layer as the grid cells its outlines occupy (one path), with a note of the count."""
+    pts = np.concatenate([la.circles[:, :2], la.rings.xy]) if len(la.rings.xy) else la.circles[:, :2]
+    x0, y0, x1, y1 = v.box
+    size = max(x1 - x0, y1 - y0) / COVERAGE_CELLS
+    ij = np.unique(np.floor((pts - [x0, y0]) / size).astype(np.int64), axis=0)
+    path = c.beginPath()
+    for i, j in ij.tolist():
+        px, py = v.p(x0 + i * size, y0 + j * size)
+        path.rect(px, py, size * v.scale, size * v.scale)
+    c.setFillColor(_rgb(la.layer), alpha=0.35)
+    c.drawPath(path, stroke=0, fill=1)
+    c.setFillColor(colors.black)
+
+
 def _top_view(c: Canvas, art: Artwork, title: TitleBlock, pages: int) -> None:
     box = art.bounds()
     legend_h = 10.0 * sum(1 for s in art.specs if s.is_artwork) + 30.0
@@ -124,6 +146,9 @@ def _top_view(c: Canvas, art: Artwork, title: TitleBlock, pages: int) -> None:
     for la in art.layers:
         c.setStrokeColor(_rgb(la.layer))
         c.setLineWidth(0.8 if la.layer.role == Role.OUTLINE else 0.3)
+        if len(la.circles) + len(la.rings.bulge) > DRAW_LIMIT:
+            _coverage(c, la, v)
+            continue
         for x, y, r in la.circles.tolist():
             px, py = v.p(x, y)
             c.circle(px, py, max(r * v.scale, 0.2), stroke=1, fill=0)

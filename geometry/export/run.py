@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from geometry.atomic import atomic_folder
 from geometry.checks.records import CheckReport, Severity
 from geometry.design import Design
 from geometry.errors import DesignError
 from geometry.export.artwork import Artwork, ReliefLike, build_artwork
-from geometry.export.atomic import atomic_folder
 from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
 from geometry.export.notes import title_block

@@ -26,10 +26,10 @@ from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as new_dxf
 from numpy.typing import NDArray
 
+from geometry.atomic import write_with_atomic
 from geometry.design import Design
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, build_artwork
-from geometry.export.atomic import write_with_atomic
 from geometry.export.dxf import INSUNITS_MM, DxfSink, block_name, check_layer_names, notes_placement, write_dxf
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock, title_block

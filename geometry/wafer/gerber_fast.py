@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.atomic import atomic_folder
 from geometry.design import Design
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt, build_artwork
-from geometry.export.atomic import atomic_folder
 from geometry.export.gerber import _comment, aperture_function, file_function, gerber_file_name
 from geometry.export.layers import Role
 from geometry.export.notes import TitleBlock, title_block

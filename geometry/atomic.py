@@ -1,8 +1,7 @@
-"""Atomic file and folder writing: an existing output is replaced only once the new one is complete.
+"""Atomic file and folder writes: readers see the old output or the new one, never a part of either.
 
-A shop that finds a half-written DXF next to an order would etch it. So every exporter writes into a temporary
-file (or folder) beside the target and renames it over the target in one step; a failure part-way leaves the old
-output untouched and no temporary behind.
+One implementation for the design file and every exporter: a temporary beside the target, flushed to disk,
+given the permissions a normal file would have (or the replaced file's), then renamed over the target.
 """
 
 from __future__ import annotations
@@ -20,6 +19,27 @@ def _fsync_file(path: Path) -> None:
         os.fsync(f.fileno())
 
 
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable where the platform allows it (not on Windows, harmless to skip)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _give_mode(tmp: Path, target: Path, new_mode: int = 0o666) -> None:
+    """mkstemp/mkdtemp make private entries; give the replaced one's mode, or what the umask gives a new one."""
+    with contextlib.suppress(OSError):
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, new_mode & ~umask)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``, on failure it is removed."""
@@ -31,7 +51,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         yield tmp
         _fsync_file(tmp)
+        _give_mode(tmp, target)
         os.replace(tmp, target)
+        _fsync_folder(target.parent)
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -39,9 +61,12 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``target`` atomically."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return Path(target)
+    target = Path(target)
+    with atomic_path(target) as tmp, os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return target
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
@@ -69,6 +94,7 @@ def atomic_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     old: Path | None = None
     try:
         yield tmp
+        _give_mode(tmp, target, 0o777)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
             old.rmdir()
@@ -80,6 +106,7 @@ def atomic_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
                 os.replace(old, target)
                 old = None
             raise
+        _fsync_folder(target.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -28,6 +28,7 @@ from geometry.operations import (
     set_profile,
 )
 from geometry.profiles import Profile
+from geometry.rework.model import FailedPlace, Rework
 
 
 class Shell(Protocol):
@@ -44,6 +45,9 @@ class Shell(Protocol):
     def ask_new_design(self) -> Design | None: ...
     def ask_move_vector(self) -> tuple[float, float] | None: ...
     def ask_profile(self) -> Profile | None: ...
+    def ask_residue_csv_path(self) -> Path | None: ...
+    def ask_failed_note(self, site: str) -> str | None: ...
+    def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
     def open_path(self, path: Path) -> bool: ...
     def save_to(self, path: Path) -> bool: ...
     def start_new(self, design: Design) -> None: ...
@@ -58,6 +62,7 @@ class Shell(Protocol):
     def layer_visible(self, layer_id: str) -> bool: ...
     def set_tool(self, tool: str) -> None: ...
     def current_tool(self) -> str: ...
+    def tool_available(self, tool: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ class ActionSpec:
     """One command. ``title`` may be a function of the shell (Undo's text names the command it undoes).
 
     ``checkable`` actions show ``checked(shell)``; actions with the same ``group`` are exclusive (the tools).
-    ``enabled`` says when the command makes sense (e.g. there is a selection).
+    ``enabled`` says when the command makes sense (e.g. there is a selection); ``available`` whether the action
+    exists at all in this window (a tool the view does not offer is hidden).
     """
 
     id: str
@@ -79,6 +85,7 @@ class ActionSpec:
     enabled: Callable[[Shell], bool] | None = None
     group: str | None = None
     separator_before: bool = False
+    available: Callable[[Shell], bool] | None = None
 
     def title_for(self, shell: Shell) -> str:
         """The menu text now."""
@@ -238,6 +245,124 @@ def forbid_merge_selection(shell: Shell) -> None:
         apply_edit(shell, f"Forbid merging {a} and {b}", lambda d: forbid_merge(d, a, b))
 
 
+# -- Rework (patent 002) ------------------------------------------------------------------------------------------
+DERIVE_REWORK = "Derive rework mask"
+"""The command name of deriving the rework mask (the rework view compares against the design before it)."""
+
+
+def _rework(shell: Shell) -> Rework:
+    """The design's rework data, or empty rework data to start from."""
+    return shell.document.design.rework or Rework()
+
+
+def _has_rework(shell: Shell) -> bool:
+    return shell.document.design.rework is not None
+
+
+def _exactly_one(shell: Shell) -> bool:
+    return len(shell.document.selection) == 1
+
+
+def import_residue_csv(shell: Shell) -> bool:
+    """Residue measurements per site from a CSV file (name or x, y; height; diameter), replacing older ones."""
+    from geometry.rework.residue_csv import read_residue_csv
+
+    path = shell.ask_residue_csv_path()
+    if path is None:
+        return False
+    design = shell.document.design
+    try:
+        measured = read_residue_csv(Path(path), design.sites())
+    except DesignError as e:
+        shell.error(f"Residue not imported from {Path(path).name}:\n{e}")
+        return False
+    if not measured:
+        shell.error(f"Residue not imported: {Path(path).name} holds no measurement.")
+        return False
+    new = {m.site for m in measured}
+
+    def change(d: Design) -> Design:
+        rw = d.rework or Rework()
+        kept = tuple(m for m in rw.measured if m.site not in new)
+        return d.with_(rework=rw.with_(measured=kept + measured))
+
+    ok = apply_edit(shell, f"Import residue of {_plural(len(measured))} from {Path(path).name}", change)
+    if ok:
+        shell.info(f"Residue measured on {_plural(len(measured))} imported from {path}")
+    return ok
+
+
+def mark_damaged_selection(shell: Shell) -> None:
+    """The selected sites' pads are lifted: no ball can go there (the rework mask closes them)."""
+    names = _selected(shell)
+    if names:
+        def change(d: Design) -> Design:
+            rw = d.rework or Rework()
+            return d.with_(rework=rw.with_(damaged=rw.damaged + tuple(names)))
+
+        apply_edit(shell, f"Mark {_plural(len(names))} damaged", change)
+
+
+def mark_failed_selection(shell: Shell) -> None:
+    """Note the electrically failed place at the selected site, with the user's note."""
+    names = _selected(shell)
+    if len(names) != 1:
+        return
+    site = names[0]
+    note = shell.ask_failed_note(site)
+    if note is None:
+        return
+    rw = _rework(shell)
+    kept = tuple(f for f in rw.failed if f.site != site)
+    apply_edit(shell, f"Mark failed place at {site}",
+               lambda d: d.with_(rework=rw.with_(failed=(*kept, FailedPlace(site, note=note.strip())))))
+
+
+def clear_rework_marks_selection(shell: Shell) -> None:
+    """The selected sites are neither damaged nor a failed place any more."""
+    names = set(_selected(shell))
+    rw = shell.document.design.rework
+    if not names or rw is None:
+        return
+    new = rw.with_(damaged=tuple(n for n in rw.damaged if n not in names),
+                   failed=tuple(f for f in rw.failed if f.site not in names))
+    if new == rw:
+        shell.info("The selected sites carry no rework marks.")
+        return
+    apply_edit(shell, f"Clear rework marks on {_plural(len(names))}", lambda d: d.with_(rework=new))
+
+
+def edit_rework_settings(shell: Shell) -> None:
+    """The uniform residue (height, footprint diameter) and the device's identifier."""
+    new = shell.ask_rework_settings(_rework(shell))
+    if new is not None and new != shell.document.design.rework:
+        apply_edit(shell, "Set residue and device", lambda d: d.with_(rework=new))
+
+
+def derive_rework_mask(shell: Shell) -> bool:
+    """Close damaged sites and give failing sites the smallest change that clears the residue: one command."""
+    from geometry.rework.propose import ReworkResult, derive_rework
+
+    if shell.document.design.rework is None:
+        shell.error("The design carries no rework data: import residue or set the residue height first.")
+        return False
+    result: list[ReworkResult] = []
+
+    def change(d: Design) -> Design:
+        r = derive_rework(d)
+        result.append(r)
+        return r.design
+
+    if not apply_edit(shell, DERIVE_REWORK, change):
+        return False
+    r = result[0]
+    text = f"Rework mask: {_plural(len(r.closed))} closed, {_plural(len(r.proposal.fixes))} changed"
+    if r.proposal.unfixable:
+        text += f", {_plural(len(r.proposal.unfixable))} cannot be cleared (see the Rework panel)"
+    shell.info(text + ".")
+    return True
+
+
 # -- the table -------------------------------------------------------------------------------------------------
 def _layer_actions() -> list[ActionSpec]:
     out = []
@@ -254,9 +379,11 @@ def _layer_actions() -> list[ActionSpec]:
 def _tool_actions() -> list[ActionSpec]:
     tools = (("select", "&Select", "S", "Click a site, Shift-click to add, drag a box to select"),
              ("add", "&Add Site", "A", "Click on the grid to add a site (snaps to the pitch)"),
-             ("measure", "&Measure", "M", "Click two sites: distance and upper web"))
+             ("measure", "&Measure", "M", "Click two sites: distance and upper web"),
+             ("cut", "&Cut Line", "C", "Drag a line across the mask: the cross-section follows it"))
     return [ActionSpec(f"tools.{t}", "Tools", title, lambda s, t=t: s.set_tool(t), shortcut=key, tip=tip,
-                       checkable=True, checked=lambda s, t=t: s.current_tool() == t, group="tools")
+                       checkable=True, checked=lambda s, t=t: s.current_tool() == t, group="tools",
+                       available=lambda s, t=t: s.tool_available(t))
             for t, title, key, tip in tools]
 
 
@@ -295,8 +422,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut"),
     *_layer_actions(),
     *_tool_actions(),
+    ActionSpec("rework.import_csv", "Rework", "&Import Residue CSV...", import_residue_csv, None,
+               "Residue measured per site: name (or x, y), height, diameter"),
+    ActionSpec("rework.settings", "Rework", "Residue and &Device...", edit_rework_settings, None,
+               "The residue height and footprint on every site without a measurement, and the device's id"),
+    ActionSpec("rework.damaged", "Rework", "Mark Selected &Damaged", mark_damaged_selection, "Ctrl+Shift+D",
+               "The selected pads are lifted: no ball can go there", enabled=_has_selection,
+               separator_before=True),
+    ActionSpec("rework.failed", "Rework", "Mark &Failed Place...", mark_failed_selection, None,
+               "Note the electrically failed place at the selected site", enabled=_exactly_one),
+    ActionSpec("rework.clear_marks", "Rework", "&Clear Rework Marks on Selection", clear_rework_marks_selection,
+               None, "The selected sites are neither damaged nor failed places",
+               enabled=lambda s: _has_selection(s) and _has_rework(s)),
+    ActionSpec("rework.derive", "Rework", "Derive &Rework Mask", derive_rework_mask, "Ctrl+Shift+R",
+               "Close damaged sites; deepen or widen the lower relief where the residue needs it",
+               enabled=_has_rework, separator_before=True),
     ActionSpec("help.about", "Help", "&About ballmask", lambda s: s.show_about()),
 )
 
 ACTION_BY_ID = {a.id: a for a in ACTIONS}
-MENUS = ("File", "Edit", "View", "Tools", "Help")
+MENUS = ("File", "Edit", "View", "Tools", "Rework", "Help")

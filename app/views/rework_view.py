@@ -6,8 +6,8 @@ It observes the document and shows, for a design that carries rework data (:mod:
   as a heat map (one scatter item for all sites, sized by the footprint);
 - the sites that need attention (click one to select it in every view);
 - the production vs rework comparison, site by site (closed openings, changed profiles);
-- an **Apply rework mask** button: one undoable command that closes damaged sites and applies the proposed
-  per-site changes (:func:`geometry.rework.propose.derive_rework`).
+- a **Derive rework mask** button (the same command as the Rework menu's): one undoable command that closes
+  damaged sites and applies the proposed per-site changes (:func:`geometry.rework.propose.derive_rework`).
 
 The view never edits the design itself except through that command. It keeps the design it was applied to as the
 production baseline for the comparison until another file is opened. :func:`residue_bumps` is a residue provider
@@ -25,6 +25,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
+from app.actions import DERIVE_REWORK
 from app.document import Document
 from geometry.design import Design
 from geometry.errors import DesignError
@@ -81,12 +82,15 @@ class ReworkView(QtWidgets.QWidget):
     """Rework review of the document's design (see the module docstring)."""
 
     message = QtCore.Signal(str)
+    review_changed = QtCore.Signal()
+    """The review was recomputed (``self.review``; None for a design without rework data)."""
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.review: ReworkReview | None = None
         self.baseline: Design | None = None
+        self._previous: Design = document.design
         self.site_colours = np.zeros((0, 4), dtype=np.ubyte)
 
         self.summary_label = QtWidgets.QLabel()
@@ -94,10 +98,12 @@ class ReworkView(QtWidgets.QWidget):
         self.mode_combo = QtWidgets.QComboBox()
         self.mode_combo.addItems(MODES)
         self.mode_combo.setToolTip("Colour the sites by their rework state or by the residue height")
-        self.apply_button = QtWidgets.QPushButton("Apply rework mask")
+        self.apply_button = QtWidgets.QPushButton("Derive rework mask")
         self.apply_button.setToolTip("Close damaged sites and apply the proposed per-site changes (undoable)")
         self.legend_label = QtWidgets.QLabel()
         self.legend_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.legend_label.setWordWrap(True)
+        self._ranged: object = None  # what the plot's range was fitted to (the sites' extent)
 
         self.plot = pg.PlotWidget(background=style.CANVAS)
         self.plot.setObjectName("reworkPlot")
@@ -155,7 +161,11 @@ class ReworkView(QtWidgets.QWidget):
         pi.autoRange()
 
     # -- document ----------------------------------------------------------------------------------------------
-    def _design_changed(self, _design: Design) -> None:
+    def _design_changed(self, design: Design) -> None:
+        before, self._previous = self._previous, design
+        if (self.baseline is None and before.rework is not None
+                and self.document.stack.undo_text == DERIVE_REWORK and before is not design):
+            self.baseline = before  # derived from the menu: compare against the production it came from
         self.refresh()
 
     def _path_changed(self, _path: Path | None) -> None:
@@ -168,7 +178,7 @@ class ReworkView(QtWidgets.QWidget):
         if before.rework is None:
             return
         try:
-            self.document.apply("Apply rework mask", lambda d: derive_rework(d).design)
+            self.document.apply(DERIVE_REWORK, lambda d: derive_rework(d).design)
         except DesignError as e:
             self.message.emit(f"Rework mask not applied: {e}")
             return
@@ -191,6 +201,7 @@ class ReworkView(QtWidgets.QWidget):
             self._fill(self.attention_table, [])
             self._fill(self.changes_table, [])
             self.legend_label.setText("")
+            self.review_changed.emit()
             return
         baseline = self.baseline
         if baseline is not None and len(baseline.sites()) != len(design.sites()):
@@ -199,6 +210,8 @@ class ReworkView(QtWidgets.QWidget):
             rv = review(design, baseline=baseline)
         except DesignError as e:
             self.message.emit(f"Rework review failed: {e}")
+            self.review = None
+            self.review_changed.emit()
             return
         self.review = rv
         pending = bool(rv.proposal.fixes) or bool(rv.damaged_open) or design != rv.rework_design
@@ -210,8 +223,14 @@ class ReworkView(QtWidgets.QWidget):
             f"{len(rv.too_high)} with residue too high, {len(rv.changes)} site(s) changed against production."
         )
         self._paint()
+        sites = design.sites()
+        extent = sites.bounds() if len(sites) else None
+        if extent != self._ranged:  # a new layout: show all of it (edits of a state keep the user's zoom)
+            self._ranged = extent
+            self.plot.getPlotItem().autoRange()
         self._fill(self.attention_table, [list(row) for row in rv.attention])
         self._fill(self.changes_table, [[c.site, c.what, c.before, c.after] for c in rv.changes])
+        self.review_changed.emit()
 
     def _paint(self) -> None:
         rv = self.review

@@ -74,7 +74,7 @@ def test_apply_is_one_undoable_command_and_the_comparison_stays(view):
     rows = {view.changes_table.item(i, 0).text() for i in range(view.changes_table.rowCount())}
     assert rows == {"A1", "C3", "B2"}  # what the apply will change
     view.apply_button.click()
-    assert doc.design != production and "Apply rework mask" in doc.stack.undo_text
+    assert doc.design != production and "Derive rework mask" in doc.stack.undo_text
     assert [o.sites for o in doc.design.overrides] == [("B2",)]
     assert not view.apply_button.isEnabled()
     assert colour_of(view, "B2") == _rgba(STATUS_COLOURS[SiteStatus.REBALL])  # cleared now

@@ -3,7 +3,8 @@
 The writing itself is geometry.export's (export_design). It runs in a worker thread so the window stays alive;
 it writes into a temporary place and is moved onto the chosen output only when it finished and was not
 cancelled, so Cancel really leaves nothing behind (the exporters have no cancellation point of their own). The
-options start from the design's output settings and apply to this export only.
+options start from the design's output settings; exporting with other options stores them in the design
+(``design.output``) as one undoable command, so the next export and the saved file remember them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6 import QtCore, QtWidgets
 
 from app.document import Document
 from geometry.design import Design
+from geometry.output_settings import OutputSettings
 
 FORMAT_TITLES = {"dxf": "DXF (one file, layers per face and depth)", "gerber": "Gerber RS-274X (folder, one file "
                  "per layer)", "pdf": "Fabrication drawing (PDF)", "all": "Everything for the shop (folder)"}
@@ -144,12 +146,22 @@ class ExportDialog(QtWidgets.QDialog):
             if name:
                 self.output.setText(name)
 
+    def output_settings(self) -> OutputSettings:
+        """The design's output settings with this dialog's DXF options."""
+        return replace(self.document.design.output,
+                       dxf_version=self.version.currentText(),  # type: ignore[arg-type]
+                       segments_only=self.segments.isChecked(), blocks=self.blocks.isChecked(),
+                       mirror_lower=self.mirror.isChecked())
+
     def design_for_export(self) -> Design:
         """The design with this dialog's output options."""
-        d = self.document.design
-        return d.with_(output=replace(d.output, dxf_version=self.version.currentText(),  # type: ignore[arg-type]
-                                      segments_only=self.segments.isChecked(), blocks=self.blocks.isChecked(),
-                                      mirror_lower=self.mirror.isChecked()))
+        return self.document.design.with_(output=self.output_settings())
+
+    def remember_options(self) -> None:
+        """Store changed options in the design: one undoable command (nothing when they are unchanged)."""
+        out = self.output_settings()
+        if out != self.document.design.output:
+            self.document.apply("Set export options", lambda d: d.with_(output=out))
 
     # -- running ------------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -158,6 +170,7 @@ class ExportDialog(QtWidgets.QDialog):
         if not out.parent.is_dir():
             self.status.setText(f"The folder {out.parent} does not exist.")
             return
+        self.remember_options()
         self._cancelled = False
         self.error_text = ""
         self.export_button.setEnabled(False)

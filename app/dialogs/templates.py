@@ -67,20 +67,26 @@ def _csp(v: dict[str, Any]) -> Design:
 
 
 def wafer_available() -> bool:
-    """Whether geometry.wafer offers a wafer generator yet."""
+    """Whether geometry.wafer offers the wafer layout (it does since issue 6; kept for partial builds)."""
     try:
         mod = importlib.import_module("geometry.wafer")
     except ImportError:
         return False
-    return any(hasattr(mod, n) for n in ("WaferLayout", "wafer_design"))
+    return hasattr(mod, "WaferLayout")
 
 
 def _wafer(v: dict[str, Any]) -> Design:
+    """A die pattern (a grid of balls) stepped across a wafer, tapered openings as for wafer-level CSP."""
     mod = importlib.import_module("geometry.wafer")
-    if hasattr(mod, "wafer_design"):
-        design: Design = mod.wafer_design(**v)
-        return design
-    raise NotImplementedError("the wafer template needs geometry.wafer.wafer_design")
+    ball = float(v["ball_mm"])
+    die = GridLayout(int(v["die_rows"]), int(v["die_cols"]), float(v["pitch_mm"]))
+    layout = mod.WaferLayout(die, float(v["die_mm"]), street_mm=float(v["street_mm"]),
+                             diameter_mm=float(v["diameter_mm"]), edge_exclusion_mm=float(v["edge_exclusion_mm"]))
+    return Design(
+        ball=Ball(ball), pad=Pad(round(ball * 0.8, 3)), layout=layout,
+        mask=Mask(float(v["thickness_mm"]), "electroformed-nickel"), profile=Tapered(float(v["angle_deg"])),
+        name="Wafer",
+    )
 
 
 TEMPLATES: tuple[Template, ...] = (
@@ -101,7 +107,19 @@ TEMPLATES: tuple[Template, ...] = (
         Param("recess_mm", "Lower recess over d_u", 0.04, 0.0, 1.0),
         Param("void", "Centre void (k x k)", 4, 0, 100, integer=True, unit=""),
     ), _csp),
-    Template("wafer", "Wafer", "A die pattern stepped across a wafer (needs the wafer generator).", (), _wafer),
+    Template("wafer", "Wafer", "One die's ball grid stepped across a wafer (wafer-level CSP): dies named by column "
+             "and row, partial dies at the edge left out. Standard diameters: 150, 200 or 300 mm.", (
+        Param("diameter_mm", "Wafer diameter", 200.0, 100.0, 450.0),
+        Param("edge_exclusion_mm", "Edge exclusion", 3.0, 0.0, 20.0),
+        Param("die_mm", "Die size", 5.0, 0.5, 50.0),
+        Param("street_mm", "Street width", 0.1, 0.0, 2.0),
+        Param("die_rows", "Rows per die", 10, 1, 100, integer=True, unit=""),
+        Param("die_cols", "Columns per die", 10, 1, 100, integer=True, unit=""),
+        Param("pitch_mm", "Pitch", 0.4, 0.1, 5.0),
+        Param("ball_mm", "Ball diameter", 0.25, 0.05, 2.0),
+        Param("thickness_mm", "Mask thickness", 0.15, 0.02, 2.0),
+        Param("angle_deg", "Taper angle", 60.0, 10.0, 90.0, unit="deg"),
+    ), _wafer),
 )
 
 TEMPLATE_BY_ID = {t.id: t for t in TEMPLATES}

@@ -1,8 +1,10 @@
 """The main window: it only composes. The top view in the centre, panels as docks, menus from the action table,
 the status bar; and it answers the few questions the actions ask (file names, confirmations).
 
-Panels that other modules provide (properties, checks, cross-section) are docked when importable, with a plain
-placeholder otherwise, so the window works while the parts are built in parallel.
+Layout: the top view takes the middle and most of the width; the properties panel runs the full height on the
+left; the checks table and the cross-section share the bottom, side by side under the top view; the rework review
+and the wafer map sit on the right and show themselves only for designs they apply to (rework data, a wafer
+layout). Panels that other modules provide are docked when importable, with a plain placeholder otherwise.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from geometry.design import Design
 from geometry.errors import DesignError
 from geometry.fileio import SUFFIX, load_design, save_design
 from geometry.profiles import Profile
+from geometry.rework.model import Rework
 
 APP_NAME = "ballmask"
 FILE_FILTER = f"ballmask designs (*{SUFFIX});;All files (*)"
@@ -116,6 +119,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_docks(self) -> None:
         area = QtCore.Qt.DockWidgetArea
+        corner = QtCore.Qt.Corner
+        # the side panels run the full height; the bottom panels stay under the top view
+        self.setCorner(corner.TopLeftCorner, area.LeftDockWidgetArea)
+        self.setCorner(corner.BottomLeftCorner, area.LeftDockWidgetArea)
+        self.setCorner(corner.TopRightCorner, area.RightDockWidgetArea)
+        self.setCorner(corner.BottomRightCorner, area.RightDockWidgetArea)
         props_cls = _optional("app.panels.properties", "PropertyPanel")
         props = props_cls(self.document, self, settings=self.settings) if props_cls else None
         self._dock("properties", "Properties", props or _placeholder("Properties panel (coming)"),
@@ -127,16 +136,82 @@ class MainWindow(QtWidgets.QMainWindow):
         self._dock("checks", "Checks", checks or _placeholder("Checks panel (coming)"), area.BottomDockWidgetArea)
         cross_cls = _optional("app.views.cross_section", "CrossSectionView")
         cross = cross_cls(self.document, self) if cross_cls else None
+        self.cross_section = cross
         self._dock("cross_section", "Cross-section", cross or _placeholder("Cross-section view (coming)"),
-                   area.RightDockWidgetArea)
+                   area.BottomDockWidgetArea)
+        self.splitDockWidget(self.docks["checks"], self.docks["cross_section"], QtCore.Qt.Orientation.Horizontal)
+        self._build_rework_dock(cross)
+        self._build_wafer_dock()
+        self._connect_cut_line(cross)
         if props is not None and hasattr(props, "units_changed"):
             for view in (checks, cross):
                 if view is not None and hasattr(view, "set_unit"):
                     props.units_changed.connect(view.set_unit)
-        self.docks["properties"].setMinimumWidth(280)
-        self.resizeDocks([self.docks["properties"], self.docks["cross_section"]], [330, 380],
+        self._default_dock_sizes()
+        self._design_kind: tuple[bool, bool] | None = None
+        self.document.design_changed.connect(lambda _d: self._show_docks_for_design())
+        self._show_docks_for_design()
+
+    def _build_rework_dock(self, cross: Any) -> None:
+        """The rework review on the right, its states as rings on the top view, its residue in the section."""
+        from app.views.rework_overlay import ReworkOverlay
+        from app.views.rework_view import ReworkView, residue_bumps
+
+        self.rework_view = ReworkView(self.document, self)
+        self.rework_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))
+        self.rework_overlay = ReworkOverlay(self.top_view.box)
+        self.rework_view.review_changed.connect(
+            lambda: self.rework_overlay.show_review(self.document.design, self.rework_view.review))
+        self.rework_overlay.show_review(self.document.design, self.rework_view.review)
+        self._dock("rework", "Rework", self.rework_view, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        if cross is not None and hasattr(cross, "residue_provider"):
+            cross.residue_provider = residue_bumps
+            cross.redraw(fit=False)
+
+    def _build_wafer_dock(self) -> None:
+        """The wafer map on the right (wafer designs only); a click on a die zooms the top view to it."""
+        from app.views.wafer_map import WaferMapView
+
+        self.wafer_map = WaferMapView(self.document, self)
+        self.wafer_map.die_clicked.connect(self.zoom_to_die)
+        self._dock("wafer_map", "Wafer map", self.wafer_map, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["rework"], self.docks["wafer_map"])
+
+    def _connect_cut_line(self, cross: Any) -> None:
+        """A line drawn with the top view's cut-line tool becomes the cross-section's cut (when the view has it)."""
+        signal = getattr(self.top_view, "cut_line_drawn", None)
+        if signal is not None and cross is not None and hasattr(cross, "set_cut_line"):
+            signal.connect(cross.set_cut_line)
+            signal.connect(lambda *_: self.docks["cross_section"].raise_())
+
+    def _default_dock_sizes(self) -> None:
+        """Side panels narrow, the bottom row low: the top view gets most of the window."""
+        self.docks["properties"].setMinimumWidth(260)
+        for key in ("rework", "wafer_map"):
+            self.docks[key].setMinimumWidth(280)
+        self.resizeDocks([self.docks["properties"], self.docks["rework"]], [300, 380],
                          QtCore.Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["checks"]], [200], QtCore.Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["checks"], self.docks["cross_section"]], [430, 570],
+                         QtCore.Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["checks"]], [250], QtCore.Qt.Orientation.Vertical)
+
+    def _show_docks_for_design(self) -> None:
+        """Rework and wafer panels follow the design: shown when it becomes a rework / wafer design, hidden when
+        it stops being one; the wafer map cannot be opened for a design that is not a wafer."""
+        from geometry.wafer import WaferLayout
+
+        design = self.document.design
+        kind = (design.rework is not None, isinstance(design.layout, WaferLayout))
+        previous, self._design_kind = self._design_kind, kind
+        self.docks["wafer_map"].toggleViewAction().setEnabled(kind[1])
+        for key, now, before in (("rework", kind[0], previous and previous[0]),
+                                 ("wafer_map", kind[1], previous and previous[1])):
+            if previous is None or now != before:
+                self.docks[key].setVisible(now)
+        if kind[0] and (previous is None or not previous[0]):
+            self.docks["rework"].raise_()
+        elif kind[1] and (previous is None or not previous[1]):
+            self.docks["wafer_map"].raise_()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -201,11 +276,11 @@ class MainWindow(QtWidgets.QMainWindow):
         tb = self.addToolBar("Tools")
         tb.setObjectName("toolbar_tools")
         tb.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for aid in ("tools.select", "tools.add", "tools.measure", None, "view.fit", "view.zoom_in", "view.zoom_out",
-                    None, "edit.undo", "edit.redo"):
+        for aid in ("tools.select", "tools.add", "tools.measure", "tools.cut", None, "view.fit", "view.zoom_in",
+                    "view.zoom_out", None, "edit.undo", "edit.redo"):
             if aid is None:
                 tb.addSeparator()
-            else:
+            elif self.tool_available(aid.removeprefix("tools.")) or not aid.startswith("tools."):
                 tb.addAction(self.qactions[aid])
 
     def _fill_recent(self) -> None:
@@ -243,6 +318,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 a.setEnabled(bool(spec.enabled(self)))
             if spec.checked is not None:
                 a.setChecked(bool(spec.checked(self)))
+            if spec.available is not None:
+                a.setVisible(bool(spec.available(self)))
 
     def _selection_changed(self, names: frozenset[str]) -> None:
         self.refresh_actions()
@@ -316,6 +393,28 @@ class MainWindow(QtWidgets.QMainWindow):
 
         dlg = ProfileDialog(self.document.design, self)
         return dlg.profile if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_residue_csv_path(self) -> Path | None:
+        """A CSV file of residue measurements."""
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Import Residue Measurements", self._start_dir(),
+                                                        "CSV files (*.csv *.txt);;All files (*)")
+        return Path(name) if name else None
+
+    def ask_failed_note(self, site: str) -> str | None:
+        """A note for the failed place at ``site`` (None: cancelled)."""
+        from app.dialogs.rework_dialogs import FailedPlaceDialog
+
+        rw = self.document.design.rework
+        old = next((f.note for f in rw.failed if f.site == site), "") if rw is not None else ""
+        dlg = FailedPlaceDialog(site, old, self)
+        return dlg.text() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_rework_settings(self, rework: Rework) -> Rework | None:
+        """The uniform residue and the device id (None: cancelled)."""
+        from app.dialogs.rework_dialogs import ReworkSettingsDialog
+
+        dlg = ReworkSettingsDialog(rework, self)
+        return dlg.rework if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def info(self, text: str) -> None:
         """A passing message."""
@@ -410,6 +509,21 @@ class MainWindow(QtWidgets.QMainWindow):
     def current_tool(self) -> str:
         """The mouse tool in use."""
         return self.top_view.tool.value
+
+    def tool_available(self, tool: str) -> bool:
+        """Whether the top view offers this mouse tool (the cut-line tool arrives with the top view's work)."""
+        return tool in {t.value for t in type(self.top_view.tool)}
+
+    def zoom_to_die(self, group: int) -> None:
+        """Show kept die ``group`` of a wafer design in the top view, with a little of its streets."""
+        dm = self.wafer_map.dies
+        layout = self.document.design.layout
+        if dm is None or not 0 <= group < dm.n_kept:
+            return
+        k = int(dm.kept_rows[group])
+        size = max(float(getattr(layout, "step_x", 0.0)), float(getattr(layout, "step_y", 0.0)))
+        self.top_view.zoom_to(float(dm.x_mm[k]), float(dm.y_mm[k]), size * 1.08)
+        self.info(f"Die {dm.name[k]}")
 
     # -- layout memory and closing ------------------------------------------------------------------------------------
     def _restore_layout(self) -> None:

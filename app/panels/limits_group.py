@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
 
 from app.document import Document
 from app.panels.fields import FieldGroup, FieldSpec, ValueField, ValueKind
@@ -78,17 +79,19 @@ class _LimitRow(QWidget):
         self.default.setStyleSheet("color: #777;")
         self.reset = QToolButton(self)
         self.reset.setObjectName(f"limits.{name}.reset")
-        self.reset.setText("Reset")
-        self.reset.setToolTip("Back to the material default")
+        self.reset.setText("\u21ba")
+        self.reset.setToolTip("Reset: back to the material default")
         self.reset.setAutoRaise(True)
         self.reset.clicked.connect(self._reset)
-        row = QHBoxLayout(self)
+        # the field and its reset on one line, the material default under it when overridden: a narrow column
+        row = QGridLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        row.addWidget(self.field)
-        row.addWidget(self.default)
-        row.addWidget(self.reset)
-        row.addStretch(1)
+        row.setHorizontalSpacing(4)
+        row.setVerticalSpacing(0)
+        row.addWidget(self.field, 0, 0)
+        row.addWidget(self.reset, 0, 1, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.default, 1, 0, 1, 2)
+        row.setColumnStretch(2, 1)
 
     def refresh(self, design: Design) -> None:
         """Value, default, and whether it is overridden (bold, reset enabled)."""
@@ -98,6 +101,7 @@ class _LimitRow(QWidget):
         font.setBold(overridden)
         self.field.edit.setFont(font)
         self.reset.setEnabled(overridden)
+        self.default.setVisible(overridden)
         d = material_default(design, self.name)
         kind = _kind(self.name)
         if kind is ValueKind.LENGTH:

@@ -80,20 +80,22 @@ class _MergeGroup(FieldGroup):
     def __init__(self, document: Document, unit: LengthUnit, parent: QWidget | None = None) -> None:
         super().__init__(document, "Lower relief merging", unit, parent)
         self.auto = self.add_switch(SwitchField(
-            document, "merge.auto", "Merge close lower outlines automatically", "automatic merging",
+            document, "merge.auto", "Merge automatically", "automatic merging",
             lambda d: d.merge.auto, set_auto_merge, self.box))
-        self.auto.setToolTip("Lower outlines that overlap or leave a web below w_min become one relief (claim 7)")
+        self.auto.setToolTip("Merge close lower outlines automatically: outlines that overlap or leave a web below "
+                             "w_min become one relief (claim 7)")
         self.summary = QLabel(self.box)
         self.summary.setObjectName("merge.summary")
         self.summary.setStyleSheet("color: #555;")
         self.clear = QPushButton("Remove all channels", self.box)
         self.clear.setObjectName("merge.clear_channels")
         self.clear.clicked.connect(self._clear_channels)
-        row = QWidget(self.box)
+        row = QWidget(self.box)  # two short rows keep the panel narrow
         h = QHBoxLayout(row)
         h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(self.summary, 1)
         h.addWidget(self.clear)
+        h.addStretch(1)
+        self.form.addRow("", self.summary)
         self.form.addRow("", row)
         self.finish()
         self.refresh(document.design)
@@ -107,6 +109,10 @@ class _MergeGroup(FieldGroup):
     def _clear_channels(self) -> None:
         self.document.apply("Remove all channels",
                             lambda d: d.with_(merge=MergeSettings(d.merge.auto, (), d.merge.forbidden)))
+
+
+LABEL_WIDTH = 128
+"""The widest the label column gets (px); longer labels wrap onto a second line."""
 
 
 class PropertyPanel(QWidget):
@@ -167,7 +173,8 @@ class PropertyPanel(QWidget):
         connect_event(self, document.design_changed, self.refresh)
 
     def _align_labels(self) -> None:
-        """One label column for all groups, so the fields line up down the whole panel."""
+        """One label column for all groups, so the fields line up down the whole panel; long labels wrap, so the
+        column (and the panel) stays narrow and the top view keeps the width."""
         labels = []
         for g in self.groups:
             for row in range(g.form.rowCount()):
@@ -175,9 +182,12 @@ class PropertyPanel(QWidget):
                 widget = item.widget() if item is not None else None
                 if widget is not None:
                     labels.append(widget)
-        width = max((w.sizeHint().width() for w in labels), default=0)
+        width = min(max((w.sizeHint().width() for w in labels), default=0), LABEL_WIDTH)
         for w in labels:
+            if isinstance(w, QLabel) and w.sizeHint().width() > width:
+                w.setWordWrap(True)
             w.setMinimumWidth(width)
+            w.setMaximumWidth(width)
 
     def refresh(self, design: Design) -> None:
         """Show a new design in every group (signals blocked inside each control)."""

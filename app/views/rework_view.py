@@ -91,6 +91,7 @@ class ReworkView(QtWidgets.QWidget):
         self.review: ReworkReview | None = None
         self.baseline: Design | None = None
         self._previous: Design = document.design
+        self._prior: Design | None = None  # the design before the last change
         self.site_colours = np.zeros((0, 4), dtype=np.ubyte)
 
         self.summary_label = QtWidgets.QLabel()
@@ -157,16 +158,22 @@ class ReworkView(QtWidgets.QWidget):
         self.scatter.sigClicked.connect(self._scatter_clicked)
         document.design_changed.connect(self._design_changed)
         document.path_changed.connect(self._path_changed)
+        document.stack.changed.connect(self._stack_changed)
         self.refresh()
         pi.autoRange()
 
     # -- document ----------------------------------------------------------------------------------------------
     def _design_changed(self, design: Design) -> None:
-        before, self._previous = self._previous, design
-        if (self.baseline is None and before.rework is not None
-                and self.document.stack.undo_text == DERIVE_REWORK and before is not design):
-            self.baseline = before  # derived from the menu: compare against the production it came from
+        self._prior, self._previous = self._previous, design
         self.refresh()
+
+    def _stack_changed(self) -> None:
+        """Derived from the menu (the command is recorded after the change): compare against its production."""
+        prior = self._prior
+        if (self.baseline is None and prior is not None and prior.rework is not None
+                and prior is not self.document.design and self.document.stack.undo_text == DERIVE_REWORK):
+            self.baseline = prior
+            self.refresh()
 
     def _path_changed(self, _path: Path | None) -> None:
         self.baseline = None  # another file: its own production

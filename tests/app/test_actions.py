@@ -24,6 +24,10 @@ class FakeShell:
         self.save_path: Path | None = Path("/tmp/x.ballmask")
         self.layers = {"pads": True}
         self.tool = "select"
+        self.csv_path: Path | None = None
+        self.note: str | None = "open"
+        self.rework_settings = None
+        self.infos: list[str] = []
 
     def confirm_discard(self) -> bool:
         return self.discard_ok
@@ -33,6 +37,9 @@ class FakeShell:
     def ask_new_design(self): return example_grid_design(rows=2, cols=2)
     def ask_move_vector(self): return self.vector
     def ask_profile(self): return self.profile
+    def ask_residue_csv_path(self): return self.csv_path
+    def ask_failed_note(self, site): return self.note
+    def ask_rework_settings(self, rework): return self.rework_settings
     def open_path(self, path): return True
 
     def save_to(self, path):
@@ -44,7 +51,7 @@ class FakeShell:
     def run_export(self): pass
     def show_about(self): pass
     def close_window(self): pass
-    def info(self, text): pass
+    def info(self, text): self.infos.append(text)
     def error(self, text): self.errors.append(text)
     def fit_all(self): pass
     def zoom(self, factor): pass
@@ -52,6 +59,7 @@ class FakeShell:
     def layer_visible(self, layer_id): return self.layers.get(layer_id, True)
     def set_tool(self, tool): self.tool = tool
     def current_tool(self): return self.tool
+    def tool_available(self, tool): return tool != "cut"
 
 
 def shell() -> FakeShell:
@@ -155,3 +163,53 @@ def test_select_all_layers_and_tools() -> None:
     assert s.layers["pads"] is False
     acts.ACTION_BY_ID["tools.measure"].run(s)
     assert acts.ACTION_BY_ID["tools.measure"].checked(s)
+
+
+def test_rework_marks_start_rework_data_and_undo_removes_it() -> None:
+    s = shell()
+    s.document.set_selection(["A1"])
+    acts.mark_damaged_selection(s)
+    assert s.document.design.rework is not None and s.document.design.rework.damaged == ("A1",)
+    s.document.set_selection(["B2"])
+    acts.mark_failed_selection(s)
+    assert [(f.site, f.note) for f in s.document.design.rework.failed] == [("B2", "open")]
+    s.note = None  # cancelled: nothing happens
+    acts.mark_failed_selection(s)
+    assert len(s.document.design.rework.failed) == 1
+    s.document.undo()
+    s.document.undo()
+    assert s.document.design.rework is None
+
+
+def test_residue_csv_errors_name_the_line(tmp_path: Path) -> None:
+    s = shell()
+    bad = tmp_path / "r.csv"
+    bad.write_text("name,height_um\nA1,20\nA2,-3\n", encoding="utf-8")
+    s.csv_path = bad
+    assert not acts.import_residue_csv(s)
+    assert s.document.design.rework is None and "r.csv line 3" in s.errors[0]
+    good = tmp_path / "g.csv"
+    good.write_text("x,y,height_um\n-0.8,0.8,20\n", encoding="utf-8")  # by position: nearest site
+    s.csv_path = good
+    assert acts.import_residue_csv(s)
+    assert [m.site for m in s.document.design.rework.measured] == ["A1"]
+
+
+def test_derive_rework_mask_is_one_command() -> None:
+    from geometry.rework.model import Residue, Rework
+
+    s = shell()
+    assert not acts.derive_rework_mask(s) and "no rework data" in s.errors[0]
+    s.rework_settings = Rework(device="U1", residue=Residue(0.02), damaged=("C3",))
+    acts.edit_rework_settings(s)
+    assert s.document.stack.undo_text == "Set residue and device"
+    assert acts.derive_rework_mask(s)
+    assert s.document.stack.undo_text == acts.DERIVE_REWORK
+    sites = s.document.design.sites()
+    assert not sites.populated[sites.index_of("C3")]  # the damaged site is closed
+    assert "1 site closed" in s.infos[-1]
+
+
+def test_cut_tool_is_hidden_until_the_view_offers_it() -> None:
+    spec = acts.ACTION_BY_ID["tools.cut"]
+    assert spec.available is not None and not spec.available(shell())

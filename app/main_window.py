@@ -193,7 +193,7 @@ class MainWindow(QtWidgets.QMainWindow):
                          QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["checks"], self.docks["cross_section"]], [430, 570],
                          QtCore.Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["checks"]], [250], QtCore.Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["checks"]], [270], QtCore.Qt.Orientation.Vertical)
 
     def _show_docks_for_design(self) -> None:
         """Rework and wafer panels follow the design: shown when it becomes a rework / wafer design, hidden when

@@ -20,8 +20,8 @@ import numpy as np
 import pyqtgraph as pg
 import shapely
 from numpy.typing import NDArray
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
@@ -45,6 +45,7 @@ RESIDUE_PEN, RESIDUE_BRUSH = "#7a4a8a", "#b48cc4b0"
 DIM_COLOUR = "#1f4f9a"
 RIDGE_COLOUR = "#b0301c"
 LABEL_FILL = "#fbfbf8c8"
+LABEL_POINTS = 8.0  # dimension labels a little smaller than the interface text: the geometry stays readable
 PAD_THICKNESS_MM = 0.02
 FLUX_THICKNESS_MM = 0.012
 DEVICE_THICKNESS_MM = 0.08
@@ -321,7 +322,7 @@ class CrossSectionView(QWidget):
             ax.setPen(pg.mkPen(style.FOREGROUND))
             ax.setTextPen(pg.mkPen(style.FOREGROUND))
             ax.enableAutoSIPrefix(False)
-        pi.setLabel("left", "depth below upper surface", units="mm", color=style.FOREGROUND)
+        pi.setLabel("left", "depth", units="mm", color=style.FOREGROUND)  # below the upper surface
 
         self.device_item = _shape_item(DEVICE_PEN, DEVICE_BRUSH, 0)
         self.metal_item = _shape_item(METAL_PEN, METAL_BRUSH, 2)
@@ -333,6 +334,8 @@ class CrossSectionView(QWidget):
                      self.ball_item):
             self.box.addItem(item)
         self._dimension_items: list[pg.GraphicsObject] = []
+        self._fitted = False  # the range is the one fit() chose (not the user's pan or zoom)
+        self.box.sigRangeChangedManually.connect(self._user_range)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -494,14 +497,27 @@ class CrossSectionView(QWidget):
         opened = sec.opening_sites() or list(sec.sites)
         pitch = design.layout.pitch_hint_mm() or 2.0 * design.ball.diameter_mm
         if opened:
+            # the labelled opening and its right-hand neighbour (the ridge), with half a pitch more each side:
+            # few openings, large enough that the dimension labels do not crowd the walls
             k = self._labelled_index(opened)
-            window = opened[max(0, k - 1): k + 3]
-            s0, s1 = window[0].s - pitch, window[-1].s + pitch
+            c = opened[k].s
+            right = opened[k + 1].s if k + 1 < len(opened) and opened[k + 1].s - c < 2.5 * pitch else c + pitch
+            s0, s1 = c - 1.6 * pitch, right + 1.1 * pitch
         else:
             s0, s1 = sec.s_min, sec.s_max
         top = min(0.0, sec.thickness_mm - design.ball.diameter_mm) - 0.35 * design.ball.diameter_mm
         bottom = sec.thickness_mm + DEVICE_THICKNESS_MM + 0.3 * design.ball.diameter_mm
         self.box.setRange(xRange=(s0, s1), yRange=(top, bottom), padding=0.02)
+        self._fitted = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        """Keep the fitted view fitted when the dock changes size (until the user pans or zooms)."""
+        super().resizeEvent(event)
+        if self._fitted:
+            QTimer.singleShot(0, self, self.fit)
+
+    def _user_range(self, *_args: object) -> None:
+        self._fitted = False
 
     # -- dimensions ----------------------------------------------------------------------------------------
     def _clear_dimensions(self) -> None:
@@ -525,6 +541,9 @@ class CrossSectionView(QWidget):
 
     def _text(self, text: str, s: float, z: float, anchor: tuple[float, float], colour: str = DIM_COLOUR) -> None:
         item = pg.TextItem(text, color=colour, anchor=anchor, fill=pg.mkBrush(LABEL_FILL))
+        font = QFont(item.textItem.font())
+        font.setPointSizeF(LABEL_POINTS)
+        item.setFont(font)
         item.setZValue(11)
         self.box.addItem(item)
         item.setPos(s, z)
@@ -537,12 +556,14 @@ class CrossSectionView(QWidget):
         self._line([(s1, z - tick), (s1, z + tick)])
         self._text(label, (s0 + s1) / 2.0, z, (0.5, 1.0) if above else (0.5, 0.0))
 
-    def _vdim(self, s: float, z0: float, z1: float, label: str, left: bool, colour: str = DIM_COLOUR) -> None:
+    def _vdim(self, s: float, z0: float, z1: float, label: str, left: bool, colour: str = DIM_COLOUR,
+              centred: bool = False) -> None:
         tick = 0.03
         self._line([(s, z0), (s, z1)], colour)
         self._line([(s - tick, z0), (s + tick, z0)], colour)
         self._line([(s - tick, z1), (s + tick, z1)], colour)
-        self._text(label, s, (z0 + z1) / 2.0, (1.0, 0.5) if left else (0.0, 0.5), colour)
+        anchor = (0.5, 0.5) if centred else (1.0, 0.5) if left else (0.0, 0.5)
+        self._text(label, s, (z0 + z1) / 2.0, anchor, colour)
 
     def _draw_dimensions(self, design: Design, sec: Section) -> None:
         """t, d_u, d_l, θ, h_v on one opening, and the ridge to its right-hand neighbour."""
@@ -569,11 +590,12 @@ class CrossSectionView(QWidget):
             self._line([(edge, min(0.0, t - dia) - 0.12 * dia), (edge, 0.0)], dash=True)
         for edge in (lower_c - rl, lower_c + rl):
             self._line([(edge, t), (edge, t + DEVICE_THICKNESS_MM + 0.08 * dia)], dash=True)
-        # t one opening further left (the labelled opening's left wall carries h_v), over the metal.
+        # t on a metal web left of the labelled opening (clear of θ), the label centred on its line (it breaks the
+        # line, as on a drawing) so it stays off the balls and the walls
         pitch = design.layout.pitch_hint_mm() or 2.0 * dia
-        s_t = (opened[k - 2].s + opened[k - 1].s) / 2.0 if k > 1 else c - 1.5 * pitch
+        s_t = (opened[k - 2].s + opened[k - 1].s) / 2.0 if k > 1 else c - 0.5 * pitch
         if s_t > sec.s_min:
-            self._vdim(s_t, 0.0, t, f"t {format_length(t, u)}", left=True)
+            self._vdim(s_t, 0.0, t, f"t {format_length(t, u)}", left=True, centred=True)
         # θ inside the opening beside its tapered wall (the one that runs furthest across).
         if o.tapered:
             walls = [w[np.isfinite(w[:, 0])] for w in (site.left, site.right)]

@@ -197,7 +197,11 @@ def test_cut_line_tool_feeds_the_cross_section(window: MainWindow) -> None:
         pytest.skip("the top view has no cut-line tool yet (the connection is guarded)")
     window.qactions["tools.cut"].trigger()
     assert window.current_tool() == "cut"
-    window.top_view.cut_line_drawn.emit(-0.8, -0.8, 0.8, 0.8)
+    drag = getattr(window.top_view, "cut_drag", None)  # the tool's drag handler, where the view has one
+    if drag is not None:
+        drag(-0.8, -0.8, 0.8, 0.8, finished=True)
+    else:
+        window.top_view.cut_line_drawn.emit(-0.8, -0.8, 0.8, 0.8)
     cut = window.cross_section.current_cut()
     assert (cut.x0, cut.y0, cut.x1, cut.y1) == (-0.8, -0.8, 0.8, 0.8)
 

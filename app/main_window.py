@@ -533,6 +533,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.restoreGeometry(geom)
         if isinstance(state, QtCore.QByteArray):
             self.restoreState(state)
+            self._design_kind = None  # the rework and wafer panels follow the design, not the last session
+            self._show_docks_for_design()
         hidden = self.settings.value("view/hidden_layers", [])
         for lid in [hidden] if isinstance(hidden, str) else list(hidden or []):
             if lid in self.top_view.layers:

@@ -73,6 +73,8 @@ class SitePicker:
 
     def xy_of(self, names: list[str] | tuple[str, ...] | frozenset[str]) -> np.ndarray:
         """(K, 2) centres of the named sites (unknown names skipped)."""
+        if not names:  # no name index needed (building one costs a second at wafer scale)
+            return np.zeros((0, 2))
         return self.sites.xy[self.sites.indices_of(tuple(names))]
 
     def snap(self, x_mm: float, y_mm: float) -> tuple[float, float]:

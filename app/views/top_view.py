@@ -1,4 +1,9 @@
-"""The top view: the mask as seen from the upper surface, in mm, one path per layer.
+"""The top view: the mask as seen from the upper surface, in mm, one level-of-detail item per layer.
+
+Each layer is an :class:`app.views.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
+design, at the size the zoom needs), zoomed in vector outlines of the visible grid cells only. Merged lower relief
+shows its metal islands as holes in both. The view only calls ``geometry.relief.lower_relief`` (which repeats one
+die on a wafer) and never builds geometry per site itself.
 
 It observes the document (design and selection) and the check runner's reports, and turns mouse input into
 document commands (add a site) or selection changes; it never edits the design itself. Geometry comes from
@@ -19,14 +24,16 @@ from app import style
 from app.document import Document
 from app.views import paths
 from app.views.legend import LayerLegend
-from app.views.paths import PathLayer
+from app.views.lod import LodLayer, Points, ring_subset
 from app.views.picking import SitePicker
-from app.views.scale_bar import MmScaleBar
+from app.views.scale_bar import MmGrid, MmScaleBar
 from geometry.checks.records import CheckReport, Severity
 from geometry.design import Design
 from geometry.errors import DesignError
 from geometry.openings import opening_table
 from geometry.operations import add_site
+from geometry.relief import Relief, lower_relief
+from geometry.rings import RingSet
 
 
 class Tool(StrEnum):
@@ -35,6 +42,7 @@ class Tool(StrEnum):
     SELECT = "select"
     ADD_SITE = "add"
     MEASURE = "measure"
+    CUT = "cut"
 
 
 def _pen(colour: str, width: float = 1.0) -> QtGui.QPen:
@@ -53,22 +61,16 @@ def _brush(colour: str | None) -> QtGui.QBrush | None:
     return QtGui.QBrush(c)
 
 
-def lower_outlines(design: Design) -> tuple[np.ndarray, Any]:
-    """The lower relief as (single circles (K, 3) rows x, y, r; merged rings or None).
+def channel_regions(relief: Relief) -> np.ndarray:
+    """Regions whose outline has straight edges (channels, or arcs the exact union could not recover).
 
-    geometry.relief computes the merged regions; until it is importable, the lower circles of the openings are
-    drawn one by one (they then look merged where they overlap, but holes are not shown).
+    Every other region is exactly the union of its sites' lower discs, which is how the raster draws it.
     """
-    try:
-        from geometry.relief import lower_relief  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        t = opening_table(design)
-        rows = t.rows
-        circles = np.column_stack([t.lower_x_mm[rows], t.lower_y_mm[rows], t.lower_mm[rows] / 2.0])
-        return circles, None
-    relief = lower_relief(design)
-    circles = np.column_stack([relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm])
-    return circles, relief.rings
+    rs = relief.rings
+    if len(rs) == 0:
+        return np.zeros(0, dtype=np.intp)
+    ring_of_vertex = np.repeat(np.arange(len(rs)), np.diff(rs.start))
+    return np.unique(rs.region[ring_of_vertex[rs.bulge == 0]])
 
 
 class SiteViewBox(pg.ViewBox):
@@ -89,6 +91,12 @@ class SiteViewBox(pg.ViewBox):
     def mouseDragEvent(self, ev: Any, axis: int | None = None) -> None:  # noqa: N802 (Qt override)
         left = ev.button() == QtCore.Qt.MouseButton.LeftButton
         shift = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+        if left and self._owner.tool == Tool.CUT and not shift:
+            ev.accept()
+            a = self.mapSceneToView(ev.buttonDownScenePos())
+            b = self.mapSceneToView(ev.scenePos())
+            self._owner.cut_drag(a.x(), a.y(), b.x(), b.y(), finished=ev.isFinish())
+            return
         if left and (self._owner.tool == Tool.SELECT or shift):
             ev.accept()
             a = self.mapSceneToView(ev.buttonDownScenePos())
@@ -113,6 +121,7 @@ class TopView(QtWidgets.QWidget):
     message = QtCore.Signal(str)
     layer_visibility_changed = QtCore.Signal(str, bool)
     tool_changed = QtCore.Signal(str)
+    cut_line_drawn = QtCore.Signal(float, float, float, float)  # x0, y0, x1, y1 in mm (the Cut line tool)
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,7 +137,6 @@ class TopView(QtWidgets.QWidget):
         self.plot.setObjectName("topViewPlot")
         pi = self.plot.getPlotItem()
         pi.hideButtons()
-        pi.showGrid(x=True, y=True, alpha=0.15)
         for name in ("left", "bottom"):
             ax = pi.getAxis(name)
             ax.setPen(pg.mkPen(style.FOREGROUND))
@@ -138,19 +146,21 @@ class TopView(QtWidgets.QWidget):
         for name in ("left", "bottom"):
             pi.getAxis(name).enableAutoSIPrefix(False)
 
-        self.layers: dict[str, PathLayer] = {}
+        self.grid = MmGrid(pi.getAxis("bottom"), style.FOREGROUND)
+        self.box.addItem(self.grid, ignoreBounds=True)
+        self.layers: dict[str, LodLayer] = {}
         for spec in style.LAYERS:
-            layer = PathLayer(_pen(spec.pen), _brush(spec.brush), spec.z)
+            layer = LodLayer(_pen(spec.pen), _brush(spec.brush), spec.z)
             layer.setVisible(spec.visible)
             layer.visibleChanged.connect(lambda lid=spec.id: self._visibility_changed(lid))
             self.box.addItem(layer)
             self.layers[spec.id] = layer
 
-        self.selection_layer = PathLayer(_pen(style.SELECTION, 2.0), _brush(style.SELECTION + "50"), style.Z_SELECTION)
+        self.selection_layer = LodLayer(_pen(style.SELECTION, 2.0), _brush(style.SELECTION + "50"), style.Z_SELECTION)
         self.box.addItem(self.selection_layer)
-        self.violation_layers: dict[Severity, PathLayer] = {}
+        self.violation_layers: dict[Severity, LodLayer] = {}
         for sev in (Severity.INFO, Severity.WARNING, Severity.ERROR):
-            lay = PathLayer(_pen(style.SEVERITY_COLOURS[sev], 2.0), None,
+            lay = LodLayer(_pen(style.SEVERITY_COLOURS[sev], 2.0), None,
                             style.Z_VIOLATIONS + {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[sev])
             self.box.addItem(lay)
             self.violation_layers[sev] = lay
@@ -164,6 +174,10 @@ class TopView(QtWidgets.QWidget):
         self._measure_line = pg.PlotCurveItem(pen=pg.mkPen(style.MEASURE, width=2))
         self._measure_line.setZValue(style.Z_TOOL)
         self.box.addItem(self._measure_line)
+        self._cut_line = pg.PlotCurveItem(pen=pg.mkPen(style.MEASURE, width=2, style=QtCore.Qt.PenStyle.DashLine))
+        self._cut_line.setZValue(style.Z_TOOL)
+        self.box.addItem(self._cut_line)
+        self.last_cut: tuple[float, float, float, float] | None = None
 
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
@@ -188,49 +202,56 @@ class TopView(QtWidgets.QWidget):
         self._rebuild(design)
 
     def _rebuild(self, design: Design) -> None:
-        """Turn the design into one tiled path set per layer (vectorised; no item per site)."""
+        """Hand each layer its shapes as arrays (vectorised; no item and no Python loop per site)."""
         sites = design.sites()
         table = opening_table(design)
         rows = table.rows
         x, y = sites.x_mm, sites.y_mm
-        self._set_circles("pads", x, y, sites.pad_mm / 2.0)
+        self.layers["pads"].set_content([Points.of(x, y, sites.pad_mm / 2.0)])
         depop = ~sites.populated
         half = float(np.max(sites.pad_mm)) * 0.25 if len(sites) else 0.0
-        self.layers["depop"].set_shapes(paths.crosses(x[depop], y[depop], half), None, (x[depop], y[depop]),
-                                        4 * half)
-        self._set_circles("upper", x[rows], y[rows], table.upper_mm[rows] / 2.0)
-        self._set_circles("balls", x[rows], y[rows], np.full(rows.size, design.ball.diameter_mm / 2.0))
+        self.layers["depop"].set_content([Points.of(x[depop], y[depop], half, cross=True)])
+        self.layers["upper"].set_content([Points.of(x[rows], y[rows], table.upper_mm[rows] / 2.0)])
+        self.layers["balls"].set_content([Points.of(x[rows], y[rows], design.ball.diameter_mm / 2.0)])
         self._draw_lower(design)
-        self.layers["outline"].set_shapes(paths.rectangle(*design.outline_rect()))
+        self.layers["outline"].set_content(static=paths.rectangle(*design.outline_rect()))
         fids = design.mask.fiducials
         fx = np.array([f.x_mm for f in fids], dtype=np.float64)
         fy = np.array([f.y_mm for f in fids], dtype=np.float64)
         fr = np.array([f.diameter_mm / 2.0 for f in fids], dtype=np.float64)
-        self.layers["fiducials"].set_shapes(paths.circles(fx, fy, fr))
+        self.layers["fiducials"].set_content([Points.of(fx, fy, fr)])
         self._selection_changed(self.document.selection)
         self._draw_report()
 
     def _draw_lower(self, design: Design) -> None:
-        """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes)."""
-        table = opening_table(design)
-        rows = table.rows
-        lx, ly, lr = table.lower_x_mm[rows], table.lower_y_mm[rows], table.lower_mm[rows] / 2.0
+        """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).
+
+        The raster draws a merged region as the union of its sites' lower discs (the same area, holes included);
+        regions with channels (straight edges) are rasterised from their rings instead.
+        """
         try:
-            circles, rings = lower_outlines(design)
+            relief = lower_relief(design)
         except (DesignError, ValueError) as e:  # a relief that cannot be computed must not kill the view
             self.message.emit(f"Lower relief not drawn: {e}")
-            circles, rings = np.zeros((0, 3)), None
-        merged = paths.rings(rings) if rings is not None else paths.Polylines.empty()
-        fine = paths.concat([paths.circles(circles[:, 0], circles[:, 1], circles[:, 2]), merged])
-        coarse = paths.concat([paths.circles(circles[:, 0], circles[:, 1], circles[:, 2], paths.COARSE_SEGMENTS),
-                               merged])
-        feature = float(np.max(lr) * 2.0) if lr.size else 0.0
-        self.layers["lower"].set_shapes(fine, coarse, (lx, ly), feature, odd_even=True)
-
-    def _set_circles(self, layer_id: str, x: np.ndarray, y: np.ndarray, r: np.ndarray) -> None:
-        feature = float(np.max(r) * 2.0) if r.size else 0.0
-        self.layers[layer_id].set_shapes(paths.circles(x, y, r), paths.circles(x, y, r, paths.COARSE_SEGMENTS),
-                                         (x, y), feature)
+            self.layers["lower"].set_content()
+            return
+        singles = Points.of(relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm)
+        rs = relief.rings
+        raster_points = [singles]
+        raster_rings = RingSet.empty()
+        if relief.n_regions:
+            table = opening_table(design)
+            channels = channel_regions(relief)
+            in_region = np.ones(relief.n_regions, dtype=bool)
+            in_region[channels] = False
+            counts = np.diff(relief.region_site_start)
+            site_rows = relief.region_site_rows[np.repeat(in_region, counts)]
+            raster_points.append(Points.of(table.lower_x_mm[site_rows], table.lower_y_mm[site_rows],
+                                           table.lower_mm[site_rows] / 2.0))
+            if channels.size:
+                raster_rings = ring_subset(rs, np.flatnonzero(np.isin(rs.region, channels)))
+        self.layers["lower"].set_content([singles], rings=rs, raster_points=raster_points,
+                                         raster_rings=raster_rings)
 
     def set_layer_visible(self, layer_id: str, visible: bool) -> None:
         """Show or hide a layer (the legend and the View menu follow through ``layer_visibility_changed``)."""
@@ -248,8 +269,7 @@ class TopView(QtWidgets.QWidget):
     def _selection_changed(self, names: frozenset[str]) -> None:
         xy = self._picker.xy_of(tuple(names))
         r = self._picker.reach_mm
-        x, y = xy[:, 0].copy(), xy[:, 1].copy()
-        self.selection_layer.set_shapes(paths.circles(x, y, r), paths.circles(x, y, r, 8), (x, y), 2 * r)
+        self.selection_layer.set_content([Points.of(xy[:, 0], xy[:, 1], r)])
 
     def set_report(self, report: CheckReport) -> None:
         """Draw a check report's violations on top, each in its severity's colour."""
@@ -260,11 +280,13 @@ class TopView(QtWidgets.QWidget):
         design = self.document.design
         pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
         r = 0.45 * pitch
+        vs = self._report.violations
+        sev_of = np.array([v.severity for v in vs], dtype=object)
+        vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
+        vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))
         for sev, layer in self.violation_layers.items():
-            vs = [v for v in self._report.violations if v.severity == sev]
-            x = np.array([v.x_mm for v in vs], dtype=np.float64)
-            y = np.array([v.y_mm for v in vs], dtype=np.float64)
-            layer.set_shapes(paths.concat([paths.circles(x, y, r, 24), paths.crosses(x, y, r * 0.3)]))
+            m = sev_of == sev if len(vs) else np.zeros(0, dtype=bool)
+            layer.set_content([Points.of(vx[m], vy[m], r), Points.of(vx[m], vy[m], r * 0.3, cross=True)])
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:
@@ -289,10 +311,12 @@ class TopView(QtWidgets.QWidget):
             self.tool = t
             self._measure_from = None
             self._measure_line.setData([], [])
+            self._cut_line.setData([], [])
             self.tool_changed.emit(t.value)
             self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
                                Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
-                               Tool.MEASURE: "Measure: click two sites."}[t])
+                               Tool.MEASURE: "Measure: click two sites.",
+                               Tool.CUT: "Cut line: drag a line; the cross-section follows it."}[t])
 
     def click_at(self, x_mm: float, y_mm: float, modifiers: QtCore.Qt.KeyboardModifier) -> None:
         """A left click at a point in mm, as the current tool understands it."""
@@ -318,6 +342,21 @@ class TopView(QtWidgets.QWidget):
                 self.message.emit(str(e))
         elif self.tool == Tool.MEASURE:
             self._measure_click(name)
+        elif self.tool == Tool.CUT:
+            self.message.emit("Cut line: drag from one end of the line to the other.")
+
+    def cut_drag(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool) -> None:
+        """Show the cut line while dragging; on release emit ``cut_line_drawn`` (a line of zero length is not)."""
+        self._cut_line.setData([x0, x1], [y0, y1])
+        if not finished:
+            return
+        if math.hypot(x1 - x0, y1 - y0) <= 1e-9:
+            self._cut_line.setData([], [])
+            return
+        self.last_cut = (x0, y0, x1, y1)
+        self.message.emit(f"Cut line ({x0:.3f}, {y0:.3f}) -> ({x1:.3f}, {y1:.3f}) mm, "
+                          f"{math.hypot(x1 - x0, y1 - y0):.3f} mm long.")
+        self.cut_line_drawn.emit(float(x0), float(y0), float(x1), float(y1))
 
     def _measure_click(self, name: str | None) -> None:
         if name is None:

@@ -120,3 +120,98 @@ def test_cursor_text_names_the_site(qtbot) -> None:
     text = view.describe_point(-0.8, 0.8)
     assert "A1" in text and "populated" in text and "d_u" in text
     assert "A1" not in view.describe_point(-0.4, 0.4)
+
+
+def render(view: TopView, w: int = 800, h: int = 600) -> np.ndarray:
+    img = QtGui.QImage(w, h, QtGui.QImage.Format.Format_ARGB32)
+    img.fill(0)
+    p = QtGui.QPainter(img)
+    view.plot.render(p)
+    p.end()
+    return image_array(img)
+
+
+def test_lod_raster_at_fit_all_vector_when_zoomed_in(qtbot) -> None:
+    from geometry.checks.records import CheckReport, Severity, Violation
+
+    design = example_grid_design(rows=317, cols=317, pitch_mm=0.8)  # tapered: merged relief with holes
+    view = TopView(Document(design))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    names = ("A1", "B2", "C3")
+    view.document.set_selection(names)
+    x, y = view._picker.xy_of(names)[1]
+    view.set_report(CheckReport([Violation("web", Severity.ERROR, ("B2",), float(x), float(y), 0.01, 0.05)]))
+
+    view.fit_all()
+    a = render(view)
+    for lid in ("pads", "upper", "lower"):
+        assert view.layers[lid].last_mode == "raster", lid
+        assert view.layers[lid].raster_sizes and max(view.layers[lid].raster_sizes) <= 4096
+    assert colour_counts(a)["pad_orange"] > 2000 and colour_counts(a)["relief_blue"] > 2000
+    # selection and violations are drawn over the raster (few shapes: vectors)
+    assert view.selection_layer.last_mode in ("vector", "dots")
+    assert view.violation_layers[Severity.ERROR].last_mode in ("vector", "dots")
+    red = ((a[..., 0] > 180) & (a[..., 1] < 80) & (a[..., 2] < 80)).sum()
+    assert red > 10
+
+    view.zoom_to(float(x), float(y), 3.0)  # a few sites
+    b = render(view)
+    for lid in ("pads", "upper", "lower"):
+        assert view.layers[lid].last_mode == "vector", lid
+    assert colour_counts(b)["pad_orange"] > 2000 and colour_counts(b)["relief_blue"] > 2000
+    sel = ((b[..., 0] < 60) & (b[..., 1] > 130) & (b[..., 2] > 200)).sum()
+    red = ((b[..., 0] > 180) & (b[..., 1] < 80) & (b[..., 2] < 80)).sum()
+    assert sel > 100 and red > 100
+
+
+def test_raster_keeps_the_holes_of_merged_discs() -> None:
+    from app.views import raster
+
+    # four overlapping discs round an island at the origin
+    x = np.array([-1.0, 1.0, -1.0, 1.0])
+    y = np.array([-1.0, -1.0, 1.0, 1.0])
+    frame = raster.Frame.covering(-3, -3, 3, 3, 64)
+    d = raster.signed_distance(frame, x, y, np.full(4, 1.2))
+    px = raster.colourise(d, raster.colour_table((0, 0, 255, 255), (0, 0, 255, 96)))
+
+    def at(xm: float, ym: float) -> int:
+        return int(px[int((ym - frame.y0) / frame.mm_per_px), int((xm - frame.x0) / frame.mm_per_px)])
+
+    assert at(0.0, 0.0) >> 24 == 0  # the island: clear
+    assert at(-1.0, -1.0) >> 24 == 96 and at(0.0, -1.0) >> 24 == 96  # inside, also where two discs merge
+    assert at(2.9, 2.9) >> 24 == 0
+
+
+def test_cut_line_tool_emits_the_line(qtbot) -> None:
+    from PySide6 import QtCore, QtWidgets
+    from PySide6.QtTest import QTest
+
+    view = TopView(Document(example_grid_design(rows=5, cols=5)))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_all()
+    view.set_tool("cut")
+    assert view.tool.value == "cut"
+    QTest.qWait(50)  # let the axes settle (the view range follows their width)
+    vp = view.plot.viewport()
+    a, b = view.view_to_widget(-1.6, -0.8), view.view_to_widget(1.6, 0.8)
+
+    def send(kind, pos, btn, held):
+        ev = QtGui.QMouseEvent(kind, QtCore.QPointF(pos), QtCore.QPointF(vp.mapToGlobal(pos)), btn, held,
+                               QtCore.Qt.KeyboardModifier.NoModifier)
+        QtWidgets.QApplication.sendEvent(vp, ev)
+
+    left = QtCore.Qt.MouseButton.LeftButton
+    with qtbot.waitSignal(view.cut_line_drawn, timeout=2000) as blocker:
+        send(QtCore.QEvent.Type.MouseButtonPress, a, left, left)
+        for k in range(1, 9):
+            QTest.qWait(15)
+            send(QtCore.QEvent.Type.MouseMove, a + (b - a) * (k / 8), QtCore.Qt.MouseButton.NoButton, left)
+        send(QtCore.QEvent.Type.MouseButtonRelease, b, left, QtCore.Qt.MouseButton.NoButton)
+    x0, y0, x1, y1 = blocker.args
+    assert abs(x0 + 1.6) < 0.1 and abs(y0 + 0.8) < 0.1 and abs(x1 - 1.6) < 0.1 and abs(y1 - 0.8) < 0.1
+    assert view.document.selection == frozenset()  # the drag did not rubber-band

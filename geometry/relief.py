@@ -33,8 +33,9 @@ from numpy.typing import NDArray
 from geometry.design import Design
 from geometry.openings import opening_table
 from geometry.pairs import merge_graph
-from geometry.relief_arcs import TOUCH_MM, circle_union
-from geometry.relief_general import SAG_MM, capsule_polygon, disk_polygons, recover_arcs, tangent_points
+from geometry.relief_arcs import circle_union
+from geometry.relief_channels import ChannelUnion, channel_union
+from geometry.relief_general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
 from geometry.rings import RingSet, bulge_centres
 
 FloatArray = NDArray[np.float64]
@@ -256,8 +257,12 @@ def lower_relief(design: Design) -> Relief:
     return whole_relief(design)
 
 
-def whole_relief(design: Design) -> Relief:
-    """The lower relief computed over every site of the design at once (no repetition)."""
+def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
+    """The lower relief computed over every site of the design at once (no repetition).
+
+    ``polygon_channels`` sends every depth with channels through the polygon path (the reference the exact path
+    is tested against) instead of :mod:`geometry.relief_channels`.
+    """
     table = opening_table(design)
     graph = merge_graph(design)
     rows = table.rows
@@ -270,23 +275,16 @@ def whole_relief(design: Design) -> Relief:
         depth = float(k) / 1000.0
         s = rows[key == k]
         x, y, r = lx[s], ly[s], lr[s]
-        u = circle_union(x, y, r)
         cpairs = ch[ch_key == k]
         k1, k2 = graph.i[cpairs], graph.j[cpairs]
-        general_comp = u.bad.copy()
-        if len(cpairs) and len(s):
-            caps = [capsule_polygon(np.array([lx[a], ly[a]]), float(lr[a]), np.array([lx[b], ly[b]]), float(lr[b]))
-                    for a, b in zip(k1, k2, strict=True)]
-            tree = shapely.STRtree(caps)
-            disk, cap = tree.query(shapely.points(np.column_stack([x, y])), predicate="dwithin",
-                                   distance=float(r.max()) + SAG_MM)
-            touch = shapely.distance(np.asarray(caps, dtype=object)[cap], shapely.points(x[disk], y[disk]))
-            hit = disk[touch < r[disk] + SAG_MM - TOUCH_MM]
-            general_comp[u.component[hit]] = True
-        in_general = general_comp[u.component]
+        if len(cpairs):
+            _channel_depth(parts, depth, s, k1, k2, lx, ly, lr, polygons=polygon_channels)
+            continue
+        u = circle_union(x, y, r)
+        in_general = u.bad[u.component]
         single = (u.sizes[u.component] == 1) & ~in_general
-        # Fast path: components of two disks or more without channels, renumbered 0..n-1.
-        fast = (u.sizes > 1) & ~general_comp
+        # Fast path: components of two disks or more, renumbered 0..n-1.
+        fast = (u.sizes > 1) & ~u.bad
         fast_ids = np.flatnonzero(fast)
         renum = np.full(u.n_components, -1, dtype=np.intp)
         renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
@@ -296,8 +294,9 @@ def whole_relief(design: Design) -> Relief:
                           renum[u.component[in_fast]], s[in_fast])
         gd = np.flatnonzero(in_general)
         alone_rows = np.zeros(0, dtype=np.intp)
-        if len(gd) or len(cpairs):
-            g_rings, n_g, g_region, g_site, alone = _general_regions(x[gd], y[gd], r[gd], s[gd], k1, k2, lx, ly, lr)
+        if len(gd):
+            e = np.zeros(0, dtype=np.intp)
+            g_rings, n_g, g_region, g_site, alone = _general_regions(x[gd], y[gd], r[gd], s[gd], e, e, lx, ly, lr)
             parts.add_regions(g_rings, n_g, depth, g_region, g_site)
             alone_rows = gd[alone]
         one = np.concatenate([np.flatnonzero(single), alone_rows])
@@ -307,6 +306,40 @@ def whole_relief(design: Design) -> Relief:
         parts.cd.append(np.full(len(one), depth))
         parts.cs.append(s[one])
     return _assemble(parts)
+
+
+def _channel_depth(parts: _Parts, depth: float, s: IntArray, k1: IntArray, k2: IntArray, lx: FloatArray,
+                   ly: FloatArray, lr: FloatArray, *, polygons: bool = False) -> None:
+    """One depth with channels: the exact union of :mod:`geometry.relief_channels`, degenerate components through
+    the polygon path. ``s`` are the site rows of this depth; channels join site rows ``k1[c]``, ``k2[c]``."""
+    rows = np.unique(np.concatenate([s, k1, k2]))  # every end disk is part of its capsule at the channel's depth
+    x, y, r = lx[rows], ly[rows], lr[rows]
+    e1, e2 = np.searchsorted(rows, k1), np.searchsorted(rows, k2)
+    u = channel_union(x, y, r, e1, e2)
+    if polygons:
+        u = ChannelUnion(u.component, u.channel_component, u.n_components, u.sizes, RingSet.empty(),
+                         u.sizes > 1)
+    fast = (u.sizes > 1) & ~u.bad
+    fast_ids = np.flatnonzero(fast)
+    renum = np.full(u.n_components, -1, dtype=np.intp)
+    renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
+    fr = u.rings
+    in_fast = np.flatnonzero(fast[u.component])
+    parts.add_regions(RingSet(fr.xy, fr.bulge, fr.start, renum[fr.region], fr.hole), len(fast_ids), depth,
+                      renum[u.component[in_fast]], rows[in_fast])
+    gd = np.flatnonzero(u.bad[u.component])
+    one = np.flatnonzero((u.sizes[u.component] == 1) & ~u.bad[u.component])
+    gc = np.flatnonzero(u.bad[u.channel_component])
+    if len(gd):
+        g_rings, n_g, g_region, g_site, alone = _general_regions(x[gd], y[gd], r[gd], rows[gd], k1[gc], k2[gc], lx,
+                                                                 ly, lr)
+        parts.add_regions(g_rings, n_g, depth, g_region, g_site)
+        one = np.concatenate([one, gd[alone]])
+    parts.cx.append(x[one])
+    parts.cy.append(y[one])
+    parts.cr.append(r[one])
+    parts.cd.append(np.full(len(one), depth))
+    parts.cs.append(rows[one])
 
 
 def _assemble(parts: _Parts) -> Relief:

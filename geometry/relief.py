@@ -16,9 +16,11 @@ Semantics (decided with the lead; exporters, the window and the checks rely on t
   Arcs are split so no bulge exceeds 1 (half a turn). Holes smaller than ``HOLE_MIN_MM2`` (arcs meeting in one
   point, up to rounding) are dropped.
 
-Disk-only components use the exact, polygon-free union of :mod:`geometry.relief_arcs` (fast: a 100,000-opening
-array merges in about a second); components that hold a channel, or whose arcs meet in a degenerate point, go
-through :mod:`geometry.relief_general` (shapely on fine polygons, then exact arcs recovered).
+Depths without channels use the exact, polygon-free union of disks of :mod:`geometry.relief_arcs` (a
+100,000-opening array merges in about a second); depths with channels use the exact, polygon-free union of disks
+and channel quads of :mod:`geometry.relief_channels` (a 317 x 317 grid with every diagonal bridged in a few
+seconds). Components whose boundaries meet in a degenerate point go through :mod:`geometry.relief_general`
+(shapely on fine polygons, then exact arcs recovered).
 """
 
 from __future__ import annotations

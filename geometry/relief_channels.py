@@ -22,7 +22,8 @@ from both of them independently: (circle, circle, left/right of the lower-to-hig
 before/after the foot point along the line, or the tangent point), (line, line). A piece's successor is the piece
 that starts at its end key, so rings are the cycles of that map (ranked by pointer jumping, as for disks). Arcs
 run counter-clockwise about their centres and sides keep their quad on the left, so outer rings come out
-counter-clockwise and holes clockwise.
+counter-clockwise and holes clockwise. Ends whose key finds no partner (collinear sides of a chain of channels
+meeting in a shared tangent point) are linked to the single unmatched start at the same point.
 
 Degenerate contacts (three boundaries through one point, a side tangent to a circle within ``DEGENERATE_MM``,
 pieces that vanish to rounding) make the key map inconsistent or are flagged directly; such components are

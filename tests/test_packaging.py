@@ -51,8 +51,8 @@ def test_installed_wheel_finds_its_examples(wheel: Path, tmp_path: Path) -> None
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import geometry.resources as r, geometry.fileio as f; "
-        "ps = r.example_paths(); assert ps and all(str(p).startswith(%r) for p in ps), ps; "
-        "[f.load_design(p) for p in ps]; print(len(ps))" % str(site)
+        f"ps = r.example_paths(); assert ps and all(str(p).startswith({str(site)!r}) for p in ps), ps; "
+        "[f.load_design(p) for p in ps]; print(len(ps))"
     )
     r = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
                        capture_output=True, text=True, check=False, cwd=tmp_path)

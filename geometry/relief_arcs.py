@@ -53,7 +53,7 @@ class CircleUnion:
     bad: BoolArray
 
 
-def _overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
+def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
     """Pairs (i < j) of disks that share more than a point, with centre distances."""
     if len(x) < 2:
         e = np.zeros(0, dtype=np.intp)
@@ -115,7 +115,7 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     y = np.asarray(y_mm, dtype=np.float64)
     r = np.asarray(r_mm, dtype=np.float64)
     n = len(x)
-    pi_, pj, d = _overlap_pairs(x, y, r)
+    pi_, pj, d = overlap_pairs(x, y, r)
     n_comp, comp = _components(n, pi_, pj)
     sizes = np.bincount(comp, minlength=n_comp).astype(np.intp)
     bad = np.zeros(n_comp, dtype=bool)

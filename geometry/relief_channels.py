@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from geometry.relief_arcs import TOUCH_MM, TWO_PI, _components, _ordered, _rank_cycles
+from geometry.relief_arcs import TOUCH_MM, TWO_PI, _components, _ordered, _rank_cycles, overlap_pairs
 from geometry.relief_general import tangent_points
 from geometry.rings import RingSet
 
@@ -231,7 +231,7 @@ def channel_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray, end1: In
     edges_j.append(e2)
 
     # --- disks against disks (as in relief_arcs) ---
-    pi_, pj, d = _disk_pairs(x, y, r)
+    pi_, pj, d = overlap_pairs(x, y, r)
     edges_i.append(pi_)
     edges_j.append(pj)
     inside = d <= np.abs(r[pi_] - r[pj]) + TOUCH_MM
@@ -412,19 +412,6 @@ def _link(skey: KeyArray, ekey: KeyArray, starts_xy: FloatArray, ends_xy: FloatA
     broken |= hits != 1
     broken[nxt >= 0] |= hits[nxt[nxt >= 0]] != 1
     return nxt, broken
-
-
-def _disk_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Pairs (i < j) of disks that share more than a point, with centre distances."""
-    if len(x) < 2:
-        e = np.zeros(0, dtype=np.intp)
-        return e, e, np.zeros(0)
-    p = cKDTree(np.column_stack([x, y])).query_pairs(2.0 * float(r.max()), output_type="ndarray")
-    i = p[:, 0].astype(np.intp)
-    j = p[:, 1].astype(np.intp)
-    d = np.hypot(x[j] - x[i], y[j] - y[i])
-    keep = d < r[i] + r[j] - TOUCH_MM
-    return i[keep], j[keep], d[keep]
 
 
 def _quad_reach(quads: _Quads) -> tuple[FloatArray, FloatArray]:

@@ -9,35 +9,18 @@ import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from relief_reference import reference_layers
 
 from geometry.ball import Ball
 from geometry.design import Design, MergeSettings, ProfileOverride, example_grid_design
 from geometry.layouts import ExplicitLayout, ExplicitSite, GridLayout, Pad
 from geometry.mask import Mask
 from geometry.openings import opening_table
-from geometry.pairs import merge_graph
 from geometry.profiles import Stepped, Straight, Tapered
 from geometry.relief import Relief, depth_key, lower_relief
 from geometry.relief_arcs import circle_union
 from geometry.rings import bulge_centres
 from geometry.sites import SiteState
-
-
-def reference_layers(design: Design) -> dict[float, shapely.Geometry]:
-    """Independent relief per depth: shapely union of 4096-gon disks and convex hulls of disk pairs."""
-    t = opening_table(design)
-    g = merge_graph(design)
-    rows = t.rows
-    disks = shapely.buffer(shapely.points(t.lower_x_mm, t.lower_y_mm), t.lower_mm / 2.0, quad_segs=1024)
-    key = depth_key(t.relief_mm)
-    chan = depth_key(g.channel_depth_mm)
-    out = {}
-    for k in set(key[rows][key[rows] > 0].tolist()) | set(chan[g.bridged].tolist()):
-        parts = list(disks[rows[key[rows] == k]])
-        parts += [shapely.convex_hull(shapely.union(disks[a], disks[b]))
-                  for a, b, c, br in zip(g.i, g.j, chan, g.bridged, strict=True) if br and c == k]
-        out[k / 1000.0] = shapely.union_all(parts)
-    return out
 
 
 def assert_matches_reference(design: Design) -> Relief:

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import shapely
+from relief_reference import reference_layers
 
 from geometry.ball import Ball
 from geometry.design import Design, MergeSettings, ProfileOverride, example_grid_design
@@ -20,23 +21,6 @@ from geometry.relief import Relief, depth_key, whole_relief
 from geometry.relief_channels import channel_union
 from geometry.relief_general import tangent_points
 from geometry.rings import bulge_centres
-
-
-def reference_layers(design: Design) -> dict[float, shapely.Geometry]:
-    """Independent relief per depth: shapely union of 4096-gon disks and convex hulls of bridged disk pairs."""
-    t = opening_table(design)
-    g = merge_graph(design)
-    rows = t.rows
-    disks = shapely.buffer(shapely.points(t.lower_x_mm, t.lower_y_mm), t.lower_mm / 2.0, quad_segs=1024)
-    key = depth_key(t.relief_mm)
-    chan = depth_key(g.channel_depth_mm)
-    out = {}
-    for k in set(key[rows][key[rows] > 0].tolist()) | set(chan[g.bridged].tolist()):
-        parts = list(disks[rows[key[rows] == k]])
-        parts += [shapely.convex_hull(shapely.union(disks[a], disks[b]))
-                  for a, b, c, br in zip(g.i, g.j, chan, g.bridged, strict=True) if br and c == k]
-        out[k / 1000.0] = shapely.union_all(parts)
-    return out
 
 
 def counts(rel: Relief) -> dict[float, tuple[int, int]]:

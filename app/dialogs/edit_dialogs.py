@@ -18,7 +18,8 @@ def _spin(value: float, lo: float, hi: float, suffix: str, decimals: int = 3) ->
     return b
 
 
-def _buttons(dialog: QtWidgets.QDialog) -> QtWidgets.QDialogButtonBox:
+def ok_cancel_buttons(dialog: QtWidgets.QDialog) -> QtWidgets.QDialogButtonBox:
+    """OK and Cancel wired to the dialog's accept and reject."""
     bb = QtWidgets.QDialogButtonBox(
         QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
     bb.accepted.connect(dialog.accept)
@@ -39,7 +40,7 @@ class MoveDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         form.addRow("dx", self.dx)
         form.addRow("dy", self.dy)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
 
     def vector(self) -> tuple[float, float]:
         """The vector entered."""
@@ -79,7 +80,7 @@ class ProfileDialog(QtWidgets.QDialog):
         self.form.addRow("Lower diameter d_l", self.lower)
         self.form.addRow("Direction phi", self.direction)
         self.form.addRow(self.error_label)
-        self.form.addRow(_buttons(self))
+        self.form.addRow(ok_cancel_buttons(self))
         self.kind.currentTextChanged.connect(self._show_fields)
         self._show_fields(self.kind.currentText())
 

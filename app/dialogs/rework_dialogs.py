@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
+from app.dialogs.edit_dialogs import ok_cancel_buttons
 from geometry.errors import DesignError
 from geometry.rework.model import Residue, Rework
-
-
-def _buttons(dialog: QtWidgets.QDialog) -> QtWidgets.QDialogButtonBox:
-    bb = QtWidgets.QDialogButtonBox(
-        QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
-    bb.accepted.connect(dialog.accept)
-    bb.rejected.connect(dialog.reject)
-    return bb
 
 
 class ReworkSettingsDialog(QtWidgets.QDialog):
@@ -62,7 +55,7 @@ class ReworkSettingsDialog(QtWidgets.QDialog):
         form.addRow("Residue footprint", self.diameter)
         form.addRow(note)
         form.addRow(self.error_label)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         self.resize(420, 0)
 
     def value(self) -> Rework:
@@ -93,7 +86,7 @@ class FailedPlaceDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         form.addRow(QtWidgets.QLabel(f"Site <b>{site}</b> is where the device failed electrically."))
         form.addRow("Note", self.note)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel_buttons(self))
         self.resize(420, 0)
 
     def text(self) -> str:

@@ -20,10 +20,13 @@ Layers with fewer than ``raster_min`` shapes never use a raster. Nothing here lo
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -90,6 +93,7 @@ class Grid:
             ky = iy0[item] + local // span_x[item]
             key = ky * self.nx + kx
         self._item, self._key = item, key
+        self._members: IntArray | None = None
         counts = np.bincount(key, minlength=self.nx * self.ny)
         self.start = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
         # for "how many in view", count each item once: in its first cell
@@ -98,13 +102,17 @@ class Grid:
         self._sat[1:, 1:] = first.cumsum(0).cumsum(1)
         self.nonempty = int(np.count_nonzero(counts))
 
-    @cached_property
+    @property
     def members(self) -> IntArray:
-        """Items sorted by cell (cell k's are ``members[start[k]:start[k + 1]]``); sorted on first use."""
-        key = self._key.astype(np.uint16) if self.nx * self.ny <= 65536 else self._key
-        order = np.argsort(key, kind="stable")  # a radix sort for 16-bit keys: ~10 ms for a million items
-        members = self._item[order]
-        del self._item, self._key
+        """Items sorted by cell (cell k's are ``members[start[k]:start[k + 1]]``); sorted on first use.
+
+        Safe to call from the background builder and the GUI thread at once (both would compute the same array).
+        """
+        members = self._members
+        if members is None:
+            key = self._key.astype(np.uint16) if self.nx * self.ny <= 65536 else self._key
+            order = np.argsort(key, kind="stable")  # a radix sort for 16-bit keys: ~10 ms for a million items
+            members = self._members = self._item[order]
         return members
 
     def _ix(self, x: FloatArray) -> IntArray:
@@ -228,11 +236,82 @@ class RasterLevel:
         return QtCore.QRectF(f.x0, f.y0, f.width * f.mm_per_px, f.height * f.mm_per_px)
 
 
+RASTER_SIZES = tuple(2 ** k for k in range(int(math.log2(RASTER_MIN_PX)), int(math.log2(RASTER_MAX)) + 1))
+
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The one background worker of all layers (numpy work; the GUI thread keeps the other core)."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="lod-cache"))
+    return _POOL[0]
+
+
+class _Relay(QtCore.QObject):
+    """Hands a background result to the GUI thread: it lives there, so the connection is queued."""
+
+    done = QtCore.Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
+
+    @QtCore.Slot(object)
+    def _deliver(self, apply: Callable[[], None]) -> None:
+        with contextlib.suppress(RuntimeError):  # the layer was deleted while its job ran
+            apply()
+
+
+def build_raster(size: int, bounds: tuple[float, float, float, float], table: NDArray[np.uint32],
+                 pen: QtGui.QPen, brush: QtGui.QBrush, points: list[Points], rings: RingSet) -> RasterLevel:
+    """One raster level of a layer: numpy discs, then QPainter for what numpy leaves out. Any thread."""
+    frame = raster.Frame.covering(*bounds, size)
+    dist = np.full((frame.height, frame.width), raster.LUT_FROM - 1.0, dtype=np.float32)
+    big: list[Points] = []
+    for pts in points:
+        np.maximum(dist, raster.signed_distance(frame, pts.x, pts.y, pts.r), out=dist)
+        large = raster.big_discs(frame, pts.r)
+        if large.any():
+            big.append(Points.of(pts.x[large], pts.y[large], pts.r[large], pts.cross))
+    pixels = np.ascontiguousarray(raster.colourise(dist, table))
+    del dist
+    image = raster.to_qimage(pixels)
+    if big or len(rings):
+        # shapes the numpy rasteriser leaves out (channel regions, very large discs); QPainter on a QImage is
+        # fine off the GUI thread
+        qp = QtGui.QPainter(image)  # type: ignore[arg-type]
+        qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
+        qp.translate(-frame.x0, -frame.y0)
+        qp.setPen(pen)
+        qp.setBrush(brush)
+        for pts in big:
+            qp.drawPath(pts.polylines(np.arange(pts.x.size), paths.FINE_SEGMENTS).to_path(odd_even=False))
+        if len(rings):
+            tol = max(frame.mm_per_px * CHORD_PX, 1e-5)
+            qp.drawPath(paths.rings(rings, tol, 30.0).to_path(odd_even=False))
+        qp.end()
+    return RasterLevel(image, pixels, frame)  # type: ignore[arg-type]
+
+
 class LodLayer(pg.GraphicsObject):
-    """A layer of the top view: raster at low zoom, per-cell vector paths when zoomed in (module docstring)."""
+    """A layer of the top view: raster at low zoom, per-cell vector paths when zoomed in (module docstring).
+
+    Caches are built in the background: the first paint builds only what it needs (the raster level of that
+    zoom), then one worker thread builds the fine grids and every other raster level, handing each to the GUI
+    thread as it is ready (``caches_ready`` when none is left). Until a level is ready, a frame shows the nearest
+    built one, scaled: a frame never waits for a raster.
+    """
+
+    caches_ready = QtCore.Signal()
+    background = True  # False: build every cache in the paint that needs it (as before)
 
     def __init__(self, pen: QtGui.QPen, brush: QtGui.QBrush | None, z: float) -> None:
         super().__init__()
+        self._relay = _Relay()
+        self._generation = 0
+        self._jobs: set[tuple[object, ...]] = set()
         self._pen = QtGui.QPen(pen)
         self._pen.setCosmetic(True)
         self._brush = brush if brush is not None else QtGui.QBrush(QtCore.Qt.BrushStyle.NoBrush)
@@ -245,6 +324,10 @@ class LodLayer(pg.GraphicsObject):
         self.setZValue(z)
 
     def _clear(self) -> None:
+        self._generation += 1  # results of jobs started for earlier content are dropped
+        self._jobs = set()
+        self._started = False
+        self._failed: set[int] = set()
         self._points: list[tuple[Points, Grid]] = []
         self._fine_points: list[Grid | None] = []
         self._fine_rings: Grid | None = None
@@ -362,55 +445,123 @@ class LodLayer(pg.GraphicsObject):
         else:
             mode = self._paint_vector(p, exposed, lod)
         self.last_mode = mode
+        if not self._started:
+            self._start_background()
 
-    # -- raster ---------------------------------------------------------------------------------------------------
-    def raster_level(self, px_per_mm: float) -> RasterLevel:
-        """The raster for this zoom (built now if needed): the power-of-two size that matches the screen."""
-        need = max(self._bounds.width(), self._bounds.height()) * px_per_mm
-        size = int(min(RASTER_MAX, max(RASTER_MIN_PX, 2 ** math.ceil(math.log2(max(need, 1.0))))))
-        level = self._rasters.get(size)
-        if level is None:
-            level = self._build_raster(size)
-            self._rasters[size] = level
-        return level
+    # -- background -------------------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether background jobs for the current content are still running or queued."""
+        return bool(self._jobs)
 
-    def _build_raster(self, size: int) -> RasterLevel:
+    def _submit(self, key: tuple[object, ...], work: Callable[[], Any], apply: Callable[[Any], None]) -> None:
+        """Run ``work`` on the worker thread, then ``apply`` its result on the GUI thread (current content only)."""
+        if key in self._jobs:
+            return
+        gen, relay = self._generation, self._relay
+        self._jobs.add(key)
+
+        def run() -> None:
+            if gen != self._generation:
+                return
+            try:
+                result = work()
+            except Exception as e:  # the GUI thread notes the failure (_finish)
+                result = e
+            with contextlib.suppress(RuntimeError):  # the relay is gone with its view
+                relay.done.emit(lambda: self._finish(gen, key, apply, result))
+
+        _pool().submit(run)
+
+    def _finish(self, gen: int, key: tuple[object, ...], apply: Callable[[Any], None], result: Any) -> None:
+        if gen != self._generation:
+            return
+        self._jobs.discard(key)
+        if isinstance(result, Exception):
+            if key[0] == "raster":
+                self._failed.add(int(key[1]))  # type: ignore[call-overload]
+        else:
+            apply(result)
+            self.update()
+        if not self._jobs:
+            self.caches_ready.emit()
+
+    def _start_background(self) -> None:
+        """After the first paint: fine grids, then every other raster level (nearest to this zoom's first)."""
+        if self._started or not LodLayer.background or self._count == 0:
+            return
+        self._started = True
+        if self._points or self._rings is not None:
+            self._submit(("grids",), self._grid_work(), self._grids_built)
+        if self._can_raster():
+            cur = max(self._rasters) if self._rasters else RASTER_SIZES[0]
+            for size in sorted(RASTER_SIZES, key=lambda s: (abs(math.log2(s / cur)), -s)):
+                self._want_raster(size)
+
+    def _grid_work(self) -> Callable[[], tuple[list[Grid], Grid | None]]:
+        points, rings, ring_bb = list(self._points), self._rings, self._ring_bb
+
+        def work() -> tuple[list[Grid], Grid | None]:
+            fine = [Grid(p.bboxes(), by_centre=True, per_cell=SHAPES_PER_FINE_CELL) for p, _ in points]
+            for g in fine + [g for _, g in points]:
+                _ = g.members
+            fine_rings = None
+            if rings is not None:
+                _ = rings[1].members
+                fine_rings = Grid(ring_bb, by_centre=False, per_cell=SHAPES_PER_FINE_CELL)
+                _ = fine_rings.members
+            return fine, fine_rings
+
+        return work
+
+    def _grids_built(self, result: tuple[list[Grid], Grid | None]) -> None:
+        fine, fine_rings = result
+        for k, g in enumerate(fine):
+            if self._fine_points[k] is None:
+                self._fine_points[k] = g
+        if self._fine_rings is None:
+            self._fine_rings = fine_rings
+
+    def _can_raster(self) -> bool:
+        return self._count >= self.raster_min and bool(self._raster_points or len(self._raster_rings))
+
+    def _raster_work(self, size: int) -> Callable[[], RasterLevel]:
         b = self._bounds
-        frame = raster.Frame.covering(b.left(), b.top(), b.right(), b.bottom(), size)
+        bounds = (b.left(), b.top(), b.right(), b.bottom())
         filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
         table = raster.colour_table(_colour(self._pen.color()), _colour(self._brush.color()) if filled else None,
                                     max(1.0, self._pen.widthF()))
-        dist = np.full((frame.height, frame.width), raster.LUT_FROM - 1.0, dtype=np.float32)
-        big: list[Points] = []
-        for pts in self._raster_points:
-            np.maximum(dist, raster.signed_distance(frame, pts.x, pts.y, pts.r), out=dist)
-            large = raster.big_discs(frame, pts.r)
-            if large.any():
-                big.append(Points.of(pts.x[large], pts.y[large], pts.r[large], pts.cross))
-        pixels = np.ascontiguousarray(raster.colourise(dist, table))
-        del dist
-        image = raster.to_qimage(pixels)
-        if big or len(self._raster_rings):
-            self._paint_into(image, frame, big)
-        return RasterLevel(image, pixels, frame)  # type: ignore[arg-type]
+        pen, brush = QtGui.QPen(self._pen), QtGui.QBrush(self._brush)
+        points, rings = list(self._raster_points), self._raster_rings
+        return lambda: build_raster(size, bounds, table, pen, brush, points, rings)
 
-    def _paint_into(self, image: QtGui.QImage, frame: raster.Frame, big: list[Points]) -> None:
-        """Shapes the numpy rasteriser leaves out (channel regions, very large discs), painted by QPainter."""
-        qp = QtGui.QPainter(image)
-        qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
-        qp.translate(-frame.x0, -frame.y0)
-        qp.setPen(self._pen)
-        qp.setBrush(self._brush)
-        for pts in big:
-            qp.drawPath(pts.polylines(np.arange(pts.x.size), paths.FINE_SEGMENTS).to_path(odd_even=False))
-        if len(self._raster_rings):
-            tol = max(frame.mm_per_px * CHORD_PX, 1e-5)
-            qp.drawPath(paths.rings(self._raster_rings, tol, 30.0).to_path(odd_even=False))
-        qp.end()
+    def _want_raster(self, size: int) -> None:
+        if size not in self._rasters and size not in self._failed:
+            self._submit(("raster", size), self._raster_work(size),
+                         lambda level, size=size: self._rasters.__setitem__(size, level))
+
+    # -- raster ---------------------------------------------------------------------------------------------------
+    def raster_size(self, px_per_mm: float) -> int:
+        """The power-of-two raster side that matches the screen at this zoom."""
+        need = max(self._bounds.width(), self._bounds.height()) * px_per_mm
+        return int(min(RASTER_MAX, max(RASTER_MIN_PX, 2 ** math.ceil(math.log2(max(need, 1.0))))))
+
+    def raster_level(self, px_per_mm: float, wait: bool = True) -> RasterLevel:
+        """The raster for this zoom. Built now if no level is built yet (or ``wait``); otherwise, while the
+        background builds it, the nearest built level (a larger one first)."""
+        size = self.raster_size(px_per_mm)
+        level = self._rasters.get(size)
+        if level is not None:
+            return level
+        if self._rasters and not wait and LodLayer.background and size not in self._failed:
+            self._want_raster(size)
+            best = min(self._rasters, key=lambda s: (abs(math.log2(s / size)), -s))
+            return self._rasters[best]
+        level = self._rasters[size] = self._raster_work(size)()
+        return level
 
     def _paint_raster(self, p: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
-        level = self.raster_level(lod)
+        level = self.raster_level(lod, wait=False)
         area = level.rect().intersected(exposed)
         if area.isEmpty():
             return
@@ -423,7 +574,8 @@ class LodLayer(pg.GraphicsObject):
 
     def _grids(self, exposed: QtCore.QRectF) -> tuple[str, list[tuple[Points, Grid]], Grid | None]:
         """The coarse or the fine grids, by how many shapes are in view."""
-        if self.visible_count(exposed) >= FINE_GRID_BELOW:
+        if self.visible_count(exposed) >= FINE_GRID_BELOW or ("grids",) in self._jobs:
+            # many shapes in view, or the fine grids are still being built in the background
             return "c", self._points, self._rings[1] if self._rings is not None else None
         out = []
         for k, (pts, _) in enumerate(self._points):

@@ -122,6 +122,7 @@ class TopView(QtWidgets.QWidget):
     layer_visibility_changed = QtCore.Signal(str, bool)
     tool_changed = QtCore.Signal(str)
     cut_line_drawn = QtCore.Signal(float, float, float, float)  # x0, y0, x1, y1 in mm (the Cut line tool)
+    caches_ready = QtCore.Signal()  # every layer's background caches (raster levels, fine grids) are built
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,6 +165,9 @@ class TopView(QtWidgets.QWidget):
                             style.Z_VIOLATIONS + {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[sev])
             self.box.addItem(lay)
             self.violation_layers[sev] = lay
+
+        for lay in self._lod_layers():
+            lay.caches_ready.connect(self._layer_caches_ready)
 
         self._band = QtWidgets.QGraphicsRectItem()
         self._band.setPen(_pen(style.SELECTION, 1.0))
@@ -252,6 +256,18 @@ class TopView(QtWidgets.QWidget):
                 raster_rings = ring_subset(rs, np.flatnonzero(np.isin(rs.region, channels)))
         self.layers["lower"].set_content([singles], rings=rs, raster_points=raster_points,
                                          raster_rings=raster_rings)
+
+    def _lod_layers(self) -> list[LodLayer]:
+        return [*self.layers.values(), self.selection_layer, *self.violation_layers.values()]
+
+    def background_idle(self) -> bool:
+        """Whether no layer has background cache work left (after the first paint they build the other raster
+        levels and the fine grids off the GUI thread; ``caches_ready`` is emitted when the last is done)."""
+        return not any(lay.busy for lay in self._lod_layers())
+
+    def _layer_caches_ready(self) -> None:
+        if self.background_idle():
+            self.caches_ready.emit()
 
     def set_layer_visible(self, layer_id: str, visible: bool) -> None:
         """Show or hide a layer (the legend and the View menu follow through ``layer_visibility_changed``)."""

@@ -9,10 +9,11 @@ import pyqtgraph as pg
 import pytest
 
 from app.document import Document
-from app.views.cross_section import CrossSectionView, Cut, section_of
+from app.views.cross_section import CrossSectionView
 from geometry.design import example_grid_design
 from geometry.operations import set_auto_merge
 from geometry.profiles import Stepped, Tapered
+from geometry.section import Cut, section_of
 
 
 def path_points(item) -> np.ndarray:

@@ -6,7 +6,8 @@ parameter of the layout with :func:`dataclasses.replace`, and the sites follow f
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,32 +15,44 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSizePolicy, QWi
 
 from app.document import Document
 from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, ValueKind, user_message
+from app.panels.wafer_group import WaferSection, die_array, put_die, wafer_of
 from app.units import TIMES, LengthUnit, length_text
 from geometry.design import Design
 from geometry.errors import DesignError
-from geometry.layouts import CentreVoid, GridLayout, PerimeterRings, StaggeredLayout, read_sites_csv
+from geometry.layouts import CentreVoid, GridLayout, Layout, PerimeterRings, StaggeredLayout, read_sites_csv
+from geometry.wafer import WaferLayout
 
 LAYOUT_LABELS: tuple[tuple[str, str], ...] = (
     ("grid", "Grid"),
     ("staggered", "Staggered"),
     ("explicit", "Explicit list (CSV)"),
+    ("wafer", "Wafer"),
 )
 
 
 def _array(design: Design, what: str) -> GridLayout | StaggeredLayout:
     layout = design.layout
+    if isinstance(layout, WaferLayout):
+        raise DesignError(f"layout.{what}", layout.kind, "a wafer has this parameter in its die pattern")
     if not isinstance(layout, GridLayout | StaggeredLayout):
         raise DesignError(f"layout.{what}", layout.kind, "an explicit site list has no such parameter")
     return layout
 
 
 def _set_kind(design: Design, kind: str) -> Design:
-    """Grid <-> staggered keeping rows, columns, pitch and depopulation; explicit lists come from a CSV."""
+    """Grid <-> staggered keeping rows, columns, pitch and depopulation; explicit lists come from a CSV.
+
+    A wafer becomes its die pattern's array; a wafer is started from File > New (the Wafer template).
+    """
     layout = design.layout
     if kind == layout.kind:
         return design
     if kind == "explicit":
         raise DesignError("layout", kind, "use 'Import sites from CSV…' to load an explicit site list")
+    if kind == "wafer":
+        raise DesignError("layout", kind, "start a wafer design with File > New (the Wafer template)")
+    if isinstance(layout, WaferLayout):
+        layout = layout.die
     if isinstance(layout, GridLayout | StaggeredLayout):
         rows, cols, px, depop = layout.rows, layout.cols, layout.pitch_x_mm, layout.depopulation
         py = layout.pitch_y if isinstance(layout, GridLayout) else layout.pitch_y_mm
@@ -51,77 +64,113 @@ def _set_kind(design: Design, kind: str) -> Design:
     return design.with_(layout=StaggeredLayout(rows, cols, px, py, depop))
 
 
-def _layout_field(name: str) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class ArrayTarget:
+    """The grid or staggered array a field edits: the design's own layout, or a wafer's die pattern.
+
+    ``find`` gives the array's layout (or None) for showing values; ``array`` gives it for an edit (DesignError
+    when the design has none); ``put`` returns the design with the edited array in its place.
+    """
+
+    key: str
+    noun: str
+    find: Callable[[Design], Layout | None]
+    array: Callable[[Design, str], GridLayout | StaggeredLayout]
+    put: Callable[[Design, Layout], Design]
+
+
+def _die_of(design: Design) -> Layout | None:
+    wafer = wafer_of(design)
+    return wafer.die if wafer is not None else None
+
+
+LAYOUT_TARGET = ArrayTarget("layout", "", lambda d: d.layout, _array, lambda d, lay: d.with_(layout=lay))
+DIE_TARGET = ArrayTarget("wafer.die", "die ", _die_of, die_array, put_die)
+
+
+def _layout_field(name: str, target: ArrayTarget = LAYOUT_TARGET) -> tuple[Any, Any]:
     def get(d: Design) -> Any:
-        return getattr(d.layout, name, None)
+        layout = target.find(d)
+        return getattr(layout, name) if isinstance(layout, GridLayout | StaggeredLayout) else None
 
     def set_(d: Design, v: Any) -> Design:
-        return d.with_(layout=replace(_array(d, name), **{name: v}))
+        return target.put(d, replace(target.array(d, name), **{name: v}))
 
     return get, set_
 
 
-def _set_pitch_y(d: Design, v: float | None) -> Design:
-    layout = _array(d, "pitch_y_mm")
-    if isinstance(layout, StaggeredLayout):
-        if v is None:
-            raise DesignError("layout.pitch_y_mm", v, "a staggered array needs its row pitch")
-        return d.with_(layout=replace(layout, pitch_y_mm=v))
-    if v is not None and abs(v - layout.pitch_x_mm) < 1e-12:
-        v = None  # a square grid stays square when x changes later
-    return d.with_(layout=replace(layout, pitch_y_mm=v))
+def _pitch_y_field(target: ArrayTarget = LAYOUT_TARGET) -> tuple[Any, Any]:
+    def get(d: Design) -> float | None:
+        layout = target.find(d)
+        return layout.pitch_y_mm if isinstance(layout, GridLayout | StaggeredLayout) else None
+
+    def set_(d: Design, v: float | None) -> Design:
+        layout = target.array(d, "pitch_y_mm")
+        if isinstance(layout, StaggeredLayout):
+            if v is None:
+                raise DesignError(f"{target.key}.pitch_y_mm", v, "a staggered array needs its row pitch")
+            return target.put(d, replace(layout, pitch_y_mm=v))
+        if v is not None and abs(v - layout.pitch_x_mm) < 1e-12:
+            v = None  # a square grid stays square when x changes later
+        return target.put(d, replace(layout, pitch_y_mm=v))
+
+    return get, set_
 
 
-def _pattern_size(kind: type) -> Any:
+def _pattern_size(kind: type, target: ArrayTarget = LAYOUT_TARGET) -> tuple[Any, Any]:
     """get/set for a depopulation pattern with one count (0 = none), keeping the other patterns."""
     attr = "size" if kind is CentreVoid else "rings"
 
     def get(d: Design) -> int:
-        for p in getattr(d.layout, "depopulation", ()):
+        for p in getattr(target.find(d), "depopulation", ()):
             if isinstance(p, kind):
                 return int(getattr(p, attr))
         return 0
 
     def set_(d: Design, v: int) -> Design:
-        layout = _array(d, "depopulation")
+        layout = target.array(d, "depopulation")
         if v < 0:
-            raise DesignError(f"layout.depopulation.{attr}", v, "must be 0 (none) or more")
+            raise DesignError(f"{target.key}.depopulation.{attr}", v, "must be 0 (none) or more")
         kept = tuple(p for p in layout.depopulation if not isinstance(p, kind))
         added = (kind(v),) if v > 0 else ()
-        return d.with_(layout=replace(layout, depopulation=kept + added))
+        return target.put(d, replace(layout, depopulation=kept + added))
 
     return get, set_
 
 
+def array_specs(target: ArrayTarget) -> list[FieldSpec]:
+    """Rows, columns, pitch x and y, centre void and perimeter rings of one array, as bound field specs."""
+    k, n = target.key, target.noun
+
+    def square_hint(d: Design, u: LengthUnit) -> str:
+        layout = target.find(d)
+        return f"= x ({length_text(layout.pitch_x_mm, u)})" if isinstance(layout, GridLayout) else ""
+
+    return [
+        FieldSpec(f"{k}.rows", "Rows", f"{n}rows", ValueKind.COUNT, *_layout_field("rows", target)),
+        FieldSpec(f"{k}.cols", "Columns", f"{n}columns", ValueKind.COUNT, *_layout_field("cols", target)),
+        FieldSpec(f"{k}.pitch_x_mm", "Pitch x", f"{n}pitch x", ValueKind.LENGTH,
+                  *_layout_field("pitch_x_mm", target), tooltip="Distance between columns"),
+        FieldSpec(f"{k}.pitch_y_mm", "Pitch y", f"{n}pitch y", ValueKind.OPTIONAL_LENGTH, *_pitch_y_field(target),
+                  tooltip="Distance between rows (empty: same as pitch x)", placeholder=square_hint),
+        FieldSpec(f"{k}.centre_void", f"Centre void k {TIMES} k", f"{n}centre void", ValueKind.COUNT,
+                  *_pattern_size(CentreVoid, target), tooltip=f"Leave out a k {TIMES} k block at the centre (0: none)"),
+        FieldSpec(f"{k}.perimeter_rings", "Perimeter rings", f"{n}perimeter rings", ValueKind.COUNT,
+                  *_pattern_size(PerimeterRings, target), tooltip="Keep only the n outermost rings (0: all sites)"),
+    ]
+
+
 class LayoutGroup(FieldGroup):
-    """Generator type, rows / columns / pitches, centre void and perimeter rings, and CSV import."""
+    """Generator type, rows / columns / pitches, centre void and perimeter rings, CSV import, and for a wafer
+    design the wafer section (:mod:`app.panels.wafer_group`): the wafer, its die grid and the die's pattern."""
 
     def __init__(self, document: Document, unit: LengthUnit, parent: QWidget | None = None) -> None:
         super().__init__(document, "Sites", unit, parent)
         self.kind_field = self.add_choice(ChoiceSpec("layout.kind", "Generator", "site generator", LAYOUT_LABELS,
                                                lambda d: d.layout.kind, _set_kind))
-        get, set_ = _layout_field("rows")
-        self.rows_field = self.add_value(FieldSpec("layout.rows", "Rows", "rows", ValueKind.COUNT, get, set_))
-        get, set_ = _layout_field("cols")
-        self.cols_field = self.add_value(FieldSpec("layout.cols", "Columns", "columns", ValueKind.COUNT, get, set_))
-        get, set_ = _layout_field("pitch_x_mm")
-        self.pitch_x_field = self.add_value(FieldSpec("layout.pitch_x_mm", "Pitch x", "pitch x", ValueKind.LENGTH,
-                                                get, set_, tooltip="Distance between columns"))
-        self.pitch_y_field = self.add_value(FieldSpec(
-            "layout.pitch_y_mm", "Pitch y", "pitch y", ValueKind.OPTIONAL_LENGTH,
-            lambda d: getattr(d.layout, "pitch_y_mm", None), _set_pitch_y,
-            tooltip="Distance between rows (empty: same as pitch x)",
-            placeholder=lambda d, u: f"= x ({length_text(d.layout.pitch_x_mm, u)})"
-            if isinstance(d.layout, GridLayout) else "",
-        ))
-        get, set_ = _pattern_size(CentreVoid)
-        self.void_field = self.add_value(FieldSpec(
-            "layout.centre_void", f"Centre void k {TIMES} k", "centre void", ValueKind.COUNT, get, set_,
-            tooltip=f"Leave out a k {TIMES} k block at the centre (0: none)"))
-        get, set_ = _pattern_size(PerimeterRings)
-        self.rings_field = self.add_value(FieldSpec("layout.perimeter_rings", "Perimeter rings", "perimeter rings",
-                                              ValueKind.COUNT, get, set_,
-                                              tooltip="Keep only the n outermost rings (0: all sites)"))
+        (self.rows_field, self.cols_field, self.pitch_x_field, self.pitch_y_field, self.void_field,
+         self.rings_field) = (self.add_value(spec) for spec in array_specs(LAYOUT_TARGET))
+        self.wafer = WaferSection(self, array_specs(DIE_TARGET))
         self.import_button = QPushButton("Import sites from CSV…", self.box)
         self.import_button.setObjectName("layout.import_csv")
         self.import_button.setToolTip("A CSV with a header row: name, x, y and optionally pad (mm)")
@@ -131,6 +180,7 @@ class LayoutGroup(FieldGroup):
         self.count = QLabel(self.box)
         self.count.setObjectName("layout.count")
         self.count.setStyleSheet("color: #555;")
+        self.count.setWordWrap(True)
         self.form.addRow("", self.count)
         self.finish()
         self.refresh(document.design)
@@ -142,6 +192,8 @@ class LayoutGroup(FieldGroup):
         for w in (self.rows_field, self.cols_field, self.pitch_x_field, self.pitch_y_field, self.void_field,
                   self.rings_field):
             self.set_row_visible(w, array)
+        self.wafer.refresh(design)
+        self.set_row_visible(self.import_button, not isinstance(design.layout, WaferLayout))
         sites = design.sites()
         n = len(sites)
         self.count.setText(f"{n:,} sites, {int(sites.populated.sum()):,} with a ball")

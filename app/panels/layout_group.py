@@ -1,4 +1,5 @@
-"""The site generator: grid or staggered array (rows, columns, pitch), depopulation patterns, CSV import.
+"""The site generator: grid or staggered array (rows, columns, pitch), depopulation patterns, CSV import, and
+a wafer's section (:mod:`app.panels.wafer_group`), whose die pattern uses the same array fields on ``layout.die``.
 
 The design stores the generator's parameters, not the sites (house style 7); every control here edits one
 parameter of the layout with :func:`dataclasses.replace`, and the sites follow from geometry.

@@ -137,11 +137,8 @@ def test_closed_form_matches_a_brute_force_section(profile, reach):
         assert got == pytest.approx(want, abs=2 * T / 3000)
 
 
-def test_vectorised_over_many_sites_quickly():
-    import time
-
+def test_residue_table_covers_every_site_of_a_large_grid():
+    """One value per site for 10,000 sites (speed belongs to the benchmarks, not to this test)."""
     d = grid(Tapered(60.0), 0.05, 0.5, rows=100, cols=100)
-    t0 = time.perf_counter()
     rt = residue_table(d)
-    assert time.perf_counter() - t0 < 1.0
     assert rt.clearance_mm.shape == (10_000,)

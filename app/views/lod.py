@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,9 +43,12 @@ IntArray = NDArray[np.intp]
 
 RASTER_MIN = 20_000  # layers with fewer shapes are always drawn as vectors
 VECTOR_MAX = 20_000  # more shapes than this in view: raster, however blurred
-VECTOR_EASY = 2_000  # more than this in view and the raster is sharp enough: raster
+VECTOR_EASY = 200  # more than this in view: raster (whole-layer levels, or sharp tiles when zoomed in)
 RASTER_MAX = 4096  # largest raster side, pixels
 RASTER_MIN_PX = 512  # smallest raster side, pixels
+TILED_MAX = 1 << 18  # finer levels than RASTER_MAX are tiled, up to this side (pixels)
+TILE_PX = 1024  # tile side of the tiled levels
+CACHE_TILES = 48  # tiles kept per layer (4 MB each)
 SHARP_ENOUGH = 1.25  # a raster magnified at most this much counts as sharp
 SHAPES_PER_CELL = 1024  # the coarse grid, for views of many shapes
 SHAPES_PER_FINE_CELL = 64  # the fine grid, for views of a few (a path per cell then holds little off-screen)
@@ -141,6 +145,16 @@ class Grid:
         s = self._sat
         return int(s[iy1 + 1, ix1 + 1] - s[iy0, ix1 + 1] - s[iy1 + 1, ix0] + s[iy0, ix0])
 
+    def estimate_in(self, rect: QtCore.QRectF) -> float:
+        """How many items lie in the rectangle, assuming each whole cell it touches is evenly filled."""
+        r = self._range(rect)
+        if r is None:
+            return 0.0
+        ix0, ix1, iy0, iy1 = r
+        cells = (ix1 - ix0 + 1) * self.cw * (iy1 - iy0 + 1) * self.ch
+        m = 2.0 * self.margin
+        return self.count_in(rect) * min(1.0, (rect.width() + m) * (rect.height() + m) / max(cells, 1e-12))
+
     def cells_in(self, rect: QtCore.QRectF) -> list[int]:
         """Non-empty cells touching the rectangle."""
         r = self._range(rect)
@@ -212,7 +226,8 @@ def ring_bboxes(rs: RingSet) -> FloatArray:
 
 def ring_subset(rs: RingSet, rings: IntArray) -> RingSet:
     """The rings with these indices (vertices copied in one gather)."""
-    lengths = np.diff(rs.start)[rings]
+    rings = np.asarray(rings, dtype=np.intp)
+    lengths = rs.start[rings + 1] - rs.start[rings]  # not np.diff over every ring: this runs per tile
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
     idx = np.repeat(rs.start[:-1][rings] - offsets[:-1], lengths) + np.arange(offsets[-1])
     return RingSet(rs.xy[idx], rs.bulge[idx], offsets, rs.region[rings], rs.hole[rings])
@@ -244,6 +259,9 @@ _POOL: list[ThreadPoolExecutor] = []
 def _pool() -> ThreadPoolExecutor:
     """The one background worker of all layers (numpy work; the GUI thread keeps the other core)."""
     if not _POOL:
+        # hand the GIL back to the GUI thread within 1 ms (default 5 ms: a paint waiting on the worker several
+        # times would lose a frame)
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="lod-cache"))
     return _POOL[0]
 
@@ -263,10 +281,10 @@ class _Relay(QtCore.QObject):
             apply()
 
 
-def build_raster(size: int, bounds: tuple[float, float, float, float], table: NDArray[np.uint32],
-                 pen: QtGui.QPen, brush: QtGui.QBrush, points: list[Points], rings: RingSet) -> RasterLevel:
-    """One raster level of a layer: numpy discs, then QPainter for what numpy leaves out. Any thread."""
-    frame = raster.Frame.covering(*bounds, size)
+def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen, brush: QtGui.QBrush,
+                 points: list[Points], rings: RingSet) -> RasterLevel:
+    """A layer's raster over a frame (the whole layer, or one tile of a fine level): numpy discs, then QPainter
+    for what numpy leaves out. Any thread."""
     dist = np.full((frame.height, frame.width), raster.LUT_FROM - 1.0, dtype=np.float32)
     big: list[Points] = []
     for pts in points:
@@ -337,6 +355,8 @@ class LodLayer(pg.GraphicsObject):
         self._raster_points: list[Points] = []
         self._raster_rings = RingSet.empty()
         self._rasters: dict[int, RasterLevel] = {}
+        self._tiles: OrderedDict[tuple[int, int, int], RasterLevel] = OrderedDict()
+        self._table: NDArray[np.uint32] | None = None
         self._cache: OrderedDict[tuple[object, ...], QtGui.QPainterPath | QtGui.QPolygonF] = OrderedDict()
         self._count = 0
         self._feature_mm = 0.0
@@ -415,7 +435,19 @@ class LodLayer(pg.GraphicsObject):
     def visible_count(self, rect: QtCore.QRectF) -> int:
         """About how many shapes lie in a rectangle (mm)."""
         n = sum(g.count_in(rect) * (2 if p.cross else 1) for p, g in self._points)
-        return n + (self._rings[1].count_in(rect) if self._rings is not None else 0)
+        n += self._rings[1].count_in(rect) if self._rings is not None else 0
+        if n >= FINE_GRID_BELOW:
+            return n
+        if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
+            n = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
+            return round(n + (self._rings[1].estimate_in(rect) if self._rings is not None else 0))
+        # few in view: count again on the fine grids (the coarse cells count up to 1024 shapes off-screen)
+        n = sum(g.count_in(rect) * (2 if p.cross else 1)  # type: ignore[union-attr]
+                for (p, _), g in zip(self._points, self._fine_points, strict=True))
+        return n + (self._fine_rings.count_in(rect) if self._fine_rings is not None else 0)
+
+    def _fine_ready(self) -> bool:
+        return all(g is not None for g in self._fine_points) and (self._rings is None or self._fine_rings is not None)
 
     def mode_for(self, rect: QtCore.QRectF, px_per_mm: float) -> str:
         """"raster" or "vector" for a view of ``rect`` at ``px_per_mm``."""
@@ -425,7 +457,7 @@ class LodLayer(pg.GraphicsObject):
         if vis > self.vector_max:
             return "raster"
         need = max(self._bounds.width(), self._bounds.height()) * px_per_mm
-        return "raster" if vis > self.vector_easy and need <= RASTER_MAX * SHARP_ENOUGH else "vector"
+        return "raster" if vis > self.vector_easy and need <= TILED_MAX else "vector"
 
     def paint(self, p: QtGui.QPainter, option: QtWidgets.QStyleOptionGraphicsItem, widget: object = None) -> None:
         if self._count == 0:
@@ -525,15 +557,49 @@ class LodLayer(pg.GraphicsObject):
     def _can_raster(self) -> bool:
         return self._count >= self.raster_min and bool(self._raster_points or len(self._raster_rings))
 
-    def _raster_work(self, size: int) -> Callable[[], RasterLevel]:
+    def _raster_work(self, size: int, tile: tuple[int, int] | None = None) -> Callable[[], RasterLevel]:
         b = self._bounds
         bounds = (b.left(), b.top(), b.right(), b.bottom())
-        filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
-        table = raster.colour_table(_colour(self._pen.color()), _colour(self._brush.color()) if filled else None,
-                                    max(1.0, self._pen.widthF()))
+        if self._table is None:
+            filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
+            self._table = raster.colour_table(_colour(self._pen.color()),
+                                              _colour(self._brush.color()) if filled else None,
+                                              max(1.0, self._pen.widthF()))
+        table = self._table
         pen, brush = QtGui.QPen(self._pen), QtGui.QBrush(self._brush)
         points, rings = list(self._raster_points), self._raster_rings
-        return lambda: build_raster(size, bounds, table, pen, brush, points, rings)
+        if tile is None:
+            return lambda: build_raster(raster.Frame.covering(*bounds, size), table, pen, brush, points, rings)
+
+        def work() -> RasterLevel:
+            ring_bb = ring_bboxes(rings) if len(rings) else np.zeros((0, 4))
+            f = self.tile_frame(size, tile, bounds)
+            x0, y0 = f.x0 - 2 * f.mm_per_px, f.y0 - 2 * f.mm_per_px
+            x1, y1 = f.x0 + (f.width + 2) * f.mm_per_px, f.y0 + (f.height + 2) * f.mm_per_px
+            mine = []
+            for pts in points:
+                m = (pts.x + pts.r > x0) & (pts.x - pts.r < x1) & (pts.y + pts.r > y0) & (pts.y - pts.r < y1)
+                if m.any():
+                    mine.append(Points(pts.x[m], pts.y[m], pts.r[m], pts.cross))
+            sub = RingSet.empty()
+            if len(rings):
+                keep = np.flatnonzero((ring_bb[:, 2] > x0) & (ring_bb[:, 0] < x1) & (ring_bb[:, 3] > y0)
+                                      & (ring_bb[:, 1] < y1))
+                if keep.size:
+                    sub = ring_subset(rings, keep)
+            return build_raster(f, table, pen, brush, mine, sub)
+
+        return work
+
+    @staticmethod
+    def tile_frame(size: int, tile: tuple[int, int], bounds: tuple[float, float, float, float]) -> raster.Frame:
+        """Tile (i, j) of the fine level ``size``: TILE_PX pixels square (less at the far edges)."""
+        whole = raster.Frame.covering(*bounds, size)
+        i, j = tile
+        w = min(TILE_PX, whole.width - i * TILE_PX)
+        h = min(TILE_PX, whole.height - j * TILE_PX)
+        s = whole.mm_per_px
+        return raster.Frame(whole.x0 + i * TILE_PX * s, whole.y0 + j * TILE_PX * s, s, w, h)
 
     def _want_raster(self, size: int) -> None:
         if size not in self._rasters and size not in self._failed:
@@ -561,16 +627,65 @@ class LodLayer(pg.GraphicsObject):
         return level
 
     def _paint_raster(self, p: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
-        level = self.raster_level(lod, wait=False)
+        p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        need = max(self._bounds.width(), self._bounds.height()) * lod
+        if need <= RASTER_MAX * SHARP_ENOUGH:
+            self._draw_level(p, self.raster_level(lod, wait=False), exposed)
+        else:
+            self._paint_tiles(p, exposed, int(min(TILED_MAX, 2 ** round(math.log2(need)))))
+        self._paint_static(p, lod)
+
+    @staticmethod
+    def _draw_level(p: QtGui.QPainter, level: RasterLevel, exposed: QtCore.QRectF) -> None:
         area = level.rect().intersected(exposed)
         if area.isEmpty():
             return
         f = level.frame
         src = QtCore.QRectF((area.left() - f.x0) / f.mm_per_px, (area.top() - f.y0) / f.mm_per_px,
                             area.width() / f.mm_per_px, area.height() / f.mm_per_px)
-        p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
         p.drawImage(area, level.image, src)
-        self._paint_static(p, lod)
+
+    def _paint_tiles(self, p: QtGui.QPainter, exposed: QtCore.QRectF, size: int) -> None:
+        """A fine level, tile by tile; a tile not built yet is asked of the background and drawn meanwhile from
+        the finest whole-layer raster (built in the first paint if none is)."""
+        b = self._bounds
+        bounds = (b.left(), b.top(), b.right(), b.bottom())
+        whole = raster.Frame.covering(*bounds, size)
+        s = whole.mm_per_px * TILE_PX
+        nx, ny = math.ceil(whole.width / TILE_PX), math.ceil(whole.height / TILE_PX)
+        i0 = max(0, math.floor((exposed.left() - whole.x0) / s))
+        i1 = min(nx - 1, math.floor((exposed.right() - whole.x0) / s))
+        j0 = max(0, math.floor((exposed.top() - whole.y0) / s))
+        j1 = min(ny - 1, math.floor((exposed.bottom() - whole.y0) / s))
+        fallback: RasterLevel | None = None
+        for j in range(j0, j1 + 1):
+            for i in range(i0, i1 + 1):
+                key = (size, i, j)
+                level = self._tiles.get(key)
+                if level is not None:
+                    self._tiles.move_to_end(key)
+                    self._draw_level(p, level, exposed)
+                    continue
+                if not LodLayer.background:
+                    level = self._tiles[key] = self._raster_work(size, (i, j))()
+                    self._trim_tiles()
+                    self._draw_level(p, level, exposed)
+                    continue
+                if ("tile", *key) not in self._jobs:
+                    self._submit(("tile", *key), self._raster_work(size, (i, j)),
+                                 lambda lv, key=key: self._tile_built(key, lv))
+                if fallback is None:
+                    fallback = self.raster_level(RASTER_MAX / max(b.width(), b.height(), 1e-9), wait=False)
+                r = QtCore.QRectF(whole.x0 + i * s, whole.y0 + j * s, s, s)
+                self._draw_level(p, fallback, r.intersected(exposed))
+
+    def _tile_built(self, key: tuple[int, int, int], level: RasterLevel) -> None:
+        self._tiles[key] = level
+        self._trim_tiles()
+
+    def _trim_tiles(self) -> None:
+        while len(self._tiles) > CACHE_TILES:
+            self._tiles.popitem(last=False)
 
     def _grids(self, exposed: QtCore.QRectF) -> tuple[str, list[tuple[Points, Grid]], Grid | None]:
         """The coarse or the fine grids, by how many shapes are in view."""

@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 
-CHUNK = 1 << 21  # stamp pixels per chunk: bounds the temporary memory whatever the design's size
+CHUNK = 1 << 16  # stamp pixels per chunk: bounds the temporary memory, and how long one np.maximum.at holds
+#                  the GIL (a background build must not stall the GUI thread's paint for more than ~1 ms)
 LUT_STEPS = 64  # lookup-table entries per pixel of distance
 LUT_FROM = -1.5  # distances below this (pixels outside every rim) are transparent
 BIG_DISC_PX = 40.0  # discs larger than this are left to QPainter (a stamp per disc would be wasteful)

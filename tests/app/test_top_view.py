@@ -215,3 +215,34 @@ def test_cut_line_tool_emits_the_line(qtbot) -> None:
     x0, y0, x1, y1 = blocker.args
     assert abs(x0 + 1.6) < 0.1 and abs(y0 + 0.8) < 0.1 and abs(x1 - 1.6) < 0.1 and abs(y1 - 0.8) < 0.1
     assert view.document.selection == frozenset()  # the drag did not rubber-band
+
+
+def test_background_builds_the_raster_levels_and_swaps_them_in(qtbot) -> None:
+    design = example_grid_design(rows=160, cols=160, pitch_mm=0.8)  # 25,600 sites: rasterised when zoomed out
+    view = TopView(Document(design))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.fit_all()
+    render(view)  # the first paint builds the level it needs, then the background the others
+    pads = view.layers["pads"]
+    assert pads.last_mode == "raster" and len(pads.raster_sizes) >= 1
+    qtbot.waitUntil(view.background_idle, timeout=20_000)
+    from app.views.lod import RASTER_SIZES
+
+    assert pads.raster_sizes == list(RASTER_SIZES)  # every level of the pyramid, 512 to 4096 px
+    # a zoom that needs another level finds it ready (no build in the paint), and draws the pads
+    view.zoom(3.0)
+    level = pads.raster_level(pads.raster_size(2.5 * 800 / 128.0), wait=False)
+    assert level.frame.width in RASTER_SIZES or level.frame.width > 0
+    before = list(pads.raster_sizes)
+    a = render(view)
+    assert pads.raster_sizes == before and colour_counts(a)["pad_orange"] > 2000
+    # zoomed in further, the tiles of a finer level are built in the background and swapped in
+    view.zoom_to(0.0, 0.0, 12.0)  # ~300 pads, finer than the 4096 px level
+    render(view)
+    assert pads.last_mode == "raster" and not view.background_idle()
+    with qtbot.waitSignal(view.caches_ready, timeout=20_000):
+        pass
+    assert pads._tiles  # the tiles built in the background
+    assert colour_counts(render(view))["pad_orange"] > 2000

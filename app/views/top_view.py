@@ -26,7 +26,7 @@ from app.views import paths
 from app.views.legend import LayerLegend
 from app.views.lod import LodLayer, Points, ring_subset
 from app.views.picking import SitePicker
-from app.views.scale_bar import MmGrid, MmScaleBar
+from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
 from geometry.checks.records import CheckReport, Severity
 from geometry.design import Design
 from geometry.errors import DesignError
@@ -134,7 +134,8 @@ class TopView(QtWidgets.QWidget):
         self.last_measurement: Any = None
 
         self.box = SiteViewBox(self)
-        self.plot = pg.PlotWidget(viewBox=self.box, background=style.CANVAS)
+        self.plot = pg.PlotWidget(viewBox=self.box, background=style.CANVAS,
+                                  axisItems={"left": MmAxis("left"), "bottom": MmAxis("bottom")})
         self.plot.setObjectName("topViewPlot")
         pi = self.plot.getPlotItem()
         pi.hideButtons()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from geometry.checks.records import Severity
@@ -56,3 +56,20 @@ class LayerLegend(pg.LegendItem):
         for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
             colour = style.SEVERITY_COLOURS[sev]
             self.addItem(SwatchSample(view.violation_layers[sev], colour, None), f"{sev.value.capitalize()}s")
+        cache_in_device_pixels(self)
+
+    def refresh(self) -> None:
+        """Redraw the swatches (a layer was shown or hidden); each is cached, so it is told itself."""
+        for sample, _ in self.items:
+            sample.update()
+        self.update()
+
+
+def cache_in_device_pixels(item: QtWidgets.QGraphicsItem) -> None:
+    """Give an item and all its descendants a device-coordinate cache: a pan or zoom of the view repaints them
+    from a pixmap instead of laying out their text again (they are anchored to the view, not to the data)."""
+    todo = [item]
+    while todo:
+        it = todo.pop()
+        it.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        todo.extend(it.childItems())

@@ -69,9 +69,14 @@ class MmScaleBar(pg.GraphicsWidgetAnchor, pg.GraphicsObject):
             return
         self.length_mm = nice_length(TARGET_PX * px_w)
         w = self.length_mm / px_w
-        self.bar.setRect(QtCore.QRectF(-w, 0, w, 4))
-        self.text.setText(format_mm(self.length_mm))
-        self.text.setPos(-w / 2.0, 0)
+        rect = QtCore.QRectF(-w, 0, w, 4)
+        if rect != self.bar.rect():  # the bar and its label are cached as pixmaps: touch them only on a change
+            self.bar.setRect(rect)
+        label = format_mm(self.length_mm)
+        if label != self.text.toPlainText():
+            self.text.setText(label)
+        if self.text.pos() != QtCore.QPointF(-w / 2.0, 0):
+            self.text.setPos(-w / 2.0, 0)
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
         return QtCore.QRectF()

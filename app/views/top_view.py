@@ -23,7 +23,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import style
 from app.document import Document
 from app.views import paths
-from app.views.legend import LayerLegend
+from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.lod import LodLayer, Points, ring_subset
 from app.views.picking import SitePicker
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
@@ -190,6 +190,7 @@ class TopView(QtWidgets.QWidget):
         self.scale_bar = MmScaleBar()
         self.scale_bar.setParentItem(self.box)
         self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))
+        cache_in_device_pixels(self.scale_bar)  # its bar and label change only when the zoom picks a new length
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -279,7 +280,7 @@ class TopView(QtWidgets.QWidget):
         return self.layers[layer_id].isVisible()
 
     def _visibility_changed(self, layer_id: str) -> None:
-        self.legend.update()
+        self.legend.refresh()
         self.layer_visibility_changed.emit(layer_id, self.layers[layer_id].isVisible())
 
     # -- selection and violations ------------------------------------------------------------------------------

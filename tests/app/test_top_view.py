@@ -246,3 +246,40 @@ def test_background_builds_the_raster_levels_and_swaps_them_in(qtbot) -> None:
         pass
     assert pads._tiles  # the tiles built in the background
     assert colour_counts(render(view))["pad_orange"] > 2000
+
+
+def test_overlays_are_cached_in_device_pixels_and_axes_label_round_mm(qtbot) -> None:
+    from PySide6 import QtWidgets
+
+    from app.views.scale_bar import MmAxis
+
+    view = TopView(Document(example_grid_design(rows=5, cols=5)))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.fit_all()
+    render(view)
+    cached = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+    for root in (view.legend, view.scale_bar):
+        todo = [root]
+        while todo:
+            it = todo.pop()
+            assert it.cacheMode() == cached
+            todo.extend(it.childItems())
+    # hiding a layer redraws its (cached) swatch
+    view.set_layer_visible("pads", False)
+    assert not view.layer_visible("pads")
+    # the axes: round labels about 90 px apart, the grid on the same spacing
+    ax = view.plot.getPlotItem().getAxis("bottom")
+    assert isinstance(ax, MmAxis)
+    assert ax.major_step(0.0, 10.0, 900.0) == 1.0 and ax.major_step(0.0, 10.0, 200.0) == 5.0
+    assert ax.tickSpacing(0.0, 1.0, 900.0) == [(0.1, 0.0), (0.02, 0.0)]
+    scratch = QtGui.QImage(10, 10, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(scratch)
+    specs = ax.generateDrawSpecs(painter)
+    painter.end()
+    assert specs is not None
+    labels = [float(t) for _, _, t in specs[2]]
+    steps = np.diff(labels)
+    assert len(labels) >= 3 and np.allclose(steps, steps[0])
+    assert nice_length(steps[0] * 1.0001) == pytest.approx(steps[0])

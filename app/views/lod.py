@@ -233,6 +233,9 @@ def ring_subset(rs: RingSet, rings: IntArray) -> RingSet:
     return RingSet(rs.xy[idx], rs.bulge[idx], offsets, rs.region[rings], rs.hole[rings])
 
 
+_SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
+
+
 def _colour(c: QtGui.QColor) -> tuple[int, int, int, int]:
     return (c.red(), c.green(), c.blue(), c.alpha())
 
@@ -356,6 +359,9 @@ class LodLayer(pg.GraphicsObject):
         self._raster_rings = RingSet.empty()
         self._rasters: dict[int, RasterLevel] = {}
         self._tiles: OrderedDict[tuple[int, int, int], RasterLevel] = OrderedDict()
+        self._tile_index: list[Any] = []  # filled by the first tile job: grids of the raster points, ring boxes
+        self._wanted: frozenset[tuple[int, int, int]] = frozenset()  # tiles in (or around) the current view
+        self._view_tiles: tuple[int, int, int, int, int] | None = None  # size, i0, i1, j0, j1 of the last frame
         self._table: NDArray[np.uint32] | None = None
         self._cache: OrderedDict[tuple[object, ...], QtGui.QPainterPath | QtGui.QPolygonF] = OrderedDict()
         self._count = 0
@@ -475,6 +481,7 @@ class LodLayer(pg.GraphicsObject):
         if mode == "raster":
             self._paint_raster(p, exposed, lod)
         else:
+            self._view_tiles, self._wanted = None, frozenset()
             mode = self._paint_vector(p, exposed, lod)
         self.last_mode = mode
         if not self._started:
@@ -486,8 +493,10 @@ class LodLayer(pg.GraphicsObject):
         """Whether background jobs for the current content are still running or queued."""
         return bool(self._jobs)
 
-    def _submit(self, key: tuple[object, ...], work: Callable[[], Any], apply: Callable[[Any], None]) -> None:
-        """Run ``work`` on the worker thread, then ``apply`` its result on the GUI thread (current content only)."""
+    def _submit(self, key: tuple[object, ...], work: Callable[[], Any], apply: Callable[[Any], None],
+                still_wanted: Callable[[], bool] | None = None) -> None:
+        """Run ``work`` on the worker thread, then ``apply`` its result on the GUI thread (current content only).
+        A job whose ``still_wanted`` is false when its turn comes (a tile the view has moved away from) is dropped."""
         if key in self._jobs:
             return
         gen, relay = self._generation, self._relay
@@ -497,7 +506,7 @@ class LodLayer(pg.GraphicsObject):
             if gen != self._generation:
                 return
             try:
-                result = work()
+                result = work() if still_wanted is None or still_wanted() else _SKIPPED
             except Exception as e:  # the GUI thread notes the failure (_finish)
                 result = e
             with contextlib.suppress(RuntimeError):  # the relay is gone with its view
@@ -512,9 +521,11 @@ class LodLayer(pg.GraphicsObject):
         if isinstance(result, Exception):
             if key[0] == "raster":
                 self._failed.add(int(key[1]))  # type: ignore[call-overload]
-        else:
+        elif result is not _SKIPPED:
             apply(result)
             self.update()
+        if not self._jobs:
+            self._prefetch()
         if not self._jobs:
             self.caches_ready.emit()
 
@@ -571,16 +582,27 @@ class LodLayer(pg.GraphicsObject):
         if tile is None:
             return lambda: build_raster(raster.Frame.covering(*bounds, size), table, pen, brush, points, rings)
 
+        index = self._tile_index
+
         def work() -> RasterLevel:
-            ring_bb = ring_bboxes(rings) if len(rings) else np.zeros((0, 4))
+            if not index:  # once per content: the raster points in grids, so a tile reads only its cells
+                index.append(([Grid(p.bboxes(), by_centre=True) for p in points],
+                              ring_bboxes(rings) if len(rings) else np.zeros((0, 4))))
+            grids, ring_bb = index[0]
             f = self.tile_frame(size, tile, bounds)
             x0, y0 = f.x0 - 2 * f.mm_per_px, f.y0 - 2 * f.mm_per_px
             x1, y1 = f.x0 + (f.width + 2) * f.mm_per_px, f.y0 + (f.height + 2) * f.mm_per_px
+            area = QtCore.QRectF(x0, y0, x1 - x0, y1 - y0)
             mine = []
-            for pts in points:
-                m = (pts.x + pts.r > x0) & (pts.x - pts.r < x1) & (pts.y + pts.r > y0) & (pts.y - pts.r < y1)
+            for pts, grid in zip(points, grids, strict=True):
+                cells = grid.cells_in(area)
+                if not cells:
+                    continue
+                idx = np.concatenate([grid.cell_members(c) for c in cells])
+                px, py, pr = pts.x[idx], pts.y[idx], pts.r[idx]
+                m = (px + pr > x0) & (px - pr < x1) & (py + pr > y0) & (py - pr < y1)
                 if m.any():
-                    mine.append(Points(pts.x[m], pts.y[m], pts.r[m], pts.cross))
+                    mine.append(Points(px[m], py[m], pr[m], pts.cross))
             sub = RingSet.empty()
             if len(rings):
                 keep = np.flatnonzero((ring_bb[:, 2] > x0) & (ring_bb[:, 0] < x1) & (ring_bb[:, 3] > y0)
@@ -630,6 +652,7 @@ class LodLayer(pg.GraphicsObject):
         p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
         need = max(self._bounds.width(), self._bounds.height()) * lod
         if need <= RASTER_MAX * SHARP_ENOUGH:
+            self._view_tiles, self._wanted = None, frozenset()  # no tiles wanted (queued ones are dropped)
             self._draw_level(p, self.raster_level(lod, wait=False), exposed)
         else:
             self._paint_tiles(p, exposed, int(min(TILED_MAX, 2 ** round(math.log2(need)))))
@@ -657,6 +680,9 @@ class LodLayer(pg.GraphicsObject):
         i1 = min(nx - 1, math.floor((exposed.right() - whole.x0) / s))
         j0 = max(0, math.floor((exposed.top() - whole.y0) / s))
         j1 = min(ny - 1, math.floor((exposed.bottom() - whole.y0) / s))
+        if self._view_tiles != (size, i0, i1, j0, j1):
+            self._view_tiles = (size, i0, i1, j0, j1)
+            self._wanted = frozenset(self._around(size, i0, i1, j0, j1, nx, ny))
         fallback: RasterLevel | None = None
         for j in range(j0, j1 + 1):
             for i in range(i0, i1 + 1):
@@ -673,11 +699,29 @@ class LodLayer(pg.GraphicsObject):
                     continue
                 if ("tile", *key) not in self._jobs:
                     self._submit(("tile", *key), self._raster_work(size, (i, j)),
-                                 lambda lv, key=key: self._tile_built(key, lv))
+                                 lambda lv, key=key: self._tile_built(key, lv),
+                                 lambda key=key: key in self._wanted)
                 if fallback is None:
                     fallback = self.raster_level(RASTER_MAX / max(b.width(), b.height(), 1e-9), wait=False)
                 r = QtCore.QRectF(whole.x0 + i * s, whole.y0 + j * s, s, s)
                 self._draw_level(p, fallback, r.intersected(exposed))
+
+    @staticmethod
+    def _around(size: int, i0: int, i1: int, j0: int, j1: int, nx: int, ny: int) -> list[tuple[int, int, int]]:
+        """The tiles in view and the ring of tiles around them (what a pan finds ready)."""
+        return [(size, i, j) for j in range(max(0, j0 - 1), min(ny - 1, j1 + 1) + 1)
+                for i in range(max(0, i0 - 1), min(nx - 1, i1 + 1) + 1)]
+
+    def _prefetch(self) -> None:
+        """With the worker idle for this layer: build the tiles around the last tiled view (dropped again if the
+        view moves away before their turn)."""
+        if self._view_tiles is None or not LodLayer.background:
+            return
+        size = self._view_tiles[0]
+        for key in sorted(self._wanted - self._tiles.keys()):
+            if key[0] == size and ("tile", *key) not in self._jobs:
+                self._submit(("tile", *key), self._raster_work(size, (key[1], key[2])),
+                             lambda lv, key=key: self._tile_built(key, lv), lambda key=key: key in self._wanted)
 
     def _tile_built(self, key: tuple[int, int, int], level: RasterLevel) -> None:
         self._tiles[key] = level

@@ -283,3 +283,27 @@ def test_overlays_are_cached_in_device_pixels_and_axes_label_round_mm(qtbot) -> 
     steps = np.diff(labels)
     assert len(labels) >= 3 and np.allclose(steps, steps[0])
     assert nice_length(steps[0] * 1.0001) == pytest.approx(steps[0])
+
+
+def test_tiles_around_the_view_are_prefetched_once_the_worker_is_idle(qtbot) -> None:
+    design = example_grid_design(rows=160, cols=160, pitch_mm=0.8)  # 25,600 sites
+    view = TopView(Document(design))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.fit_all()
+    render(view)
+    qtbot.waitUntil(view.background_idle, timeout=20_000)
+    view.zoom_to(0.0, 0.0, 12.0)  # finer than the 4096 px level: tiled
+    render(view)
+    pads = view.layers["pads"]
+    assert pads.last_mode == "raster" and pads._view_tiles is not None
+    size, i0, i1, j0, j1 = pads._view_tiles
+    in_view = {(size, i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)}
+    around = set(pads._wanted) - in_view
+    assert around  # a ring of neighbours (the view is not at the level's edge)
+    qtbot.waitUntil(lambda: set(pads._wanted) <= set(pads._tiles) and view.background_idle(), timeout=20_000)
+    # zoomed out again, no tile is wanted: queued tile jobs would be dropped
+    view.fit_all()
+    render(view)
+    assert not pads._wanted

@@ -233,6 +233,17 @@ def ring_subset(rs: RingSet, rings: IntArray) -> RingSet:
     return RingSet(rs.xy[idx], rs.bulge[idx], offsets, rs.region[rings], rs.hole[rings])
 
 
+def _tile_index(index: list[Any], points: list[Points], rings: RingSet) -> tuple[list[Grid], FloatArray]:
+    """Grids of a layer's raster points and its raster rings' boxes, built into ``index`` on first use (the
+    worker thread runs jobs one at a time)."""
+    if not index:
+        grids = [Grid(p.bboxes(), by_centre=True) for p in points]
+        for g in grids:
+            _ = g.members
+        index.append((grids, ring_bboxes(rings) if len(rings) else np.zeros((0, 4))))
+    return index[0]  # type: ignore[no-any-return]
+
+
 _SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
 
 
@@ -540,6 +551,9 @@ class LodLayer(pg.GraphicsObject):
             cur = max(self._rasters) if self._rasters else RASTER_SIZES[0]
             for size in sorted(RASTER_SIZES, key=lambda s: (abs(math.log2(s / cur)), -s)):
                 self._want_raster(size)
+            # the index tile jobs read their shapes from, so the first zoom past 4096 px does not wait for it
+            index, points, rings = self._tile_index, list(self._raster_points), self._raster_rings
+            self._submit(("tile-index",), lambda: _tile_index(index, points, rings), lambda _: None)
 
     def _grid_work(self) -> Callable[[], tuple[list[Grid], Grid | None]]:
         points, rings, ring_bb = list(self._points), self._rings, self._ring_bb
@@ -585,10 +599,7 @@ class LodLayer(pg.GraphicsObject):
         index = self._tile_index
 
         def work() -> RasterLevel:
-            if not index:  # once per content: the raster points in grids, so a tile reads only its cells
-                index.append(([Grid(p.bboxes(), by_centre=True) for p in points],
-                              ring_bboxes(rings) if len(rings) else np.zeros((0, 4))))
-            grids, ring_bb = index[0]
+            grids, ring_bb = _tile_index(index, points, rings)
             f = self.tile_frame(size, tile, bounds)
             x0, y0 = f.x0 - 2 * f.mm_per_px, f.y0 - 2 * f.mm_per_px
             x1, y1 = f.x0 + (f.width + 2) * f.mm_per_px, f.y0 + (f.height + 2) * f.mm_per_px

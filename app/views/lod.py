@@ -306,6 +306,7 @@ def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen
         large = raster.big_discs(frame, pts.r)
         if large.any():
             big.append(Points.of(pts.x[large], pts.y[large], pts.r[large], pts.cross))
+    raster.pause_for_gui()
     pixels = np.ascontiguousarray(raster.colourise(dist, table))
     del dist
     image = raster.to_qimage(pixels)
@@ -517,6 +518,7 @@ class LodLayer(pg.GraphicsObject):
             if gen != self._generation:
                 return
             try:
+                raster.pause_for_gui()
                 result = work() if still_wanted is None or still_wanted() else _SKIPPED
             except Exception as e:  # the GUI thread notes the failure (_finish)
                 result = e

@@ -9,7 +9,10 @@ turns that distance into an antialiased fill (the layer's brush) and a one-pixel
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +24,7 @@ CHUNK = 1 << 16  # stamp pixels per chunk: bounds the temporary memory, and how 
 #                  the GIL (a background build must not stall the GUI thread's paint for more than ~1 ms)
 LUT_STEPS = 64  # lookup-table entries per pixel of distance
 LUT_FROM = -1.5  # distances below this (pixels outside every rim) are transparent
+PAUSE_MAX_S = 0.05  # a background build waits at most this long for one paint of the GUI thread
 BIG_DISC_PX = 40.0  # discs larger than this are left to QPainter (a stamp per disc would be wasteful)
 
 
@@ -40,6 +44,32 @@ class Frame:
         span = max(x1 - x0, y1 - y0, 1e-9)
         s = span / max(long_side_px - 4, 1)
         return Frame(x0 - 2 * s, y0 - 2 * s, s, math.ceil((x1 - x0) / s) + 4, math.ceil((y1 - y0) / s) + 4)
+
+
+_GUI_IDLE = threading.Event()
+_GUI_IDLE.set()
+_gui_depth = [0]
+
+
+@contextlib.contextmanager
+def gui_painting() -> Iterator[None]:
+    """Around a paint (or a zoom) of the GUI thread: background rasterisation pauses at its next chunk, so the
+    frame does not share the GIL with it (``np.maximum.at`` holds it)."""
+    _gui_depth[0] += 1
+    _GUI_IDLE.clear()
+    try:
+        yield
+    finally:
+        _gui_depth[0] -= 1
+        if _gui_depth[0] == 0:
+            _GUI_IDLE.set()
+
+
+def pause_for_gui() -> None:
+    """Between chunks of background work: wait (up to ``PAUSE_MAX_S``) while the GUI thread paints. A no-op on
+    the GUI thread itself."""
+    if not _GUI_IDLE.is_set() and threading.current_thread() is not threading.main_thread():
+        _GUI_IDLE.wait(PAUSE_MAX_S)
 
 
 def signed_distance(frame: Frame, x: FloatArray, y: FloatArray, r: FloatArray) -> NDArray[np.float32]:
@@ -76,6 +106,7 @@ def signed_distance(frame: Frame, x: FloatArray, y: FloatArray, r: FloatArray) -
         rel = (oy * wp + ox).astype(np.int64)
         per = max(1, CHUNK // ox.size)
         for c0 in range(0, sel.size, per):
+            pause_for_gui()
             ids = sel[c0:c0 + per]
             dx = cx[None, :] - fx_all[ids][:, None]
             dy = cy[None, :] - fy_all[ids][:, None]

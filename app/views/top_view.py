@@ -22,7 +22,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.document import Document
-from app.views import paths
+from app.views import paths, raster
 from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.lod import LodLayer, Points, ring_subset
 from app.views.picking import SitePicker
@@ -114,6 +114,14 @@ class SiteViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
+class _PlotWidget(pg.PlotWidget):
+    """The plot; while it paints, background raster builds pause (they would share the GIL with the frame)."""
+
+    def paintEvent(self, ev: QtGui.QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        with raster.gui_painting():
+            super().paintEvent(ev)
+
+
 class TopView(QtWidgets.QWidget):
     """The mask from above. Signals carry text for the status bar; the document carries everything else."""
 
@@ -134,7 +142,7 @@ class TopView(QtWidgets.QWidget):
         self.last_measurement: Any = None
 
         self.box = SiteViewBox(self)
-        self.plot = pg.PlotWidget(viewBox=self.box, background=style.CANVAS,
+        self.plot = _PlotWidget(viewBox=self.box, background=style.CANVAS,
                                   axisItems={"left": MmAxis("left"), "bottom": MmAxis("bottom")})
         self.plot.setObjectName("topViewPlot")
         pi = self.plot.getPlotItem()
@@ -319,7 +327,8 @@ class TopView(QtWidgets.QWidget):
     def zoom_to(self, x_mm: float, y_mm: float, size_mm: float) -> None:
         """Centre on (x, y) showing about ``size_mm`` across (a violation, a site)."""
         h = max(size_mm, 1e-3) / 2.0
-        self.box.setRange(xRange=(x_mm - h, x_mm + h), yRange=(y_mm - h, y_mm + h), padding=0.0)
+        with raster.gui_painting():
+            self.box.setRange(xRange=(x_mm - h, x_mm + h), yRange=(y_mm - h, y_mm + h), padding=0.0)
 
     # -- tools -------------------------------------------------------------------------------------------------
     def set_tool(self, tool: Tool | str) -> None:

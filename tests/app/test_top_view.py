@@ -307,3 +307,24 @@ def test_tiles_around_the_view_are_prefetched_once_the_worker_is_idle(qtbot) -> 
     view.fit_all()
     render(view)
     assert not pads._wanted
+
+
+def test_background_rasterisation_pauses_while_the_gui_paints(monkeypatch) -> None:
+    import threading
+
+    from app.views import raster
+
+    monkeypatch.setattr(raster, "PAUSE_MAX_S", 30.0)
+    done = threading.Event()
+
+    def worker() -> None:
+        raster.pause_for_gui()
+        done.set()
+
+    with raster.gui_painting():
+        raster.pause_for_gui()  # the GUI thread itself never waits
+        th = threading.Thread(target=worker)
+        th.start()
+        assert not done.wait(0.05)  # held while the paint lasts
+    th.join(30.0)
+    assert done.is_set()

@@ -10,19 +10,15 @@ import math
 from pathlib import Path
 
 import pytest
+from panel_helpers import choice, type_into, value
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from app.document import Document
-from app.panels.fields import ChoiceField, SwitchField, ValueField
+from app.panels.fields import SwitchField
 from app.panels.properties import PropertyPanel
 from geometry.design import Design, example_grid_design
 from geometry.layouts import ExplicitLayout
 from geometry.profiles import Stepped, Tapered
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
@@ -36,27 +32,6 @@ def panel(qtbot, document: Document, settings: QSettings) -> PropertyPanel:
     qtbot.addWidget(p)
     p.show()
     return p
-
-
-def value(panel: PropertyPanel, key: str) -> ValueField:
-    f = panel.field(key)
-    assert isinstance(f, ValueField)
-    return f
-
-
-def choice(panel: PropertyPanel, key: str) -> ChoiceField:
-    f = panel.field(key)
-    assert isinstance(f, ChoiceField)
-    return f
-
-
-def type_into(qtbot, field: ValueField, text: str, enter: bool = True) -> None:
-    """Select the field's text, type over it, and press Enter."""
-    field.edit.setFocus()
-    field.edit.selectAll()
-    qtbot.keyClicks(field.edit, text)
-    if enter:
-        qtbot.keyClick(field.edit, Qt.Key.Key_Return)
 
 
 def test_thickness_typed_and_entered_is_one_named_command(qtbot, panel: PropertyPanel, document: Document) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from panel_helpers import choice, type_into, value
 from PySide6.QtCore import QSettings, Qt
 
 from app.dialogs.templates import build_template
 from app.document import Document
-from app.panels.fields import ChoiceField, ValueField
 from app.panels.properties import PropertyPanel
 from app.panels.wafer_group import check_die_fits
 from geometry.design import Design, example_grid_design
@@ -38,27 +38,6 @@ def panel(qtbot, document: Document, settings: QSettings) -> PropertyPanel:
     qtbot.addWidget(p)
     p.show()
     return p
-
-
-def value(panel: PropertyPanel, key: str) -> ValueField:
-    f = panel.field(key)
-    assert isinstance(f, ValueField)
-    return f
-
-
-def choice(panel: PropertyPanel, key: str) -> ChoiceField:
-    f = panel.field(key)
-    assert isinstance(f, ChoiceField)
-    return f
-
-
-def type_into(qtbot, field: ValueField, text: str, enter: bool = True) -> None:
-    """Select the field's text, type over it, and press Enter."""
-    field.edit.setFocus()
-    field.edit.selectAll()
-    qtbot.keyClicks(field.edit, text)
-    if enter:
-        qtbot.keyClick(field.edit, Qt.Key.Key_Return)
 
 
 def wafer(document: Document) -> WaferLayout:

@@ -211,12 +211,32 @@ def make_tiles(shapes: Polylines, odd_even: bool, per_tile: int = SHAPES_PER_TIL
     return tiles
 
 
-def _dots(x: FloatArray, y: FloatArray) -> QtGui.QPolygonF:
+def dots(x: FloatArray, y: FloatArray) -> QtGui.QPolygonF:
+    """Points as one polygon, for ``QPainter.drawPoints``."""
     poly = pg.functions.create_qpolygonf(x.size)
     arr = pg.functions.ndarray_from_qpolygonf(poly)
     arr[:, 0] = x
     arr[:, 1] = y
     return poly
+
+
+def dot_pen(pen: QtGui.QPen, brush: QtGui.QBrush, px: float) -> QtGui.QPen:
+    """The pen that draws shapes of ``px`` pixels as one dot each: the fill colour (kept visible) if the layer
+    is filled, else the outline's."""
+    filled = brush.style() != QtCore.Qt.BrushStyle.NoBrush
+    dot = QtGui.QPen(brush.color() if filled else pen.color())
+    if filled:
+        c = dot.color()
+        c.setAlpha(max(c.alpha(), 160))
+        dot.setColor(c)
+    dot.setWidthF(max(1.0, px))
+    dot.setCosmetic(True)
+    dot.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap if px > 2 else QtCore.Qt.PenCapStyle.SquareCap)
+    return dot
+
+
+def _as_dots(centres: tuple[FloatArray, FloatArray] | None) -> QtGui.QPolygonF | None:
+    return dots(*centres) if centres is not None and centres[0].size else None
 
 
 class PathLayer(pg.GraphicsObject):
@@ -247,7 +267,7 @@ class PathLayer(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._fine = make_tiles(fine, odd_even)
         self._coarse = make_tiles(coarse, odd_even) if coarse is not None else None
-        self._dots = _dots(*dots) if dots is not None and dots[0].size else None
+        self._dots = _as_dots(dots)
         self._feature_mm = feature_mm
         self._count = len(fine)
         rect = QtCore.QRectF()
@@ -278,17 +298,8 @@ class PathLayer(pg.GraphicsObject):
             return
         lod = QtWidgets.QStyleOptionGraphicsItem.levelOfDetailFromTransform(p.worldTransform())
         px = self._feature_mm * lod
-        filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
         if self._dots is not None and 0 < px < POINTS_BELOW_PX:
-            pen = QtGui.QPen(self._brush.color() if filled else self._pen.color())
-            if filled:
-                c = pen.color()
-                c.setAlpha(max(c.alpha(), 160))
-                pen.setColor(c)
-            pen.setWidthF(max(1.0, px))
-            pen.setCosmetic(True)
-            pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap if px > 2 else QtCore.Qt.PenCapStyle.SquareCap)
-            p.setPen(pen)
+            p.setPen(dot_pen(self._pen, self._brush, px))
             p.drawPoints(self._dots)
             return
         fine = not (self._coarse is not None and 0 < px < COARSE_BELOW_PX)

@@ -194,7 +194,7 @@ class TopView(QtWidgets.QWidget):
 
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
-        self.legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(8, 8))
+        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 8))  # top right, out of the way
         self.scale_bar = MmScaleBar()
         self.scale_bar.setParentItem(self.box)
         self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))

@@ -104,7 +104,7 @@ def test_rubber_band_selects_the_sites_inside(qtbot, window: MainWindow) -> None
     vp = view.plot.viewport()
     a = view.view_to_widget(-5.9, 5.9)  # around A1, A2, B1, B2 (0.8 mm pitch, A1 at (-5.6, 5.6))
     b = view.view_to_widget(-4.5, 4.5)
-    drag(vp, b, a)  # from the lower right: a press in the top-left corner would grab the (movable) legend
+    drag(vp, b, a)  # from the lower right
     assert window.document.selection == {"A1", "A2", "B1", "B2"}
     assert not view._band.isVisible()
 

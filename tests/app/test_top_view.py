@@ -149,7 +149,10 @@ def test_lod_raster_at_fit_all_vector_when_zoomed_in(qtbot) -> None:
     for lid in ("pads", "upper", "lower"):
         assert view.layers[lid].last_mode == "raster", lid
         assert view.layers[lid].raster_sizes and max(view.layers[lid].raster_sizes) <= 4096
-    assert colour_counts(a)["pad_orange"] > 2000 and colour_counts(a)["relief_blue"] > 2000
+    view.legend.hide()  # it covers part of the array's top-right corner
+    bare = colour_counts(render(view))
+    view.legend.show()
+    assert bare["pad_orange"] > 2000 and bare["relief_blue"] > 2000
     # selection and violations are drawn over the raster (few shapes: vectors)
     assert view.selection_layer.last_mode in ("vector", "dots")
     assert view.violation_layers[Severity.ERROR].last_mode in ("vector", "dots")
@@ -244,7 +247,7 @@ def test_background_builds_the_raster_levels_and_swaps_them_in(qtbot) -> None:
     assert pads.last_mode == "raster" and not view.background_idle()
     with qtbot.waitSignal(view.caches_ready, timeout=20_000):
         pass
-    assert pads._tiles  # the tiles built in the background
+    assert pads.rasters.tiles  # the tiles built in the background
     assert colour_counts(render(view))["pad_orange"] > 2000
 
 
@@ -297,16 +300,17 @@ def test_tiles_around_the_view_are_prefetched_once_the_worker_is_idle(qtbot) -> 
     view.zoom_to(0.0, 0.0, 12.0)  # finer than the 4096 px level: tiled
     render(view)
     pads = view.layers["pads"]
-    assert pads.last_mode == "raster" and pads._view_tiles is not None
-    size, i0, i1, j0, j1 = pads._view_tiles
+    assert pads.last_mode == "raster" and pads.rasters.view_tiles is not None
+    size, i0, i1, j0, j1 = pads.rasters.view_tiles
     in_view = {(size, i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)}
-    around = set(pads._wanted) - in_view
+    around = set(pads.rasters.wanted) - in_view
     assert around  # a ring of neighbours (the view is not at the level's edge)
-    qtbot.waitUntil(lambda: set(pads._wanted) <= set(pads._tiles) and view.background_idle(), timeout=20_000)
+    qtbot.waitUntil(lambda: set(pads.rasters.wanted) <= set(pads.rasters.tiles) and view.background_idle(),
+                    timeout=20_000)
     # zoomed out again, no tile is wanted: queued tile jobs would be dropped
     view.fit_all()
     render(view)
-    assert not pads._wanted
+    assert not pads.rasters.wanted
 
 
 def test_background_rasterisation_pauses_while_the_gui_paints(monkeypatch) -> None:
@@ -328,3 +332,52 @@ def test_background_rasterisation_pauses_while_the_gui_paints(monkeypatch) -> No
         assert not done.wait(0.05)  # held while the paint lasts
     th.join(30.0)
     assert done.is_set()
+
+
+def test_legend_sits_top_right_folds_on_its_title_and_does_not_move_when_dragged(qtbot) -> None:
+    from PySide6 import QtCore, QtWidgets
+    from PySide6.QtTest import QTest
+
+    view = TopView(Document(example_grid_design(rows=5, cols=5)))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.fit_all()
+    render(view)
+    legend = view.legend
+    box = view.box.sceneBoundingRect()
+    rect = legend.sceneBoundingRect()
+    assert rect.right() > box.right() - 20 and rect.top() < box.top() + 20  # top-right corner
+    assert rect.width() < 200 and legend.columnCount == 1
+    full_height = rect.height()
+    # a click on the title folds the legend to one line, another unfolds it
+    vp = view.plot.viewport()
+    title_pt = view.plot.mapFromScene(legend.title.sceneBoundingRect().center())
+    QTest.mouseClick(vp, QtCore.Qt.MouseButton.LeftButton, pos=title_pt)
+    assert legend.folded and legend.sceneBoundingRect().height() < full_height / 3
+    assert not any(sample.isVisible() for sample, _ in legend.items)
+    QTest.mouseClick(vp, QtCore.Qt.MouseButton.LeftButton, pos=title_pt)
+    assert not legend.folded and legend.sceneBoundingRect().height() == pytest.approx(full_height)
+    # a click on an entry still toggles its layer
+    pads = next(s for s, label in legend.items if label.text == "Pads")
+    QTest.mouseClick(vp, QtCore.Qt.MouseButton.LeftButton,
+                     pos=view.plot.mapFromScene(pads.sceneBoundingRect().center()))
+    assert not view.layer_visible("pads")
+    # a drag that starts on the legend leaves it anchored where it is (the view gets the drag)
+    a = view.plot.mapFromScene(legend.sceneBoundingRect().center())
+    b = a + QtCore.QPoint(-150, 100)
+
+    def send(kind, pos, btn, held):
+        ev = QtGui.QMouseEvent(kind, QtCore.QPointF(pos), QtCore.QPointF(vp.mapToGlobal(pos)), btn, held,
+                               QtCore.Qt.KeyboardModifier.NoModifier)
+        QtWidgets.QApplication.sendEvent(vp, ev)
+
+    left = QtCore.Qt.MouseButton.LeftButton
+    send(QtCore.QEvent.Type.MouseButtonPress, a, left, left)
+    for k in range(1, 9):
+        QTest.qWait(15)
+        send(QtCore.QEvent.Type.MouseMove, a + (b - a) * (k / 8), QtCore.Qt.MouseButton.NoButton, left)
+    send(QtCore.QEvent.Type.MouseButtonRelease, b, left, QtCore.Qt.MouseButton.NoButton)
+    box, rect = view.box.sceneBoundingRect(), legend.sceneBoundingRect()
+    assert rect.right() == pytest.approx(box.right() - 8, abs=1.0)
+    assert rect.top() == pytest.approx(box.top() + 8, abs=1.0)

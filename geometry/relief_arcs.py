@@ -109,6 +109,45 @@ def _full_circle_rings(cx: FloatArray, cy: FloatArray, r: FloatArray) -> tuple[F
     return xy, np.ones(2 * len(cx))
 
 
+def ring_vertices(
+    start_xy: FloatArray, sweep: FloatArray, start_angle: FloatArray, circle: IntArray, ring: IntArray,
+    x: FloatArray, y: FloatArray, r: FloatArray,
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Vertices, bulges and ring offsets of boundary pieces already in ring order.
+
+    Piece k starts at ``start_xy[k]`` and sweeps ``sweep[k]`` radians (0 for a straight piece) from
+    ``start_angle[k]`` on circle ``circle[k]``. A piece over half a turn is split at its middle, so every bulge
+    stays within [-1, 1] (readers that take bulges in that range only read them right).
+    """
+    split = sweep > np.pi
+    reps = np.where(split, 2, 1)
+    v_xy = np.repeat(start_xy, reps, axis=0)
+    v_sweep = np.repeat(np.where(split, sweep / 2.0, sweep), reps)
+    v_ring = np.repeat(ring, reps)
+    second = np.zeros(len(v_sweep), dtype=bool)
+    second[(np.cumsum(reps) - reps)[split] + 1] = True
+    mid_angle = np.repeat(start_angle + sweep / 2.0, reps)[second]
+    mc = np.repeat(circle, reps)[second]
+    v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
+    n_ring = int(ring.max()) + 1 if len(ring) else 0
+    ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
+    return v_xy, np.tan(v_sweep / 4.0), ring_start
+
+
+def with_full_circles(
+    v_xy: FloatArray, v_bulge: FloatArray, ring_start: IntArray, ring_region: IntArray,
+    cx: FloatArray, cy: FloatArray, r: FloatArray, circle_region: IntArray,
+) -> RingSet:
+    """Rings of arcs plus whole circles (each its own ring of two half arcs), none marked as a hole yet."""
+    f_xy, f_bulge = _full_circle_rings(cx, cy, r)
+    n = len(ring_start) - 1 + len(cx)
+    return RingSet(
+        np.concatenate([v_xy, f_xy]), np.concatenate([v_bulge, f_bulge]),
+        np.concatenate([ring_start, ring_start[-1] + 2 * np.arange(1, len(cx) + 1)]).astype(np.intp),
+        np.concatenate([ring_region, circle_region]).astype(np.intp), np.zeros(n, dtype=bool),
+    )
+
+
 def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> CircleUnion:
     """The exact union of disks (centres ``x_mm, y_mm``, radii ``r_mm``) as rings of arcs (see module doc)."""
     x = np.asarray(x_mm, dtype=np.float64)
@@ -203,20 +242,8 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     a_circle = arc_circle[keep][ring_order]
     a_ring = label[ring_order]
     a_start = start_angle[keep][ring_order]
-    split = a_sweep > np.pi
-    reps = np.where(split, 2, 1)
-    v_xy = np.repeat(a_xy, reps, axis=0)
-    v_sweep = np.repeat(np.where(split, a_sweep / 2.0, a_sweep), reps)
-    v_ring = np.repeat(a_ring, reps)
-    second = np.zeros(len(v_sweep), dtype=bool)
-    first_idx = np.cumsum(reps) - reps
-    second[first_idx[split] + 1] = True
-    mid_angle = np.repeat(a_start + a_sweep / 2.0, reps)[second]
-    mc = np.repeat(a_circle, reps)[second]
-    v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
-    v_bulge = np.tan(v_sweep / 4.0)
-    n_ring = int(a_ring.max()) + 1 if len(a_ring) else 0
-    ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
+    v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
+    n_ring = len(ring_start) - 1
     ring_comp = np.zeros(n_ring, dtype=np.intp)
     ring_comp[a_ring] = comp[a_circle]
 
@@ -225,12 +252,7 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     has_arc[arc_comp] = True
     lone = (sizes > 1) & ~has_arc & ~bad
     roots = np.flatnonzero(lone[comp] & ~contained)
-    f_xy, f_bulge = _full_circle_rings(x[roots], y[roots], r[roots])
-    rings = RingSet(
-        np.concatenate([v_xy, f_xy]), np.concatenate([v_bulge, f_bulge]),
-        np.concatenate([ring_start, ring_start[-1] + 2 * np.arange(1, len(roots) + 1)]).astype(np.intp),
-        np.concatenate([ring_comp, comp[roots]]).astype(np.intp), np.zeros(n_ring + len(roots), dtype=bool),
-    )
+    rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
     hole = rings.signed_areas() < 0
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring

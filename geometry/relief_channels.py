@@ -32,36 +32,40 @@ reported in :attr:`ChannelUnion.bad` and the caller unions them with the general
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from geometry.relief_arcs import TOUCH_MM, TWO_PI, _components, _ordered, _rank_cycles, overlap_pairs
-from geometry.relief_general import tangent_points
+from geometry.relief_arcs import (
+    TOUCH_MM,
+    TWO_PI,
+    _components,
+    _ordered,
+    _rank_cycles,
+    overlap_pairs,
+    ring_vertices,
+    with_full_circles,
+)
+from geometry.relief_quads import (
+    CC_LEFT,
+    CC_RIGHT,
+    CL_TANGENT,
+    DEGENERATE_MM,
+    GAP_EPS,
+    NO_KEY,
+    circles_vs_quads,
+    make_quads,
+    new_intervals,
+    quads_vs_quads,
+)
 from geometry.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 KeyArray = NDArray[np.int64]
-_KeyFn = Callable[[IntArray, IntArray, int], KeyArray]
-_LineFn = Callable[[IntArray, IntArray], IntArray]
-
-DEGENERATE_MM = 1e-9  # a side this close to tangent to a circle (not its own end) sends the component to shapely
-GAP_EPS = 1e-12  # covered intervals closer than this (rad on circles, mm on sides) count as touching
-PARALLEL = 1e-12  # |sin| of the angle below which a side counts as parallel to a quad's side in clipping
-NO_KEY = np.int64(-1)
-
-# Key codes (low two bits): circle-circle left / right of the lower -> higher centre direction; circle-line
-# before / after the foot point along the line, or the tangent point (sharing code 0..2 with circle-circle is
-# safe: a key's second primitive tells a circle from a line).
-_CC_LEFT, _CC_RIGHT = 0, 1
-_CL_MINUS, _CL_PLUS, _CL_TANGENT = 0, 1, 2
-_LL = 3
-
 
 @dataclass(frozen=True, eq=False)
 class ChannelUnion:
@@ -79,71 +83,6 @@ class ChannelUnion:
     sizes: IntArray
     rings: RingSet
     bad: BoolArray
-
-
-@dataclass(frozen=True, eq=False)
-class _Quads:
-    """Quads of the channels that have one (ends not nested): corners (n, 4, 2), side data per (n, 4)."""
-
-    channel: IntArray  # channel of each quad
-    c1: IntArray
-    c2: IntArray
-    corner: FloatArray  # a1, b1, b2, a2
-    normal: FloatArray  # (n, 4, 2) outward unit normals of the sides
-    offset: FloatArray  # (n, 4): inside is normal . p <= offset
-    length: FloatArray  # (n, 4) side lengths
-    theta: FloatArray  # direction 1 -> 2
-    gamma: FloatArray  # angle of the tangent points from that direction
-
-
-@dataclass
-class _Intervals:
-    """Covered intervals of circles or sides, collected in parts: owner, [lo, hi], start key, end key."""
-
-    owner: list[IntArray]
-    lo: list[FloatArray]
-    hi: list[FloatArray]
-    skey: list[KeyArray]
-    ekey: list[KeyArray]
-
-    def add(self, owner: IntArray, lo: FloatArray, hi: FloatArray, skey: KeyArray, ekey: KeyArray) -> None:
-        self.owner.append(np.asarray(owner, dtype=np.intp))
-        self.lo.append(np.asarray(lo, dtype=np.float64))
-        self.hi.append(np.asarray(hi, dtype=np.float64))
-        self.skey.append(np.asarray(skey, dtype=np.int64))
-        self.ekey.append(np.asarray(ekey, dtype=np.int64))
-
-    def arrays(self) -> tuple[IntArray, FloatArray, FloatArray, KeyArray, KeyArray]:
-        if not self.owner:
-            z = np.zeros(0)
-            return np.zeros(0, dtype=np.intp), z, z, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return (np.concatenate(self.owner), np.concatenate(self.lo), np.concatenate(self.hi),
-                np.concatenate(self.skey), np.concatenate(self.ekey))
-
-
-def _new_intervals() -> _Intervals:
-    return _Intervals([], [], [], [], [])
-
-
-def _make_quads(x: FloatArray, y: FloatArray, r: FloatArray, c1: IntArray, c2: IntArray,
-                bad_disk: BoolArray) -> _Quads:
-    d = np.hypot(x[c2] - x[c1], y[c2] - y[c1])
-    nested = d <= np.abs(r[c1] - r[c2]) + DEGENERATE_MM
-    # Ends nested within rounding: the hull's tangent sides are ill-defined; leave it to the polygon path.
-    near = nested & (d > np.abs(r[c1] - r[c2]) - DEGENERATE_MM)
-    bad_disk[c1[near]] = True
-    ch = np.flatnonzero(~nested).astype(np.intp)
-    a, b = c1[ch], c2[ch]
-    pa, pb = np.column_stack([x[a], y[a]]), np.column_stack([x[b], y[b]])
-    a1, b1, a2, b2 = tangent_points(pa, r[a], pb, r[b])
-    corner = np.stack([a1, b1, b2, a2], axis=1)
-    edge = np.roll(corner, -1, axis=1) - corner
-    length = np.hypot(edge[..., 0], edge[..., 1])
-    normal = np.stack([edge[..., 1], -edge[..., 0]], axis=-1) / np.maximum(length, 1e-300)[..., None]
-    offset = np.einsum("qsk,qsk->qs", normal, corner)
-    theta = np.arctan2(pb[:, 1] - pa[:, 1], pb[:, 0] - pa[:, 0])
-    gamma = np.arccos(np.clip((r[a] - r[b]) / d[ch], -1.0, 1.0))
-    return _Quads(ch, a, b, corner, normal, offset, length, theta, gamma)
 
 
 def _free(owner: IntArray, lo: FloatArray, hi: FloatArray, skey: KeyArray, ekey: KeyArray, periodic: bool
@@ -209,7 +148,7 @@ def channel_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray, end1: In
     nd, nch = len(x), len(e1)
     bad_disk = np.zeros(nd, dtype=bool)
     bad_chan = np.zeros(nch, dtype=bool)
-    quads = _make_quads(x, y, r, e1, e2, bad_disk)
+    quads = make_quads(x, y, r, e1, e2, bad_disk)
     nq = len(quads.channel)
     nl = 2 * nq  # long sides: line 2q is side 0 (a1 -> b1), line 2q + 1 is side 2 (b2 -> a2)
     n_prim = np.int64(nd + nl)
@@ -221,8 +160,8 @@ def channel_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray, end1: In
         """Primitive id of the line of side ``side`` of quad ``qi`` (-1 for the short sides)."""
         return np.where(side == 0, nd + 2 * qi, np.where(side == 2, nd + 2 * qi + 1, -1)).astype(np.intp)
 
-    arcs = _new_intervals()
-    segs = _new_intervals()
+    arcs = new_intervals()
+    segs = new_intervals()
     edges_i: list[IntArray] = []  # connectivity between elements (disks 0..nd-1, channels nd..nd+nch-1)
     edges_j: list[IntArray] = []
     edges_i.append(nd + np.arange(nch, dtype=np.intp))
@@ -248,29 +187,29 @@ def channel_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray, end1: In
     aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
     # On circle i (the lower index) from j: starts right of i -> j, ends left; on j from i the other way round.
     lo_i = np.mod(theta - ai, TWO_PI)
-    arcs.add(i, lo_i, lo_i + 2.0 * ai, key(i, j, _CC_RIGHT), key(i, j, _CC_LEFT))
+    arcs.add(i, lo_i, lo_i + 2.0 * ai, key(i, j, CC_RIGHT), key(i, j, CC_LEFT))
     lo_j = np.mod(theta + np.pi - aj, TWO_PI)
-    arcs.add(j, lo_j, lo_j + 2.0 * aj, key(i, j, _CC_LEFT), key(i, j, _CC_RIGHT))
+    arcs.add(j, lo_j, lo_j + 2.0 * aj, key(i, j, CC_LEFT), key(i, j, CC_RIGHT))
 
     # --- end circles against their own quad: the inner arc between the tangent points ---
     qidx = np.arange(nq, dtype=np.intp)
     l0, l2 = side_line(qidx, np.zeros(nq, dtype=np.intp)), side_line(qidx, np.full(nq, 2, dtype=np.intp))
     lo1 = np.mod(quads.theta - quads.gamma, TWO_PI)
-    arcs.add(quads.c1, lo1, lo1 + 2.0 * quads.gamma, key(quads.c1, l0, _CL_TANGENT), key(quads.c1, l2, _CL_TANGENT))
+    arcs.add(quads.c1, lo1, lo1 + 2.0 * quads.gamma, key(quads.c1, l0, CL_TANGENT), key(quads.c1, l2, CL_TANGENT))
     lo2 = np.mod(quads.theta + quads.gamma, TWO_PI)
-    arcs.add(quads.c2, lo2, lo2 + TWO_PI - 2.0 * quads.gamma, key(quads.c2, l2, _CL_TANGENT),
-             key(quads.c2, l0, _CL_TANGENT))
+    arcs.add(quads.c2, lo2, lo2 + TWO_PI - 2.0 * quads.gamma, key(quads.c2, l2, CL_TANGENT),
+             key(quads.c2, l0, CL_TANGENT))
     # The long sides end at their tangent points: bound each side's line by intervals beyond both ends.
     for s_line, s_side, a_end, b_end in ((l0, 0, quads.c1, quads.c2), (l2, 2, quads.c2, quads.c1)):
         ln = quads.length[:, s_side]
-        segs.add(s_line - nd, np.full(nq, -1.0), np.zeros(nq), np.full(nq, NO_KEY), key(a_end, s_line, _CL_TANGENT))
-        segs.add(s_line - nd, ln, ln + 1.0, key(b_end, s_line, _CL_TANGENT), np.full(nq, NO_KEY))
+        segs.add(s_line - nd, np.full(nq, -1.0), np.zeros(nq), np.full(nq, NO_KEY), key(a_end, s_line, CL_TANGENT))
+        segs.add(s_line - nd, ln, ln + 1.0, key(b_end, s_line, CL_TANGENT), np.full(nq, NO_KEY))
 
     # --- circles against quads (not their own) ---
     if nq:
-        _circles_vs_quads(x, y, r, quads, contained, arcs, segs, edges_i, edges_j, bad_disk, bad_chan, key,
+        circles_vs_quads(x, y, r, quads, contained, arcs, segs, edges_i, edges_j, bad_disk, bad_chan, key,
                           side_line, nd)
-        _quads_vs_quads(quads, segs, edges_i, edges_j, key, side_line, nd)
+        quads_vs_quads(quads, segs, edges_i, edges_j, key, side_line, nd)
 
     # --- components ---
     n_comp, comp = _components(nd + nch, np.concatenate(edges_i), np.concatenate(edges_j))
@@ -338,34 +277,15 @@ def channel_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray, end1: In
     start_xy[~is_arc] = p0 + u * fs_0[si_][:, None]
     circle_of = np.zeros(len(pieces), dtype=np.intp)
     circle_of[is_arc] = ac
-    split = sweep > np.pi
-    reps = np.where(split, 2, 1)
-    v_xy = np.repeat(start_xy, reps, axis=0)
-    v_sweep = np.repeat(np.where(split, sweep / 2.0, sweep), reps)
-    v_ring = np.repeat(p_ring, reps)
-    second = np.zeros(len(v_sweep), dtype=bool)
-    first_idx = np.cumsum(reps) - reps
-    second[first_idx[split] + 1] = True
-    mids = np.zeros(len(pieces))
-    mids[is_arc] = a0
-    mid_angle = np.repeat(mids + sweep / 2.0, reps)[second]
-    mc = np.repeat(circle_of, reps)[second]
-    v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
-    v_bulge = np.tan(v_sweep / 4.0)
-    n_ring = int(p_ring.max()) + 1 if len(p_ring) else 0
-    ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
+    start_angle = np.zeros(len(pieces))
+    start_angle[is_arc] = a0
+    v_xy, v_bulge, ring_start = ring_vertices(start_xy, sweep, start_angle, circle_of, p_ring, x, y, r)
+    n_ring = len(ring_start) - 1
     ring_comp = np.zeros(n_ring, dtype=np.intp)
     ring_comp[p_ring] = piece_comp[pieces]
 
     whole = whole[~bad[comp[whole]]]
-    w_xy = np.empty((2 * len(whole), 2))
-    w_xy[0::2, 0], w_xy[0::2, 1] = x[whole] + r[whole], y[whole]
-    w_xy[1::2, 0], w_xy[1::2, 1] = x[whole] - r[whole], y[whole]
-    rings = RingSet(
-        np.concatenate([v_xy, w_xy]), np.concatenate([v_bulge, np.ones(2 * len(whole))]),
-        np.concatenate([ring_start, ring_start[-1] + 2 * np.arange(1, len(whole) + 1)]).astype(np.intp),
-        np.concatenate([ring_comp, comp[whole]]).astype(np.intp), np.zeros(n_ring + len(whole), dtype=bool),
-    )
+    rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[whole], y[whole], r[whole], comp[whole])
     hole = rings.signed_areas() < 0
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     has_ring = np.bincount(rings.region, minlength=n_comp) > 0
@@ -412,149 +332,3 @@ def _link(skey: KeyArray, ekey: KeyArray, starts_xy: FloatArray, ends_xy: FloatA
     broken |= hits != 1
     broken[nxt >= 0] |= hits[nxt[nxt >= 0]] != 1
     return nxt, broken
-
-
-def _quad_reach(quads: _Quads) -> tuple[FloatArray, FloatArray]:
-    """Centre (mean of the corners) and the largest corner distance from it, per quad."""
-    mid = quads.corner.mean(axis=1)
-    reach = np.hypot(*(quads.corner - mid[:, None, :]).transpose(2, 0, 1)).max(axis=1)
-    return mid, reach
-
-
-def _circles_vs_quads(x: FloatArray, y: FloatArray, r: FloatArray, quads: _Quads, contained: BoolArray,
-                      arcs: _Intervals, segs: _Intervals, edges_i: list[IntArray], edges_j: list[IntArray],
-                      bad_disk: BoolArray, bad_chan: BoolArray, key: _KeyFn, side_line: _LineFn, nd: int) -> None:
-    """Coverage of circles by quads (not their own) and of the quads' long sides by those disks."""
-    mid, reach = _quad_reach(quads)
-    if len(x) == 0:
-        return
-    m = cKDTree(np.column_stack([x, y])).sparse_distance_matrix(
-        cKDTree(mid), float(r.max() + reach.max()), output_type="ndarray")
-    k = m["i"].astype(np.intp)
-    q = m["j"].astype(np.intp)
-    sel = (m["v"] < r[k] + reach[q]) & (k != quads.c1[q]) & (k != quads.c2[q]) & ~contained[k]
-    k, q = k[sel], q[sel]
-    ck = np.column_stack([x[k], y[k]])
-    rk = r[k][:, None]
-    normal = quads.normal[q]
-    e = np.einsum("msk,mk->ms", normal, ck) - quads.offset[q]  # signed distance outside each side
-    apart = (e >= rk - TOUCH_MM).any(axis=1)
-    # Distance from the centre to the quad: 0 inside, else the nearest side segment.
-    u = np.stack([-normal[..., 1], normal[..., 0]], axis=-1)
-    rel = ck[:, None, :] - quads.corner[q]
-    t = np.clip(np.einsum("msk,msk->ms", rel, u), 0.0, quads.length[q])
-    gap = np.hypot(*(rel - u * t[..., None]).transpose(2, 0, 1)).min(axis=1)
-    overlap = ~apart & (((e <= 0.0).all(axis=1)) | (gap < r[k] - TOUCH_MM))
-    k, q, e, rk, normal, u, rel = k[overlap], q[overlap], e[overlap], rk[overlap], normal[overlap], u[overlap], \
-        rel[overlap]
-    edges_i.append(k)
-    edges_j.append(nd + quads.channel[q])
-    cut = np.abs(e) < rk - TOUCH_MM
-    long_side = np.array([True, False, True, False])
-    near = (np.abs(np.abs(e) - rk) < DEGENERATE_MM) & long_side
-    deg = near.any(axis=1)
-    bad_disk[k[deg]] = True
-    bad_chan[quads.channel[q[deg]]] = True
-    lines = np.stack([side_line(q, np.full(len(q), s, dtype=np.intp)) for s in range(4)], axis=1)
-
-    # Circle k inside each cutting half-plane: the arc from phi + alpha over 2 pi - 2 alpha (phi the normal's
-    # direction, cos alpha = -e / r); the quad covers the intersection of those arcs (up to four pieces).
-    alpha = np.arccos(np.clip(-e / rk, -1.0, 1.0))
-    phi = np.arctan2(normal[..., 1], normal[..., 0])
-    a_start = np.mod(phi + alpha, TWO_PI)
-    a_len = TWO_PI - 2.0 * alpha
-    ends = np.concatenate([a_start, np.mod(phi - alpha, TWO_PI)], axis=1)
-    ends = np.where(np.concatenate([cut, cut], axis=1), ends, np.inf)
-    srt = np.argsort(ends, axis=1)
-    ang = np.take_along_axis(ends, srt, axis=1)
-    n_valid = 2 * cut.sum(axis=1)
-    none_cut = n_valid == 0
-    fk = k[none_cut]
-    arcs.add(fk, np.zeros(len(fk)), np.full(len(fk), TWO_PI), np.full(len(fk), NO_KEY), np.full(len(fk), NO_KEY))
-    rows = np.arange(len(k), dtype=np.intp)
-    for mi in range(8):
-        live = np.flatnonzero(mi < n_valid)
-        if len(live) == 0:
-            break
-        nxt_i = np.where(mi + 1 < n_valid[live], mi + 1, 0)
-        a = ang[live, mi]
-        b = ang[live, nxt_i] + np.where(nxt_i == 0, TWO_PI, 0.0)
-        mid_a = (a + b) / 2.0
-        inside = ~cut[live] | (np.mod(mid_a[:, None] - a_start[live], TWO_PI) < a_len[live])
-        cov = inside.all(axis=1)
-        live, a, b, nxt_i = live[cov], a[cov], b[cov], nxt_i[cov]
-        e_a, e_b = srt[live, mi], srt[rows[live], nxt_i]
-        side_a, side_b = e_a % 4, e_b % 4
-        line_a, line_b = lines[live, side_a], lines[live, side_b]
-        ok_a = (e_a < 4) & (line_a >= 0)
-        ok_b = (e_b >= 4) & (line_b >= 0)
-        kk = k[live]
-        sk = np.where(ok_a, key(kk, np.maximum(line_a, 0), _CL_PLUS), NO_KEY)
-        ek = np.where(ok_b, key(kk, np.maximum(line_b, 0), _CL_MINUS), NO_KEY)
-        arcs.add(kk, a, b, sk, ek)
-
-    # The long sides against the disk: covered from the foot point -/+ the half chord.
-    for s in (0, 2):
-        c = np.flatnonzero(cut[:, s])
-        tf = np.einsum("mk,mk->m", rel[c, s], u[c, s])
-        h = np.sqrt(np.maximum(rk[c, 0] ** 2 - e[c, s] ** 2, 0.0))
-        ln = lines[c, s]
-        segs.add(ln - nd, tf - h, tf + h, key(k[c], ln, _CL_MINUS), key(k[c], ln, _CL_PLUS))
-
-
-def _quads_vs_quads(quads: _Quads, segs: _Intervals, edges_i: list[IntArray], edges_j: list[IntArray], key: _KeyFn,
-                    side_line: _LineFn, nd: int) -> None:
-    """Coverage of every quad's long sides by the other quads (Cyrus-Beck clipping), and quad overlaps."""
-    mid, reach = _quad_reach(quads)
-    p = cKDTree(mid).query_pairs(2.0 * float(reach.max()), output_type="ndarray")
-    a, b = p[:, 0].astype(np.intp), p[:, 1].astype(np.intp)
-    close = np.hypot(*(mid[a] - mid[b]).T) < reach[a] + reach[b]
-    a, b = a[close], b[close]
-    nx, ny = np.ascontiguousarray(quads.normal[..., 0]), np.ascontiguousarray(quads.normal[..., 1])
-    hits: list[BoolArray] = []
-    for c0 in range(0, len(a), _CHUNK):
-        ca, cb = a[c0:c0 + _CHUNK], b[c0:c0 + _CHUNK]
-        hit = np.zeros(len(ca), dtype=bool)
-        for qa, qb in ((ca, cb), (cb, ca)):
-            nbx, nby, off = nx[qb], ny[qb], quads.offset[qb]
-            for s in (0, 2):
-                hit |= _clip_side(quads, qa, qb, s, nbx, nby, off, segs, key, side_line, nd)
-        hits.append(hit)
-    hit_all = np.concatenate(hits) if hits else np.zeros(0, dtype=bool)
-    edges_i.append(nd + quads.channel[a[hit_all]])
-    edges_j.append(nd + quads.channel[b[hit_all]])
-
-
-_CHUNK = 1 << 16
-
-
-def _clip_side(quads: _Quads, qa: IntArray, qb: IntArray, s: int, nbx: FloatArray, nby: FloatArray, off: FloatArray,
-               segs: _Intervals, key: _KeyFn, side_line: _LineFn, nd: int) -> BoolArray:
-    """Clip long side ``s`` of quads ``qa`` by quads ``qb`` (normals ``nbx, nby``, offsets ``off``): add the
-    covered intervals; return where the side's segment really enters the other quad."""
-    px, py = quads.corner[qa, s, 0], quads.corner[qa, s, 1]
-    ux, uy = -quads.normal[qa, s, 1], quads.normal[qa, s, 0]
-    num = off - nbx * px[:, None] - nby * py[:, None]
-    den = nbx * ux[:, None] + nby * uy[:, None]
-    enter = den < -PARALLEL
-    leave = den > PARALLEL
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tq = num / den
-    t_in = np.where(enter, tq, -np.inf)
-    t_out = np.where(leave, tq, np.inf)
-    j_in = np.argmax(t_in, axis=1)
-    j_out = np.argmin(t_out, axis=1)
-    rows = np.arange(len(qa), dtype=np.intp)
-    lo, hi = t_in[rows, j_in], t_out[rows, j_out]
-    empty = ((num < 0.0) & ~enter & ~leave).any(axis=1) | ~(lo < hi - TOUCH_MM)
-    length = quads.length[qa, s]
-    c = np.flatnonzero(~empty & (hi >= 0.0) & (lo <= length))
-    line = side_line(qa[c], np.full(len(c), s, dtype=np.intp))
-    l_in = side_line(qb[c], j_in[c].astype(np.intp))
-    l_out = side_line(qb[c], j_out[c].astype(np.intp))
-    sk = np.where(l_in >= 0, key(np.minimum(line, l_in), np.maximum(line, l_in), _LL), NO_KEY)
-    ek = np.where(l_out >= 0, key(np.minimum(line, l_out), np.maximum(line, l_out), _LL), NO_KEY)
-    segs.add(line - nd, np.maximum(lo[c], -2.0), np.minimum(hi[c], length[c] + 2.0), sk, ek)
-    hit = np.zeros(len(qa), dtype=bool)
-    hit[c] = np.minimum(hi[c], length[c]) - np.maximum(lo[c], 0.0) > TOUCH_MM
-    return hit

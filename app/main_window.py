@@ -151,7 +151,8 @@ class MainWindow(ShellDialogs):
     def _build_rework_dock(self, cross: Any) -> None:
         """The rework review on the right, its states as rings on the top view, its residue in the section."""
         from app.views.rework_overlay import ReworkOverlay
-        from app.views.rework_view import ReworkView, residue_bumps
+        from app.views.rework_view import ReworkView
+        from geometry.section import residue_bumps
 
         self.rework_view = ReworkView(self.document, self)
         self.rework_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))

@@ -19,6 +19,7 @@ from geometry.names import split_name
 from geometry.openings import opening_table
 from geometry.pairs import merge_graph
 from geometry.profiles import Opening
+from geometry.rework.clearance import residue_table
 
 FloatArray = NDArray[np.float64]
 
@@ -213,3 +214,28 @@ def cut_for(design: Design, choice: CutChoice) -> Cut:
     if choice.kind == "row":
         return Cut(x0, choice.value_mm, x1, choice.value_mm, choice.label, "x", x0)
     return Cut(choice.value_mm, y0, choice.value_mm, y1, choice.label, "y", y0)
+
+
+def residue_bumps(design: Design, section: Section) -> list[tuple[float, float, float]]:
+    """Residue on the sites a cross-section passes: (s of the centre, chord of the footprint, height) in mm.
+
+    The footprint disc of each site's old solder cut by the section line at the site's offset (rework designs;
+    the cross-section view's ``residue_provider``).
+    """
+
+    if design.rework is None:
+        return []
+    rt = residue_table(design)
+    sites = rt.sites
+    out: list[tuple[float, float, float]] = []
+    for s in section.sites:
+        if not sites.has(s.name):
+            continue
+        r = sites.index_of(s.name)
+        h, d = float(rt.height_mm[r]), float(rt.footprint_mm[r])
+        if not rt.residue[r] or not h > 0:
+            continue
+        half2 = (d / 2.0) ** 2 - float(s.offset) ** 2
+        if half2 > 0:
+            out.append((float(s.s), 2.0 * math.sqrt(half2), h))
+    return out

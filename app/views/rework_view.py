@@ -10,8 +10,8 @@ It observes the document and shows, for a design that carries rework data (:mod:
   damaged sites and applies the proposed per-site changes (:func:`geometry.rework.propose.derive_rework`).
 
 The view never edits the design itself except through that command. It keeps the design it was applied to as the
-production baseline for the comparison until another file is opened. :func:`residue_bumps` is a residue provider
-for the cross-section view (``CrossSectionView.residue_provider``).
+production baseline for the comparison until another file is opened. The cross-section draws the residue with
+:func:`geometry.section.residue_bumps`.
 """
 
 from __future__ import annotations
@@ -53,29 +53,6 @@ MODES = ("State", "Residue height")
 def _rgba(colour: str) -> tuple[int, int, int, int]:
     c = QtGui.QColor(colour)
     return (c.red(), c.green(), c.blue(), 255)
-
-
-def residue_bumps(design: Design, section: Any) -> list[tuple[float, float, float]]:
-    """Residue on the sites a cross-section passes: (s of the centre, chord of the footprint, height) in mm.
-
-    For ``CrossSectionView.residue_provider``: the footprint disc cut by the section line at the site's offset.
-    """
-    if design.rework is None:
-        return []
-    rt = residue_table(design)
-    sites = rt.sites
-    out: list[tuple[float, float, float]] = []
-    for s in section.sites:
-        if not sites.has(s.name):
-            continue
-        r = sites.index_of(s.name)
-        h, d = float(rt.height_mm[r]), float(rt.footprint_mm[r])
-        if not rt.residue[r] or not h > 0:
-            continue
-        half2 = (d / 2.0) ** 2 - float(s.offset) ** 2
-        if half2 > 0:
-            out.append((float(s.s), 2.0 * math.sqrt(half2), h))
-    return out
 
 
 class ReworkView(QtWidgets.QWidget):

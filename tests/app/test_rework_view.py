@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from app.document import Document
-from app.views.rework_view import NO_RESIDUE, STATUS_COLOURS, ReworkView, _rgba, residue_bumps
+from app.views.rework_view import NO_RESIDUE, STATUS_COLOURS, ReworkView, _rgba
 from geometry.design import example_grid_design
 from geometry.profiles import Stepped
 from geometry.rework.model import FailedPlace, Residue, Rework, SiteResidue
 from geometry.rework.review import SiteStatus
+from geometry.section import residue_bumps
 
 
 def rework_design():

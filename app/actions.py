@@ -15,9 +15,9 @@ from typing import Protocol
 
 from app import style
 from app.document import Document
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.operations import (
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
+from geometry.model.operations import (
     clear_profile,
     delete_sites,
     depopulate,
@@ -27,8 +27,8 @@ from geometry.operations import (
     restore,
     set_profile,
 )
-from geometry.profiles import Profile
-from geometry.rework.model import FailedPlace, Rework
+from geometry.model.profiles import Profile
+from geometry.model.rework import FailedPlace, Rework
 
 
 class Shell(Protocol):
@@ -265,7 +265,7 @@ def _exactly_one(shell: Shell) -> bool:
 
 def import_residue_csv(shell: Shell) -> bool:
     """Residue measurements per site from a CSV file (name or x, y; height; diameter), replacing older ones."""
-    from geometry.rework.residue_csv import read_residue_csv
+    from geometry.fileio.residue_csv import read_residue_csv
 
     path = shell.ask_residue_csv_path()
     if path is None:
@@ -341,7 +341,7 @@ def edit_rework_settings(shell: Shell) -> None:
 
 def derive_rework_mask(shell: Shell) -> bool:
     """Close damaged sites and give failing sites the smallest change that clears the residue: one command."""
-    from geometry.rework.propose import ReworkResult, derive_rework
+    from geometry.analysis.proposal import ReworkResult, derive_rework
 
     if shell.document.design.rework is None:
         shell.error("The design carries no rework data: import residue or set the residue height first.")

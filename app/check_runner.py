@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.document import Document
 from app.panels.fields import connect_event
 from geometry.checks import CheckReport, run_checks
-from geometry.design import Design
+from geometry.model.design import Design
 
 DEBOUNCE_MS = 30
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.events import Event
-from geometry.design import Design
+from geometry.model.design import Design
 
 
 @dataclass(frozen=True)

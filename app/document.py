@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.commands import Command, CommandStack
 from app.events import Event
-from geometry.design import Design
+from geometry.model.design import Design
 
 
 class Document:

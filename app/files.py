@@ -17,8 +17,8 @@ from pathlib import Path
 from PySide6 import QtCore
 
 from app.document import Document
-from geometry.design import example_grid_design
 from geometry.fileio import load_design, save_design
+from geometry.model.design import example_grid_design
 
 RECENT_KEY = "files/recent"
 RECENT_MAX = 8

@@ -22,10 +22,10 @@ from app.document import Document
 from app.files import Autosave, RecentFiles
 from app.shell_dialogs import APP_NAME, ShellDialogs
 from app.views.top_view import TopView
+from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
-from geometry.design import Design
-from geometry.errors import DesignError
 from geometry.fileio import load_design, save_design
+from geometry.model.design import Design
 
 
 def _optional(module: str, name: str) -> Any | None:
@@ -152,7 +152,7 @@ class MainWindow(ShellDialogs):
         """The rework review on the right, its states as rings on the top view, its residue in the section."""
         from app.views.rework_overlay import ReworkOverlay
         from app.views.rework_view import ReworkView
-        from geometry.section import residue_bumps
+        from geometry.derive.section import residue_bumps
 
         self.rework_view = ReworkView(self.document, self)
         self.rework_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))
@@ -195,7 +195,7 @@ class MainWindow(ShellDialogs):
     def _show_docks_for_design(self) -> None:
         """Rework and wafer panels follow the design: shown when it becomes a rework / wafer design, hidden when
         it stops being one; the wafer map cannot be opened for a design that is not a wafer."""
-        from geometry.wafer import WaferLayout
+        from geometry.model.layouts.wafer import WaferLayout
 
         design = self.document.design
         kind = (design.rework is not None, isinstance(design.layout, WaferLayout))

@@ -16,9 +16,9 @@ from geometry.fileio import SUFFIX
 if TYPE_CHECKING:
     from app.document import Document
     from app.files import RecentFiles
-    from geometry.design import Design
-    from geometry.profiles import Profile
-    from geometry.rework.model import Rework
+    from geometry.model.design import Design
+    from geometry.model.profiles import Profile
+    from geometry.model.rework import Rework
 
 APP_NAME = "ballmask"
 FILE_FILTER = f"ballmask designs (*{SUFFIX});;All files (*)"

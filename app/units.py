@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from geometry.units import UM_PER_MM
+from geometry.base.units import UM_PER_MM
 
 SETTINGS_KEY = "display/length_unit"
 TIMES = "\u00d7"  # the multiplication sign (written as an escape: ruff flags the literal as ambiguous)

@@ -11,10 +11,10 @@ import time
 from dataclasses import replace
 
 from geometry.checks import CHECKS, run_checks
-from geometry.design import Design, example_grid_design
-from geometry.layouts import GridLayout
-from geometry.openings import opening_table
-from geometry.pairs import merge_graph
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.model.design import Design, example_grid_design
+from geometry.model.layouts import GridLayout
 
 
 def _time(design: Design, label: str, repeats: int = 5) -> None:

@@ -2,7 +2,7 @@
 
 ``python -m bench.relief_channel_grids [N ...]`` prints, per N x N grid of ``example_grid_design`` (0.8 mm pitch,
 D 0.45 mm, t 0.3 mm, tapered 60 degrees: lower circles 0.841 mm, diagonal gaps 0.29 mm below the 0.3 mm web
-minimum), the time of the exact relief (geometry.relief_channels) and, where it is quick enough, of the polygon
+minimum), the time of the exact relief (geometry.derive.relief.channels) and, where it is quick enough, of the polygon
 path it replaced. Not part of the test suite.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 import time
 
-from geometry.design import example_grid_design
-from geometry.openings import opening_table
-from geometry.pairs import merge_graph
-from geometry.relief import whole_relief
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.merged import whole_relief
+from geometry.model.design import example_grid_design
 
 POLYGON_MAX_N = 100  # the polygon path takes about 10 s at 100 x 100 and 213 s at 317 x 317
 

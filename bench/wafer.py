@@ -32,12 +32,12 @@ from typing import Any
 import numpy as np
 
 from bench.memory import Step, max_rss_mb, measure
-from geometry.ball import Ball
-from geometry.design import Design
-from geometry.layouts import GridLayout, Pad
-from geometry.mask import Mask
-from geometry.profiles import Tapered
-from geometry.wafer import WaferLayout, WaferMark
+from geometry.model.ball import Ball
+from geometry.model.design import Design
+from geometry.model.layouts import GridLayout, Pad
+from geometry.model.layouts.wafer import WaferLayout, WaferMark
+from geometry.model.mask import Mask
+from geometry.model.profiles import Tapered
 
 KLAYOUT_POINTS = 64
 
@@ -58,10 +58,11 @@ def array_design() -> Design:
 
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
-    from geometry import openings, pairs, relief
-    from geometry.layouts import edits
-    from geometry.wafer import layout
-    from geometry.wafer import relief as wrelief
+    from geometry.derive import openings, pairs
+    from geometry.derive.relief import merged as relief
+    from geometry.derive.relief import repeated as wrelief
+    from geometry.model.layouts import edits
+    from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
               wrelief.wafer_relief, layout.die_map, layout._generate, layout._die_sites_cached):
@@ -76,39 +77,39 @@ def generate(make: Callable[[], Design]) -> Design:
 
 
 def checks(d: Design) -> Any:
-    from geometry.wafer.checks import wafer_checks
+    from geometry.checks.repeated import wafer_checks
 
     return wafer_checks(d)
 
 
 def relief_of(d: Design) -> Any:
-    from geometry.wafer.relief import wafer_relief
+    from geometry.derive.relief.repeated import wafer_relief
 
     return wafer_relief(d)
 
 
 def dxf_flat(d: Design, out: Path) -> Path:
-    from geometry.wafer.dxf_fast import write_dxf_streaming
+    from geometry.export.dxf_stream import write_dxf_streaming
 
     return write_dxf_streaming(d, out)
 
 
 def dxf_blocks(d: Design, out: Path) -> Path:
-    from geometry.wafer.dxf_fast import write_wafer_dxf_blocks
+    from geometry.export.dxf_stream import write_wafer_dxf_blocks
 
     return write_wafer_dxf_blocks(d, out)
 
 
 def gerber(d: Design, out: Path) -> list[Path]:
-    from geometry.wafer.gerber_fast import write_gerbers_fast
+    from geometry.export.gerber_stream import write_gerbers_fast
 
     return write_gerbers_fast(d, out)
 
 
 def plain_dxf_formatter(d: Design, out: Path) -> int:
     """The yardstick: a plain Python loop writing the same CIRCLE and LWPOLYLINE entities as text."""
+    from geometry.derive.relief.repeated import wafer_relief
     from geometry.export.artwork import build_artwork
-    from geometry.wafer.relief import wafer_relief
 
     art = build_artwork(d, wafer_relief(d))
     n = 0
@@ -138,7 +139,7 @@ def plain_dxf_formatter(d: Design, out: Path) -> int:
 
 # -- yardsticks on the 100k array --------------------------------------------------------------------------
 def _discs(d: Design, lower: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from geometry.openings import opening_table
+    from geometry.derive.openings import opening_table
 
     t = opening_table(d)
     rows = t.rows
@@ -364,7 +365,7 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
     say(f"array: {len(a.sites()):,} openings")
     say(line(a_gen))
     from geometry.checks import run_checks
-    from geometry.relief import lower_relief
+    from geometry.derive.relief.merged import lower_relief
 
     a_chk = measure("array: all checks", lambda: run_checks(a))
     say(line(a_chk) + f"  ({len(a_chk.result.violations)} violations)")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import COMMANDS, main
+from cli.main import COMMANDS, main
+from geometry.base.resources import resource_path
 from geometry.checks import Severity, run_checks
 from geometry.fileio import load_design
-from geometry.resources import resource_path
 
 BGA = resource_path("examples", "bga-0.8mm-tapered.ballmask")
 CSP = resource_path("examples", "csp-0.4mm-stepped.ballmask")
@@ -263,7 +263,7 @@ def test_check_runs_without_qt(failing: Path) -> None:
         "            raise ImportError('blocked: ' + name)\n"
         "        return None\n"
         "sys.meta_path.insert(0, Block())\n"
-        "from app.cli import main\n"
+        "from cli.main import main\n"
         "codes = [main(['check', sys.argv[1]]), main(['check', sys.argv[2]]), main(['info', sys.argv[1]])]\n"
         "assert not any(m.split('.')[0] in ('PySide6', 'pyqtgraph') for m in sys.modules), 'Qt was imported'\n"
         "sys.exit(10 * codes[0] + codes[1] + 100 * codes[2])\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from cli.main import main
+from geometry.base.resources import resource_path
 from geometry.fileio import load_design
-from geometry.resources import resource_path
 
 BGA = resource_path("examples", "bga-0.8mm-tapered.ballmask")
 CSV = resource_path("examples", "rework-bga-residue.csv")

@@ -11,11 +11,11 @@ import jsonschema
 import numpy as np
 import pytest
 
-from app.cli import main
+from cli.main import main
+from geometry.base.resources import example_paths, resource_path
 from geometry.checks import Severity, run_checks
+from geometry.derive.pairs import merge_graph
 from geometry.fileio import design_to_json, load_design
-from geometry.pairs import merge_graph
-from geometry.resources import example_paths, resource_path
 
 README = resource_path("examples", "README.md")
 
@@ -65,7 +65,7 @@ def test_example_verdict_matches_readme(path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_bga_lower_outlines_merge_into_one_region_with_islands() -> None:
-    from geometry.relief import lower_relief
+    from geometry.derive.relief.merged import lower_relief
 
     design = load_design(resource_path("examples", "bga-0.8mm-tapered.ballmask"))
     o = design.opening

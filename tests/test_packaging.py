@@ -50,7 +50,7 @@ def test_installed_wheel_finds_its_examples(wheel: Path, tmp_path: Path) -> None
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import geometry.resources as r, geometry.fileio as f; "
+        "import geometry.base.resources as r, geometry.fileio as f; "
         f"ps = r.example_paths(); assert ps and all(str(p).startswith({str(site)!r}) for p in ps), ps; "
         "[f.load_design(p) for p in ps]; print(len(ps))"
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6 import QtWidgets
 
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.profiles import OneSideVertical, Profile, Stepped, SteppedTapered, Straight, Tapered
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
+from geometry.model.profiles import OneSideVertical, Profile, Stepped, SteppedTapered, Straight, Tapered
 
 
 def _spin(value: float, lo: float, hi: float, suffix: str, decimals: int = 3) -> QtWidgets.QDoubleSpinBox:

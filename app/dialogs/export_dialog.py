@@ -19,8 +19,8 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app.document import Document
-from geometry.design import Design
-from geometry.output_settings import OutputSettings
+from geometry.model.design import Design
+from geometry.model.output_settings import OutputSettings
 
 FORMAT_TITLES = {"dxf": "DXF (one file, layers per face and depth)", "gerber": "Gerber RS-274X (folder, one file "
                  "per layer)", "pdf": "Fabrication drawing (PDF)", "all": "Everything for the shop (folder)"}

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6 import QtWidgets
 
 from app.dialogs.templates import TEMPLATES, Template, build_template, defaults, wafer_available
-from geometry.design import Design
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
 
 
 class NewDesignDialog(QtWidgets.QDialog):

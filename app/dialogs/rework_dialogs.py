@@ -1,6 +1,6 @@
 """Small dialogs of the Rework menu: the uniform residue and the device, a note for a failed place.
 
-They return values (a :class:`~geometry.rework.model.Rework`, a note); the action functions turn them into one
+They return values (a :class:`~geometry.model.rework.Rework`, a note); the action functions turn them into one
 undoable command. An impossible value is refused in the dialog with the model's message.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6 import QtWidgets
 
 from app.dialogs.edit_dialogs import ok_cancel_buttons
-from geometry.errors import DesignError
-from geometry.rework.model import Residue, Rework
+from geometry.base.errors import DesignError
+from geometry.model.rework import Residue, Rework
 
 
 class ReworkSettingsDialog(QtWidgets.QDialog):

@@ -1,7 +1,7 @@
 """Templates for a new design: named recipes with their parameters, as plain data and pure functions (no Qt).
 
 The new-design dialog shows a template's parameters as fields and calls :func:`build_template`; tests build every
-template without a window. The wafer template exists only when ``geometry.wafer`` provides a generator.
+template without a window. The wafer template exists only when ``geometry.model.layouts.wafer`` provides a generator.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from geometry.ball import Ball
-from geometry.design import Design
-from geometry.layouts import CentreVoid, GridLayout, Pad
-from geometry.mask import Mask
-from geometry.profiles import Stepped, Tapered
+from geometry.model.ball import Ball
+from geometry.model.design import Design
+from geometry.model.layouts import CentreVoid, GridLayout, Pad
+from geometry.model.mask import Mask
+from geometry.model.profiles import Stepped, Tapered
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,9 @@ def _csp(v: dict[str, Any]) -> Design:
 
 
 def wafer_available() -> bool:
-    """Whether geometry.wafer offers the wafer layout (it does since issue 6; kept for partial builds)."""
+    """Whether geometry.model.layouts.wafer offers the wafer layout (it does since issue 6; kept for partial builds)."""
     try:
-        mod = importlib.import_module("geometry.wafer")
+        mod = importlib.import_module("geometry.model.layouts.wafer")
     except ImportError:
         return False
     return hasattr(mod, "WaferLayout")
@@ -77,7 +77,7 @@ def wafer_available() -> bool:
 
 def _wafer(v: dict[str, Any]) -> Design:
     """A die pattern (a grid of balls) stepped across a wafer, tapered openings as for wafer-level CSP."""
-    mod = importlib.import_module("geometry.wafer")
+    mod = importlib.import_module("geometry.model.layouts.wafer")
     ball = float(v["ball_mm"])
     die = GridLayout(int(v["die_rows"]), int(v["die_cols"]), float(v["pitch_mm"]))
     layout = mod.WaferLayout(die, float(v["die_mm"]), street_mm=float(v["street_mm"]),

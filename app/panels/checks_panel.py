@@ -2,7 +2,7 @@
 
 Clicking a row selects the violation's sites in the document and asks the top view to zoom to its point
 (``zoom_requested``); a web-lower violation offers the one-click merge of checks.md ("Merge these"), applied as a
-command through :func:`geometry.operations.merge_channel`. The panel reads reports from the
+command through :func:`geometry.model.operations.merge_channel`. The panel reads reports from the
 :class:`~app.check_runner.CheckRunner`, never runs checks itself.
 """
 
@@ -41,10 +41,10 @@ from app.document import Document
 from app.panels.fields import ERROR_COLOUR, connect_event, user_message
 from app.style import SEVERITY_COLOURS
 from app.units import LengthUnit, format_angle, format_length, format_number
+from geometry.base.errors import DesignError
 from geometry.checks import CHECKS, CheckReport, Severity, Violation
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.operations import merge_channel
+from geometry.model.design import Design
+from geometry.model.operations import merge_channel
 
 COLUMNS = ("Severity", "Check", "Sites", "Measured", "Limit", "Message")
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)

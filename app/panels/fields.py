@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEd
 from app.document import Document
 from app.events import Event
 from app.units import LengthUnit, format_angle, format_length, format_number, length_text, parse_length, parse_number
-from geometry.design import Design
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
 
 P = ParamSpec("P")
 

@@ -18,10 +18,10 @@ from app.document import Document
 from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, ValueKind, user_message
 from app.panels.wafer_group import WaferSection, die_array, put_die, wafer_of
 from app.units import TIMES, LengthUnit, length_text
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.layouts import CentreVoid, GridLayout, Layout, PerimeterRings, StaggeredLayout, read_sites_csv
-from geometry.wafer import WaferLayout
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
+from geometry.model.layouts import CentreVoid, GridLayout, Layout, PerimeterRings, StaggeredLayout, read_sites_csv
+from geometry.model.layouts.wafer import WaferLayout
 
 LAYOUT_LABELS: tuple[tuple[str, str], ...] = (
     ("grid", "Grid"),

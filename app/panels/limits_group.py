@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QToolButton, QWidget
 from app.document import Document
 from app.panels.fields import FieldGroup, FieldSpec, ValueField, ValueKind
 from app.units import TIMES, LengthUnit, format_angle, format_length, format_number
-from geometry.design import Design
-from geometry.materials import LIMIT_NAMES, MATERIALS, Limits
+from geometry.model.design import Design
+from geometry.model.materials import LIMIT_NAMES, MATERIALS, Limits
 
 # (label, name in command names, suffix of unitless limits, what it is for)
 LIMIT_TEXT: dict[str, tuple[str, str, str, str]] = {

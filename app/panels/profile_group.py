@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from app.document import Document
 from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, ValueKind
 from app.units import TIMES, LengthUnit, format_angle, format_length, length_text
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.profiles import OneSideVertical, Profile, Stepped, SteppedTapered, Straight, Tapered
-from geometry.units import round_um
+from geometry.base.errors import DesignError
+from geometry.base.units import round_um
+from geometry.model.design import Design
+from geometry.model.profiles import OneSideVertical, Profile, Stepped, SteppedTapered, Straight, Tapered
 
 PROFILE_LABELS: tuple[tuple[str, str], ...] = (
     ("straight", "Straight"),

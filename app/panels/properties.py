@@ -27,10 +27,10 @@ from app.panels.layout_group import LayoutGroup
 from app.panels.limits_group import LimitsGroup
 from app.panels.profile_group import ProfileGroup
 from app.units import SETTINGS_KEY, LengthUnit, unit_from_setting
-from geometry.design import Design, MergeSettings
-from geometry.materials import MATERIALS
-from geometry.operations import set_auto_merge
-from geometry.sites import PadKind
+from geometry.model.design import Design, MergeSettings
+from geometry.model.materials import MATERIALS
+from geometry.model.operations import set_auto_merge
+from geometry.model.sites import PadKind
 
 
 class _BallGroup(FieldGroup):

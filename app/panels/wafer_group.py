@@ -1,6 +1,7 @@
 """The wafer section of the Sites group: the wafer, the die grid on it, and the die's own site pattern.
 
-A wafer design's layout is a :class:`~geometry.wafer.WaferLayout`; each control here edits one of its fields with
+A wafer design's layout is a :class:`~geometry.model.layouts.wafer.WaferLayout`; each control here edits one of its
+fields with
 :func:`dataclasses.replace` (the die pattern's fields edit ``layout.die`` the same way) through
 ``document.apply``, so every change is one undoable command ("Set street width to 0.12 mm"). The rows live in the
 Sites group's form (one label column down the whole panel) and show only while the design is a wafer.
@@ -20,10 +21,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.panels.fields import ChoiceField, ChoiceSpec, FieldGroup, FieldSpec, ValueField, ValueKind
 from app.units import TIMES, LengthUnit, format_number, length_text
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.layouts import GridLayout, Layout, StaggeredLayout
-from geometry.wafer import WAFER_DIAMETERS_MM, KeepRule, WaferLayout, WaferMark, die_map, die_sites
+from geometry.base.errors import DesignError
+from geometry.model.design import Design
+from geometry.model.layouts import GridLayout, Layout, StaggeredLayout
+from geometry.model.layouts.wafer import WAFER_DIAMETERS_MM, KeepRule, WaferLayout, WaferMark, die_map, die_sites
 
 MARK_LABELS: tuple[tuple[WaferMark, str], ...] = (
     (WaferMark.NOTCH, "Notch"),

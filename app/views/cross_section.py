@@ -2,11 +2,12 @@
 
 Depth reads downward (the upper surface at z = 0 on top, the device below at z = t), so the balls come from above
 as they do on the machine. The metal is the strip of thickness t minus every opening's walls
-(:meth:`geometry.profiles.Opening.wall_polylines`) and minus the channels of merged pairs; balls rest on their pads,
+(:meth:`geometry.model.profiles.Opening.wall_polylines`) and minus the channels of merged pairs; balls rest on their
+pads,
 flux spreads f beyond the pad edge. One opening carries the key dimensions (t, d_u, d_l, θ, h_v, and the ridge
-to its neighbour from :func:`geometry.pairs.merge_graph`). Everything redraws on ``design_changed``.
+to its neighbour from :func:`geometry.derive.pairs.merge_graph`). Everything redraws on ``design_changed``.
 
-:func:`geometry.section.section_of` computes what is drawn, without Qt, so the view and its tests read the same
+:func:`geometry.derive.section.section_of` computes what is drawn, without Qt, so the view and its tests read the same
 numbers.
 """
 
@@ -26,8 +27,8 @@ from app import style
 from app.document import Document
 from app.panels.fields import connect_event
 from app.units import LengthUnit, format_angle, format_length
-from geometry.design import Design
-from geometry.section import Cut, CutChoice, Section, SectionSite, cut_choices, cut_for, section_of
+from geometry.derive.section import Cut, CutChoice, Section, SectionSite, cut_choices, cut_for, section_of
+from geometry.model.design import Design
 
 FloatArray = NDArray[np.float64]
 

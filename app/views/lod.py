@@ -1,7 +1,7 @@
 """One top-view layer at any zoom: a cached raster when zoomed out, vector outlines of what is visible when zoomed in.
 
 A layer holds its shapes as numpy arrays (circles and crosses as :class:`~app.views.shape_arrays.Points`, merged
-relief as a :class:`~geometry.rings.RingSet`, a few fixed outlines as :class:`~app.views.paths.Polylines`), each
+relief as a :class:`~geometry.derive.rings.RingSet`, a few fixed outlines as :class:`~app.views.paths.Polylines`), each
 kind behind a uniform grid index (:mod:`app.views.grid_index`). A frame decides per layer, from how many shapes the
 exposed rectangle holds and how many millimetres a pixel covers:
 
@@ -31,7 +31,7 @@ from app.views.paths import Polylines
 from app.views.raster_levels import RASTER_SIZES, TILED_MAX, RasterLevel, RasterLevels
 from app.views.shape_arrays import Points, ring_bboxes, ring_subset
 from app.views.vector_tiles import VectorTiles
-from geometry.rings import RingSet
+from geometry.derive.rings import RingSet
 
 __all__ = ["RASTER_SIZES", "LodLayer", "Points", "ring_subset"]
 

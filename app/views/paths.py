@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from geometry.rings import RingSet, bulge_centres
+from geometry.derive.rings import RingSet, bulge_centres
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -14,9 +14,9 @@ from functools import cached_property
 import numpy as np
 from scipy.spatial import cKDTree
 
-from geometry.design import Design
-from geometry.openings import opening_table
-from geometry.sites import Sites
+from geometry.derive.openings import opening_table
+from geometry.model.design import Design
+from geometry.model.sites import Sites
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from app.views.grid_index import Grid
 from app.views.lod_worker import Jobs
 from app.views.shape_arrays import Points, ring_bboxes, ring_subset
 from app.views.vector_tiles import CHORD_PX
-from geometry.rings import RingSet
+from geometry.derive.rings import RingSet
 
 RASTER_MAX = 4096  # largest raster side, pixels
 RASTER_MIN_PX = 512  # smallest raster side, pixels

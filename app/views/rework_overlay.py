@@ -18,8 +18,8 @@ from app import style
 from app.views import paths
 from app.views.paths import PathLayer
 from app.views.rework_view import STATUS_COLOURS
-from geometry.design import Design
-from geometry.rework.review import ReworkReview, SiteStatus
+from geometry.analysis.review import ReworkReview, SiteStatus
+from geometry.model.design import Design
 
 MARKED = (SiteStatus.CLOSED, SiteStatus.DAMAGED, SiteStatus.FAILED_PLACE, SiteStatus.RESIDUE_HIGH)
 """The states drawn as rings (to reball as is: nothing drawn)."""

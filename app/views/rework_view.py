@@ -7,11 +7,11 @@ It observes the document and shows, for a design that carries rework data (:mod:
 - the sites that need attention (click one to select it in every view);
 - the production vs rework comparison, site by site (closed openings, changed profiles);
 - a **Derive rework mask** button (the same command as the Rework menu's): one undoable command that closes
-  damaged sites and applies the proposed per-site changes (:func:`geometry.rework.propose.derive_rework`).
+  damaged sites and applies the proposed per-site changes (:func:`geometry.analysis.proposal.derive_rework`).
 
 The view never edits the design itself except through that command. It keeps the design it was applied to as the
 production baseline for the comparison until another file is opened. The cross-section draws the residue with
-:func:`geometry.section.residue_bumps`.
+:func:`geometry.derive.section.residue_bumps`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import style
 from app.actions import DERIVE_REWORK
 from app.document import Document
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.rework.clearance import residue_table
-from geometry.rework.propose import derive_rework
-from geometry.rework.review import STATUS_LABELS, ReworkReview, SiteStatus, review
+from geometry.analysis.proposal import derive_rework
+from geometry.analysis.review import STATUS_LABELS, ReworkReview, SiteStatus, review
+from geometry.base.errors import DesignError
+from geometry.derive.residue import residue_table
+from geometry.model.design import Design
 
 STATUS_COLOURS: dict[SiteStatus, str] = {
     SiteStatus.REBALL: "#3a9a4a",

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from app.views import paths
 from app.views.paths import Polylines
-from geometry.rings import RingSet
+from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

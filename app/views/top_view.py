@@ -2,7 +2,8 @@
 
 Each layer is an :class:`app.views.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
 design, at the size the zoom needs), zoomed in vector outlines of the visible grid cells only. Merged lower relief
-shows its metal islands as holes in both. The view only calls ``geometry.relief.lower_relief`` (which repeats one
+shows its metal islands as holes in both. The view only calls ``geometry.derive.relief.merged.lower_relief`` (which
+repeats one
 die on a wafer) and never builds geometry per site itself.
 
 It observes the document (design and selection) and the check runner's reports, and turns mouse input into
@@ -27,13 +28,13 @@ from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.lod import LodLayer, Points, ring_subset
 from app.views.picking import SitePicker
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
+from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
-from geometry.design import Design
-from geometry.errors import DesignError
-from geometry.openings import opening_table
-from geometry.operations import add_site
-from geometry.relief import Relief, lower_relief
-from geometry.rings import RingSet
+from geometry.derive.openings import opening_table
+from geometry.derive.relief.merged import Relief, lower_relief
+from geometry.derive.rings import RingSet
+from geometry.model.design import Design
+from geometry.model.operations import add_site
 
 
 class Tool(StrEnum):

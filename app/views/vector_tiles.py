@@ -21,7 +21,7 @@ from app.views import paths
 from app.views.grid_index import Grid
 from app.views.paths import Polylines
 from app.views.shape_arrays import Points, ring_subset
-from geometry.rings import RingSet
+from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -18,8 +18,8 @@ from PySide6 import QtCore, QtWidgets
 
 from app import style
 from app.document import Document
-from geometry.design import Design
-from geometry.wafer import DieMap, WaferLayout, die_map, die_sites
+from geometry.model.design import Design
+from geometry.model.layouts.wafer import DieMap, WaferLayout, die_map, die_sites
 
 # cell values of the map image, and their colours (RGBA)
 EMPTY, DROPPED, KEPT, SELECTED = 0, 1, 2, 3

@@ -19,12 +19,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.checks.records import Severity, Violation
-from geometry.design import Design
-from geometry.materials import Limits
-from geometry.openings import OpeningTable, opening_table
-from geometry.pairs import MergeGraph, merge_graph
-from geometry.profiles import EPS_MM, Opening
-from geometry.sites import Sites
+from geometry.derive.openings import OpeningTable, opening_table
+from geometry.derive.pairs import MergeGraph, merge_graph
+from geometry.model.design import Design
+from geometry.model.materials import Limits
+from geometry.model.profiles import EPS_MM, Opening
+from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -1,6 +1,6 @@
 """Checks of the lower side: the lower web, the ridge left where outlines merge, and flux clearance.
 
-``web-lower`` and ``ridge`` read the merge graph (:func:`geometry.pairs.merge_graph`), which already holds every
+``web-lower`` and ``ridge`` read the merge graph (:func:`geometry.derive.pairs.merge_graph`), which already holds every
 pair of lower outlines closer than the lower web minimum, found with a KD-tree; ``flux-clear`` is per site and
 depends only on the opening and the pad, so it reports once per (opening, pad diameter).
 """

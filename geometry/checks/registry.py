@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from geometry.base.errors import DesignError
 from geometry.checks import ball, edge, lower, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
-from geometry.design import Design
-from geometry.errors import DesignError
+from geometry.model.design import Design
 
 # The order of the table in checks.md: reports list violations in this order.
 _ORDER = (
@@ -33,7 +33,7 @@ def run_checks(design: Design, only: set[str] | None = None) -> CheckReport:
                 raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
     if getattr(design.layout, "kind", None) == "wafer":
         # A wafer of identical dies is checked on one die and the findings repeated (same report, far faster).
-        from geometry.wafer.checks import wafer_checks
+        from geometry.checks.repeated import wafer_checks
 
         return wafer_checks(design, only)
     return run_checks_whole(design, only)

@@ -1,6 +1,6 @@
 """Checks between neighbouring sites on the upper side: ball gap, upper web, overlapping openings, pitch.
 
-Neighbours come from a KD-tree over the populated centres (:func:`geometry.pairs.close_pairs`) with a reach just
+Neighbours come from a KD-tree over the populated centres (:func:`geometry.derive.pairs.close_pairs`) with a reach just
 large enough for the rule, so a 10,000-site grid looks at tens of thousands of pairs, never fifty million; the
 rules are then evaluated for all pairs at once.
 """
@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 
 from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, fmt_mm
 from geometry.checks.records import Severity, Violation
-from geometry.pairs import close_pairs
+from geometry.derive.pairs import close_pairs
 
 
 def _populated_pairs(ctx: CheckContext, reach_mm: float) -> tuple[IntArray, IntArray, FloatArray]:

@@ -13,17 +13,17 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.design import Design
+from geometry.derive.openings import opening_table
+from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.layers import LayerSpec, Role, layer_table
-from geometry.openings import opening_table
-from geometry.rings import RingSet
+from geometry.model.design import Design
 
 FloatArray = NDArray[np.float64]
 
 
 class ReliefLike(Protocol):
-    """What the artwork needs of the lower relief (geometry.relief.Relief)."""
+    """What the artwork needs of the lower relief (geometry.derive.relief.merged.Relief)."""
 
     @property
     def circle_x_mm(self) -> FloatArray: ...
@@ -110,8 +110,8 @@ def _circles(x: FloatArray, y: FloatArray, r: FloatArray) -> FloatArray:
 
 
 def design_relief(design: Design) -> ReliefLike:
-    """The design's lower relief (geometry.relief, imported late so the exporters load without it)."""
-    from geometry.relief import lower_relief  # type: ignore[import-not-found,unused-ignore]
+    """The design's lower relief (geometry.derive.relief.merged, imported late so the exporters load without it)."""
+    from geometry.derive.relief.merged import lower_relief  # type: ignore[import-not-found,unused-ignore]
 
     relief: ReliefLike = lower_relief(design)
     return relief

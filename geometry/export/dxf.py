@@ -23,14 +23,14 @@ from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as ezdxf_new
 from numpy.typing import NDArray
 
-from geometry.atomic import write_with_atomic
-from geometry.errors import DesignError
+from geometry.base.atomic import write_with_atomic
+from geometry.base.errors import DesignError
+from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
 from geometry.export.layers import LayerSpec
 from geometry.export.notes import TitleBlock
-from geometry.output_settings import OutputSettings
-from geometry.rings import RingSet
+from geometry.model.output_settings import OutputSettings
 
 FloatArray = NDArray[np.float64]
 INSUNITS_MM = 4

@@ -22,12 +22,12 @@ import gerber_writer as gw
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.atomic import write_text_atomic
+from geometry.base.atomic import write_text_atomic
+from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock
-from geometry.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 APP_VERSION = "0.1.0"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from geometry.output_settings import OutputSettings
+from geometry.model.output_settings import OutputSettings
 
 
 class Role(StrEnum):

@@ -11,12 +11,12 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from geometry.checks.records import CheckReport, Severity
-from geometry.design import Design
+from geometry.derive.openings import opening_table
 from geometry.export.artwork import Artwork
 from geometry.export.layers import LayerSpec, Role
-from geometry.materials import MATERIALS
-from geometry.openings import opening_table
-from geometry.profiles import Opening
+from geometry.model.design import Design
+from geometry.model.materials import MATERIALS
+from geometry.model.profiles import Opening
 
 NO_APERTURE_MODIFICATION = "NO APERTURE MODIFICATION: make every opening exactly as drawn (no shrink, no growth)."
 

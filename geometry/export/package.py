@@ -9,14 +9,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from geometry.atomic import atomic_folder, write_bytes_atomic
+from geometry.base.atomic import atomic_folder, write_bytes_atomic
 from geometry.checks.records import CheckReport
-from geometry.design import Design
 from geometry.export.artwork import Artwork
 from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
 from geometry.export.notes import TitleBlock, check_summary_lines
 from geometry.export.pdf import write_pdf
+from geometry.model.design import Design
 
 
 def base_name(design: Design) -> str:

@@ -19,15 +19,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from geometry.atomic import write_bytes_atomic
+from geometry.base.atomic import write_bytes_atomic
 from geometry.checks.records import CheckReport
-from geometry.design import Design
+from geometry.derive.openings import opening_table
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock, check_summary_lines, opening_line
-from geometry.openings import opening_table
-from geometry.profiles import Opening
+from geometry.model.design import Design
+from geometry.model.profiles import Opening
 
 FloatArray = NDArray[np.float64]
 PAGE = landscape(A4)

@@ -1,4 +1,4 @@
-"""Operations on :class:`~geometry.rings.RingSet` that the exporters need: pick regions, mirror, rectangles,
+"""Operations on :class:`~geometry.derive.rings.RingSet` that the exporters need: pick regions, mirror, rectangles,
 and the arc centres of every bulged edge. All vectorised over the flat arrays."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.rings import RingSet, bulge_centres
+from geometry.derive.rings import RingSet, bulge_centres
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

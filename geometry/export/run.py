@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from geometry.atomic import atomic_folder
+from geometry.base.atomic import atomic_folder
+from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
-from geometry.design import Design
-from geometry.errors import DesignError
 from geometry.export.artwork import Artwork, ReliefLike, build_artwork
 from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
 from geometry.export.notes import title_block
 from geometry.export.package import write_package
 from geometry.export.pdf import write_pdf
+from geometry.model.design import Design
 
 Format = Literal["dxf", "gerber", "pdf", "all"]
 FORMATS: tuple[str, ...] = ("dxf", "gerber", "pdf", "all")
@@ -78,10 +78,10 @@ def export_design(design: Design, out: str | Path, fmt: str = "dxf", *, force: b
     art = build_artwork(design, relief)
     title = title_block(design, art, date)
     # Large designs (wafers) take the streaming writers: the same entities, written as text in chunks instead of
-    # one ezdxf/gerber-writer object each (geometry.wafer's tests read both back and compare them).
+    # one ezdxf/gerber-writer object each (geometry.model.layouts.wafer's tests read both back and compare them).
     large = art_entity_count(art) > LARGE_ENTITY_COUNT
     if fmt == "dxf":
-        from geometry.wafer import dxf_fast
+        from geometry.export import dxf_stream as dxf_fast
 
         if design.output.blocks and getattr(design.layout, "kind", None) == "wafer":
             dxf_fast.write_wafer_dxf_blocks(design, out, title)
@@ -93,7 +93,7 @@ def export_design(design: Design, out: str | Path, fmt: str = "dxf", *, force: b
         write_pdf(design, art, title, report, out)
     elif fmt == "gerber":
         if large:
-            from geometry.wafer.gerber_fast import write_gerbers_fast
+            from geometry.export.gerber_stream import write_gerbers_fast
 
             write_gerbers_fast(design, out, art, title)
         else:

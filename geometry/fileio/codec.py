@@ -31,7 +31,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
 
 JSON = Any
 """A value json.dumps writes: dict, list, str, int, float, bool or None."""

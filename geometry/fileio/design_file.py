@@ -14,12 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from geometry.atomic import write_bytes_atomic
-from geometry.design import Design
-from geometry.errors import DesignError
+from geometry.base.atomic import write_bytes_atomic
+from geometry.base.errors import DesignError
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
-from geometry.layouts import LAYOUT_KINDS, Layout
-from geometry.wafer import WaferLayout
+from geometry.model.design import Design
+from geometry.model.layouts import LAYOUT_KINDS, Layout
+from geometry.model.layouts.wafer import WaferLayout
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from app import actions as acts
 from app.document import Document
-from geometry.design import example_grid_design
-from geometry.profiles import Straight
-from geometry.sites import SiteState
+from geometry.model.design import example_grid_design
+from geometry.model.profiles import Straight
+from geometry.model.sites import SiteState
 
 
 class FakeShell:
@@ -196,7 +196,7 @@ def test_residue_csv_errors_name_the_line(tmp_path: Path) -> None:
 
 
 def test_derive_rework_mask_is_one_command() -> None:
-    from geometry.rework.model import Residue, Rework
+    from geometry.model.rework import Residue, Rework
 
     s = shell()
     assert not acts.derive_rework_mask(s) and "no rework data" in s.errors[0]

@@ -9,8 +9,8 @@ import pytest
 from app.check_runner import CheckRunner
 from app.document import Document
 from geometry.checks import CheckReport, run_checks
-from geometry.design import Design, example_grid_design
-from geometry.profiles import Tapered
+from geometry.model.design import Design, example_grid_design
+from geometry.model.profiles import Tapered
 
 
 def thicker(by: float):

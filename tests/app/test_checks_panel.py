@@ -9,9 +9,9 @@ from app.check_runner import CheckRunner
 from app.document import Document
 from app.panels.checks_panel import ChecksPanel
 from geometry.checks import Severity, run_checks
-from geometry.design import example_grid_design
-from geometry.operations import set_auto_merge
-from geometry.profiles import Tapered
+from geometry.model.design import example_grid_design
+from geometry.model.operations import set_auto_merge
+from geometry.model.profiles import Tapered
 
 
 @pytest.fixture

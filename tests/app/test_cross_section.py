@@ -10,10 +10,10 @@ import pytest
 
 from app.document import Document
 from app.views.cross_section import CrossSectionView
-from geometry.design import example_grid_design
-from geometry.operations import set_auto_merge
-from geometry.profiles import Stepped, Tapered
-from geometry.section import Cut, section_of
+from geometry.derive.section import Cut, section_of
+from geometry.model.design import example_grid_design
+from geometry.model.operations import set_auto_merge
+from geometry.model.profiles import Stepped, Tapered
 
 
 def path_points(item) -> np.ndarray:

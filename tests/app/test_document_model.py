@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from app.document import Document
-from geometry import operations as ops
-from geometry.design import example_grid_design
-from geometry.errors import DesignError
-from geometry.profiles import Stepped
+from geometry.model import operations as ops
+from geometry.base.errors import DesignError
+from geometry.model.design import example_grid_design
+from geometry.model.profiles import Stepped
 
 
 def test_apply_undo_redo_and_menu_texts() -> None:

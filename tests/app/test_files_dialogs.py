@@ -17,10 +17,10 @@ from app.dialogs.templates import TEMPLATES, build_template, wafer_available
 from app.document import Document
 from app.files import Autosave, RecentFiles, find_recovery
 from app.main import build_window
-from geometry.design import example_grid_design
 from geometry.fileio import load_design, save_design
-from geometry.operations import depopulate
-from geometry.profiles import Stepped
+from geometry.model.design import example_grid_design
+from geometry.model.operations import depopulate
+from geometry.model.profiles import Stepped
 
 
 def dead_pid() -> int:

@@ -18,11 +18,11 @@ from app.dialogs.rework_dialogs import FailedPlaceDialog, ReworkSettingsDialog
 from app.dialogs.templates import TEMPLATES, build_template
 from app.document import Document
 from app.main_window import MainWindow
-from geometry.design import example_grid_design
-from geometry.profiles import Stepped
-from geometry.rework.model import Residue, Rework
-from geometry.rework.review import SiteStatus
-from geometry.wafer import WaferLayout
+from geometry.analysis.review import SiteStatus
+from geometry.model.design import example_grid_design
+from geometry.model.layouts.wafer import WaferLayout
+from geometry.model.profiles import Stepped
+from geometry.model.rework import Residue, Rework
 
 
 @pytest.fixture

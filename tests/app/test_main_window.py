@@ -13,10 +13,10 @@ from PySide6.QtTest import QTest
 
 from app.document import Document
 from app.main_window import MainWindow
-from geometry.design import example_grid_design
+from geometry.base.resources import example_paths
 from geometry.fileio import load_design
-from geometry.resources import example_paths
-from geometry.sites import SiteState
+from geometry.model.design import example_grid_design
+from geometry.model.sites import SiteState
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app.panels.checks_panel import ChecksPanel
 from app.panels.fields import ValueField
 from app.panels.properties import PropertyPanel
 from app.views.cross_section import CrossSectionView
-from geometry.design import example_grid_design
+from geometry.model.design import example_grid_design
 
 
 def metal(view: CrossSectionView) -> np.ndarray:

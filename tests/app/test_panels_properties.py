@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from app.document import Document
 from app.panels.fields import SwitchField
 from app.panels.properties import PropertyPanel
-from geometry.design import Design, example_grid_design
-from geometry.layouts import ExplicitLayout
-from geometry.profiles import Stepped, Tapered
+from geometry.model.design import Design, example_grid_design
+from geometry.model.layouts import ExplicitLayout
+from geometry.model.profiles import Stepped, Tapered
 
 
 @pytest.fixture

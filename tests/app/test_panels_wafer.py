@@ -17,9 +17,9 @@ from app.dialogs.templates import build_template
 from app.document import Document
 from app.panels.properties import PropertyPanel
 from app.panels.wafer_group import check_die_fits
-from geometry.design import Design, example_grid_design
-from geometry.layouts import CentreVoid, GridLayout, StaggeredLayout
-from geometry.wafer import KeepRule, WaferLayout, WaferMark, die_map
+from geometry.model.design import Design, example_grid_design
+from geometry.model.layouts import CentreVoid, GridLayout, StaggeredLayout
+from geometry.model.layouts.wafer import KeepRule, WaferLayout, WaferMark, die_map
 
 
 def wafer_design(**values: float) -> Design:

@@ -7,11 +7,11 @@ import pytest
 
 from app.document import Document
 from app.views.rework_view import NO_RESIDUE, STATUS_COLOURS, ReworkView, _rgba
-from geometry.design import example_grid_design
-from geometry.profiles import Stepped
-from geometry.rework.model import FailedPlace, Residue, Rework, SiteResidue
-from geometry.rework.review import SiteStatus
-from geometry.section import residue_bumps
+from geometry.analysis.review import SiteStatus
+from geometry.derive.section import residue_bumps
+from geometry.model.design import example_grid_design
+from geometry.model.profiles import Stepped
+from geometry.model.rework import FailedPlace, Residue, Rework, SiteResidue
 
 
 def rework_design():

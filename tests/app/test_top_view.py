@@ -13,11 +13,11 @@ from app.views import paths
 from app.views.picking import SitePicker
 from app.views.scale_bar import format_mm, nice_length
 from app.views.top_view import TopView
-from geometry.design import example_grid_design
+from geometry.base.resources import example_paths
+from geometry.derive.rings import RingSet
 from geometry.fileio import load_design
-from geometry.profiles import Straight
-from geometry.resources import example_paths
-from geometry.rings import RingSet
+from geometry.model.design import example_grid_design
+from geometry.model.profiles import Straight
 
 
 def image_array(img: QtGui.QImage) -> np.ndarray:

@@ -8,9 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from app.document import Document
 from app.views.wafer_map import DROPPED, KEPT, SELECTED, WaferMapView
-from geometry.design import example_grid_design
-from geometry.layouts import GridLayout
-from geometry.wafer import WaferLayout, WaferMark, die_map
+from geometry.model.design import example_grid_design
+from geometry.model.layouts import GridLayout
+from geometry.model.layouts.wafer import WaferLayout, WaferMark, die_map
 
 
 def _doc() -> Document:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shapely
 
-from geometry.design import Design
-from geometry.openings import opening_table
-from geometry.pairs import merge_graph
-from geometry.relief import depth_key
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.merged import depth_key
+from geometry.model.design import Design
 
 
 def reference_layers(design: Design) -> dict[float, shapely.Geometry]:

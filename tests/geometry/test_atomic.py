@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geometry.atomic import atomic_folder, write_bytes_atomic, write_with_atomic
+from geometry.base.atomic import atomic_folder, write_bytes_atomic, write_with_atomic
 
 
 def _mode(p: Path) -> int:

@@ -7,16 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from geometry import operations as ops
-from geometry.ball import Ball
-from geometry.design import Design, MergeSettings, example_grid_design
-from geometry.errors import DesignError
-from geometry.layouts import CentreVoid, GridLayout, Pad
-from geometry.mask import Mask
-from geometry.materials import MATERIALS
-from geometry.openings import opening_table
-from geometry.profiles import Stepped, Straight, Tapered
-from geometry.sites import SiteState
+from geometry.model import operations as ops
+from geometry.base.errors import DesignError
+from geometry.derive.openings import opening_table
+from geometry.model.ball import Ball
+from geometry.model.design import Design, MergeSettings, example_grid_design
+from geometry.model.layouts import CentreVoid, GridLayout, Pad
+from geometry.model.mask import Mask
+from geometry.model.materials import MATERIALS
+from geometry.model.profiles import Stepped, Straight, Tapered
+from geometry.model.sites import SiteState
 
 
 def test_default_upper_is_ratio_of_ball_rounded_to_um() -> None:

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geometry.ball import Ball
-from geometry.design import Design, MergeSettings, ProfileOverride
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
+from geometry.base.resources import example_paths, resource_path
 from geometry.fileio import (
     FORMAT_VERSION,
     DesignFileError,
@@ -25,7 +24,9 @@ from geometry.fileio import (
     load_design,
     save_design,
 )
-from geometry.layouts import (
+from geometry.model.ball import Ball
+from geometry.model.design import Design, MergeSettings, ProfileOverride
+from geometry.model.layouts import (
     CentreVoid,
     DepopulateNames,
     ExplicitLayout,
@@ -36,12 +37,11 @@ from geometry.layouts import (
     SiteEdits,
     StaggeredLayout,
 )
-from geometry.layouts.edits import SiteMove
-from geometry.mask import Fiducial, FiducialEtch, MarginOutline, Mask, SizeOutline
-from geometry.output_settings import OutputSettings
-from geometry.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
-from geometry.resources import example_paths, resource_path
-from geometry.sites import PadKind
+from geometry.model.layouts.edits import SiteMove
+from geometry.model.mask import Fiducial, FiducialEtch, MarginOutline, Mask, SizeOutline
+from geometry.model.output_settings import OutputSettings
+from geometry.model.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
+from geometry.model.sites import PadKind
 
 SCHEMA = json.loads(resource_path("schema", "ballmask.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -90,7 +90,7 @@ def explicit_design() -> Design:
 
 
 def rework_design() -> Design:
-    from geometry.rework.model import FailedPlace, Residue, Rework, SiteResidue
+    from geometry.model.rework import FailedPlace, Residue, Rework, SiteResidue
 
     rework = Rework("SN 4711, board U3", ("A1",), ("C3", "B2"), Residue(0.03),
                     (SiteResidue("D4", 0.05, 0.4), SiteResidue("D5", 0.0)),
@@ -99,7 +99,7 @@ def rework_design() -> Design:
 
 
 def wafer_design() -> Design:
-    from geometry.wafer import WaferLayout
+    from geometry.model.layouts.wafer import WaferLayout
 
     die = GridLayout(4, 4, 0.4, depopulation=(CentreVoid(2),))
     layout = WaferLayout(die, 5.0, 4.5, street_mm=0.08, diameter_mm=200.0, edge_exclusion_mm=2.5,

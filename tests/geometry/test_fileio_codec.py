@@ -14,10 +14,10 @@ from typing import ClassVar, Literal
 
 import pytest
 
-from geometry.design import Design
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
 from geometry.fileio.codec import Codec, enum_text
 from geometry.fileio.design_file import CODEC, design_to_json
+from geometry.model.design import Design
 
 
 class Condition(IntEnum):
@@ -125,7 +125,7 @@ def test_errors_name_the_nested_path(data: dict[str, object], path: str, shown: 
 
 
 def schema_properties() -> dict[str, set[str]]:
-    from geometry.resources import resource_path
+    from geometry.base.resources import resource_path
 
     schema = json.loads(resource_path("schema", "ballmask.schema.json").read_text(encoding="utf-8"))
     out = {}
@@ -177,8 +177,8 @@ def test_schema_documents_every_field_of_every_class_in_the_file() -> None:
 
 
 def test_limits_field_is_an_object_in_the_file() -> None:
-    from geometry.design import example_grid_design
-    from geometry.materials import LIMIT_NAMES
+    from geometry.model.design import example_grid_design
+    from geometry.model.materials import LIMIT_NAMES
 
     d = example_grid_design().with_limit("edge_min_mm", 3.0)
     assert json.loads(design_to_json(d))["limits"] == {"edge_min_mm": 3.0}

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geometry.errors import DesignError
-from geometry.layouts import (
+from geometry.base.errors import DesignError
+from geometry.model.layouts import (
     LAYOUT_KINDS,
     CentreVoid,
     DepopulateNames,
@@ -22,8 +22,8 @@ from geometry.layouts import (
     build_sites,
     read_sites_csv,
 )
-from geometry.layouts.edits import SiteMove
-from geometry.sites import PadKind, SiteState
+from geometry.model.layouts.edits import SiteMove
+from geometry.model.sites import PadKind, SiteState
 
 PAD = Pad(0.36)
 

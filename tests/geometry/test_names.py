@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geometry.names import ROW_LETTERS, grid_names, row_index, row_name, split_name
+from geometry.base.names import ROW_LETTERS, grid_names, row_index, row_name, split_name
 
 SKIPPED = set("IOQSXZ")
 

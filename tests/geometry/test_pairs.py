@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from geometry.design import MergeSettings, example_grid_design
-from geometry.pairs import close_pairs, contact_depth, merge_graph
-from geometry.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
+from geometry.derive.pairs import close_pairs, contact_depth, merge_graph
+from geometry.model.design import MergeSettings, example_grid_design
+from geometry.model.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
 
 
 def test_close_pairs_matches_all_pairs() -> None:

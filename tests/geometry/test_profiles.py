@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from geometry.errors import DesignError
-from geometry.profiles import (
+from geometry.base.errors import DesignError
+from geometry.model.profiles import (
     PROFILE_KINDS,
     OneSideVertical,
     Stepped,

@@ -11,16 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from relief_reference import reference_layers
 
-from geometry.ball import Ball
-from geometry.design import Design, MergeSettings, ProfileOverride, example_grid_design
-from geometry.layouts import ExplicitLayout, ExplicitSite, GridLayout, Pad
-from geometry.mask import Mask
-from geometry.openings import opening_table
-from geometry.profiles import Stepped, Straight, Tapered
-from geometry.relief import Relief, depth_key, lower_relief
-from geometry.relief_arcs import circle_union
-from geometry.rings import bulge_centres
-from geometry.sites import SiteState
+from geometry.derive.openings import opening_table
+from geometry.derive.relief.arcs import circle_union
+from geometry.derive.relief.merged import Relief, depth_key, lower_relief
+from geometry.derive.rings import bulge_centres
+from geometry.model.ball import Ball
+from geometry.model.design import Design, MergeSettings, ProfileOverride, example_grid_design
+from geometry.model.layouts import ExplicitLayout, ExplicitSite, GridLayout, Pad
+from geometry.model.mask import Mask
+from geometry.model.profiles import Stepped, Straight, Tapered
+from geometry.model.sites import SiteState
 
 
 def assert_matches_reference(design: Design) -> Relief:

@@ -1,4 +1,4 @@
-"""The exact union of disks and channels (geometry.relief_channels) against the polygon path and shapely."""
+"""The exact union of disks and channels (geometry.derive.relief.channels) against the polygon path and shapely."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ import pytest
 import shapely
 from relief_reference import reference_layers
 
-from geometry.ball import Ball
-from geometry.design import Design, MergeSettings, ProfileOverride, example_grid_design
-from geometry.layouts import ExplicitLayout, ExplicitSite, Pad
-from geometry.mask import Mask
-from geometry.openings import opening_table
-from geometry.operations import merge_channel
-from geometry.pairs import merge_graph
-from geometry.profiles import Stepped, Tapered
-from geometry.relief import Relief, depth_key, whole_relief
-from geometry.relief_channels import channel_union
-from geometry.relief_general import tangent_points
-from geometry.rings import bulge_centres
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.channels import channel_union
+from geometry.derive.relief.general import tangent_points
+from geometry.derive.relief.merged import Relief, depth_key, whole_relief
+from geometry.derive.rings import bulge_centres
+from geometry.model.ball import Ball
+from geometry.model.design import Design, MergeSettings, ProfileOverride, example_grid_design
+from geometry.model.layouts import ExplicitLayout, ExplicitSite, Pad
+from geometry.model.mask import Mask
+from geometry.model.operations import merge_channel
+from geometry.model.profiles import Stepped, Tapered
 
 
 def counts(rel: Relief) -> dict[float, tuple[int, int]]:

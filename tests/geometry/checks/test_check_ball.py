@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from geometry.ball import Ball
 from geometry.checks import Severity, Violation, run_checks
-from geometry.design import Design, ProfileOverride, example_grid_design
-from geometry.layouts import ExplicitLayout, ExplicitSite, Pad
-from geometry.mask import Mask
-from geometry.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
+from geometry.model.ball import Ball
+from geometry.model.design import Design, ProfileOverride, example_grid_design
+from geometry.model.layouts import ExplicitLayout, ExplicitSite, Pad
+from geometry.model.mask import Mask
+from geometry.model.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
 
 D = 0.45  # the ball of example_grid_design
 

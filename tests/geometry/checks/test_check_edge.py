@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from geometry.checks import Severity, Violation, run_checks
-from geometry.design import Design, example_grid_design
-from geometry.layouts import GridLayout
-from geometry.mask import Fiducial, MarginOutline, Mask, SizeOutline
-from geometry.profiles import OneSideVertical
+from geometry.model.design import Design, example_grid_design
+from geometry.model.layouts import GridLayout
+from geometry.model.mask import Fiducial, MarginOutline, Mask, SizeOutline
+from geometry.model.profiles import OneSideVertical
 
 E_MIN = 2.0
 DL = 0.495 + 2 * 0.3 / math.tan(math.radians(60.0))

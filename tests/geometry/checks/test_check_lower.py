@@ -9,9 +9,9 @@ import pytest
 
 from geometry.checks import CHECKS, Severity, Violation, run_checks
 from geometry.checks.base import CheckContext
-from geometry.design import Design, MergeSettings, example_grid_design
-from geometry.layouts import GridLayout, Pad
-from geometry.profiles import OneSideVertical, Stepped, Straight
+from geometry.model.design import Design, MergeSettings, example_grid_design
+from geometry.model.layouts import GridLayout, Pad
+from geometry.model.profiles import OneSideVertical, Stepped, Straight
 
 T, DU = 0.3, 0.495  # example_grid_design: t = 0.3 mm, d_u = 1.1 x 0.45 mm
 TAN60 = math.tan(math.radians(60.0))

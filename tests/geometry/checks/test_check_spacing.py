@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geometry.ball import Ball
 from geometry.checks import Severity, Violation, run_checks
-from geometry.design import Design, ProfileOverride
-from geometry.layouts import ExplicitLayout, ExplicitSite, GridLayout, Pad, SiteEdits
-from geometry.layouts.edits import SiteMove
-from geometry.mask import Mask
-from geometry.profiles import Straight, Tapered
+from geometry.model.ball import Ball
+from geometry.model.design import Design, ProfileOverride
+from geometry.model.layouts import ExplicitLayout, ExplicitSite, GridLayout, Pad, SiteEdits
+from geometry.model.layouts.edits import SiteMove
+from geometry.model.mask import Mask
+from geometry.model.profiles import Straight, Tapered
 
 
 def found(design: Design, check: str) -> tuple[Violation, ...]:

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from geometry.checks import Severity, Violation, run_checks
-from geometry.design import Design, example_grid_design
-from geometry.mask import Mask
-from geometry.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
+from geometry.model.design import Design, example_grid_design
+from geometry.model.mask import Mask
+from geometry.model.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
 
 
 def found(design: Design, check: str) -> tuple[Violation, ...]:

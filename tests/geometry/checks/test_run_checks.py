@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from geometry.base.errors import DesignError
+from geometry.base.resources import resource_path
 from geometry.checks import CHECKS, CheckReport, Severity, run_checks
-from geometry.design import example_grid_design
-from geometry.errors import DesignError
 from geometry.fileio.design_file import load_design
-from geometry.layouts import GridLayout, Pad
-from geometry.resources import resource_path
+from geometry.model.design import example_grid_design
+from geometry.model.layouts import GridLayout, Pad
 
 # The id column of the table in checks.md, in its order.
 CHECKS_MD_IDS = [

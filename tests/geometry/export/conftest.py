@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geometry.design import Design, example_grid_design
+from geometry.base.resources import resource_path
 from geometry.fileio import load_design
-from geometry.mask import Fiducial, Mask
-from geometry.resources import resource_path
+from geometry.model.design import Design, example_grid_design
+from geometry.model.mask import Fiducial, Mask
 from tests.geometry.export.reliefs import FakeRelief, sample_relief
 
 

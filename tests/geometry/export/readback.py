@@ -31,7 +31,7 @@ def polyline_points(e: Any) -> list[tuple[float, float, float]]:
 
 def bulge_polygon(pts: list[tuple[float, float, float]], step: float = 1e-3) -> shapely.Polygon:
     """The polygon of a closed bulged polyline, each arc sampled every ``step`` radians (the DXF bulge
-    definition worked out here again, independently of geometry.rings)."""
+    definition worked out here again, independently of geometry.derive.rings)."""
     out: list[tuple[float, float]] = []
     for i, (x0, y0, b) in enumerate(pts):
         x1, y1, _ = pts[(i + 1) % len(pts)]

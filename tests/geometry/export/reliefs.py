@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geometry.rings import RingSet
+from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]
 

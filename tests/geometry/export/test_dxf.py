@@ -10,12 +10,12 @@ import ezdxf
 import numpy as np
 import pytest
 
-from geometry.design import Design
+from geometry.derive.openings import opening_table
 from geometry.export.artwork import build_artwork
 from geometry.export.dxf import EzdxfSink, write_dxf
 from geometry.export.layers import Role
 from geometry.export.notes import NO_APERTURE_MODIFICATION, title_block
-from geometry.openings import opening_table
+from geometry.model.design import Design
 from tests.geometry.export.readback import bulge_polygon, dxf_layers, polyline_area, polyline_points, sorted_xy
 from tests.geometry.export.reliefs import FakeRelief, shapely_area_two_circles
 
@@ -71,7 +71,7 @@ def test_r2000_counts_areas_units_audit(grid_design: Design, fake_relief: FakeRe
 
 
 def test_real_relief_areas_match(bga_design: Design, tmp_path: Path) -> None:
-    from geometry.relief import lower_relief
+    from geometry.derive.relief.merged import lower_relief
 
     relief = lower_relief(bga_design)
     path, _ = _write(bga_design, None, tmp_path)
@@ -105,7 +105,7 @@ def test_r12_polylines_and_notes_say_mm(grid_design: Design, fake_relief: FakeRe
 
 
 def test_r12_refuses_bad_layer_name(grid_design: Design, fake_relief: FakeRelief, tmp_path: Path) -> None:
-    from geometry.errors import DesignError
+    from geometry.base.errors import DesignError
 
     with pytest.raises(DesignError, match="upper_layer"):
         _write(grid_design, fake_relief, tmp_path, dxf_version="R12", upper_layer="UPPER THROUGH")

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from app.cli import main
-from geometry.design import Design
+from cli.main import main
 from geometry.export.artwork import build_artwork
 from geometry.export.gerber import write_gerbers
 from geometry.export.notes import title_block
 from geometry.export.run import FORMATS, ExportRefusedError, export_design
 from geometry.fileio import save_design
-from geometry.profiles import Straight
+from geometry.model.design import Design
+from geometry.model.profiles import Straight
 from tests.geometry.export.readback import flash_area, gerber_objects, region_area
 from tests.geometry.export.reliefs import FakeRelief, shapely_area_two_circles
 
@@ -47,7 +47,7 @@ def test_gerber_counts_and_areas(grid_design: Design, fake_relief: FakeRelief, t
 
 
 def test_gerber_real_relief(bga_design: Design, tmp_path: Path) -> None:
-    from geometry.relief import lower_relief
+    from geometry.derive.relief.merged import lower_relief
 
     relief = lower_relief(bga_design)
     art = build_artwork(bga_design, relief)
@@ -122,7 +122,7 @@ def test_cli_export(bga_design: Design, tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_cli_formats_match() -> None:
-    from geometry.export.cli import FORMAT_CHOICES
+    from cli.export import FORMAT_CHOICES
 
     assert FORMAT_CHOICES == FORMATS
 

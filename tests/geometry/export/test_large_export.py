@@ -7,11 +7,11 @@ from pathlib import Path
 import ezdxf
 import numpy as np
 
-from geometry.design import example_grid_design
+from geometry.derive.openings import opening_table
+from geometry.derive.relief.merged import lower_relief
 from geometry.export.artwork import build_artwork
 from geometry.export.run import LARGE_ENTITY_COUNT, art_entity_count, export_design
-from geometry.openings import opening_table
-from geometry.relief import lower_relief
+from geometry.model.design import example_grid_design
 
 
 def test_large_grid_streams_dxf_and_gerber_with_the_same_content(tmp_path: Path) -> None:

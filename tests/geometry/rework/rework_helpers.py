@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geometry.design import Design, example_grid_design
-from geometry.profiles import Profile
-from geometry.rework.model import Residue, Rework
+from geometry.model.design import Design, example_grid_design
+from geometry.model.profiles import Profile
+from geometry.model.rework import Residue, Rework
 
 
 def grid(profile: Profile, height_mm: float = 0.0, diameter_mm: float | None = None, rows: int = 3,

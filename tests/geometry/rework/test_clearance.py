@@ -9,8 +9,9 @@ import pytest
 from rework_helpers import grid
 
 from geometry.checks import run_checks
-from geometry.profiles import OneSideVertical, Opening, Stepped, SteppedTapered, Straight, Tapered
-from geometry.rework.clearance import residue_clear_violations, residue_table, underside_height
+from geometry.checks.residue import residue_clear_violations
+from geometry.derive.residue import residue_table, underside_height
+from geometry.model.profiles import OneSideVertical, Opening, Stepped, SteppedTapered, Straight, Tapered
 
 T, RU, A, C = 0.3, 0.495 / 2, 0.01, 0.01  # thickness, upper radius, alignment, residue clearance
 UM = 0.001
@@ -86,7 +87,7 @@ def test_production_design_has_no_residue_check():
 
 
 def test_run_checks_reports_residue_clear_per_site_with_measured_and_required():
-    from geometry.rework.model import SiteResidue
+    from geometry.model.rework import SiteResidue
 
     d = grid(Stepped(0.25, 0.7), 0.0, 0.6)
     rw = d.rework.with_(measured=(SiteResidue("B2", 0.06, 0.6), SiteResidue("A1", 0.07, 0.5)))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from geometry.base.resources import resource_path
 from geometry.export.artwork import build_artwork
 from geometry.export.notes import title_block
 from geometry.fileio import load_design
-from geometry.resources import resource_path
 
 
 def test_rework_notes_name_the_device():

@@ -7,11 +7,11 @@ import json
 import pytest
 from rework_helpers import grid
 
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
+from geometry.base.resources import resource_path
 from geometry.fileio import design_from_json, design_to_json
-from geometry.profiles import Tapered
-from geometry.resources import resource_path
-from geometry.rework.model import FailedPlace, Residue, Rework, SiteResidue
+from geometry.model.profiles import Tapered
+from geometry.model.rework import FailedPlace, Residue, Rework, SiteResidue
 
 
 def test_validation():

@@ -7,11 +7,12 @@ import dataclasses
 import pytest
 from rework_helpers import grid
 
+from geometry.analysis.proposal import derive_rework, propose
 from geometry.checks import run_checks
-from geometry.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
-from geometry.rework.clearance import residue_clear_violations, residue_table
-from geometry.rework.model import SiteResidue
-from geometry.rework.propose import derive_rework, propose
+from geometry.checks.residue import residue_clear_violations
+from geometry.derive.residue import residue_table
+from geometry.model.profiles import OneSideVertical, Stepped, SteppedTapered, Straight, Tapered
+from geometry.model.rework import SiteResidue
 
 UM, STEP_DEG = 0.001, 0.01
 

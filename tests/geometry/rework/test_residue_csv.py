@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rework_helpers import grid
 
-from geometry.errors import DesignError
-from geometry.profiles import Tapered
-from geometry.rework.model import SiteResidue
-from geometry.rework.residue_csv import read_residue_csv
+from geometry.base.errors import DesignError
+from geometry.fileio.residue_csv import read_residue_csv
+from geometry.model.profiles import Tapered
+from geometry.model.rework import SiteResidue
 
 SITES = grid(Tapered(60.0)).sites()  # 3 x 3 at 0.8 mm pitch, centred
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rework_helpers import grid
 
-from geometry.profiles import Stepped
-from geometry.rework.model import FailedPlace, SiteResidue
-from geometry.rework.propose import derive_rework
-from geometry.rework.review import STATUS_LABELS, SiteStatus, format_review, review
+from geometry.analysis.proposal import derive_rework
+from geometry.analysis.review import STATUS_LABELS, SiteStatus, format_review, review
+from geometry.model.profiles import Stepped
+from geometry.model.rework import FailedPlace, SiteResidue
 
 
 def _design():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from geometry.ball import Ball
-from geometry.design import Design
-from geometry.layouts import GridLayout, Layout, Pad
-from geometry.mask import Mask
-from geometry.profiles import Tapered
-from geometry.wafer import WaferLayout
+from geometry.model.ball import Ball
+from geometry.model.design import Design
+from geometry.model.layouts import GridLayout, Layout, Pad
+from geometry.model.layouts.wafer import WaferLayout
+from geometry.model.mask import Mask
+from geometry.model.profiles import Tapered
 
 
 def wafer_design(die: Layout | None = None, die_mm: float = 4.8, street_mm: float = 0.1, diameter_mm: float = 100.0,

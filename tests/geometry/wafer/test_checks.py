@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from geometry.checks import run_checks
 from geometry.checks.records import CheckReport
-from geometry.layouts import GridLayout, StaggeredLayout
-from geometry.layouts.depopulation import CentreVoid
-from geometry.mask import Fiducial, SizeOutline
-from geometry.wafer.checks import wafer_checks
-from geometry.wafer.relief import repetition_blocker
+from geometry.checks.repeated import wafer_checks
+from geometry.derive.relief.repeated import repetition_blocker
+from geometry.model.layouts import GridLayout, StaggeredLayout
+from geometry.model.layouts.depopulation import CentreVoid
+from geometry.model.mask import Fiducial, SizeOutline
 from tests.geometry.wafer.conftest import wafer_design
 
 

@@ -12,12 +12,12 @@ import ezdxf.path
 import pytest
 from ezdxf.math import area as poly_area
 
+from geometry.derive.relief.repeated import wafer_relief
 from geometry.export.artwork import build_artwork
 from geometry.export.dxf import write_dxf
+from geometry.export.dxf_stream import write_dxf_streaming, write_wafer_dxf_blocks
 from geometry.export.notes import title_block
-from geometry.layouts import GridLayout
-from geometry.wafer.dxf_fast import write_dxf_streaming, write_wafer_dxf_blocks
-from geometry.wafer.relief import wafer_relief
+from geometry.model.layouts import GridLayout
 from tests.geometry.wafer.conftest import wafer_design
 
 DAY = datetime.date(2024, 1, 1)
@@ -55,7 +55,7 @@ def design() -> object:
 
 
 def test_streamed_dxf_equals_the_ezdxf_one(design: object, tmp_path: Path) -> None:
-    from geometry.design import Design
+    from geometry.model.design import Design
 
     assert isinstance(design, Design)
     art = build_artwork(design, wafer_relief(design))
@@ -75,7 +75,7 @@ def test_streamed_dxf_equals_the_ezdxf_one(design: object, tmp_path: Path) -> No
 
 
 def test_block_dxf_expands_to_the_same_drawing(design: object, tmp_path: Path) -> None:
-    from geometry.design import Design
+    from geometry.model.design import Design
 
     assert isinstance(design, Design)
     art = build_artwork(design, wafer_relief(design))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from geometry.derive.relief.repeated import wafer_relief
 from geometry.export.artwork import build_artwork
+from geometry.export.gerber_stream import write_gerbers_fast
 from geometry.export.notes import title_block
-from geometry.layouts import GridLayout
-from geometry.wafer.gerber_fast import write_gerbers_fast
-from geometry.wafer.relief import wafer_relief
+from geometry.model.layouts import GridLayout
 from tests.geometry.export.readback import flash_area, gerber_objects, region_area
 from tests.geometry.wafer.conftest import wafer_design
 

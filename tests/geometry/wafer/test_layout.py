@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geometry.design import example_grid_design
-from geometry.errors import DesignError
+from geometry.base.errors import DesignError
 from geometry.fileio import load_design, save_design
-from geometry.layouts import GridLayout, Pad, StaggeredLayout
-from geometry.wafer import KeepRule, WaferLayout, WaferMark, die_map, group_rows, split_site_name
+from geometry.model.design import example_grid_design
+from geometry.model.layouts import GridLayout, Pad, StaggeredLayout
+from geometry.model.layouts.wafer import KeepRule, WaferLayout, WaferMark, die_map, group_rows, split_site_name
 
 PAD = Pad(0.2)
 
@@ -141,7 +141,7 @@ def test_design_file_round_trip(tmp_path: object) -> None:
 
 
 def test_round_trip_in_a_fresh_process(tmp_path: object) -> None:
-    """Loading registers the wafer kind without the caller importing geometry.wafer."""
+    """Loading registers the wafer kind without the caller importing geometry.model.layouts.wafer."""
     import subprocess
     import sys
     from pathlib import Path

@@ -7,17 +7,17 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geometry.layouts import GridLayout, StaggeredLayout
-from geometry.layouts.depopulation import CentreVoid
-from geometry.openings import opening_table
-from geometry.relief import lower_relief
-from geometry.wafer.relief import repetition_blocker, wafer_relief
+from geometry.derive.openings import opening_table
+from geometry.derive.relief.merged import lower_relief
+from geometry.derive.relief.repeated import repetition_blocker, wafer_relief
+from geometry.model.layouts import GridLayout, StaggeredLayout
+from geometry.model.layouts.depopulation import CentreVoid
 from tests.geometry.wafer.conftest import wafer_design
 
 
 def _canonical(relief: object) -> tuple[list[tuple[int, ...]], list[float]]:
     """Regions as sorted tuples of site rows, with their areas, in a canonical order."""
-    from geometry.relief import Relief
+    from geometry.derive.relief.merged import Relief
 
     assert isinstance(relief, Relief)
     areas = relief.rings.region_areas(relief.n_regions)
@@ -39,7 +39,7 @@ def test_repeated_relief_equals_whole_wafer_relief() -> None:
 
 
 def _shapely_area(d: object) -> float:
-    from geometry.design import Design
+    from geometry.model.design import Design
 
     assert isinstance(d, Design)
     t = opening_table(d)

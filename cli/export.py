@@ -1,0 +1,67 @@
+"""The ``ballmask export`` subcommand: options and the function cli/main.py delegates to.
+
+Exit codes: 0 written, 1 refused because of check errors (the failed checks are named), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_BAD_INPUT = 2
+FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all")  # geometry.export.run.FORMATS (not imported: --help stays fast)
+
+
+def configure_export(parser: argparse.ArgumentParser) -> None:
+    """Add the export options to a parser."""
+    parser.add_argument("file", metavar="FILE", help="the .ballmask design to export")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="output file (dxf, pdf), folder (gerber, all) or .zip (all); default: beside FILE")
+    parser.add_argument("--format", choices=FORMAT_CHOICES, default="dxf", help="what to write (default dxf)")
+    parser.add_argument("--dxf-version", choices=("R2000", "R12"), help="DXF version (default: the design's)")
+    parser.add_argument("--segments-only", action="store_true",
+                        help="write arcs of merged outlines as straight segments within the chord tolerance")
+    parser.add_argument("--blocks", action="store_true", help="one BLOCK per distinct opening and INSERTs")
+    parser.add_argument("--mirror-lower", action="store_true",
+                        help="draw the lower-side layers as seen from the lower side")
+    parser.add_argument("--force", action="store_true", help="export even when the design has check errors")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Load, check and export; DesignError and OSError propagate to the caller (exit 2 there)."""
+    from pathlib import Path
+
+    from geometry.export.run import ExportRefusedError, export_design
+    from geometry.fileio import load_design
+
+    design = load_design(args.file)
+    out_settings = design.output
+    changes: dict[str, object] = {}
+    if args.dxf_version:
+        changes["dxf_version"] = args.dxf_version
+    if args.segments_only:
+        changes["segments_only"] = True
+    if args.blocks:
+        changes["blocks"] = True
+    if args.mirror_lower:
+        changes["mirror_lower"] = True
+    if changes:
+        design = design.with_(output=replace(out_settings, **changes))  # type: ignore[arg-type]
+    src = Path(args.file)
+    out = Path(args.output) if args.output else src.with_name(src.stem + ("" if args.format in ("dxf", "pdf")
+                                                                          else f"_{args.format}"))
+    try:
+        result = export_design(design, out, args.format, force=args.force)
+    except ExportRefusedError as e:
+        sys.stderr.write(f"ballmask: {e}\n")
+        for v in e.report.violations:
+            if v.severity.value == "error":
+                sys.stderr.write(f"  {v.check}: {v.message or ', '.join(v.sites)}\n")
+        return EXIT_REFUSED
+    if result.forced:
+        sys.stderr.write("ballmask: warning: exported despite check errors (--force)\n")
+    sys.stdout.write(f"wrote {result.path}\n")
+    return EXIT_OK

@@ -1,0 +1,122 @@
+"""``ballmask rework FILE --residue CSV [-o NEW_FILE]``: derive the rework mask and print the review.
+
+The options add rework data to the design read from FILE (a production design, or one that carries rework data
+already: options then add to it); the rework design is derived (closures, per-site changes), its review printed,
+its checks run, and it is written to NEW_FILE when ``-o`` is given. Exit codes as ``ballmask check``: 0 when the
+rework design has no check errors, 1 when it has, 2 on bad input (the message names the file, line and column).
+No Qt on this path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geometry.base.errors import DesignError
+from geometry.model.rework import FailedPlace, Residue, Rework
+from geometry.model.sites import Sites
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.replace(";", ",").split(",") if n.strip())
+
+
+def parse_failed(text: str) -> FailedPlace:
+    """``NAME[:note]`` or ``X,Y[:note]`` (mm) as a failed place."""
+    where, _, note = text.partition(":")
+    where = where.strip()
+    parts = [p.strip() for p in where.split(",")]
+    if len(parts) == 2:
+        try:
+            return FailedPlace(None, float(parts[0]), float(parts[1]), note.strip())
+        except ValueError:
+            raise DesignError("--failed", text, "give NAME[:note] or X,Y[:note] with X and Y in mm") from None
+    if len(parts) != 1 or not where:
+        raise DesignError("--failed", text, "give NAME[:note] or X,Y[:note] with X and Y in mm")
+    return FailedPlace(where, note=note.strip())
+
+
+def configure_rework(parser: argparse.ArgumentParser) -> None:
+    """The rework command's options."""
+    parser.add_argument("file", metavar="FILE", help="the production design (.ballmask)")
+    parser.add_argument("--residue", metavar="CSV", type=Path,
+                        help="measured residue per pad: columns name (or x, y), height, [diameter], in mm")
+    parser.add_argument("--height", type=float, metavar="MM",
+                        help="residue height h_res on every pad that had a ball (unless measured)")
+    parser.add_argument("--diameter", type=float, metavar="MM",
+                        help="residue footprint diameter on every pad (default: the pad grown by the flux spread)")
+    parser.add_argument("--tolerance", type=float, default=0.05, metavar="MM",
+                        help="how far a CSV point may be from its site centre (default 0.05 mm)")
+    parser.add_argument("--damaged", default="", metavar="NAMES", help="damaged sites (pad lifted), comma separated")
+    parser.add_argument("--no-ball", default="", metavar="NAMES",
+                        help="sites that carried no ball as built, comma separated")
+    parser.add_argument("--failed", action="append", default=[], metavar="PLACE",
+                        help="a failed place: NAME[:note] or X,Y[:note]; repeat for more")
+    parser.add_argument("--device", metavar="ID", help="the device's identifier (serial number, board position)")
+    parser.add_argument("-o", "--output", metavar="NEW_FILE", type=Path, help="write the rework design here")
+    parser.add_argument("--force", action="store_true", help="replace NEW_FILE if it exists")
+
+
+def rework_from_args(base: Rework, args: argparse.Namespace, sites: Sites) -> Rework:
+    """The rework data of FILE (or none) with the options applied."""
+    from geometry.fileio.residue_csv import read_residue_csv
+    rw = base
+    if args.height is not None or args.diameter is not None:
+        try:
+            residue = Residue(args.height if args.height is not None else rw.residue.height_mm,
+                              args.diameter if args.diameter is not None else rw.residue.diameter_mm)
+        except DesignError as e:
+            raise DesignError(f"--{e.path.removesuffix('_mm')}", e.value, e.problem) from None
+        rw = rw.with_(residue=residue)
+    if args.residue is not None:
+        measured = read_residue_csv(args.residue, sites, tolerance_mm=args.tolerance)
+        kept = tuple(m for m in rw.measured if m.site not in {x.site for x in measured})
+        rw = rw.with_(measured=kept + measured)
+    if args.damaged:
+        rw = rw.with_(damaged=rw.damaged + _names(args.damaged))
+    if args.no_ball:
+        rw = rw.with_(no_ball=rw.no_ball + _names(args.no_ball))
+    if args.failed:
+        rw = rw.with_(failed=rw.failed + tuple(parse_failed(f) for f in args.failed))
+    if args.device is not None:
+        rw = rw.with_(device=args.device)
+    return rw
+
+
+def run_rework(args: argparse.Namespace) -> int:
+    """Derive, review, check, write; the exit code."""
+    from geometry.analysis.review import format_review, review
+    from geometry.checks import run_checks
+    from geometry.checks.records import Severity
+    from geometry.fileio import load_design, save_design
+
+    design = load_design(args.file)
+    out: Path | None = args.output
+    if out is not None and out.exists() and not args.force:
+        raise DesignError("-o", str(out), "the file exists: give --force to replace it")
+    if design.rework is None and args.residue is None and args.height is None and not args.damaged:
+        raise DesignError("--residue", None, "the design carries no rework data: give --residue CSV or --height")
+    rework = rework_from_args(design.rework or Rework(), args, design.sites())
+    production = design.with_(rework=rework)
+    rv = review(production)
+    w = sys.stdout.write
+    w(f"{design.name}: {args.file}\n")
+    w(format_review(rv) + "\n")
+    report = run_checks(rv.rework_design)
+    errors = [v for v in report.violations if v.severity == Severity.ERROR]
+    by_check: dict[str, int] = {}
+    for v in errors:
+        by_check[v.check] = by_check.get(v.check, 0) + 1
+    if errors:
+        w("rework design check: " + ", ".join(f"{k} {n}" for k, n in by_check.items()) + " error(s)\n")
+        w("FAIL: the rework design has errors\n")
+    else:
+        w("PASS: the rework design has no errors\n")
+    if out is not None:
+        save_design(rv.rework_design, out)
+        w(f"wrote {out}\n")
+    return EXIT_ERRORS if errors else EXIT_OK

@@ -1,0 +1,368 @@
+"""The lower relief: what is half-etched from the lower side, per depth, with exact arcs (claim 7).
+
+Semantics (decided with the lead; exporters, the window and the checks rely on them):
+
+* Every populated site has a lower circle: centre (``lower_x_mm``, ``lower_y_mm``) of the opening table, radius
+  d_l / 2, relief depth t - h_v. Straight openings have depth 0 and no lower relief at all.
+* Relief is grouped by depth at 1 um resolution; each depth is one layer of artwork (LOWER_RELIEF_<depth>UM).
+* At one depth the elements are the lower circles of the sites with that depth, plus the channels of that depth:
+  every pair of :func:`geometry.derive.pairs.merge_graph` with ``bridged`` set gives a capsule (the convex hull of the
+  pair's two lower circles: two tangent lines and two outer arcs) at the pair's ``channel_depth_mm``. Elements
+  of one depth that overlap (more than touching) are unioned into regions, with holes where metal islands stay.
+  Layers of different depths may overlap: the deeper etch wins there (the exporter's notes say so).
+* A circle with no overlapping element at its depth stays a circle (the exporters write exact CIRCLEs); every
+  other outline is a ring of vertices and DXF bulges (:class:`geometry.derive.rings.RingSet`), outer rings
+  counter-clockwise, holes clockwise, round parts as true arcs, straight parts (channel sides) as straight edges.
+  Arcs are split so no bulge exceeds 1 (half a turn). Holes smaller than ``HOLE_MIN_MM2`` (arcs meeting in one
+  point, up to rounding) are dropped.
+
+Depths without channels use the exact, polygon-free union of disks of :mod:`geometry.derive.relief.arcs` (a
+100,000-opening array merges in about a second); depths with channels use the exact, polygon-free union of disks
+and channel quads of :mod:`geometry.derive.relief.channels` (a 317 x 317 grid with every diagonal bridged in a few
+seconds). Components whose boundaries meet in a degenerate point go through :mod:`geometry.derive.relief.general`
+(shapely on fine polygons, then exact arcs recovered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.arcs import circle_union
+from geometry.derive.relief.channels import ChannelUnion, channel_union
+from geometry.derive.relief.general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
+from geometry.derive.rings import RingSet, bulge_centres
+from geometry.model.design import Design
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+HOLE_MIN_MM2 = 1e-9  # holes below this area are dropped: degenerate contacts, far below what can be etched
+
+
+def depth_key(depth_mm: FloatArray | float) -> NDArray[np.int64]:
+    """Depths rounded to whole micrometres (the resolution relief layers are grouped at); NaN (no opening) -> 0."""
+    return np.rint(np.nan_to_num(np.asarray(depth_mm, dtype=np.float64)) * 1000.0).astype(np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class Relief:
+    """The lower relief of a design (see the module docstring for what it means). Lengths in mm.
+
+    Single circles: ``circle_x_mm, circle_y_mm, circle_r_mm, circle_depth_mm`` and ``circle_site`` (site row).
+    Merged regions: ``rings`` (``rings.region`` indexes the regions, ``rings.hole`` marks metal islands),
+    ``region_depth_mm`` per region, and the site rows of region k in
+    ``region_site_rows[region_site_start[k]:region_site_start[k + 1]]`` (sorted).
+    """
+
+    circle_x_mm: FloatArray
+    circle_y_mm: FloatArray
+    circle_r_mm: FloatArray
+    circle_depth_mm: FloatArray
+    circle_site: IntArray
+    rings: RingSet
+    region_depth_mm: FloatArray
+    region_site_start: IntArray
+    region_site_rows: IntArray
+
+    @property
+    def n_regions(self) -> int:
+        """Number of merged regions."""
+        return int(self.region_depth_mm.shape[0])
+
+    def region_sites(self, k: int) -> IntArray:
+        """Site rows of region k."""
+        return self.region_site_rows[int(self.region_site_start[k]):int(self.region_site_start[k + 1])]
+
+    def hole_counts(self) -> IntArray:
+        """Number of holes (metal islands) of every region."""
+        return np.bincount(self.rings.region[self.rings.hole], minlength=self.n_regions).astype(np.intp)
+
+    def depths(self) -> FloatArray:
+        """Sorted unique relief depths (mm, rounded to 1 um)."""
+        keys = np.unique(np.concatenate([depth_key(self.circle_depth_mm), depth_key(self.region_depth_mm)]))
+        return keys / 1000.0
+
+    def areas(self) -> dict[float, float]:
+        """Etched area (mm^2) per depth: single circles plus regions (outer rings minus holes), exact."""
+        out: dict[float, float] = {}
+        ck = depth_key(self.circle_depth_mm)
+        rk = depth_key(self.region_depth_mm)
+        region_area = self.rings.region_areas(self.n_regions)
+        for key in np.unique(np.concatenate([ck, rk])):
+            area = float(np.sum(np.pi * self.circle_r_mm[ck == key] ** 2)) + float(np.sum(region_area[rk == key]))
+            out[float(key) / 1000.0] = area
+        return out
+
+    def to_shapely(self, chord_tol_mm: float = 1e-3) -> dict[float, shapely.MultiPolygon]:
+        """Every depth as a shapely MultiPolygon, arcs flattened to chords within ``chord_tol_mm``.
+
+        For tests and for the window's fallback drawing; exporters use the exact arrays.
+        """
+        circles = _circle_ringset(self.circle_x_mm, self.circle_y_mm, self.circle_r_mm)
+        out: dict[float, shapely.MultiPolygon] = {}
+        ck = depth_key(self.circle_depth_mm)
+        rk = depth_key(self.region_depth_mm)
+        ring_polys = _polygons(self.rings, self.n_regions, chord_tol_mm)
+        circle_polys = _polygons(circles, len(self.circle_x_mm), chord_tol_mm)
+        for key in np.unique(np.concatenate([ck, rk])):
+            parts = list(ring_polys[rk == key]) + list(circle_polys[ck == key])
+            out[float(key) / 1000.0] = shapely.MultiPolygon(parts)
+        return out
+
+
+def _circle_ringset(x: FloatArray, y: FloatArray, r: FloatArray) -> RingSet:
+    n = len(x)
+    xy = np.empty((2 * n, 2))
+    xy[0::2, 0], xy[0::2, 1] = x + r, y
+    xy[1::2, 0], xy[1::2, 1] = x - r, y
+    return RingSet(xy, np.ones(2 * n), np.arange(0, 2 * n + 1, 2, dtype=np.intp), np.arange(n, dtype=np.intp),
+                   np.zeros(n, dtype=bool))
+
+
+def densify_rings(rings: RingSet, chord_tol_mm: float) -> tuple[FloatArray, IntArray]:
+    """All rings as polygon vertices (chords within ``chord_tol_mm`` of the arcs) and the ring of each vertex."""
+    if len(rings) == 0:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.intp)
+    nxt = rings._next_index()
+    p0, p1, b = rings.xy, rings.xy[nxt], rings.bulge
+    arc = b != 0
+    centre = np.zeros_like(p0)
+    radius = np.ones(len(b))
+    if arc.any():
+        centre[arc], radius[arc] = bulge_centres(p0[arc], p1[arc], b[arc])
+    phi = 4.0 * np.arctan(b)
+    step = 2.0 * np.arccos(np.maximum(-1.0, 1.0 - chord_tol_mm / radius))
+    m = np.where(arc, np.maximum(1, np.ceil(np.abs(phi) / step)), 1).astype(np.intp)
+    edge = np.repeat(np.arange(len(b), dtype=np.intp), m)
+    k = np.arange(int(m.sum()), dtype=np.intp) - np.repeat(np.cumsum(m) - m, m)
+    a0 = np.arctan2(p0[:, 1] - centre[:, 1], p0[:, 0] - centre[:, 0])
+    ang = a0[edge] + phi[edge] * k / m[edge]
+    pts = np.column_stack([centre[edge, 0] + radius[edge] * np.cos(ang), centre[edge, 1] + radius[edge] * np.sin(ang)])
+    pts[k == 0] = p0[edge[k == 0]]
+    ring_of = np.repeat(np.arange(len(rings), dtype=np.intp), np.diff(rings.start))
+    return pts, ring_of[edge]
+
+
+def _polygons(rings: RingSet, n_regions: int, chord_tol_mm: float) -> NDArray[np.object_]:
+    """One shapely polygon per region (outer ring first in each region, as RingSet keeps them)."""
+    if n_regions == 0:
+        return np.zeros(0, dtype=object)
+    pts, ring_of = densify_rings(rings, chord_tol_mm)
+    lr = shapely.linearrings(pts, indices=ring_of)
+    return np.asarray(shapely.polygons(lr, indices=rings.region), dtype=object)
+
+
+@dataclass
+class _Parts:
+    """Accumulates the relief while walking the depths."""
+
+    cx: list[FloatArray]
+    cy: list[FloatArray]
+    cr: list[FloatArray]
+    cd: list[FloatArray]
+    cs: list[IntArray]
+    rings: list[RingSet]
+    region_depth: list[FloatArray]
+    pair_region: list[IntArray]
+    pair_site: list[IntArray]
+    n_regions: int = 0
+
+    def add_regions(self, rings: RingSet, n: int, depth: float, region: IntArray, site: IntArray) -> None:
+        """Add n regions (ring regions and (region, site) pairs numbered 0..n-1 locally)."""
+        off = self.n_regions
+        # A hole smaller than (0.03 um)^2 is rounding (arcs meeting in one point), not a metal island.
+        rings = _subset(rings, ~rings.hole | (np.abs(rings.signed_areas()) >= HOLE_MIN_MM2))
+        self.rings.append(RingSet(rings.xy, rings.bulge, rings.start, rings.region + off, rings.hole))
+        self.region_depth.append(np.full(n, depth))
+        self.pair_region.append(region + off)
+        self.pair_site.append(site)
+        self.n_regions += n
+
+
+def _subset(rings: RingSet, keep: BoolArray) -> RingSet:
+    """The rings marked in ``keep`` (per ring), in their order."""
+    lengths = np.diff(rings.start)
+    kv = np.repeat(keep, lengths)
+    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
+    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
+
+
+def _concat_rings(parts: list[RingSet]) -> RingSet:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return RingSet.empty()
+    lengths = np.concatenate([np.diff(p.start) for p in parts])
+    return RingSet(np.concatenate([p.xy for p in parts]), np.concatenate([p.bulge for p in parts]),
+                   np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp),
+                   np.concatenate([p.region for p in parts]), np.concatenate([p.hole for p in parts]))
+
+
+def _general_regions(cx: FloatArray, cy: FloatArray, cr: FloatArray, csite: IntArray, k1: IntArray, k2: IntArray,
+                     kx: FloatArray, ky: FloatArray, kr: FloatArray) -> tuple[RingSet, int, IntArray, IntArray,
+                                                                                BoolArray]:
+    """Union of disks and capsules (capsule k joins sites k1[k], k2[k]; lower circles of all sites in kx, ky, kr).
+
+    Returns (rings, number of regions, (region, site) pairs, and which disks came out alone: they stay circles).
+    """
+    caps = [capsule_polygon(np.array([kx[a], ky[a]]), float(kr[a]), np.array([kx[b], ky[b]]), float(kr[b]))
+            for a, b in zip(k1, k2, strict=True)]
+    polys = list(shapely.get_parts(shapely.union_all(disk_polygons(cx, cy, cr) + caps)))
+    tree = shapely.STRtree(polys)
+    pts = np.concatenate([np.column_stack([cx, cy]),
+                          np.column_stack([(kx[k1] + kx[k2]) / 2.0, (ky[k1] + ky[k2]) / 2.0])])
+    elem, poly = tree.query(shapely.points(pts), predicate="within")
+    n_disk = len(cx)
+    count = np.bincount(poly, minlength=len(polys))
+    has_cap = np.bincount(poly[elem >= n_disk], minlength=len(polys)) > 0
+    alone_poly = (count == 1) & ~has_cap
+    alone = np.zeros(n_disk, dtype=bool)
+    alone[elem[(elem < n_disk) & alone_poly[poly]]] = True
+    keep_poly = np.flatnonzero(~alone_poly)
+    renum = np.full(len(polys), -1, dtype=np.intp)
+    renum[keep_poly] = np.arange(len(keep_poly), dtype=np.intp)
+    prim = np.unique(np.round(np.concatenate([np.column_stack([cx, cy, cr]), np.column_stack([kx, ky, kr])[
+        np.concatenate([k1, k2])]]), 12), axis=0)
+    a1, b1, a2, b2 = tangent_points(np.column_stack([kx[k1], ky[k1]]), kr[k1], np.column_stack([kx[k2], ky[k2]]),
+                                    kr[k2])
+    s0, s1 = np.concatenate([a1, a2]), np.concatenate([b1, b2])
+    real = np.hypot(*(s1 - s0).T) > 1e-9
+    rings = recover_arcs([polys[i] for i in keep_poly], prim, s0[real], s1[real])
+    pr = renum[poly]
+    ok = pr >= 0
+    disk_sel = ok & (elem < n_disk)
+    cap_sel = ok & (elem >= n_disk)
+    cap_k = elem[cap_sel] - n_disk
+    region = np.concatenate([pr[disk_sel], pr[cap_sel], pr[cap_sel]])
+    site = np.concatenate([csite[elem[disk_sel]], k1[cap_k], k2[cap_k]])
+    return rings, len(keep_poly), region, site, alone
+
+
+@lru_cache(maxsize=8)
+def lower_relief(design: Design) -> Relief:
+    """The lower relief of a design: single circles and merged regions per depth (see the module docstring).
+
+    A wafer of identical dies is computed on one die and repeated (geometry.derive.relief.repeated), which gives the
+    same
+    relief as the whole-design computation in a fraction of the time and memory.
+    """
+    if getattr(design.layout, "kind", None) == "wafer":
+        from geometry.derive.relief.repeated import wafer_relief
+
+        return wafer_relief(design)
+    return whole_relief(design)
+
+
+def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
+    """The lower relief computed over every site of the design at once (no repetition).
+
+    ``polygon_channels`` sends every depth with channels through the polygon path (the reference the exact path
+    is tested against) instead of :mod:`geometry.derive.relief.channels`.
+    """
+    table = opening_table(design)
+    graph = merge_graph(design)
+    rows = table.rows
+    key = depth_key(table.relief_mm[rows])
+    lx, ly, lr = table.lower_x_mm, table.lower_y_mm, table.lower_mm / 2.0
+    ch = np.flatnonzero(graph.bridged)
+    ch_key = depth_key(graph.channel_depth_mm[ch])
+    parts = _Parts([], [], [], [], [], [], [], [], [])
+    for k in np.unique(np.concatenate([key[key > 0], ch_key[ch_key > 0]])):
+        depth = float(k) / 1000.0
+        s = rows[key == k]
+        x, y, r = lx[s], ly[s], lr[s]
+        cpairs = ch[ch_key == k]
+        k1, k2 = graph.i[cpairs], graph.j[cpairs]
+        if len(cpairs):
+            _channel_depth(parts, depth, s, k1, k2, lx, ly, lr, polygons=polygon_channels)
+            continue
+        u = circle_union(x, y, r)
+        in_general = u.bad[u.component]
+        single = (u.sizes[u.component] == 1) & ~in_general
+        # Fast path: components of two disks or more, renumbered 0..n-1.
+        fast = (u.sizes > 1) & ~u.bad
+        fast_ids = np.flatnonzero(fast)
+        renum = np.full(u.n_components, -1, dtype=np.intp)
+        renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
+        fr = _subset(u.rings, fast[u.rings.region])
+        in_fast = np.flatnonzero(fast[u.component])
+        parts.add_regions(RingSet(fr.xy, fr.bulge, fr.start, renum[fr.region], fr.hole), len(fast_ids), depth,
+                          renum[u.component[in_fast]], s[in_fast])
+        gd = np.flatnonzero(in_general)
+        alone_rows = np.zeros(0, dtype=np.intp)
+        if len(gd):
+            e = np.zeros(0, dtype=np.intp)
+            g_rings, n_g, g_region, g_site, alone = _general_regions(x[gd], y[gd], r[gd], s[gd], e, e, lx, ly, lr)
+            parts.add_regions(g_rings, n_g, depth, g_region, g_site)
+            alone_rows = gd[alone]
+        one = np.concatenate([np.flatnonzero(single), alone_rows])
+        parts.cx.append(x[one])
+        parts.cy.append(y[one])
+        parts.cr.append(r[one])
+        parts.cd.append(np.full(len(one), depth))
+        parts.cs.append(s[one])
+    return _assemble(parts)
+
+
+def _channel_depth(parts: _Parts, depth: float, s: IntArray, k1: IntArray, k2: IntArray, lx: FloatArray,
+                   ly: FloatArray, lr: FloatArray, *, polygons: bool = False) -> None:
+    """One depth with channels: the exact union of :mod:`geometry.derive.relief.channels`, degenerate components through
+    the polygon path. ``s`` are the site rows of this depth; channels join site rows ``k1[c]``, ``k2[c]``."""
+    rows = np.unique(np.concatenate([s, k1, k2]))  # every end disk is part of its capsule at the channel's depth
+    x, y, r = lx[rows], ly[rows], lr[rows]
+    e1, e2 = np.searchsorted(rows, k1), np.searchsorted(rows, k2)
+    u = channel_union(x, y, r, e1, e2)
+    if polygons:
+        u = ChannelUnion(u.component, u.channel_component, u.n_components, u.sizes, RingSet.empty(),
+                         u.sizes > 1)
+    fast = (u.sizes > 1) & ~u.bad
+    fast_ids = np.flatnonzero(fast)
+    renum = np.full(u.n_components, -1, dtype=np.intp)
+    renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
+    fr = u.rings
+    in_fast = np.flatnonzero(fast[u.component])
+    parts.add_regions(RingSet(fr.xy, fr.bulge, fr.start, renum[fr.region], fr.hole), len(fast_ids), depth,
+                      renum[u.component[in_fast]], rows[in_fast])
+    gd = np.flatnonzero(u.bad[u.component])
+    one = np.flatnonzero((u.sizes[u.component] == 1) & ~u.bad[u.component])
+    gc = np.flatnonzero(u.bad[u.channel_component])
+    if len(gd):
+        g_rings, n_g, g_region, g_site, alone = _general_regions(x[gd], y[gd], r[gd], rows[gd], k1[gc], k2[gc], lx,
+                                                                 ly, lr)
+        parts.add_regions(g_rings, n_g, depth, g_region, g_site)
+        one = np.concatenate([one, gd[alone]])
+    parts.cx.append(x[one])
+    parts.cy.append(y[one])
+    parts.cr.append(r[one])
+    parts.cd.append(np.full(len(one), depth))
+    parts.cs.append(rows[one])
+
+
+def _assemble(parts: _Parts) -> Relief:
+    def cat(a: list[FloatArray]) -> FloatArray:
+        return np.concatenate(a) if a else np.zeros(0)
+
+    circle_site = np.concatenate(parts.cs).astype(np.intp) if parts.cs else np.zeros(0, dtype=np.intp)
+    order = np.argsort(circle_site, kind="stable") if len(circle_site) else np.zeros(0, dtype=np.intp)
+    pr = np.concatenate(parts.pair_region) if parts.pair_region else np.zeros(0, dtype=np.intp)
+    ps = np.concatenate(parts.pair_site) if parts.pair_site else np.zeros(0, dtype=np.intp)
+    pairs = np.unique(np.column_stack([pr, ps]).astype(np.int64), axis=0) if len(pr) else np.zeros((0, 2), np.int64)
+    site_start = np.searchsorted(pairs[:, 0], np.arange(parts.n_regions + 1)).astype(np.intp)
+    relief = Relief(
+        circle_x_mm=cat(parts.cx)[order], circle_y_mm=cat(parts.cy)[order], circle_r_mm=cat(parts.cr)[order],
+        circle_depth_mm=cat(parts.cd)[order], circle_site=circle_site[order],
+        rings=_concat_rings(parts.rings), region_depth_mm=cat(parts.region_depth),
+        region_site_start=site_start, region_site_rows=pairs[:, 1].astype(np.intp),
+    )
+    for a in (relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm, relief.circle_depth_mm, relief.circle_site,
+              relief.region_depth_mm, relief.region_site_start, relief.region_site_rows, relief.rings.xy,
+              relief.rings.bulge, relief.rings.start, relief.rings.region, relief.rings.hole):
+        a.flags.writeable = False
+    return relief

@@ -1,0 +1,60 @@
+"""What every site generator is: a hashable parameter object with a ``kind`` and a ``generate`` method."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, runtime_checkable
+
+from geometry.base.errors import DesignError, require_length
+from geometry.model.sites import PadKind, Sites
+
+
+@dataclass(frozen=True, slots=True)
+class Pad:
+    """The default pad of generated sites: diameter (copper pad, or solder-resist opening for SMD) and kind."""
+
+    diameter_mm: float
+    kind: PadKind = PadKind.COPPER
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "diameter_mm", require_length("diameter_mm", self.diameter_mm))
+        try:
+            object.__setattr__(self, "kind", PadKind(self.kind))
+        except ValueError:
+            raise DesignError("kind", self.kind, "must be copper or solder-resist") from None
+
+
+@runtime_checkable
+class Layout(Protocol):
+    """A site generator. ``kind`` is its name in the design file."""
+
+    kind: ClassVar[str]
+
+    def generate(self, pad: Pad) -> Sites:
+        """The sites this layout describes, pads from ``pad`` unless the layout carries its own."""
+        ...
+
+    def pitch_hint_mm(self) -> float | None:
+        """The layout's nominal pitch (for snapping and sizing), when it has one."""
+        ...
+
+
+LAYOUT_KINDS: dict[str, type] = {}
+
+
+def register_layout(cls: type) -> type:
+    """Class decorator: make a layout family known to the design file by its ``kind``."""
+    LAYOUT_KINDS[cls.kind] = cls  # type: ignore[attr-defined]
+    return cls
+
+
+def require_count(path: str, value: int, *, minimum: int = 1) -> int:
+    """Validate a whole-number count."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DesignError(path, value, "must be a whole number")
+    if value < minimum:
+        raise DesignError(path, value, f"must be at least {minimum}")
+    return value
+
+
+__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "register_layout", "require_count", "require_length"]

@@ -1,0 +1,122 @@
+"""Hand edits on top of a generated layout, and the one function that applies them.
+
+Edits are stored by site name so that they survive a change of the generator's parameters where the names
+still exist (a grid grown by a row keeps its depopulated sites).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from geometry.base.errors import DesignError, require_finite
+from geometry.model.layouts.base import Layout, Pad
+from geometry.model.layouts.explicit import ExplicitSite, sites_from_explicit
+from geometry.model.sites import Sites, SiteState
+
+
+@dataclass(frozen=True, slots=True)
+class SiteMove:
+    """Move the site ``name`` by (dx_mm, dy_mm) from its generated position."""
+
+    name: str
+    dx_mm: float
+    dy_mm: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dx_mm", require_finite("dx_mm", self.dx_mm))
+        object.__setattr__(self, "dy_mm", require_finite("dy_mm", self.dy_mm))
+
+
+@dataclass(frozen=True, slots=True)
+class SiteEdits:
+    """Depopulated / restored sites, moves, added and removed sites, all by name, sorted for stable files."""
+
+    depopulated: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()
+    moves: tuple[SiteMove, ...] = ()
+    added: tuple[ExplicitSite, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "depopulated", tuple(sorted(set(self.depopulated))))
+        object.__setattr__(self, "restored", tuple(sorted(set(self.restored))))
+        object.__setattr__(self, "removed", tuple(sorted(set(self.removed))))
+        object.__setattr__(self, "moves", tuple(sorted(self.moves, key=lambda m: m.name)))
+        object.__setattr__(self, "added", tuple(self.added))
+        both = set(self.depopulated) & set(self.restored)
+        if both:
+            raise DesignError("depopulated", sorted(both)[0], "a site cannot be both depopulated and restored")
+        names = [m.name for m in self.moves]
+        if len(names) != len(set(names)):
+            raise DesignError("moves", names, "a site is moved twice")
+
+    def is_empty(self) -> bool:
+        """True when there are no edits."""
+        return not (self.depopulated or self.restored or self.moves or self.added or self.removed)
+
+    def with_state(self, names: list[str] | tuple[str, ...], state: SiteState) -> SiteEdits:
+        """Edits that set ``names`` to ``state`` (later edits win over earlier ones)."""
+        s = set(names)
+        if state == SiteState.DEPOPULATED:
+            return SiteEdits(tuple(set(self.depopulated) | s), tuple(set(self.restored) - s),
+                             self.moves, self.added, self.removed)
+        return SiteEdits(tuple(set(self.depopulated) - s), tuple(set(self.restored) | s),
+                         self.moves, self.added, self.removed)
+
+    def with_moves(self, names: list[str] | tuple[str, ...], dx_mm: float, dy_mm: float) -> SiteEdits:
+        """Edits that move ``names`` by a further (dx, dy)."""
+        by_name = {m.name: m for m in self.moves}
+        for n in names:
+            old = by_name.get(n)
+            by_name[n] = SiteMove(n, (old.dx_mm if old else 0.0) + dx_mm, (old.dy_mm if old else 0.0) + dy_mm)
+        return SiteEdits(self.depopulated, self.restored, tuple(by_name.values()), self.added, self.removed)
+
+    def with_added(self, site: ExplicitSite) -> SiteEdits:
+        """Edits with one more hand-placed site."""
+        return SiteEdits(self.depopulated, self.restored, self.moves, (*self.added, site), self.removed)
+
+    def with_removed(self, names: list[str] | tuple[str, ...]) -> SiteEdits:
+        """Edits that delete ``names`` (added sites are dropped from the added list instead)."""
+        s = set(names)
+        added = tuple(a for a in self.added if a.name not in s)
+        added_names = {a.name for a in self.added}
+        return SiteEdits(
+            tuple(set(self.depopulated) - s), tuple(set(self.restored) - s),
+            tuple(m for m in self.moves if m.name not in s), added,
+            tuple(set(self.removed) | (s - added_names)),
+        )
+
+
+@lru_cache(maxsize=16)
+def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
+    """The design's sites: the layout's, less removed ones, plus added ones, then moves and state changes.
+
+    Cached on the (hashable) parameters: the window, the checks and the exporters all ask for the same sites.
+    """
+    base = layout.generate(pad)
+    if edits.is_empty():
+        return base
+    if edits.removed:
+        keep = ~np.isin(base.names, np.asarray(edits.removed, dtype=np.str_))
+        base = base.take(keep)
+    if edits.added:
+        clash = [a.name for a in edits.added if base.has(a.name)]
+        if clash:
+            raise DesignError("edits.added", clash[0], "a site of that name exists already")
+        base = Sites.concat([base, sites_from_explicit(edits.added, pad)])
+    x = base.x_mm.copy()
+    y = base.y_mm.copy()
+    state = base.state.copy()
+    if edits.moves:
+        rows = base.indices_of([m.name for m in edits.moves])
+        present = [m for m in edits.moves if base.has(m.name)]
+        x[rows] += np.array([m.dx_mm for m in present])
+        y[rows] += np.array([m.dy_mm for m in present])
+    if edits.depopulated:
+        state[base.indices_of(edits.depopulated)] = SiteState.DEPOPULATED
+    if edits.restored:
+        state[base.indices_of(edits.restored)] = SiteState.POPULATED
+    return base.replace(x_mm=x, y_mm=y, state=state)

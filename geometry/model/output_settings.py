@@ -1,0 +1,43 @@
+"""What the mask maker's files look like: layer names and writer options, saved with the design."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from geometry.base.errors import DesignError, require_length
+
+DxfVersion = Literal["R2000", "R12"]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSettings:
+    """Layer names (mask-maker-output.md defaults) and export options.
+
+    The lower relief layer for a depth is ``lower_prefix`` + depth in whole micrometres + ``UM``
+    (LOWER_RELIEF_150UM). ``chord_tol_mm`` is the chord error when arcs are written as straight segments.
+    """
+
+    outline_layer: str = "OUTLINE"
+    upper_layer: str = "UPPER_THROUGH"
+    lower_prefix: str = "LOWER_RELIEF_"
+    fiducial_layer: str = "FIDUCIAL"
+    notes_layer: str = "NOTES"
+    dxf_version: DxfVersion = "R2000"
+    segments_only: bool = False
+    chord_tol_mm: float = 0.0001
+    blocks: bool = False
+    mirror_lower: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("outline_layer", "upper_layer", "lower_prefix", "fiducial_layer", "notes_layer"):
+            v = getattr(self, name)
+            if not isinstance(v, str) or not v or any(c in v for c in '<>/\\":;?*|=`') or v != v.strip():
+                raise DesignError(name, v, "must be a layer name without spaces at the ends or <>/\\\":;?*|=`")
+        if self.dxf_version not in ("R2000", "R12"):
+            raise DesignError("dxf_version", self.dxf_version, "must be R2000 or R12")
+        object.__setattr__(self, "chord_tol_mm", require_length("chord_tol_mm", self.chord_tol_mm))
+
+    def lower_layer(self, depth_mm: float) -> str:
+        """Layer name for a relief depth: LOWER_RELIEF_150UM for 0.15 mm."""
+        return f"{self.lower_prefix}{round(depth_mm * 1000)}UM"

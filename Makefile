@@ -19,12 +19,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
-	$(BIN)/ruff check geometry app tests bench
+	$(BIN)/ruff check geometry cli app tests bench
+	$(BIN)/mypy geometry cli app
 	$(BIN)/lint-imports
 
 lint: $(STAMP)
-	$(BIN)/ruff check geometry app tests bench
-	$(BIN)/mypy geometry
+	$(BIN)/ruff check geometry cli app tests bench
+	$(BIN)/mypy geometry cli app
 	$(BIN)/lint-imports
 
 bench: $(STAMP)

@@ -13,7 +13,8 @@ from PySide6 import QtCore, QtWidgets
 
 from app.document import Document
 from app.files import Recovery, discard_recovery, find_recovery, recover_into
-from app.main_window import APP_NAME, MainWindow
+from app.main_window import MainWindow
+from app.shell_dialogs import APP_NAME
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
 

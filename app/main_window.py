@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app import actions as acts
 from app import style
 from app.document import Document
-from app.files import Autosave, RecentFiles
+from app.files import Autosave, RecentFiles, settings_strings
 from app.shell_dialogs import APP_NAME, ShellDialogs
 from app.views.top_view import TopView
 from geometry.base.errors import DesignError
@@ -451,12 +451,10 @@ class MainWindow(ShellDialogs):
             self.restoreState(state)
             self._design_kind = None  # the rework and wafer panels follow the design, not the last session
             self._show_docks_for_design()
-        hidden = self.settings.value("view/hidden_layers", [])
-        for lid in [hidden] if isinstance(hidden, str) else list(hidden or []):
+        for lid in settings_strings(self.settings, "view/hidden_layers"):
             if lid in self.top_view.layers:
                 self.top_view.set_layer_visible(lid, False)
-        shown = self.settings.value("view/shown_layers", [])
-        for lid in [shown] if isinstance(shown, str) else list(shown or []):
+        for lid in settings_strings(self.settings, "view/shown_layers"):
             if lid in self.top_view.layers:
                 self.top_view.set_layer_visible(lid, True)
 

@@ -282,7 +282,7 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from geometry.checks import run_checks  # type: ignore[attr-defined]
+    from geometry.checks import run_checks
     from geometry.fileio import load_design
 
     design = load_design(args.file)
@@ -318,11 +318,11 @@ def open_window(path: str | None) -> int:
             _err(f"{path}: no such design file")
             return EXIT_BAD_INPUT
     try:
-        from app.main import run_app  # type: ignore[import-not-found, unused-ignore]
+        from app.main import run_app
     except ImportError as e:
         _err(f"the window cannot start ({e}); the command line works: {PROG} --help")
         return EXIT_BAD_INPUT
-    return int(run_app(path))
+    return int(run_app(None if path is None else Path(path)))
 
 
 # -- ballmask rework (cli.rework holds the options and the work) ------------------------------

@@ -32,7 +32,7 @@ class NewDesignDialog(QtWidgets.QDialog):
         self.description.setWordWrap(True)
         self.form_host = QtWidgets.QWidget()
         self.form = QtWidgets.QFormLayout(self.form_host)
-        self.fields: dict[str, QtWidgets.QAbstractSpinBox] = {}
+        self.fields: dict[str, QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox] = {}
         self.error_label = QtWidgets.QLabel()
         self.error_label.setStyleSheet("color: #c00000")
         self.error_label.setWordWrap(True)
@@ -68,11 +68,13 @@ class NewDesignDialog(QtWidgets.QDialog):
         self.description.setText(t.description)
         vals = defaults(t)
         for p in t.params:
-            box: QtWidgets.QAbstractSpinBox
+            box: QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
             if p.integer:
                 ib = QtWidgets.QSpinBox()
                 ib.setRange(int(p.minimum), int(p.maximum))
                 ib.setValue(int(vals[p.key]))
+                if p.unit:
+                    ib.setSuffix(f" {p.unit}")
                 box = ib
             else:
                 db = QtWidgets.QDoubleSpinBox()
@@ -80,9 +82,9 @@ class NewDesignDialog(QtWidgets.QDialog):
                 db.setRange(p.minimum, p.maximum)
                 db.setSingleStep(0.01 if p.unit == "mm" else 1.0)
                 db.setValue(float(vals[p.key]))
+                if p.unit:
+                    db.setSuffix(f" {p.unit}")
                 box = db
-            if p.unit:
-                box.setSuffix(f" {p.unit}")  # type: ignore[attr-defined]
             box.setObjectName(p.key)
             self.fields[p.key] = box
             self.form.addRow(p.label, box)
@@ -90,7 +92,7 @@ class NewDesignDialog(QtWidgets.QDialog):
 
     def values(self) -> dict[str, Any]:
         """The parameters as entered."""
-        return {k: box.value() for k, box in self.fields.items()}  # type: ignore[attr-defined]
+        return {k: box.value() for k, box in self.fields.items()}
 
     def accept(self) -> None:
         """Build the design; an invalid combination is refused with the model's message."""

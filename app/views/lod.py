@@ -160,11 +160,11 @@ class LodLayer(pg.GraphicsObject):
         if n >= FINE_GRID_BELOW:
             return n
         if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
-            n = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
-            return round(n + (self._rings[1].estimate_in(rect) if self._rings is not None else 0))
+            est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
+            return round(est + (self._rings[1].estimate_in(rect) if self._rings is not None else 0.0))
         # few in view: count again on the fine grids (the coarse cells count up to 1024 shapes off-screen)
-        n = sum(g.count_in(rect) * (2 if p.cross else 1)  # type: ignore[union-attr]
-                for (p, _), g in zip(self._points, self._fine_points, strict=True))
+        n = sum(g.count_in(rect) * (2 if p.cross else 1)
+                for (p, _), g in zip(self._points, self._fine_points, strict=True) if g is not None)
         return n + (self._fine_rings.count_in(rect) if self._fine_rings is not None else 0)
 
     def _fine_ready(self) -> bool:

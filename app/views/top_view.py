@@ -201,9 +201,9 @@ class TopView(QtWidgets.QWidget):
         self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))
         cache_in_device_pixels(self.scale_bar)  # its bar and label change only when the zoom picks a new length
 
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.plot)
+        box_layout = QtWidgets.QVBoxLayout(self)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(self.plot)
 
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         document.design_changed.connect(self._design_changed)
@@ -286,7 +286,7 @@ class TopView(QtWidgets.QWidget):
 
     def layer_visible(self, layer_id: str) -> bool:
         """Whether a layer is shown."""
-        return self.layers[layer_id].isVisible()
+        return bool(self.layers[layer_id].isVisible())
 
     def _visibility_changed(self, layer_id: str) -> None:
         self.legend.refresh()
@@ -442,4 +442,5 @@ class TopView(QtWidgets.QWidget):
     def view_to_widget(self, x_mm: float, y_mm: float) -> QtCore.QPoint:
         """Where a point in mm appears in the plot's viewport (for simulated mouse input)."""
         scene = self.box.mapViewToScene(QtCore.QPointF(x_mm, y_mm))
-        return self.plot.mapFromScene(scene)
+        point: QtCore.QPoint = self.plot.mapFromScene(scene)
+        return point

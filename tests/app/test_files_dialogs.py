@@ -131,7 +131,7 @@ def test_profile_dialog_gives_a_valid_profile(qtbot) -> None:
     dlg.accept()
     assert dlg.profile is None and dlg.error_label.text()
     dlg.vertical.setValue(0.2)
-    dlg.lower.setValue(0.6)
+    dlg.lower_diameter.setValue(0.6)
     dlg.accept()
     assert dlg.profile == Stepped(vertical_mm=0.2, lower_mm=0.6)
 

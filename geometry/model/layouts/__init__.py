@@ -4,7 +4,7 @@ A design stores the generator's parameters, not the sites; :func:`geometry.model
 a :class:`geometry.model.sites.Sites` block (cached, since the parameters are hashable).
 """
 
-from geometry.model.layouts.base import LAYOUT_KINDS, Layout, Pad, register_layout
+from geometry.model.layouts.base import LAYOUT_KINDS, Layout, Pad, UnitRepetition, register_layout
 from geometry.model.layouts.depopulation import CentreVoid, DepopulateNames, Depopulation, PerimeterRings
 from geometry.model.layouts.edits import SiteEdits, build_sites
 from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, read_sites_csv
@@ -24,6 +24,7 @@ __all__ = [
     "PerimeterRings",
     "SiteEdits",
     "StaggeredLayout",
+    "UnitRepetition",
     "build_sites",
     "read_sites_csv",
     "register_layout",

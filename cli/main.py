@@ -369,7 +369,7 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit code per way out)
     """Entry point of the ``ballmask`` script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}

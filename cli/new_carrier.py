@@ -76,7 +76,7 @@ def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Desig
               "edge_exclusion_mm": "--edge-exclusion"}
     try:
         if args.layout == "wafer":
-            layout: object = WaferLayout(unit, args.die, args.die_y, street_mm=args.street,
+            layout: WaferLayout | CarrierLayout = WaferLayout(unit, args.die, args.die_y, street_mm=args.street,
                                          diameter_mm=args.diameter, edge_exclusion_mm=args.edge_exclusion)
         else:
             layout = CarrierLayout(unit, args.unit_rows, args.unit_cols, args.unit_pitch, args.unit_pitch_y,

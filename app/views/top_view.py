@@ -1,6 +1,6 @@
 """The top view: the mask as seen from the upper surface, in mm, one level-of-detail item per layer.
 
-Each layer is an :class:`app.views.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
+Each layer is an :class:`app.render.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
 design, at the size the zoom needs), zoomed in vector outlines of the visible grid cells only. Merged lower relief
 shows its metal islands as holes in both. The view only calls ``geometry.derive.relief.merged.lower_relief`` (which
 repeats one
@@ -8,7 +8,7 @@ die on a wafer) and never builds geometry per site itself.
 
 It observes the document (design and selection) and the check runner's reports, and turns mouse input into
 document commands (add a site) or selection changes; it never edits the design itself. Geometry comes from
-``geometry/`` (openings, relief) and spatial queries from :mod:`app.views.picking`.
+``geometry/`` (openings, relief) and spatial queries from :mod:`app.render.picking`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.document import Document
+from app.render import paths, raster
+from app.render.lod import LodLayer, Points, ring_subset
+from app.render.picking import SitePicker
 from app.view_state import CutLine, Tool, ViewState
-from app.views import paths, raster
 from app.views.legend import LayerLegend, cache_in_device_pixels
-from app.views.lod import LodLayer, Points, ring_subset
-from app.views.picking import SitePicker
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity

@@ -3,7 +3,7 @@
 The whole-layer levels are powers of two from ``RASTER_MIN_PX`` to ``RASTER_MAX`` pixels a side, built on first
 use (the rest in the background) and kept until the content changes. Finer levels, up to ``TILED_MAX``, are cut
 into ``TILE_PX`` tiles built in the background for the view and the ring around it, and kept in a bounded cache;
-until a tile is ready, the finest whole-layer level stands in for it. Rasterised by :mod:`app.views.raster`.
+until a tile is ready, the finest whole-layer level stands in for it. Rasterised by :mod:`app.render.raster`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui
 
-from app.views import paths, raster
-from app.views.grid_index import Grid
-from app.views.lod_worker import Jobs
-from app.views.shape_arrays import Points, ring_bboxes, ring_subset
-from app.views.vector_tiles import CHORD_PX
+from app.render import paths, raster
+from app.render.grid_index import Grid
+from app.render.lod_worker import Jobs
+from app.render.shape_arrays import Points, ring_bboxes, ring_subset
+from app.render.vector_tiles import CHORD_PX
 from geometry.derive.rings import RingSet
 
 RASTER_MAX = 4096  # largest raster side, pixels

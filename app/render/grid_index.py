@@ -1,7 +1,7 @@
 """A uniform grid index of shapes: which shapes lie in which cell, and about how many lie in a rectangle.
 
-The top view's layers (:mod:`app.views.lod`) find what a frame shows through it, and the raster tiles
-(:mod:`app.views.raster_levels`) what one tile holds, without a Python loop over shapes.
+The top view's layers (:mod:`app.render.lod`) find what a frame shows through it, and the raster tiles
+(:mod:`app.render.raster_levels`) what one tile holds, without a Python loop over shapes.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6 import QtWidgets
 
-from app.dialogs.templates import TEMPLATES, Template, build_template, defaults, wafer_available
+from app.dialogs.templates import TEMPLATES, Template, build_template, defaults
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
 
@@ -23,9 +23,6 @@ class NewDesignDialog(QtWidgets.QDialog):
         for t in TEMPLATES:
             item = QtWidgets.QListWidgetItem(t.title)
             item.setToolTip(t.description)
-            if t.id == "wafer" and not wafer_available():
-                item.setFlags(item.flags() & ~item.flags().ItemIsEnabled)
-                item.setToolTip("The wafer generator is not available in this build yet.")
             self.templates.addItem(item)
         self.templates.setFixedWidth(140)
         self.description = QtWidgets.QLabel()

@@ -55,7 +55,7 @@ def test_sinf_map_and_the_command_line(tmp_path: Path) -> None:
     bad[6] = "0A"  # die C07R06 binned bad
     lines[5] = " ".join(bad)
     path = tmp_path / "w.sinf"
-    path.write_text("DEVICE:TEST\nROWCT:%d\nCOLCT:%d\nBCEQU:01\n" % (rows, cols)
+    path.write_text(f"DEVICE:TEST\nROWCT:{rows}\nCOLCT:{cols}\nBCEQU:01\n"
                     + "".join(f"RowRdc:{ln}\n" for ln in lines), encoding="utf-8")
     assert skip_from_map(LAYOUT, read_wafer_map(path)) == ("C07R06",)
     out = tmp_path / "w.ballmask"

@@ -22,8 +22,8 @@ import gerber_writer as gw
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.base.version import __version__
 from geometry.base.atomic import write_text_atomic
+from geometry.base.version import __version__
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt

@@ -12,7 +12,7 @@ BUNDLE_SOURCES := $(shell find geometry cli app resources packaging -type f -not
                     -not -name '*.pyc') pyproject.toml
 PREFIX ?= $(HOME)/.local
 
-.PHONY: run test lint bench clean bundle install-desktop uninstall-desktop
+.PHONY: run test lint bench golden clean bundle install-desktop uninstall-desktop
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check geometry cli app tests bench
 	$(BIN)/mypy geometry
 	$(BIN)/lint-imports
+
+# Regenerate the golden files of tests/golden after an intended change of the output; review the diff.
+golden: $(STAMP)
+	BALLMASK_UPDATE_GOLDEN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/golden
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -44,8 +44,20 @@ def _distinct_colours(image: QtGui.QImage, step: int = 4) -> int:
     return len(colours)
 
 
+BENIGN = ("This plugin does not support propagateSizeHints", "Detected locale", "Qt depends on a UTF-8 locale",
+          "If this causes problems, reconfigure your locale", "for more information.")
+"""Qt's notes about the offscreen platform and a non-UTF-8 locale (Qt switches to C.UTF-8 itself): not failures."""
+
+
+def _quiet_benign(mode: QtCore.QtMsgType, context: QtCore.QMessageLogContext, message: str) -> None:
+    if not message.startswith(BENIGN):
+        sys.stderr.write(message + "\n")
+
+
 def render_window_png(design_path: Path, png: Path, settle_s: float = 0.5) -> Snapshot:
     """Open the window on ``design_path``, let it paint for ``settle_s`` seconds, and save the frame to ``png``."""
+    if QtWidgets.QApplication.instance() is None:  # a self-test of its own: keep its report free of Qt's notes
+        QtCore.qInstallMessageHandler(_quiet_benign)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     assert isinstance(app, QtWidgets.QApplication)
     app.setWindowIcon(application_icon())

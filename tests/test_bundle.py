@@ -90,9 +90,13 @@ def test_bad_input_is_one_line_and_exit_2(exe: Path, tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr and "line 1" in r.stderr
 
 
-def test_qt_platform_plugins_are_bundled(exe: Path) -> None:
+def test_qt_platform_plugins_and_resources_are_bundled(exe: Path) -> None:
     platforms = {p.name for p in exe.parent.glob("_internal/PySide6/Qt/plugins/platforms/*.so")}
     assert {"libqxcb.so", "libqoffscreen.so"} <= platforms
+    res = exe.parent / "_internal" / "ballmask_resources"
+    repo = ROOT / "resources"
+    for sub in ("examples", "schema", "icons"):
+        assert sorted(p.name for p in (res / sub).iterdir()) == sorted(p.name for p in (repo / sub).iterdir())
 
 
 def test_no_test_or_bench_code_in_the_bundle(exe: Path) -> None:

@@ -342,12 +342,8 @@ class MainWindow(ShellDialogs):
 
     def show_about(self) -> None:
         """Version and purpose."""
-        from importlib.metadata import PackageNotFoundError, version
+        from geometry.base.version import __version__ as v
 
-        try:
-            v = version("ballmask")
-        except PackageNotFoundError:
-            v = "unknown"
         QtWidgets.QMessageBox.about(
             self, f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {v}<br>CAD for solder-ball mounting masks: lay out ball sites, shape the "

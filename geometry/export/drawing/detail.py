@@ -1,0 +1,117 @@
+"""Detail A: one corner of the array at a large scale, two or three openings with their upper and lower outlines,
+the pitch, the diameters with their tolerances and the webs between them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from reportlab.lib import colors
+
+from geometry.derive.openings import opening_table
+from geometry.export.artwork import Artwork
+from geometry.export.drawing.artwork_paths import draw_layer
+from geometry.export.drawing.dims import dim_h, dim_v, place_leader
+from geometry.export.drawing.scale import View, pick_scale, scale_label
+from geometry.export.drawing.sheet import PT, Box, Sheet
+from geometry.export.drawing.tolerances import ProcessTolerances, pm
+from geometry.export.layers import Role
+from geometry.model.design import Design
+
+
+def corner(design: Design) -> tuple[int, int | None, int | None] | None:
+    """Rows of A1 (or the first opening), its neighbour along the row and along the column, if they have openings."""
+    table = opening_table(design)
+    s = table.sites
+    if len(table.rows) == 0:
+        return None
+    k = s.index_of("A1") if s.has("A1") and table.which[s.index_of("A1")] >= 0 else int(table.rows[0])
+    name = str(s.names[k])
+    letters = name.rstrip("0123456789")
+    num = name[len(letters):]
+    along = across = None
+    if letters and num:
+        from geometry.base.names import row_index, row_name
+
+        for cand, which in ((f"{letters}{int(num) + 1}", "along"), (f"{row_name(row_index(letters) + 1)}{num}",
+                                                                     "across")):
+            if s.has(cand) and table.which[s.index_of(cand)] >= 0:
+                if which == "along":
+                    along = s.index_of(cand)
+                else:
+                    across = s.index_of(cand)
+    if along is None and across is None:  # no JEDEC neighbours: the nearest opening
+        d = np.hypot(s.x_mm[table.rows] - s.x_mm[k], s.y_mm[table.rows] - s.y_mm[k])
+        d[table.rows == k] = np.inf
+        if np.isfinite(d).any():
+            along = int(table.rows[int(np.argmin(d))])
+    return k, along, across
+
+
+def detail_view(sh: Sheet, design: Design, art: Artwork, tol: ProcessTolerances, room: Box) -> tuple[
+        float, float] | None:
+    """Draw detail A in ``room``; returns the model point it is centred on (for the mark on the top view)."""
+    found = corner(design)
+    if found is None:
+        return None
+    k, along, across = found
+    table = opening_table(design)
+    s = table.sites
+    pts = [k] + [j for j in (along, across) if j is not None]
+    xs, ys = s.x_mm[pts], s.y_mm[pts]
+    reach = float(max(np.nanmax(table.lower_mm[pts]), np.nanmax(table.upper_mm[pts]))) / 2 + 0.15 * float(
+        max(np.ptp(xs), np.ptp(ys), 0.2))
+    box = (float(xs.min()) - reach, float(ys.min()) - reach, float(xs.max()) + reach, float(ys.max()) + reach)
+    rw, rh = room[2] - room[0] - 36, room[3] - room[1] - 40
+    scale = pick_scale(box[2] - box[0], box[3] - box[1], rw, rh) or Fraction(1)
+    v = View.centred(box, float(scale), (room[0] + 18, room[1] + 14, room[2] - 18, room[3] - 26))
+    sh.text(room[0] + 2, room[3] - 5, f"DETAIL A: array corner at {s.names[k]}  SCALE {scale_label(scale)}", 10,
+            bold=True)
+    sh.text(room[0] + 2, room[3] - 9.5, "upper outline solid, lower outline dashed (hidden); mm", 7)
+    # clip the artwork to the detail's window
+    (cx0, cy0), (cx1, cy1) = v.p(box[0], box[1]), v.p(box[2], box[3])
+    sh.c.saveState()
+    clip = sh.c.beginPath()
+    clip.rect(cx0 * PT, cy0 * PT, (cx1 - cx0) * PT, (cy1 - cy0) * PT)
+    sh.c.clipPath(clip, stroke=0, fill=0)
+    for la in art.layers:
+        if la.layer.role == Role.UPPER:
+            draw_layer(sh, la, v, box, 0.35)
+        elif la.layer.role == Role.LOWER:
+            draw_layer(sh, la, v, box, 0.3, (1.6, 0.8))
+    sh.c.restoreState()
+    sh.stroke(0.18, colors.Color(0.4, 0.4, 0.4), (4.0, 1.0, 0.6, 1.0))
+    sh.rect(cx0, cy0, cx1 - cx0, cy1 - cy0)
+    for j in pts:  # centre lines
+        x, y = v.p(float(s.x_mm[j]), float(s.y_mm[j]))
+        r = float(table.lower_mm[j]) / 2 * v.scale + 2
+        sh.line(x - r, y, x + r, y)
+        sh.line(x, y - r, x, y + r)
+    sh.stroke()
+    du, dl = float(table.upper_mm[k]), float(table.lower_mm[k])
+    kx, ky = v.p(float(s.x_mm[k]), float(s.y_mm[k]))
+    ru, rl = du / 2 * v.scale, dl / 2 * v.scale
+    lx, ly = float(table.lower_x_mm[k]), float(table.lower_y_mm[k])
+    lpx, lpy = v.p(lx, ly)
+    place_leader(sh, kx - ru * 0.7071, ky + ru * 0.7071, f"Ø{du:.3f} {pm(tol.opening_mm)} upper",
+                 tries=[(-10, 14), (-16, 10), (-8, 20)])
+    place_leader(sh, lpx - rl * 0.7071, lpy - rl * 0.7071, f"Ø{dl:.3f} {pm(tol.opening_mm)} lower",
+                 tries=[(-10, -14), (-16, -10), (-8, -20)])
+    if along is not None:
+        ax, ay = v.p(float(s.x_mm[along]), float(s.y_mm[along]))
+        pitch = float(np.hypot(s.x_mm[along] - s.x_mm[k], s.y_mm[along] - s.y_mm[k]))
+        dim_h(sh, kx, ky, ax, ay, cy1 + 6, f"{pitch:.3f} {pm(tol.position_mm)}")
+        du2 = float(table.upper_mm[along]) / 2 * v.scale
+        web_u = pitch - (du + float(table.upper_mm[along])) / 2
+        dim_h(sh, kx + ru, ky, ax - du2, ay, ky + rl + 4, f"web {web_u:.3f}")
+        dl2 = float(table.lower_mm[along]) / 2
+        web_l = pitch - dl / 2 - dl2
+        if web_l > 0:
+            dim_h(sh, kx + rl, ky, ax - dl2 * v.scale, ay, ky - rl - 5, f"lower web {web_l:.3f}")
+        else:
+            sh.text((kx + ax) / 2, ky - rl - 6, f"lower outlines merge ({-web_l:.3f} overlap)", 7, align="centre")
+    if across is not None:
+        bx, by = v.p(float(s.x_mm[across]), float(s.y_mm[across]))
+        pitch = float(np.hypot(s.x_mm[across] - s.x_mm[k], s.y_mm[across] - s.y_mm[k]))
+        dim_v(sh, kx, ky, bx, by, cx0 - 6, f"{pitch:.3f} {pm(tol.position_mm)}")
+    return float(s.x_mm[k]), float(s.y_mm[k])

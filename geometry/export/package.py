@@ -16,6 +16,7 @@ from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
 from geometry.export.notes import TitleBlock, check_summary_lines
 from geometry.export.pdf import write_pdf
+from geometry.export.shop import gerber_job_text, readme_sections, sites_csv_text, stack_json_text
 from geometry.model.design import Design
 
 
@@ -34,8 +35,22 @@ def readme_text(design: Design, art: Artwork, title: TitleBlock, report: CheckRe
     lines += [f"  {s.name}: {s.meaning}; {s.made_how}" + ("; seen from the LOWER side (mirrored)" if s.mirrored
                                                            else "; seen from the upper side")
               for s in art.specs]
+    lines += ["", *readme_sections(design, art)]
     lines += ["", "ORDER NOTES", *[f"  {n}" for n in title.lines], "", *check_summary_lines(report), ""]
     return "\n".join(lines)
+
+
+def write_shop_reports(folder: Path, design: Design, art: Artwork, title: TitleBlock,
+                       gerbers: list[Path]) -> list[str]:
+    """sites.csv, stack.json and the Gerber job file; returns their README lines."""
+    stem = base_name(design)
+    (folder / "sites.csv").write_text(sites_csv_text(design), encoding="utf-8")
+    (folder / "stack.json").write_text(stack_json_text(design, art), encoding="utf-8")
+    (folder / "gerber" / f"{stem}.gbrjob").write_text(gerber_job_text(design, art, title, gerbers),
+                                                      encoding="utf-8")
+    return [f"gerber/{stem}.gbrjob: Gerber job file (Gerber Job Format, JSON): the files and the sheet",
+            "sites.csv: every site: name, x, y, d_u, d_l, profile, depth, state (mm)",
+            "stack.json: the layer stack: side, depth and order of each layer, registration, frame"]
 
 
 def _fill(folder: Path, design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None) -> None:
@@ -45,7 +60,8 @@ def _fill(folder: Path, design: Design, art: Artwork, title: TitleBlock, report:
     write_pdf(design, art, title, report, folder / f"{stem}.pdf")
     files = [f"{stem}.dxf: the artwork, one layer per face and etch depth, mm",
              *[f"gerber/{p.name}: layer {p.stem} (RS-274X, X2, mm)" for p in gerbers],
-             f"{stem}.pdf: fabrication drawing (top view, cross-sections, checks, notes)",
+             *write_shop_reports(folder, design, art, title, gerbers),
+             f"{stem}.pdf: fabrication drawing (top view, detail, cross-sections, tables, checks, notes)",
              "README.txt: this file"]
     (folder / "README.txt").write_text(readme_text(design, art, title, report, files), encoding="utf-8")
 

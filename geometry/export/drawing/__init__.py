@@ -126,7 +126,7 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     x0, y0, x1, y1 = sh.area
     split = x0 + 0.45 * (x1 - x0)
     detail_view(sh, design, art, tol, (x0 + 2, tb[3] + 2, split, y1 - 2))
-    slots = _slots((split, tb[3] + 2, x1 - 2, y1 - 2), 1, 2)
+    slots = _slots((split, tb[3] + 2, x1 - 2, y1 - 2), 1, max(1, min(2, len(groups))))
     number = 1
     rest = list(groups)
     for slot in slots:
@@ -138,7 +138,7 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
         sh = pages.new()
         tb = title_block(sh, fields(design, title, tol, "as shown"), pages.n, total)
         x0, y0, x1, y1 = sh.area
-        for slot in _slots((x0 + 2, tb[3] + 2, x1 - 2, y1 - 2), 2, 2):
+        for slot in _slots((x0 + 2, tb[3] + 2, x1 - 2, y1 - 2), 2, 1 if len(rest) <= 2 else 2):
             if not rest:
                 break
             section_view(sh, design, rest.pop(0), number, tol, slot)

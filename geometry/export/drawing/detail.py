@@ -95,21 +95,25 @@ def detail_view(sh: Sheet, design: Design, art: Artwork, tol: ProcessTolerances,
     lpx, lpy = v.p(lx, ly)
     place_leader(sh, kx - ru * 0.7071, ky + ru * 0.7071, f"Ø{du:.3f} {pm(tol.opening_mm)} upper",
                  tries=[(-10, 14), (-16, 10), (-8, 20)])
-    place_leader(sh, lpx - rl * 0.7071, lpy - rl * 0.7071, f"Ø{dl:.3f} {pm(tol.opening_mm)} lower",
-                 tries=[(-10, -14), (-16, -10), (-8, -20)])
+    lower_of = along if along is not None else k
+    lpx, lpy = v.p(float(table.lower_x_mm[lower_of]), float(table.lower_y_mm[lower_of]))
+    rl2 = float(table.lower_mm[lower_of]) / 2 * v.scale
+    place_leader(sh, lpx + rl2 * 0.7071, lpy + rl2 * 0.7071, f"Ø{float(table.lower_mm[lower_of]):.3f} "
+                 f"{pm(tol.opening_mm)} lower", tries=[(cx1 - lpx + 4, 10), (cx1 - lpx + 4, 16), (12, 14)])
     if along is not None:
         ax, ay = v.p(float(s.x_mm[along]), float(s.y_mm[along]))
         pitch = float(np.hypot(s.x_mm[along] - s.x_mm[k], s.y_mm[along] - s.y_mm[k]))
         dim_h(sh, kx, ky, ax, ay, cy1 + 6, f"{pitch:.3f} {pm(tol.position_mm)}")
         du2 = float(table.upper_mm[along]) / 2 * v.scale
         web_u = pitch - (du + float(table.upper_mm[along])) / 2
-        dim_h(sh, kx + ru, ky, ax - du2, ay, ky + rl + 4, f"web {web_u:.3f}")
+        dim_h(sh, kx + ru, ky, ax - du2, ay, ky, f"web {web_u:.3f}")
         dl2 = float(table.lower_mm[along]) / 2
         web_l = pitch - dl / 2 - dl2
         if web_l > 0:
-            dim_h(sh, kx + rl, ky, ax - dl2 * v.scale, ay, ky - rl - 5, f"lower web {web_l:.3f}")
+            dim_h(sh, kx + rl, ky, ax - dl2 * v.scale, ay, cy0 - 6, f"lower web {web_l:.3f}")
         else:
-            sh.text((kx + ax) / 2, ky - rl - 6, f"lower outlines merge ({-web_l:.3f} overlap)", 7, align="centre")
+            sh.text(cx0, cy0 - 5, f"lower outlines of {s.names[k]} and {s.names[along]} merge ({-web_l:.3f} "
+                    "overlap): one relief", 7)
     if across is not None:
         bx, by = v.p(float(s.x_mm[across]), float(s.y_mm[across]))
         pitch = float(np.hypot(s.x_mm[across] - s.x_mm[k], s.y_mm[across] - s.y_mm[k]))

@@ -30,6 +30,7 @@ def dim_h(sh: Sheet, xa: float, ya: float, xb: float, yb: float, y: float, s: st
         sgn = 1.0 if y > fy else -1.0
         if abs(y - fy) > GAP:
             sh.line(fx, fy + sgn * GAP, fx, y + sgn * OVERSHOOT)
+            sh.keep_line(fx, fy + sgn * GAP, fx, y + sgn * OVERSHOOT)
     w = sh.box_of(0, 0, s, size)[2]
     inside = xb - xa >= w + 2 * ARROW + 2
     if inside:
@@ -46,6 +47,7 @@ def dim_h(sh: Sheet, xa: float, ya: float, xb: float, yb: float, y: float, s: st
                  (xb + ARROW + 3, y + 0.8, "left", 0.0), ((xa + xb) / 2, y + 0.8, "centre", 0.0),
                  ((xa + xb) / 2, y - 3.2, "centre", 0.0)]
     x, ty, align, rot = _first_free(sh, cands, s, size)
+    sh.keep_line(xa, y, xb, y)
     return sh.text(x, ty, s, size, align=align, rotate=rot)
 
 
@@ -58,6 +60,7 @@ def dim_v(sh: Sheet, xa: float, ya: float, xb: float, yb: float, x: float, s: st
         sgn = 1.0 if x > fx else -1.0
         if abs(x - fx) > GAP:
             sh.line(fx + sgn * GAP, fy, x + sgn * OVERSHOOT, fy)
+            sh.keep_line(fx + sgn * GAP, fy, x + sgn * OVERSHOOT, fy)
     w = sh.box_of(0, 0, s, size)[2]
     inside = yb - ya >= w + 2 * ARROW + 2
     if inside:
@@ -69,9 +72,11 @@ def dim_v(sh: Sheet, xa: float, ya: float, xb: float, yb: float, x: float, s: st
         sh.line(x, ya - ARROW - 2, x, yb + ARROW + 2)
         sh.arrow(x, ya, 90.0)
         sh.arrow(x, yb, 270.0)
-        cands = [(x + 1.2, yb + ARROW + 3, "left", 0.0), (x + 1.2, ya - ARROW - 5, "left", 0.0),
+        cands = [(x - 1.5, (ya + yb) / 2 - 1.0, "right", 0.0), (x + 1.5, (ya + yb) / 2 - 1.0, "left", 0.0),
+                 (x + 1.2, yb + ARROW + 3, "left", 0.0), (x + 1.2, ya - ARROW - 5, "left", 0.0),
                  (x - 1.2, yb + ARROW + 3, "right", 0.0), (x - 1.2, ya - ARROW - 5, "right", 0.0)]
     tx, ty, align, rot = _first_free(sh, cands, s, size)
+    sh.keep_line(x, ya, x, yb)
     return sh.text(tx, ty, s, size, align=align, rotate=rot)
 
 
@@ -95,7 +100,11 @@ def place_leader(sh: Sheet, x: float, y: float, s: str, size: float = SIZE,
     """A leader to the first of the offsets ``tries`` (paper mm from the feature) where the value is free."""
     tries = tries or [(8, 8), (-8, 8), (8, -8), (-8, -8), (14, 14), (-14, 14), (14, -14), (-14, -14),
                       (20, 4), (-20, 4), (20, -4), (-20, -4)]
-    for dx, dy in tries:
+    import math
+
+    spiral = [(r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
+              for r in (6.0, 10.0, 14.0, 20.0, 28.0, 36.0) for a in (45, 135, 315, 225, 20, 160, 340, 200)]
+    for dx, dy in [*tries, *spiral]:
         tx, ty = x + dx, y + dy
         right = dx >= 0
         bx = tx + (3.8 if right else -3.8)

@@ -84,7 +84,7 @@ def site_ranges(names: tuple[str, ...] | list[str]) -> str:
             j += 1
         runs = per_row[i][1]
         cols = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs)
-        if j > i + 1 or (j > i and len(runs) > 1):
+        if j > i:
             pieces.append(f"rows {per_row[i][0]}-{per_row[j][0]}: {cols}")
             i = j + 1
             continue

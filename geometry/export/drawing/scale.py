@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-# Enlargements and reductions of ISO 5455, largest first.
+# Enlargements and reductions of ISO 5455 (extended by the standard's factor of ten), largest first.
 STANDARD: tuple[Fraction, ...] = tuple(
-    [Fraction(n) for n in (100, 50, 20, 10, 5, 2, 1)]
+    [Fraction(n) for n in (500, 200, 100, 50, 20, 10, 5, 2, 1)]
     + [Fraction(1, n) for n in (2, 5, 10, 20, 50, 100, 200, 500, 1000)]
 )
 

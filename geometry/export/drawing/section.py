@@ -82,6 +82,7 @@ def section_view(sh: Sheet, design: Design, g: OpeningGroup, number: int, tol: P
     x0p, y0p = p(-half, t)
     x1p, y1p = p(half, 0.0)
     _hatch(sh, [lft, rgt], (x0p, y0p, x1p, y1p))
+    sh.keepouts.append((x0p, y0p, x1p, y1p))
     sh.stroke(0.5)
     sh.poly(lft)
     sh.poly(rgt)
@@ -98,6 +99,7 @@ def section_view(sh: Sheet, design: Design, g: OpeningGroup, number: int, tol: P
     sh.stroke(0.35)
     sh.fill(colors.Color(0.72, 0.74, 0.78), alpha=0.55)
     sh.circle(bx, by, d_ball / 2 * k, fill=True)
+    sh.keepouts.append((bx - d_ball / 2 * k, by - d_ball / 2 * k, bx + d_ball / 2 * k, by + d_ball / 2 * k))
     sh.fill(colors.black)
     sh.stroke()
     # d_u above, d_l below

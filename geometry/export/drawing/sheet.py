@@ -63,6 +63,7 @@ class Sheet:
         self.c = canvas
         self.w, self.h = size
         self.boxes: list[Box] = []
+        self.keepouts: list[Box] = []  # drawing that labels must not cover (dimension lines, crowded artwork)
         canvas.setPageSize((self.w * PT, self.h * PT))
         canvas.setLineJoin(1)
 
@@ -144,7 +145,11 @@ class Sheet:
         """Whether a box is inside the drawing area and clear of every text drawn so far."""
         x0, y0, x1, y1 = self.area
         inside = box[0] >= x0 + 0.5 and box[1] >= y0 + 0.5 and box[2] <= x1 - 0.5 and box[3] <= y1 - 0.5
-        return inside and not any(overlaps(box, b, slack) for b in self.boxes)
+        return inside and not any(overlaps(box, b, slack) for b in (*self.boxes, *self.keepouts))
+
+    def keep_line(self, x0: float, y0: float, x1: float, y1: float, pad: float = 0.4) -> None:
+        """Keep labels off a horizontal or vertical line."""
+        self.keepouts.append((min(x0, x1) - pad, min(y0, y1) - pad, max(x0, x1) + pad, max(y0, y1) + pad))
 
     def text(self, x: float, y: float, s: str, size: float = 8.0, bold: bool = False, align: str = "left",
              rotate: float = 0.0, colour: colors.Color = colors.black) -> Box:

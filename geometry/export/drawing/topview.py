@@ -73,9 +73,16 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
         lower = la.layer.role == Role.LOWER
         width = 0.5 if la.layer.role == Role.OUTLINE else 0.18
         draw_layer(sh, la, v, box, width, (1.2, 0.6) if lower and not crowded(la) else ())
+    x0, y0, x1, y1 = art.outline_rect
+    (ox0, oy0), (ox1, oy1) = v.p(x0, y0), v.p(x1, y1)
+    for a, b, c_, d in ((ox0, oy0, ox1, oy0), (ox0, oy1, ox1, oy1), (ox0, oy0, ox0, oy1), (ox1, oy0, ox1, oy1)):
+        sh.keep_line(a, b, c_, d)
+    arr = _array_box(design, v)
+    if arr is not None:
+        sh.keepouts.append(arr)
     _fiducials(sh, design, v)
     _rework_marks(sh, design, v)
-    _origin(sh, v)
+    _origin(sh, v, arr)
     _a1(sh, design, art, v)
     _dimensions(sh, design, art, v)
     if detail_at is not None:
@@ -85,7 +92,7 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
         sh.circle(cx, cy, r)
         sh.stroke()
         place_leader(sh, cx - r * 0.7071, cy + r * 0.7071, "DETAIL A (sheet 2)", 7.5,
-                     tries=[(-10, 6), (-14, 10), (-6, 12), (-18, 4)], arrow=False)
+                     tries=[(8, 9), (14, 7), (-10, 6), (-14, 10)], arrow=False)
 
 
 def _pitch(design: Design) -> float:
@@ -133,7 +140,18 @@ def _rework_marks(sh: Sheet, design: Design, v: View) -> None:
     sh.stroke()
 
 
-def _origin(sh: Sheet, v: View) -> None:
+def _array_box(design: Design, v: View) -> Box | None:
+    """The paper box the openings cover (labels stay out of it)."""
+    table = opening_table(design)
+    if len(table.rows) == 0:
+        return None
+    r = float(np.nanmax(np.maximum(table.upper_mm, table.lower_mm))) / 2
+    bx0, by0, bx1, by1 = table.sites.bounds()
+    (px0, py0), (px1, py1) = v.p(bx0 - r, by0 - r), v.p(bx1 + r, by1 + r)
+    return (px0, py0, px1, py1)
+
+
+def _origin(sh: Sheet, v: View, arr: Box | None) -> None:
     """The datum: the design origin (0, 0), x to the right and y up, as seen from the upper surface."""
     x, y = v.p(0.0, 0.0)
     sh.stroke(0.3)
@@ -143,8 +161,11 @@ def _origin(sh: Sheet, v: View) -> None:
                stroke=0, fill=1)
     sh.c.wedge((x - 1.2) * 72 / 25.4, (y - 1.2) * 72 / 25.4, (x + 1.2) * 72 / 25.4, (y + 1.2) * 72 / 25.4, 180, 90,
                stroke=0, fill=1)
-    place_leader(sh, x + 0.9, y + 0.9, "ORIGIN 0,0 (datum; x right, y up)",
-                 tries=[(5, 5), (5, -5), (-5, 5), (-5, -5), (9, 9), (9, -9), (-9, -9), (-9, 9)], arrow=False)
+    tries = [(5.0, 5.0), (5.0, -5.0), (-5.0, 5.0), (-5.0, -5.0)]
+    if arr is not None and arr[0] <= x <= arr[2] and arr[1] <= y <= arr[3]:  # inside the array: lead out of it
+        tries = [(arr[2] - x + 3, arr[1] - y - 3), (arr[2] - x + 3, arr[3] - y + 3), (arr[0] - x - 3, arr[1] - y - 3),
+                 (arr[0] - x - 3, arr[3] - y + 3)]
+    place_leader(sh, x + 0.9, y - 0.9, "ORIGIN 0,0 (x right, y up)", tries=tries, arrow=False)
 
 
 def _a1(sh: Sheet, design: Design, art: Artwork, v: View) -> None:
@@ -165,8 +186,8 @@ def _a1(sh: Sheet, design: Design, art: Artwork, v: View) -> None:
     sh.poly([(px, py), (px + sx * m, py), (px, py + sy * m)], fill=True)
     name = str(sites.names[k])
     qx, qy = v.p(ax, ay)
-    place_leader(sh, qx, qy, f"{name} (x {ax:.3f}, y {ay:.3f})",
-                 tries=[(sx * 9, sy * 9), (sx * 14, sy * 4), (sx * 6, sy * 14), (sx * 18, sy * 10)])
+    place_leader(sh, qx, qy, name, 9.0,
+                 tries=[(sx * 7, -sy * 7), (sx * 10, -sy * 4), (sx * 5, -sy * 10), (-sx * 8, -sy * 8)])
 
 
 def _dimensions(sh: Sheet, design: Design, art: Artwork, v: View) -> Box | None:

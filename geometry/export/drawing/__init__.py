@@ -29,7 +29,7 @@ from geometry.export.drawing.facts import (
 from geometry.export.drawing.order import layer_stack, order_notes
 from geometry.export.drawing.scale import View, pick_scale, scale_label
 from geometry.export.drawing.section import section_view
-from geometry.export.drawing.sheet import A3, A4, Sheet, register_fonts
+from geometry.export.drawing.sheet import A3, A4, FONT, Sheet, register_fonts
 from geometry.export.drawing.tables import fiducial_table, opening_rows, rework_rows, stack_rows
 from geometry.export.drawing.textpages import Flow, Paragraphs, Table
 from geometry.export.drawing.titleblock import TitleFields, block_height, title_block
@@ -179,7 +179,8 @@ def _slots(room: tuple[float, float, float, float], cols: int, rows: int) -> lis
 
 
 def _canvas(buf: io.BytesIO, design: Design, title: TitleBlock) -> Canvas:
-    c = Canvas(buf, pagesize=A4, invariant=True)
+    register_fonts()  # the page's initial font too, so that no unembedded standard font is listed
+    c = Canvas(buf, pagesize=A4, invariant=True, initialFontName=FONT, initialFontSize=8)
     y, m, d = (int(p) for p in title.date.split("-"))
     c.setDateFormatter(lambda *_: f"D:{y:04d}{m:02d}{d:02d}000000+00'00'")
     number = design.drawing.drawing_number

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from itertools import groupby
 
 import numpy as np
 from numpy.typing import NDArray
@@ -91,7 +90,8 @@ def site_ranges(names: tuple[str, ...] | list[str]) -> str:
         r = per_row[i][0]
         pieces.append(", ".join(f"{r}{a}-{r}{b}" if b > a else f"{r}{a}" for a, b in runs))
         i += 1
-    pieces += [", ".join(g) for _, g in groupby(sorted(other), key=lambda s: 0)]
+    if other:  # names that are not JEDEC style, listed one by one
+        pieces.append(", ".join(sorted(other)))
     return "; ".join(pieces)
 
 

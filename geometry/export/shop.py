@@ -125,11 +125,10 @@ def readme_sections(design: Design, art: Artwork) -> list[str]:
     tol = process_tolerances(design)
     groups = opening_groups(design)
     rows = opening_rows(design, groups, tol)
-    out = ["OPENINGS (summary of sites.csv; sizes in mm)",
+    return ["OPENINGS (summary of sites.csv; sizes in mm)",
            *_table(("No", "profile", "d_u", "d_l", "theta", "h_v", "depth", "count", "sites"), rows), "",
            "LAYER STACK (stack.json; in the order of making)",
            *_table(("step", "layer", "made", "from side", "depth", "drawn as seen from"),
                    stack_rows(layer_stack(design, art, tol))),
            "  " + registration_text(design, tol), "",
            "ORDER", *(f"  {n}" for n in order_notes(design, art, tol)), ""]
-    return out

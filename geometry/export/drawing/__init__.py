@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from geometry.base.atomic import write_bytes_atomic
 from geometry.checks.records import CheckReport
+from geometry.derive.openings import opening_table
 from geometry.export.artwork import Artwork
 from geometry.export.drawing.detail import corner, detail_view
 from geometry.export.drawing.facts import (
@@ -108,11 +109,8 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     room = (x0 + VIEW_SIDE, tb[3] + VIEW_SIDE - 8, x1 - VIEW_SIDE, y1 - VIEW_SIDE + 8)
     v = View.centred(box, k, room)
     found = corner(design)
-    sites = art.layers and found
     detail_at = None
-    if sites and found is not None:
-        from geometry.derive.openings import opening_table
-
+    if found is not None:
         s = opening_table(design).sites
         detail_at = (float(s.x_mm[found[0]]), float(s.y_mm[found[0]]))
     # the fiducial table and the layer key left of the title block, before the view so its labels avoid them
@@ -123,7 +121,7 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     groups = opening_groups(design)
     sh = pages.new()
     tb = title_block(sh, fields(design, title, tol, "as shown"), pages.n, total)
-    x0, y0, x1, y1 = sh.area
+    x0, _, x1, y1 = sh.area
     split = x0 + 0.45 * (x1 - x0)
     detail_view(sh, design, art, tol, (x0 + 2, tb[3] + 2, split, y1 - 2))
     slots = _slots((split, tb[3] + 2, x1 - 2, y1 - 2), 1, max(1, min(2, len(groups))))
@@ -137,7 +135,7 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     while rest:
         sh = pages.new()
         tb = title_block(sh, fields(design, title, tol, "as shown"), pages.n, total)
-        x0, y0, x1, y1 = sh.area
+        x0, _, x1, y1 = sh.area
         for slot in _slots((x0 + 2, tb[3] + 2, x1 - 2, y1 - 2), 2, 1 if len(rest) <= 2 else 2):
             if not rest:
                 break

@@ -41,7 +41,7 @@ def register_fonts() -> None:
 def text_width(s: str, size: float, bold: bool = False) -> float:
     """Width of a text in paper mm."""
     register_fonts()
-    return pdfmetrics.stringWidth(s, BOLD if bold else FONT, size) / PT
+    return float(pdfmetrics.stringWidth(s, BOLD if bold else FONT, size)) / PT
 
 
 def wrap(s: str, size: float, width_mm: float, bold: bool = False) -> list[str]:

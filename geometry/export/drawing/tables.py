@@ -16,7 +16,7 @@ from geometry.model.design import Design
 
 def opening_rows(design: Design, groups: list[OpeningGroup], tol: ProcessTolerances) -> list[tuple[str, ...]]:
     """One row per group and a total."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for i, g in enumerate(groups, start=1):
         o = g.opening
         theta = "90° (vertical)" if not o.tapered else f"{o.angle_deg:.2f}° {pm(tol.angle_deg, 0)}°"
@@ -35,7 +35,7 @@ def rework_rows(design: Design) -> list[tuple[str, ...]]:
     table = opening_table(design)
     state = site_states(design)
     base = design.resolve(design.profile)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for k in np.flatnonzero((state == CLOSED) | (state == CHANGED)).tolist():
         name = str(table.sites.names[k])
         if state[k] == CLOSED:
@@ -52,7 +52,7 @@ def rework_rows(design: Design) -> list[tuple[str, ...]]:
 
 def stack_rows(stack: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     """The layer stack as table rows."""
-    out = []
+    out: list[tuple[str, ...]] = []
     for s in stack:
         depth = "through" if s["through"] else f"{s['depth_mm']:.3f} {pm(s['depth_tolerance_mm'])}"
         seen = s["drawn_as_seen_from"] + (" (mirrored)" if s["mirrored"] else "")

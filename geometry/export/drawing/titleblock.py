@@ -64,7 +64,7 @@ def projection_symbol(sh: Sheet, x: float, y: float, first_angle: bool) -> None:
     sh.stroke(0.3)
     sh.circle(cx_circ, y, r1)
     sh.circle(cx_circ, y, r2)
-    tx = cx_trap if not first_angle else cx_trap
+    tx = cx_trap
     # the cone seen from the side: large end toward the circles in first angle, away from them in third angle
     if first_angle:
         sh.poly([(tx, y - r1), (tx, y + r1), (tx + ln, y + r2), (tx + ln, y - r2)])

@@ -61,7 +61,7 @@ def scale_bar(sh: Sheet, x: float, y: float, scale: float) -> None:
 def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction | None, detail_at: tuple[
         float, float] | None) -> None:
     """Draw the view, its dimensions, marks and heading."""
-    x0a, y0a, x1a, y1a = sh.area
+    x0a, _, _, y1a = sh.area
     heading = "TOP VIEW, seen from the upper surface (ball side)"
     sh.text(x0a + 3, y1a - 6, heading, 10, bold=True)
     sc = f"SCALE {scale_label(scale)}" if scale is not None else "NOT TO A STANDARD SCALE: use the scale bar"

@@ -66,7 +66,9 @@ def test_scale_stated_and_measured(drawn: tuple[Design, Path]) -> None:
     x0, _, x1, _ = design.outline_rect()
     widths = outline_width_pt(path)
     assert widths and widths[0] == pytest.approx((x1 - x0) * scale * MM, abs=0.05)
-    assert f"{m.group(1)}:{m.group(2)}" in first.split("Scale")[-1] or f" {m.group(1)}:{m.group(2)} " in first
+    info = design.drawing
+    block = f"{info.general_tolerances} {m.group(1)}:{m.group(2)} mm {design.revision} {info.date} 1 of "
+    assert any(block in line for line in plumber_lines(path)[0])  # the title block's scale field says the same
 
 
 def test_title_block_on_every_sheet(drawn: tuple[Design, Path]) -> None:

@@ -104,7 +104,7 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     sh = pages.new()
     main_scale = scale_label(scale) if scale is not None else "see scale bar"
     tb = title_block(sh, fields(design, title, tol, main_scale), 1, total)
-    x0, y0, x1, y1 = sh.area
+    x0, _, x1, y1 = sh.area
     box = view_box(design, art)
     room = (x0 + VIEW_SIDE, tb[3] + VIEW_SIDE - 8, x1 - VIEW_SIDE, y1 - VIEW_SIDE + 8)
     v = View.centred(box, k, room)

@@ -43,13 +43,14 @@ def readme_text(design: Design, art: Artwork, title: TitleBlock, report: CheckRe
 
 
 def write_shop_reports(folder: Path, job: ExportJob, gerbers: list[Path]) -> list[str]:
-    """sites.csv, stack.json and the Gerber job file next to the Gerber files; returns their README lines."""
+    """sites.csv, stack.json and the Gerber job file at the package's root (the gerber folder stays what
+    ``--format gerber`` writes); returns their README lines."""
     stem = base_name(job.design)
     (folder / "sites.csv").write_text(sites_csv_text(job.design), encoding="utf-8")
     (folder / "stack.json").write_text(stack_json_text(job.design, job.art), encoding="utf-8")
-    job_dir = gerbers[0].parent if gerbers else folder
-    (job_dir / f"{stem}.gbrjob").write_text(gerber_job_text(job.design, job.art, job.title, gerbers,
-                                                            job_dir.relative_to(folder).as_posix()),
+    job_dir = folder
+    sub = gerbers[0].parent.relative_to(folder).as_posix() if gerbers else ""
+    (job_dir / f"{stem}.gbrjob").write_text(gerber_job_text(job.design, job.art, job.title, gerbers, sub),
                                             encoding="utf-8")
     rel = (job_dir / f"{stem}.gbrjob").relative_to(folder).as_posix()
     return [f"{rel}: Gerber job file (Gerber Job Format, JSON): the files and the sheet",

@@ -92,7 +92,8 @@ def gerber_job_text(design: Design, art: Artwork, title: TitleBlock, gerbers: Se
         spec = by_name.get(p.stem)
         if spec is None:
             continue
-        files.append({"Path": f"{folder}/{p.name}" if folder not in ("", ".") else p.name, "FileFunction": _function(spec), "FilePolarity": "Positive"})
+        where = f"{folder}/{p.name}" if folder not in ("", ".") else p.name
+        files.append({"Path": where, "FileFunction": _function(spec), "FilePolarity": "Positive"})
     tol = process_tolerances(design)
     stack = [{"Type": "Other", "Name": drawing_title(design), "Material": material_grade(design),
               "Thickness": design.mask.thickness_mm,

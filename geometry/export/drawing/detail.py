@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 from reportlab.lib import colors
 
+from geometry.base.names import ROW_LETTERS, row_index, row_name, split_name
 from geometry.derive.openings import opening_table
 from geometry.export.artwork import Artwork
 from geometry.export.drawing.artwork_paths import draw_layer
@@ -26,15 +27,12 @@ def corner(design: Design) -> tuple[int, int | None, int | None] | None:
     if len(table.rows) == 0:
         return None
     k = s.index_of("A1") if s.has("A1") and table.which[s.index_of("A1")] >= 0 else int(table.rows[0])
-    name = str(s.names[k])
-    letters = name.rstrip("0123456789")
-    num = name[len(letters):]
     along = across = None
-    if letters and num:
-        from geometry.base.names import row_index, row_name
-
-        for cand, which in ((f"{letters}{int(num) + 1}", "along"), (f"{row_name(row_index(letters) + 1)}{num}",
-                                                                     "across")):
+    parts = split_name(str(s.names[k]))
+    if parts is not None and all(ch in ROW_LETTERS for ch in parts[0]):
+        letters, num = parts
+        for cand, which in ((f"{letters}{num + 1}", "along"), (f"{row_name(row_index(letters) + 1)}{num}",
+                                                                "across")):
             if s.has(cand) and table.which[s.index_of(cand)] >= 0:
                 if which == "along":
                     along = s.index_of(cand)

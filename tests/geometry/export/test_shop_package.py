@@ -67,7 +67,7 @@ def test_stack_json(rework_package: tuple[Design, Path]) -> None:
 
 def test_gerber_job_file(rework_package: tuple[Design, Path]) -> None:
     design, out = rework_package
-    (job,) = list((out / "gerber").glob("*.gbrjob"))
+    (job,) = list(out.glob("*.gbrjob"))
     data = json.loads(job.read_text(encoding="utf-8"))
     assert data["Header"]["GenerationSoftware"]["Application"] == "ballmask"
     assert data["Header"]["CreationDate"].startswith("2026-12-01T")

@@ -62,7 +62,7 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
         float, float] | None) -> None:
     """Draw the view, its dimensions, marks and heading."""
     x0a, _, _, y1a = sh.area
-    heading = "TOP VIEW, seen from the upper surface (ball side)"
+    heading = "TOP VIEW, seen from the upper surface (ball side); x right, y up"
     sh.text(x0a + 3, y1a - 6, heading, 10, bold=True)
     sc = f"SCALE {scale_label(scale)}" if scale is not None else "NOT TO A STANDARD SCALE: use the scale bar"
     hx = x0a + 3 + sh.box_of(0, 0, heading, 10, True)[2] + 6
@@ -163,9 +163,9 @@ def _origin(sh: Sheet, v: View, arr: Box | None) -> None:
                stroke=0, fill=1)
     tries = [(5.0, 5.0), (5.0, -5.0), (-5.0, 5.0), (-5.0, -5.0)]
     if arr is not None and arr[0] <= x <= arr[2] and arr[1] <= y <= arr[3]:  # inside the array: lead out of it
-        tries = [(arr[2] - x + 3, arr[1] - y - 3), (arr[2] - x + 3, arr[3] - y + 3), (arr[0] - x - 3, arr[1] - y - 3),
-                 (arr[0] - x - 3, arr[3] - y + 3)]
-    place_leader(sh, x + 0.9, y - 0.9, "ORIGIN 0,0 (x right, y up)", tries=tries, arrow=False)
+        tries = [(3.0, arr[1] - y - 4), (3.0, arr[3] - y + 4), (arr[2] - x + 3, arr[1] - y - 3),
+                 (arr[2] - x + 3, arr[3] - y + 3), (-3.0, arr[1] - y - 4), (arr[0] - x - 3, arr[1] - y - 3)]
+    place_leader(sh, x + 0.9, y - 0.9, "ORIGIN 0,0", tries=tries, arrow=False)
 
 
 def _a1(sh: Sheet, design: Design, art: Artwork, v: View) -> None:

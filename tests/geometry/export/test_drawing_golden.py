@@ -20,12 +20,13 @@ from geometry.export.run import export_design
 from geometry.fileio import load_design
 from tests.geometry.export.pdfread import page_texts, render
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden"
-DPI = 40
-# Mean absolute grey difference (0-255) and share of pixels that differ by more than 64 that a page may show:
-# enough for a different poppler's antialiasing, far below a moved view or a missing table.
-MEAN_LIMIT = 2.0
-CHANGED_LIMIT = 0.01
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "drawing"
+DPI = 50
+# Mean absolute grey difference (0-255) and number of pixels differing by more than 64 grey levels that a page
+# may show: room for a slightly different poppler's antialiasing, yet one changed digit (a few pixels at 50 dpi)
+# fails. The same poppler renders the same PDF to the same pixels.
+MEAN_LIMIT = 0.1
+CHANGED_PIXELS = 2
 
 
 @pytest.mark.parametrize("example", [p.stem for p in example_paths()])
@@ -48,7 +49,8 @@ def test_drawing_matches_golden(example: str, tmp_path: Path) -> None:
         assert a.shape == b.shape, f"{example} page {i}: size {a.shape} != {b.shape}"
         diff = np.abs(a - b)
         assert diff.mean() < MEAN_LIMIT, f"{example} page {i}: mean difference {diff.mean():.2f}"
-        assert (diff > 64).mean() < CHANGED_LIMIT, f"{example} page {i}: {(diff > 64).mean():.2%} pixels changed"
+        changed = int((diff > 64).sum())
+        assert changed <= CHANGED_PIXELS, f"{example} page {i}: {changed} pixels changed"
     # and the text layer carries the fields the golden pictures show
     texts = [" ".join(t.split()) for t in page_texts(pdf)]
     assert all(design.drawing.drawing_number in t and f"of {len(texts)}" in t for t in texts)

@@ -132,4 +132,4 @@ def readme_sections(design: Design, art: Artwork) -> list[str]:
            *_table(("step", "layer", "made", "from side", "depth", "drawn as seen from"),
                    stack_rows(layer_stack(design, art, tol))),
            "  " + registration_text(design, tol), "",
-           "ORDER", *(f"  {n}" for n in order_notes(design, art, tol)), ""]
+           "ORDER", *(f"  {n}" for n in order_notes(design, art, tol))]

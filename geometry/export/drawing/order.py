@@ -81,7 +81,8 @@ def order_notes(design: Design, art: Artwork, tol: ProcessTolerances) -> list[st
         worst = min(o.angle_deg for o in tapered)
         best = max(o.angle_deg for o in tapered)
         ok = lim.taper_weak_deg <= worst and best <= lim.taper_max_deg + 1e-9
-        lines.append(f"WALL ANGLE: tapered walls at {worst:.1f} to {best:.1f} deg to the upper surface; the process "
+        span = f"{worst:.1f}" if round(worst, 1) == round(best, 1) else f"{worst:.1f} to {best:.1f}"
+        lines.append(f"WALL ANGLE: tapered walls at {span} deg to the upper surface; the process "
                      f"range is {lim.taper_weak_deg:.0f} to {lim.taper_max_deg:.0f} deg: "
                      + ("within the process." if ok else "OUTSIDE the process, confirm before making."))
     fids = m.fiducials

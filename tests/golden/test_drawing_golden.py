@@ -2,7 +2,7 @@
 page, so that a regression in the drawing (a view moved, a table lost, a label gone) is seen.
 
 After a deliberate change of the drawing, regenerate the images and LOOK at them before committing:
-``BALLMASK_UPDATE_GOLDEN=1 pytest tests/geometry/export/test_drawing_golden.py``.
+``make golden`` (``BALLMASK_UPDATE_GOLDEN=1 pytest tests/golden``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from geometry.export.run import export_design
 from geometry.fileio import load_design
 from tests.geometry.export.pdfread import page_texts, render
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "drawing"
+GOLDEN = Path(__file__).resolve().parent / "drawing"
 DPI = 50
 # Mean absolute grey difference (0-255) and number of pixels differing by more than 64 grey levels that a page
 # may show: room for a slightly different poppler's antialiasing, yet one changed digit (a few pixels at 50 dpi)

@@ -132,7 +132,8 @@ def section_view(sh: Sheet, design: Design, g: OpeningGroup, number: int, tol: P
                      tries=[(rad * 0.6 + 4, -6), (rad + 6, -10), (rad + 8, 2), (4, -12)])
     place_leader(sh, bx - d_ball / 2 * k * 0.7071, by + d_ball / 2 * k * 0.7071,
                  f"ball Ø{d_ball:.3f} {pm(design.ball.tolerance_mm)}", tries=[(-8, 7), (-12, 4), (-6, 10)])
-    place_leader(sh, pa + 0.5, dy - 0.45, f"pad Ø{g.pad_mm:.3f}", tries=[(-6, -5), (-10, -4), (-4, -8)])
+    place_leader(sh, pa + 0.5, dy - 0.45, f"pad Ø{g.pad_mm:.3f}",
+                 tries=[(x0p - pa - 12, -3.0), (x0p - pa - 16, -3.0), (-6, -5), (-10, -4), (-4, -12)])
     y = dy - 14
     for s in (ridge_text(design, o, tol), *wrap(f"sites: {g.ranges}", 7, room[2] - room[0] - 6)[:3]):
         sh.text(room[0] + 3, y, s, 7)

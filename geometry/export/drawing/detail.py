@@ -10,7 +10,8 @@ from reportlab.lib import colors
 
 from geometry.base.names import ROW_LETTERS, row_index, row_name, split_name
 from geometry.derive.openings import opening_table
-from geometry.export.artwork import Artwork
+from geometry.export import ringops
+from geometry.export.artwork import Artwork, LayerArt
 from geometry.export.drawing.artwork_paths import draw_layer
 from geometry.export.drawing.dims import dim_h, dim_v, place_leader
 from geometry.export.drawing.scale import View, pick_scale, scale_label
@@ -46,6 +47,27 @@ def corner(design: Design) -> tuple[int, int | None, int | None] | None:
     return k, along, across
 
 
+def _window(la: LayerArt, box: tuple[float, float, float, float]) -> LayerArt:
+    """The part of a layer near the detail's window: circles that reach into it, regions with a vertex in it."""
+    x0, y0, x1, y1 = box
+    c = la.circles
+    keep = (c[:, 0] + c[:, 2] >= x0) & (c[:, 0] - c[:, 2] <= x1) & (c[:, 1] + c[:, 2] >= y0) & (c[:, 1] - c[:, 2] <= y1)
+    rings = la.rings
+    if len(rings):
+        xy = rings.xy
+        pad = 0.5 * max(x1 - x0, y1 - y0)
+        inside = ((xy[:, 0] >= x0 - pad) & (xy[:, 0] <= x1 + pad) & (xy[:, 1] >= y0 - pad)
+                  & (xy[:, 1] <= y1 + pad)).astype(np.int64)
+        per_ring = np.add.reduceat(inside, rings.start[:-1]) > 0 if len(inside) else np.zeros(len(rings), bool)
+        regions = np.zeros(max(la.n_regions, int(rings.region.max()) + 1), dtype=bool)
+        regions[rings.region[per_ring]] = True
+        rings = ringops.select_regions(rings, regions)
+        n = int(regions.sum())
+    else:
+        n = 0
+    return LayerArt(la.layer, c[keep], rings, n)
+
+
 def detail_view(sh: Sheet, design: Design, art: Artwork, tol: ProcessTolerances, room: Box) -> tuple[
         float, float] | None:
     """Draw detail A in ``room``; returns the model point it is centred on (for the mark on the top view)."""
@@ -74,9 +96,9 @@ def detail_view(sh: Sheet, design: Design, art: Artwork, tol: ProcessTolerances,
     sh.c.clipPath(clip, stroke=0, fill=0)
     for la in art.layers:
         if la.layer.role == Role.UPPER:
-            draw_layer(sh, la, v, box, 0.35)
+            draw_layer(sh, _window(la, box), v, box, 0.35)
         elif la.layer.role == Role.LOWER:
-            draw_layer(sh, la, v, box, 0.3, (1.6, 0.8))
+            draw_layer(sh, _window(la, box), v, box, 0.3, (1.6, 0.8))
     sh.c.restoreState()
     sh.stroke(0.18, colors.Color(0.4, 0.4, 0.4), (4.0, 1.0, 0.6, 1.0))
     sh.rect(cx0, cy0, cx1 - cx0, cy1 - cy0)

@@ -57,8 +57,19 @@ def _runs(nums: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+RANGE_PIECES = 16  # more pieces than this and the sites are summarised (sites.csv lists them all)
+RANGE_NAMES = 5000  # more names than this are summarised without being parsed
+
+
+def _summary(names: tuple[str, ...] | list[str]) -> str:
+    return f"{len(names)} sites from {names[0]} to {names[-1]} (every site in sites.csv)"
+
+
 def site_ranges(names: tuple[str, ...] | list[str]) -> str:
-    """Compact site ranges. Rows of JEDEC names with the same column runs on consecutive rows are joined."""
+    """Compact site ranges. Rows of JEDEC names with the same column runs on consecutive rows are joined; a list
+    that stays long (a wafer's die-prefixed names) is summarised by its count, first and last name."""
+    if len(names) > RANGE_NAMES:
+        return _summary(names)
     jedec: dict[str, list[int]] = {}
     other: list[str] = []
     for n in names:
@@ -92,6 +103,8 @@ def site_ranges(names: tuple[str, ...] | list[str]) -> str:
         i += 1
     if other:  # names that are not JEDEC style, listed one by one
         pieces.append(", ".join(sorted(other)))
+    if len(pieces) + max(0, len(other) - 1) > RANGE_PIECES:
+        return _summary(names)
     return "; ".join(pieces)
 
 

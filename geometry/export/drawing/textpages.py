@@ -73,6 +73,8 @@ class Flow:
 
     def _row(self, cells: Sequence[str], widths: list[float], bold: bool) -> None:
         wrapped = [wrap(c, CELL, w - 2.0, bold) for c, w in zip(cells, widths, strict=True)]
+        fit = max(1, int((self.room[3] - self.room[1] - 12.0 - 1.6) / LINE))  # a row never outgrows a sheet
+        wrapped = [w if len(w) <= fit else [*w[:fit - 1], "(continued in sites.csv)"] for w in wrapped]
         h = max(len(w) for w in wrapped) * LINE + 1.6
         self._need(h)
         sh = self.sheet

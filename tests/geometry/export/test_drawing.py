@@ -198,3 +198,16 @@ def test_drawing_info_validation() -> None:
         FrameSettings("custom")
     assert FrameSettings("584x584").foil_size() == (584.0 - 130.0, 584.0 - 130.0)
     assert np.isclose(FrameSettings("custom", 500.0, 400.0, 30.0, 10.0).foil_size(), (420.0, 320.0)).all()
+
+
+def test_wafer_drawing_summarises_sites_and_draws_the_detail(tmp_path: Path) -> None:
+    from tests.geometry.wafer.conftest import wafer_design
+
+    design = wafer_design()
+    out = export_design(design, tmp_path / "w.pdf", "pdf", force=True).path
+    texts = [" ".join(t.split()) for t in page_texts(out)]
+    n = int((design.sites().state == 0).sum())
+    assert len(texts) <= 4  # a wafer's site list goes to sites.csv, not over dozens of sheets
+    assert f"{n} sites from " in " ".join(texts) and "(every site in sites.csv)" in " ".join(texts)
+    assert "DETAIL A" in texts[1] and "web" in texts[1]
+    assert text_overlaps(out) == [] and text_outside(out) == []

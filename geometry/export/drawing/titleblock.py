@@ -58,21 +58,24 @@ def _cell(sh: Sheet, x: float, y: float, w: float, h: float, label: str, value: 
 
 
 def projection_symbol(sh: Sheet, x: float, y: float, first_angle: bool) -> None:
-    """The ISO 5456-2 symbol: a truncated cone's two views, circles and trapezoid in the order of the method."""
+    """The ISO 5456-2 symbol: a truncated cone's side view on the left and its end view (two circles) on the right.
+
+    The end view shows the cone's small end (both circles visible). In first angle the view from the left goes on
+    the right, so the small end is on the left of the side view; in third angle the view from the right goes on
+    the right, so the small end faces the circles.
+    """
     r1, r2, ln = 2.6, 1.4, 6.0
-    cx_circ, cx_trap = (x + r1, x + 2 * r1 + 3.0) if first_angle else (x + ln + 3.0 + r1, x)
+    tx, cx = x, x + ln + 3.0 + r1
     sh.stroke(0.3)
-    sh.circle(cx_circ, y, r1)
-    sh.circle(cx_circ, y, r2)
-    tx = cx_trap
-    # the cone seen from the side: large end toward the circles in first angle, away from them in third angle
+    sh.circle(cx, y, r1)
+    sh.circle(cx, y, r2)
     if first_angle:
-        sh.poly([(tx, y - r1), (tx, y + r1), (tx + ln, y + r2), (tx + ln, y - r2)])
-    else:
         sh.poly([(tx, y - r2), (tx, y + r2), (tx + ln, y + r1), (tx + ln, y - r1)])
+    else:
+        sh.poly([(tx, y - r1), (tx, y + r1), (tx + ln, y + r2), (tx + ln, y - r2)])
     sh.stroke(0.15, dash=(1.5, 0.6, 0.3, 0.6))
-    sh.line(cx_circ - r1 - 0.8, y, cx_circ + r1 + 0.8, y)
-    sh.line(cx_circ, y - r1 - 0.8, cx_circ, y + r1 + 0.8)
+    sh.line(cx - r1 - 0.8, y, cx + r1 + 0.8, y)
+    sh.line(cx, y - r1 - 0.8, cx, y + r1 + 0.8)
     sh.line(tx - 0.8, y, tx + ln + 0.8, y)
     sh.stroke()
 

@@ -27,12 +27,13 @@ from geometry.export.drawing.facts import (
     opening_groups,
     site_states,
 )
+from geometry.export.drawing.frame import frame_sketch
 from geometry.export.drawing.order import layer_stack, order_notes
 from geometry.export.drawing.scale import View, pick_scale, scale_label
 from geometry.export.drawing.section import section_view
 from geometry.export.drawing.sheet import A3, A4, FONT, Sheet, register_fonts
 from geometry.export.drawing.tables import fiducial_table, opening_rows, rework_rows, stack_rows
-from geometry.export.drawing.textpages import Flow, Paragraphs, Table
+from geometry.export.drawing.textpages import Figure, Flow, Paragraphs, Table
 from geometry.export.drawing.titleblock import TitleFields, block_height, title_block
 from geometry.export.drawing.tolerances import ProcessTolerances, pm, process_tolerances
 from geometry.export.drawing.topview import legend, top_view, view_box
@@ -162,6 +163,9 @@ def _render(c: Canvas, design: Design, art: Artwork, title: TitleBlock, report: 
     flow.place(Table("LAYER STACK (order of making; depths in mm)", (
         ("step", 0.05), ("layer", 0.2), ("made", 0.37), ("from side", 0.09), ("depth", 0.1),
         ("drawn as seen from", 0.19)), tuple(stack_rows(layer_stack(design, art, tol)))))
+    sketch = frame_sketch(design, art)
+    if sketch is not None:
+        flow.place(Figure("FRAME AND FOIL (not to scale)", sketch[0], sketch[1]))
     flow.place(Paragraphs("CHECK SUMMARY", tuple(check_summary_lines(report))))
     notes = order_notes(design, art, tol)
     lines = ["!" + NO_APERTURE_MODIFICATION, *(n for n in (*notes, *title.lines) if not n.startswith("NO APERTURE"))]

@@ -29,7 +29,16 @@ class Paragraphs:
     lines: tuple[str, ...]
 
 
-Block = Table | Paragraphs
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A heading and a drawing of ``height`` mm, drawn by ``draw(sheet, box)`` across the sheet's width."""
+
+    heading: str
+    height: float
+    draw: Callable[[Sheet, tuple[float, float, float, float]], None]
+
+
+Block = Table | Paragraphs | Figure
 
 
 class Flow:
@@ -54,6 +63,11 @@ class Flow:
     def place(self, block: Block) -> None:
         if isinstance(block, Table):
             self._table(block)
+        elif isinstance(block, Figure):
+            self._need(block.height + 12.0)
+            self.heading(block.heading)
+            block.draw(self.sheet, (self.room[0], self.y - block.height, self.room[2], self.y))
+            self.y -= block.height
         else:
             self._paragraphs(block)
         self.y -= 3.0

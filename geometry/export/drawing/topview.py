@@ -19,6 +19,7 @@ from geometry.export.drawing.scale import View, scale_label
 from geometry.export.drawing.sheet import Box, Sheet, wrap
 from geometry.export.layers import Role
 from geometry.model.design import Design
+from geometry.model.layouts import GridLayout, StaggeredLayout
 
 MARK = colors.Color(0.55, 0.0, 0.55)
 
@@ -35,11 +36,10 @@ def view_box(design: Design, art: Artwork) -> tuple[float, float, float, float]:
 def _grid_steps(design: Design) -> tuple[int, float, int, float] | None:
     """(columns - 1, column pitch, rows - 1, row pitch) of a grid or staggered layout."""
     lay = design.layout
-    kind = getattr(lay, "kind", "")
-    if kind == "grid":
-        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y  # type: ignore[attr-defined]
-    if kind == "staggered":
-        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y_mm  # type: ignore[attr-defined]
+    if isinstance(lay, GridLayout):
+        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y
+    if isinstance(lay, StaggeredLayout):
+        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y_mm
     return None
 
 

@@ -81,4 +81,7 @@ def edge(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-CHECKS = (Check("edge", "Edge distance", "distance of openings and fiducials to the mask outline, and of openings to fiducials >= e_min", edge),)
+CHECKS = (Check(
+    "edge", "Edge distance",
+    "distance of openings and fiducials to the mask outline, and of openings to fiducials >= e_min", edge,
+),)

@@ -21,6 +21,7 @@ import ezdxf.zoom
 import numpy as np
 from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as ezdxf_new
+from ezdxf.layouts.layout import Modelspace
 from numpy.typing import NDArray
 
 from geometry.base.atomic import write_with_atomic
@@ -64,6 +65,22 @@ def check_layer_names(output: OutputSettings, layers: tuple[LayerSpec, ...]) -> 
         if not R12_LAYER_NAME.match(spec.name):
             raise DesignError(f"output.{spec.role.value}_layer", spec.name,
                               "R12 layer names may hold only letters, digits, $, - and _ (31 at most)")
+
+
+def set_extents(msp: Modelspace, box: tuple[float, float, float, float]) -> None:
+    """Extents, limits and the initial view of the drawing: $EXTMIN/$EXTMAX and $LIMMIN/$LIMMAX.
+
+    ezdxf copies the modelspace's extents and limits into the header when it saves (overwriting whatever the
+    header held), so they are set on the modelspace; a reader that zooms to the header's extents (LibreOffice)
+    otherwise gets the 1e20 defaults and shows nothing.
+    """
+    x0, y0, x1, y1 = box
+    msp.dxf.extmin = (x0, y0, 0.0)
+    msp.dxf.extmax = (x1, y1, 0.0)
+    msp.dxf.limmin = (x0, y0)
+    msp.dxf.limmax = (x1, y1)
+    if x1 > x0 or y1 > y0:
+        ezdxf.zoom.window(msp, (x0, y0), (x1, y1))
 
 
 def block_name(layer: str, radius_mm: float) -> str:
@@ -127,12 +144,7 @@ class EzdxfSink:
         """Units, extents and view; refuse to write a file that ezdxf's audit finds errors in."""
         box = ezdxf.bbox.extents(self.msp, fast=True)
         if box.has_data:
-            # ezdxf copies the modelspace's extents and limits into the header when saving
-            self.msp.dxf.extmin = (box.extmin.x, box.extmin.y, 0.0)
-            self.msp.dxf.extmax = (box.extmax.x, box.extmax.y, 0.0)
-            self.msp.dxf.limmin = (box.extmin.x, box.extmin.y)
-            self.msp.dxf.limmax = (box.extmax.x, box.extmax.y)
-            ezdxf.zoom.extents(self.msp, factor=1.05)
+            set_extents(self.msp, (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y))
         auditor = self.doc.audit()
         if auditor.has_errors:
             raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")

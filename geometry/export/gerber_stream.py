@@ -19,8 +19,15 @@ from geometry.derive.relief.repeated import wafer_relief
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt, build_artwork
-from geometry.export.gerber import _comment, aperture_function, file_function, gerber_file_name
-from geometry.export.layers import Role
+from geometry.export.gerber import (
+    STROKED,
+    _comment,
+    aperture_function,
+    file_function,
+    gerber_file_name,
+    image_comment,
+    with_reader_aperture,
+)
 from geometry.export.notes import TitleBlock, title_block
 from geometry.model.design import Design
 
@@ -102,7 +109,7 @@ def layer_gerber_fast(la: LayerArt, title: TitleBlock) -> str:
     out = [
         "G04 ballmask (streamed writer)*\n",
         f"G04 {_comment(f'ballmask layer {spec.name}: {spec.meaning}; {spec.made_how}')}*\n",
-        "G04 Image positive: dark = metal removed. Units mm.*\n",
+        f"G04 {_comment(image_comment(spec))}*\n",
         *[f"G04 {_comment(line)}*\n" for line in title.lines],
         "%TF.GenerationSoftware,ballmask,ballmask,0.1.0*%\n",
         f"%TF.FileFunction,{file_function(spec)}*%\n",
@@ -110,7 +117,7 @@ def layer_gerber_fast(la: LayerArt, title: TitleBlock) -> str:
         "%FSLAX36Y36*%\n%MOMM*%\n%LPD*%\nG75*\n",
     ]
     rings = la.rings
-    if spec.role == Role.OUTLINE:
+    if spec.role in STROKED:
         out.append(f"%TA.AperFunction,{func}*%\n%ADD10C,{OUTLINE_WIDTH_MM:.6f}*%\n%TD*%\nD10*\n")
         out.append(format_contours(rings, np.arange(len(rings), dtype=np.intp), region=False))
     else:
@@ -135,7 +142,7 @@ def layer_gerber_fast(la: LayerArt, title: TitleBlock) -> str:
                 out.append(f"D{10 + k}*\n")
                 out.append(format_flashes(c[which.reshape(-1) == k, :2]))
     out.append("M02*\n")
-    return "".join(out)
+    return with_reader_aperture("".join(out))
 
 
 def write_gerbers_fast(design: Design, folder: str | Path, art: Artwork | None = None,

@@ -21,6 +21,7 @@ class Role(StrEnum):
     UPPER = "upper"
     LOWER = "lower"
     FIDUCIAL = "fiducial"
+    WAFER = "wafer"
     NOTES = "notes"
 
 
@@ -36,7 +37,10 @@ OUTLINE_COLOUR = 7
 UPPER_COLOUR = 1
 LOWER_COLOURS = (5, 4, 6, 3, 30, 140)
 FIDUCIAL_COLOUR = 2
+WAFER_COLOUR = 9
 NOTES_COLOUR = 8
+
+WAFER_MADE_HOW = "not made: reference only (for alignment and review), do not etch or cut"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +63,13 @@ class LayerSpec:
 
     @property
     def is_artwork(self) -> bool:
-        """Whether the layer carries shapes to make (all but the notes)."""
+        """Whether the layer carries shapes (all but the notes; the WAFER reference layer's are not made)."""
         return self.role != Role.NOTES
+
+    @property
+    def is_made(self) -> bool:
+        """Whether the shop makes the layer's shapes (not the notes, not the WAFER reference)."""
+        return self.role not in (Role.NOTES, Role.WAFER)
 
     @property
     def mirrored(self) -> bool:
@@ -97,12 +106,20 @@ def layer_table(
     relief_depths_mm: Iterable[float],
     fiducial_etches: Iterable[str] = (),
     thickness_mm: float | None = None,
+    wafer: bool = False,
 ) -> tuple[LayerSpec, ...]:
-    """All layers of a design's files, in drawing order: outline, upper, reliefs (deepest first), fiducials,
-    notes. ``thickness_mm`` gives the depth of half-etched fiducials (t / 2) in the meaning text."""
+    """All layers of a design's files, in drawing order: outline, the WAFER reference (``wafer``: a wafer
+    layout), upper, reliefs (deepest first), fiducials, notes. ``thickness_mm`` gives the depth of half-etched
+    fiducials (t / 2) in the meaning text."""
     layers = [
         LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, "the mask's outer edge",
                   "cut", Side.UPPER),
+    ]
+    if wafer:
+        layers.append(LayerSpec(Role.WAFER, output.wafer_layer, WAFER_COLOUR,
+                                "the wafer's rim with its notch or flat, and the edge of its usable area "
+                                "(inside the edge exclusion)", WAFER_MADE_HOW, Side.UPPER))
+    layers += [
         LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, "every opening's outline on the upper surface",
                   "through-etched or cut", Side.UPPER, Side.UPPER),
     ]

@@ -135,6 +135,17 @@ def _coverage(c: Canvas, la: LayerArt, v: _View) -> None:
     c.setFillColor(colors.black)
 
 
+def _wafer_reference(c: Canvas, la: LayerArt, v: _View, tol: float) -> None:
+    """The WAFER reference layer (rim, usable-area edge): thin dashed lines, so it never reads as metal to cut."""
+    c.saveState()
+    c.setLineWidth(0.4)
+    c.setDash(3, 2)
+    for k in range(len(la.rings)):
+        xy = la.rings.densify(k, tol)
+        _poly(c, np.column_stack([v.ox + xy[:, 0] * v.scale, v.oy + xy[:, 1] * v.scale]))
+    c.restoreState()
+
+
 def _top_view(c: Canvas, art: Artwork, title: TitleBlock, pages: int) -> None:
     box = art.bounds()
     legend_h = 10.0 * sum(1 for s in art.specs if s.is_artwork) + 30.0
@@ -146,6 +157,9 @@ def _top_view(c: Canvas, art: Artwork, title: TitleBlock, pages: int) -> None:
     for la in art.layers:
         c.setStrokeColor(_rgb(la.layer))
         c.setLineWidth(0.8 if la.layer.role == Role.OUTLINE else 0.3)
+        if la.layer.role == Role.WAFER:
+            _wafer_reference(c, la, v, tol)
+            continue
         if len(la.circles) + len(la.rings.bulge) > DRAW_LIMIT:
             _coverage(c, la, v)
             continue

@@ -99,6 +99,8 @@ class EzdxfSink:
             self.doc = ezdxf_new("R2000", units=INSUNITS_MM)
             self.doc.header["$MEASUREMENT"] = 1
         self.msp = self.doc.modelspace()
+        # exact boxes of what was added (ezdxf's fast bounding box takes a bulge's whole circle)
+        self._boxes: list[tuple[float, float, float, float]] = []
 
     def begin(self, layers: tuple[LayerSpec, ...]) -> None:
         """Declare the layers with their colours (continuous lines, no widths)."""
@@ -108,6 +110,10 @@ class EzdxfSink:
     def circles(self, layer: str, circles: FloatArray, blocks: bool) -> None:
         """CIRCLEs, or INSERTs of one BLOCK per distinct radius."""
         attribs = {"layer": layer}
+        if len(circles):
+            c = circles
+            self._boxes.append((float((c[:, 0] - c[:, 2]).min()), float((c[:, 1] - c[:, 2]).min()),
+                                float((c[:, 0] + c[:, 2]).max()), float((c[:, 1] + c[:, 2]).max())))
         if not blocks:
             add = self.msp.add_circle
             for x, y, r in circles.tolist():
@@ -127,6 +133,9 @@ class EzdxfSink:
     def rings(self, layer: str, rings: RingSet) -> None:
         """Closed LWPOLYLINEs (R2000) or POLYLINEs (R12) with bulges."""
         attribs = {"layer": layer}
+        box = ringops.bounds(rings)
+        if box is not None:
+            self._boxes.append(box)
         for k in range(len(rings)):
             xy, b = rings.ring(k)
             pts = np.column_stack([xy, b]).tolist()
@@ -142,9 +151,14 @@ class EzdxfSink:
 
     def finish(self, target: Path) -> None:
         """Units, extents and view; refuse to write a file that ezdxf's audit finds errors in."""
-        box = ezdxf.bbox.extents(self.msp, fast=True)
-        if box.has_data:
-            set_extents(self.msp, (box.extmin.x, box.extmin.y, box.extmax.x, box.extmax.y))
+        boxes = list(self._boxes)
+        text = ezdxf.bbox.extents(self.msp.query("TEXT"), fast=True)
+        if text.has_data:
+            boxes.append((text.extmin.x, text.extmin.y, text.extmax.x, text.extmax.y))
+        if boxes:
+            arr = np.array(boxes, dtype=np.float64)
+            set_extents(self.msp, (float(arr[:, 0].min()), float(arr[:, 1].min()),
+                                   float(arr[:, 2].max()), float(arr[:, 3].max())))
         auditor = self.doc.audit()
         if auditor.has_errors:
             raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")

@@ -35,7 +35,7 @@ FloatArray = NDArray[np.float64]
 SCALE = 1e6  # format 3.6: integers in nm
 CHUNK = 20_000
 OUTLINE_WIDTH_MM = 0.01
-_EDGE = {0: "X%dY%dD01*\n", 1: "G03X%dY%dI%dJ%dD01*\n", -1: "G02X%dY%dI%dJ%dD01*\n"}
+_EDGE = {0: "G01X%dY%dD01*\n", 1: "G03X%dY%dI%dJ%dD01*\n", -1: "G02X%dY%dI%dJ%dD01*\n"}
 
 
 def _ints(a: FloatArray) -> list[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, fmt_mm
+from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 
 
@@ -84,4 +84,5 @@ def edge(ctx: CheckContext) -> list[Violation]:
 CHECKS = (Check(
     "edge", "Edge distance",
     "distance of openings and fiducials to the mask outline, and of openings to fiducials >= e_min", edge,
+    Scope.PLACEMENT,
 ),)

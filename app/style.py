@@ -41,6 +41,8 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("balls", "Balls", "#707070", "#a0a0a050", 4, "the solder balls as placed", visible=False),
     LayerStyle("depop", "Depopulated", "#a0a0a0", None, 1.5, "sites without a ball (pad only)"),
     LayerStyle("fiducials", "Fiducials", "#2a7a2a", "#2a7a2a80", 5, "alignment marks (FIDUCIAL)"),
+    LayerStyle("wafer", "Wafer (reference)", "#9a6a20", None, 0.5,
+               "a wafer's rim with its notch or flat and the edge-exclusion line (WAFER, not made)"),
 )
 
 LAYER_BY_ID = {layer.id: layer for layer in LAYERS}

@@ -269,13 +269,19 @@ def _run_info(args: argparse.Namespace) -> int:
         _out(f"override {i + 1}    {o.kind} for {shown}")
         for line in opening_lines(design, o, "  "):
             _out(line)
-    first, *rest = relief_summary(design)
+    first, *rest = relief_summary(design, per_depth=getattr(args, "per_depth", False))
     _out(f"lower relief  {first}")
     for line in rest:
         _out(line)
     if design.limits:
         _out("limits set    " + ", ".join(f"{k} {v:g}" for k, v in design.limits))
     return EXIT_OK
+
+
+def _configure_info(parser: argparse.ArgumentParser) -> None:
+    _configure_file(parser)
+    parser.add_argument("--per-depth", action="store_true",
+                        help="also list the lower relief's regions and holes per depth layer")
 
 
 # -- ballmask check ----------------------------------------------------------------------------------------
@@ -345,7 +351,7 @@ def _run_rework(args: argparse.Namespace) -> int:
 COMMANDS: list[Command] = [
     Command("new", "make a new design file from a generator", _configure_new, _run_new),
     Command("info", "show a design: sites, ball, mask, profile and derived values, lower relief",
-            _configure_file, _run_info),
+            _configure_info, _run_info),
     Command("check", "check a design against its rules; exit 1 when there are errors", _configure_check,
             _run_check),
     Command("export", "write the mask maker's files: DXF, Gerber, PDF drawing, or all in a folder or zip",

@@ -347,3 +347,24 @@ def test_readme_walk_through_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "PASS: no errors" in outputs[3]
     assert "d_l           0.8183 mm" in outputs[4] and "d_l 0.818 mm" in text
     assert "196 hole(s)" in outputs[4] and "196 metal" in text
+
+
+def test_info_counts_regions_and_islands_once_over_depth_layers(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """16 x 16 tapered at 45 deg: relief layers at 0.225 and 0.3 mm; the shallow one covers every hole of the deep
+    one, so one group of 256 openings and no island at full thickness (not 2 regions joining 512)."""
+    from geometry.fileio import save_design
+    from geometry.model.design import example_grid_design
+    from geometry.model.profiles import Tapered
+
+    d = example_grid_design(rows=16, cols=16, pitch_mm=0.8, ball_mm=0.45, thickness_mm=0.3, profile=Tapered(45.0))
+    path = tmp_path / "t45.ballmask"
+    save_design(d, path)
+    code, out, _ = run(["info", str(path)], capsys)
+    assert code == 0
+    assert "1 merged region(s) joining 256 openings, 225 hole(s) (0 metal island(s) on the lower surface, " \
+           "225 under a shallower relief layer" in out
+    assert "512" not in out and "layer: " not in out
+    code, out, _ = run(["info", str(path), "--per-depth"], capsys)
+    assert "depth 0.225 mm layer: 1 region(s), 0 hole ring(s)" in out
+    assert "depth 0.300 mm layer: 1 region(s), 225 hole ring(s)" in out

@@ -12,7 +12,6 @@ review (:mod:`geometry.analysis.review`) reports names that match no site.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, replace
 
 from geometry.base.errors import DesignError, require_finite, require_length

@@ -37,7 +37,7 @@ def merged_groups(relief: Relief) -> tuple[int, int]:
     # bipartite graph regions -- sites; its components are the groups
     graph = coo_matrix((np.ones(len(region_of)), (region_of, n + site_idx)), shape=(n + m, n + m))
     _, labels = connected_components(graph, directed=False)
-    return int(len(np.unique(labels[:n]))), int(m)
+    return len(np.unique(labels[:n])), int(m)
 
 
 def _inner_point(xy: NDArray[np.float64]) -> tuple[float, float]:

@@ -132,7 +132,8 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
     depth_r = np.round(np.asarray(relief.region_depth_mm, np.float64), 6)
     lay = design.layout
     specs = layer_table(out, np.concatenate([depth_c, depth_r]).tolist(), [str(f.etch) for f in fids],
-                        design.mask.thickness_mm, wafer=isinstance(lay, WaferLayout))
+                        design.mask.thickness_mm, wafer=isinstance(lay, WaferLayout),
+                        material=design.mask.material)
 
     arts: list[LayerArt] = []
     for spec in specs:

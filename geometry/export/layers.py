@@ -77,19 +77,60 @@ class LayerSpec:
         return self.seen_from == Side.LOWER
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessWords:
+    """How the shop's process makes each kind of shape, in the words of that process (an electroformed sheet is
+    plated, not etched): the upper openings, a relief step, a relief through the sheet, the fiducials."""
+
+    upper: str
+    step: str  # {um}: the depth
+    through: str  # {um}: the sheet's thickness
+    fiducial_through: str
+    fiducial_half: str  # {half}: " 140 um" or ""
+    relief_meaning: str  # {um}: the depth
+    outline: str = "cut"
+
+
+ETCHED = ProcessWords(
+    "through-etched", "half-etched {um} um deep from the lower side",
+    "etched from the lower side through the full {um} um, meeting the upper etch (taper)",
+    "through-etched", "half-etched{half} from the upper side",
+    "lower-surface outlines, etch depth {um} um (merged where openings interconnect)",
+)
+LASER = ProcessWords(
+    "laser-cut through the sheet", "half-etched {um} um deep from the lower side",
+    "etched from the lower side through the full {um} um, meeting the upper cut (taper)",
+    "laser-cut through the sheet", "half-etched{half} from the upper side",
+    "lower-surface outlines, etch depth {um} um (merged where openings interconnect)", "laser-cut",
+)
+ELECTROFORMED = ProcessWords(
+    "plated opening (no metal plated through the sheet)",
+    "plated step: no metal plated in the lower {um} um inside this outline",
+    "plated opening: no metal plated inside this outline through the full {um} um, up to the upper outline (taper)",
+    "plated opening (no metal plated through the sheet)", "plated step{half} deep from the upper side",
+    "lower-surface outlines, step depth {um} um (merged where openings interconnect)",
+    "plated to this outline (the sheet's edge)",
+)
+PROCESS_WORDS = {"etched-stainless": ETCHED, "laser-cut-stainless": LASER, "electroformed-nickel": ELECTROFORMED}
+
+
+def process_words(material: str) -> ProcessWords:
+    """The process words of a mask material (etching words for a material not listed)."""
+    return PROCESS_WORDS.get(material, ETCHED)
+
+
 def lower_layer_spec(output: OutputSettings, depth_mm: float, index: int,
-                     thickness_mm: float | None = None) -> LayerSpec:
+                     thickness_mm: float | None = None, material: str = "etched-stainless") -> LayerSpec:
     """The relief layer for one depth; ``index`` picks its colour (0 for the deepest). A relief as deep as the
-    sheet (a taper) is etched from the lower side until it meets the upper etch."""
+    sheet (a taper) is made from the lower side until it meets the upper opening."""
     um = round(depth_mm * 1000)
+    words = process_words(material)
     seen = Side.LOWER if output.mirror_lower else Side.UPPER
     through = thickness_mm is not None and depth_mm >= thickness_mm - 1e-9
-    made = (f"etched from the lower side through the full {um} um, meeting the upper etch (taper)" if through
-            else f"half-etched {um} um deep from the lower side")
+    made = (words.through if through else words.step).format(um=um)
     return LayerSpec(
         Role.LOWER, output.lower_layer(depth_mm), LOWER_COLOURS[index % len(LOWER_COLOURS)],
-        f"lower-surface outlines, etch depth {um} um (merged where openings interconnect)",
-        made, seen, Side.LOWER, depth_mm,
+        words.relief_meaning.format(um=um), made, seen, Side.LOWER, depth_mm,
     )
 
 
@@ -107,13 +148,15 @@ def layer_table(
     fiducial_etches: Iterable[str] = (),
     thickness_mm: float | None = None,
     wafer: bool = False,
+    material: str = "etched-stainless",
 ) -> tuple[LayerSpec, ...]:
     """All layers of a design's files, in drawing order: outline, the WAFER reference (``wafer``: a wafer
     layout), upper, reliefs (deepest first), fiducials, notes. ``thickness_mm`` gives the depth of half-etched
-    fiducials (t / 2) in the meaning text."""
+    fiducials (t / 2) in the meaning text; ``material`` the process words (:data:`PROCESS_WORDS`)."""
+    words = process_words(material)
     layers = [
         LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, "the mask's outer edge",
-                  "cut", Side.UPPER),
+                  words.outline, Side.UPPER),
     ]
     if wafer:
         layers.append(LayerSpec(Role.WAFER, output.wafer_layer, WAFER_COLOUR,
@@ -121,17 +164,17 @@ def layer_table(
                                 "(inside the edge exclusion)", WAFER_MADE_HOW, Side.UPPER))
     layers += [
         LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, "every opening's outline on the upper surface",
-                  "through-etched or cut", Side.UPPER, Side.UPPER),
+                  words.upper, Side.UPPER, Side.UPPER),
     ]
     depths = sorted({round(float(d), 6) for d in relief_depths_mm if d > 0}, reverse=True)
-    layers += [lower_layer_spec(output, d, i, thickness_mm) for i, d in enumerate(depths)]
+    layers += [lower_layer_spec(output, d, i, thickness_mm, material) for i, d in enumerate(depths)]
     for etch, name in fiducial_layer_names(output, fiducial_etches).items():
         if etch == "through":
-            made = "through-etched or cut"
+            made = words.fiducial_through
             depth = None
         else:
             half = f" {round(thickness_mm * 500)} um" if thickness_mm is not None else ""
-            made = f"half-etched{half} from the upper side"
+            made = words.fiducial_half.format(half=half)
             depth = thickness_mm / 2.0 if thickness_mm is not None else None
         layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, "alignment marks", made, Side.UPPER,
                                 Side.UPPER, depth))

@@ -12,6 +12,8 @@ circles).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
@@ -20,9 +22,29 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from geometry.derive.relief.model import Relief, depth_key
+from geometry.derive.rings import RingSet
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
+
+
+class Layers(Protocol):
+    """What the hole tests read of a relief (:class:`geometry.derive.relief.model.Relief`, or an artwork's
+    relief layers put together): the rings with their regions' depths, and the single circles."""
+
+    @property
+    def rings(self) -> RingSet: ...
+    @property
+    def region_depth_mm(self) -> FloatArray: ...
+    @property
+    def circle_x_mm(self) -> FloatArray: ...
+    @property
+    def circle_y_mm(self) -> FloatArray: ...
+    @property
+    def circle_r_mm(self) -> FloatArray: ...
+    @property
+    def circle_depth_mm(self) -> FloatArray: ...
 
 
 def merged_groups(relief: Relief) -> tuple[int, int]:
@@ -46,7 +68,7 @@ def _inner_point(xy: NDArray[np.float64]) -> tuple[float, float]:
     return float(p.x), float(p.y)
 
 
-def hole_kinds(relief: Relief, chord_tol_mm: float = 1e-4) -> tuple[IntArray, BoolArray]:
+def hole_kinds(relief: Layers, chord_tol_mm: float = 1e-4) -> tuple[IntArray, BoolArray]:
     """For every hole ring of the relief: (its ring index, whether its metal reaches the lower surface).
 
     A hole whose inside lies under a shallower layer's outline is covered (False); every other hole is an island
@@ -91,7 +113,7 @@ def hole_kinds(relief: Relief, chord_tol_mm: float = 1e-4) -> tuple[IntArray, Bo
     return holes, reach
 
 
-def island_count(relief: Relief) -> tuple[int, int]:
+def island_count(relief: Layers) -> tuple[int, int]:
     """(metal islands that reach the lower surface, holes under a shallower layer), each place counted once.
 
     A place left unetched by two layers is a hole of both; it is counted at the shallowest of them.

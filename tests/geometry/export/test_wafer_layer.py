@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 import shapely
 
+from geometry.derive.repetition import Repeated, repetition
 from geometry.export.artwork import build_artwork
 from geometry.export.dxf import write_dxf
-from geometry.export.dxf_stream import write_dxf_streaming, write_wafer_dxf_blocks
+from geometry.export.dxf_stream import write_dxf_blocks, write_dxf_streaming
 from geometry.export.gerber import write_gerbers
 from geometry.export.gerber_stream import write_gerbers_fast
 from geometry.export.notes import title_block
@@ -94,7 +95,9 @@ def test_streaming_writer_draws_the_wafer_layer_and_sets_extents(tmp_path: Path)
 
 def test_blocks_writer_draws_the_wafer_layer_and_sets_extents(tmp_path: Path) -> None:
     d = wafer(WaferMark.NOTCH, blocks=True)
-    path = write_wafer_dxf_blocks(d, tmp_path / "b.dxf")
+    rep = repetition(d)
+    assert isinstance(rep, Repeated)
+    path = write_dxf_blocks(rep, tmp_path / "b.dxf")
     assert dxf_layers(path)["UPPER_THROUGH"]["INSERT"]  # the blocks form, not the flattened fallback
     check_wafer_polylines(path, d)
 
@@ -193,3 +196,40 @@ def test_pdf_legend_names_the_wafer_layer(tmp_path: Path) -> None:
     text = subprocess.run([pdftotext, "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "WAFER: not made" in text
+
+
+def test_process_words_follow_the_material() -> None:
+    """Electroformed nickel is plated: no "etched" or "cut" in its layer table or notes; etched stainless is."""
+    from geometry.model.design import example_grid_design
+    from geometry.model.mask import Fiducial
+
+    base = example_grid_design()
+    fids = (Fiducial(-6.0, -6.0, 1.0, "through"), Fiducial(6.0, 6.0, 1.0, "half"))
+    for material, banned, wanted in (
+        ("electroformed-nickel", ("etch", "cut"), ("plated opening", "plated step")),
+        ("etched-stainless", ("plated",), ("through-etched", "half-etched")),
+    ):
+        d = base.with_(mask=Mask(0.3, material, fiducials=fids))
+        art = build_artwork(d)
+        made = " ".join(s.made_how for s in art.specs)
+        text = " ".join(title_block(d, art).lines).lower()
+        for word in wanted:
+            assert word in made, (material, word)
+        for word in banned:
+            assert word not in made, (material, word, made)
+            assert word not in text.replace("etched area", "") or material != "electroformed-nickel", (material, word)
+
+
+def test_notes_say_what_each_hole_is(bga_design: Design) -> None:
+    """The BGA example (one 0.28 mm layer, 196 holes): islands at full thickness. A 6 x 6 grid tapered at 45 deg
+    on 0.3 mm: its 0.225 mm layer has no holes and covers all 25 holes of the 0.3 mm layer, so none is metal at
+    full thickness."""
+    from geometry.model.design import example_grid_design
+
+    def holes(d: Design) -> list[str]:
+        return [line for line in title_block(d, build_artwork(d)).lines if line.startswith("HOLES")]
+
+    (line,) = holes(bga_design)
+    assert "196 metal island(s) left at full thickness" in line and "shallower" not in line
+    (line,) = holes(example_grid_design(rows=6, cols=6, profile=Tapered(45.0)))
+    assert "25 lie under a shallower relief layer" in line and "metal island" not in line

@@ -49,6 +49,12 @@ def configure_carriers(layouts: argparse._SubParsersAction[argparse.ArgumentPars
             c.add_argument("--die-y", type=float, metavar="H", help="die height, mm (default: the width)")
             c.add_argument("--street", type=float, default=0.1, help="dicing street, mm (default 0.1)")
             c.add_argument("--edge-exclusion", type=float, default=3.0, help="edge exclusion, mm (default 3)")
+            c.add_argument("--wafer-map", metavar="MAP", help="leave out the null and bad dies of a SEMI G85 XML or "
+                           "SINF wafer map (map row 1, column 1 = die C01R01)")
+            c.add_argument("--map-offset", type=_unit_ref, metavar="COL,ROW", default=(0, 0),
+                           help="add COL,ROW to a map cell's column and row to give its die")
+            c.add_argument("--skip", action="append", default=[], metavar="DIE",
+                           help="leave out the die of this name (C07R12); repeatable")
         else:
             c.add_argument("--unit-rows", type=int, required=True, metavar="R", help="units per column")
             c.add_argument("--unit-cols", type=int, required=True, metavar="C", help="units per row")
@@ -73,11 +79,17 @@ def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Desig
     option = {"unit_rows": "--unit-rows", "unit_cols": "--unit-cols", "unit_pitch_x_mm": "--unit-pitch",
               "unit_pitch_y_mm": "--unit-pitch-y", "block_cols": "--block-cols", "block_gap_x_mm": "--block-gap",
               "die_x_mm": "--die", "die_y_mm": "--die-y", "street_mm": "--street", "diameter_mm": "--diameter",
-              "edge_exclusion_mm": "--edge-exclusion"}
+              "edge_exclusion_mm": "--edge-exclusion", "skip": "--skip"}
     try:
         if args.layout == "wafer":
-            layout: object = WaferLayout(unit, args.die, args.die_y, street_mm=args.street,
-                                         diameter_mm=args.diameter, edge_exclusion_mm=args.edge_exclusion)
+            wafer = WaferLayout(unit, args.die, args.die_y, street_mm=args.street, diameter_mm=args.diameter,
+                                edge_exclusion_mm=args.edge_exclusion, skip=tuple(args.skip))
+            if args.wafer_map:
+                from geometry.fileio.wafer_map import read_wafer_map, skip_from_map
+
+                skip = skip_from_map(wafer, read_wafer_map(args.wafer_map), tuple(args.map_offset))
+                wafer = replace(wafer, skip=(*wafer.skip, *skip))
+            layout: WaferLayout | CarrierLayout = wafer
         else:
             layout = CarrierLayout(unit, args.unit_rows, args.unit_cols, args.unit_pitch, args.unit_pitch_y,
                                    block_cols=args.block_cols, block_gap_x_mm=args.block_gap,
@@ -85,4 +97,4 @@ def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Desig
         return replace(unit_design, layout=layout)
     except DesignError as e:
         field = e.path.split("[")[0]
-        raise DesignError(option.get(field, "--skip" if field == "skip" else e.path), e.value, e.problem) from None
+        raise DesignError(option.get(field, e.path), e.value, e.problem) from None

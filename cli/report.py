@@ -56,13 +56,11 @@ def relief_summary(design: Design, per_depth: bool = False) -> list[str]:
     """The merged lower relief (claim 7): groups of interconnected openings and metal islands, each counted once
     over all depth layers (:mod:`geometry.derive.relief.hole_cover`), single outlines, etched area per depth;
     regions and holes per depth layer as well when ``per_depth``."""
-    try:
-        from geometry.derive.relief.hole_cover import island_count, merged_groups
-        from geometry.derive.relief.merged import lower_relief
-        from geometry.derive.relief.model import depth_key
-    except ImportError:  # pragma: no cover - the relief module is part of every build
-        return ["not available in this build"]
     import numpy as np
+
+    from geometry.derive.relief.hole_cover import island_count, merged_groups
+    from geometry.derive.relief.merged import lower_relief
+    from geometry.derive.relief.model import depth_key
 
     relief = lower_relief(design)
     groups, joined = merged_groups(relief)

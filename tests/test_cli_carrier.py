@@ -49,3 +49,18 @@ def test_bad_carrier_options_name_the_option(args: list[str], option: str, tmp_p
     err = capsys.readouterr().err
     assert option in err and "Traceback" not in err
     assert not (tmp_path / "x.ballmask").exists()
+
+
+def test_export_tool_writes_the_folder_and_refuses_on_tool_errors(tmp_path: Path) -> None:
+    from geometry.fileio import save_design
+    from geometry.model.design import example_grid_design
+    from geometry.model.tools import FluxStencil, Tools
+
+    src = tmp_path / "d.ballmask"
+    save_design(example_grid_design(rows=3, cols=3), src)
+    assert main(["export", str(src), "--tool", "inspection", "-o", str(tmp_path / "insp")]) == 0
+    assert (tmp_path / "insp" / "balls.csv").read_text(encoding="utf-8").count("\n") == 10
+    thick = example_grid_design(rows=3, cols=3).with_(tools=Tools(flux_stencil=FluxStencil(thickness_mm=0.3)))
+    save_design(thick, src)
+    assert main(["export", str(src), "--tool", "flux-stencil", "-o", str(tmp_path / "flux")]) == 1
+    assert not (tmp_path / "flux").exists()

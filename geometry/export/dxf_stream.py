@@ -37,6 +37,7 @@ from geometry.export.dxf import (
     DxfSink,
     block_name,
     check_layer_names,
+    new_r12,
     notes_placement,
     reproducible_metadata,
     set_extents,
@@ -242,7 +243,8 @@ def blocks_possible(design: Design) -> bool:
     return not (design.output.mirror_lower or design.output.segments_only)
 
 
-def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:
+# one branch per entity kind
+def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:  # noqa: PLR0912
     """The DXF with one BLOCK per layer holding one unit's outlines, INSERTed at every kept unit.
 
     When the BLOCK form cannot stand for the artwork (:func:`blocks_possible`), the flattened streamed DXF is
@@ -260,7 +262,7 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
     if title is None:
         title = title_block(design, wafer_art)
     centres = rep.offsets_mm
-    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_dxf("R12")
+    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_r12()
     if out.dxf_version == "R2000":
         doc.header["$MEASUREMENT"] = 1
     msp = doc.modelspace()

@@ -42,6 +42,24 @@ NOTES_COLOUR = 8
 
 WAFER_MADE_HOW = "not made: reference only (for alignment and review), do not etch or cut"
 
+# What each role's layer holds, for every file and for the window's legend (a relief layer adds its depth).
+ROLE_MEANINGS: dict[Role, str] = {
+    Role.OUTLINE: "the mask's outer edge",
+    Role.UPPER: "every opening's outline on the upper surface",
+    Role.LOWER: "lower-surface outlines (merged where openings interconnect)",
+    Role.FIDUCIAL: "alignment marks",
+    Role.WAFER: "the wafer's rim with its notch or flat, and the edge of its usable area (inside the edge "
+                "exclusion)",
+    Role.NOTES: "title block and order notes",
+}
+
+
+def role_layer_name(role: Role, output: OutputSettings) -> str:
+    """The layer name of a role in these output settings; the relief layers, one per depth, as their common
+    prefix and ``*`` (LOWER_RELIEF_*)."""
+    return {Role.OUTLINE: output.outline_layer, Role.UPPER: output.upper_layer, Role.LOWER: f"{output.lower_prefix}*",
+            Role.FIDUCIAL: output.fiducial_layer, Role.WAFER: output.wafer_layer, Role.NOTES: output.notes_layer}[role]
+
 
 @dataclass(frozen=True, slots=True)
 class LayerSpec:
@@ -155,15 +173,14 @@ def layer_table(
     fiducials (t / 2) in the meaning text; ``material`` the process words (:data:`PROCESS_WORDS`)."""
     words = process_words(material)
     layers = [
-        LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, "the mask's outer edge",
+        LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, ROLE_MEANINGS[Role.OUTLINE],
                   words.outline, Side.UPPER),
     ]
     if wafer:
-        layers.append(LayerSpec(Role.WAFER, output.wafer_layer, WAFER_COLOUR,
-                                "the wafer's rim with its notch or flat, and the edge of its usable area "
-                                "(inside the edge exclusion)", WAFER_MADE_HOW, Side.UPPER))
+        layers.append(LayerSpec(Role.WAFER, output.wafer_layer, WAFER_COLOUR, ROLE_MEANINGS[Role.WAFER],
+                                WAFER_MADE_HOW, Side.UPPER))
     layers += [
-        LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, "every opening's outline on the upper surface",
+        LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, ROLE_MEANINGS[Role.UPPER],
                   words.upper, Side.UPPER, Side.UPPER),
     ]
     depths = sorted({round(float(d), 6) for d in relief_depths_mm if d > 0}, reverse=True)
@@ -176,8 +193,8 @@ def layer_table(
             half = f" {round(thickness_mm * 500)} um" if thickness_mm is not None else ""
             made = words.fiducial_half.format(half=half)
             depth = thickness_mm / 2.0 if thickness_mm is not None else None
-        layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, "alignment marks", made, Side.UPPER,
+        layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, ROLE_MEANINGS[Role.FIDUCIAL], made, Side.UPPER,
                                 Side.UPPER, depth))
-    layers.append(LayerSpec(Role.NOTES, output.notes_layer, NOTES_COLOUR, "title block and order notes",
+    layers.append(LayerSpec(Role.NOTES, output.notes_layer, NOTES_COLOUR, ROLE_MEANINGS[Role.NOTES],
                             "not made", Side.UPPER))
     return tuple(layers)

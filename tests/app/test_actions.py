@@ -220,3 +220,12 @@ def test_derive_rework_mask_is_one_command() -> None:
 def test_cut_tool_is_hidden_until_the_view_offers_it() -> None:
     spec = acts.ACTION_BY_ID["tools.cut"]
     assert spec.available is not None and not spec.available(shell())
+
+
+def test_an_edit_naming_a_site_the_layout_lacks_is_refused_with_a_message() -> None:
+    s = shell()
+    before = s.document.design
+    s.document.set_selection(["A1", "I1"])  # I1: no row I in a JEDEC grid (a typed name, a stale selection)
+    acts.depopulate_selection(s)
+    assert s.document.design == before and not s.document.stack.can_undo
+    assert s.errors and "I1" in s.errors[-1] and "no site of that name" in s.errors[-1]

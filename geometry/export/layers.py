@@ -40,7 +40,7 @@ FIDUCIAL_COLOUR = 2
 WAFER_COLOUR = 9
 NOTES_COLOUR = 8
 
-WAFER_MADE_HOW = "not made: reference only (for alignment and review), do not etch or cut"
+WAFER_MADE_HOW = "not made: reference only (for alignment and review), nothing on this layer is made"
 
 # What each role's layer holds, for every file and for the window's legend (a relief layer adds its depth).
 ROLE_MEANINGS: dict[Role, str] = {

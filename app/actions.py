@@ -17,6 +17,7 @@ from app import style
 from app.document import Document
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
+from geometry.model.drawing_info import DrawingInfo
 from geometry.model.operations import (
     clear_profile,
     delete_sites,
@@ -48,6 +49,7 @@ class Shell(Protocol):
     def ask_residue_csv_path(self) -> Path | None: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
+    def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
     def open_path(self, path: Path) -> bool: ...
     def open_derived(self, design: Design, production: Design) -> None: ...
     def save_to(self, path: Path) -> bool: ...
@@ -333,6 +335,13 @@ def clear_rework_marks_selection(shell: Shell) -> None:
     apply_edit(shell, f"Clear rework marks on {_plural(len(names))}", lambda d: d.with_(rework=new))
 
 
+def edit_drawing_info(shell: Shell) -> None:
+    """Edit the drawing's title block, revisions, order data and frame (one undoable command)."""
+    new = shell.ask_drawing_info(shell.document.design.drawing)
+    if new is not None:
+        apply_edit(shell, "Drawing Fields", lambda d: d.with_(drawing=new))
+
+
 def edit_rework_settings(shell: Shell) -> None:
     """The uniform residue (height, footprint diameter) and the device's identifier."""
     new = shell.ask_rework_settings(_rework(shell))
@@ -411,6 +420,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
     ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",
                "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
+    ActionSpec("file.drawing", "File", "&Drawing and Title Block...", edit_drawing_info, None,
+               "Title block, revisions, quantity, inspection and the frame of the fabrication drawing"),
     ActionSpec("file.quit", "File", "&Quit", lambda s: s.close_window(), "std:Quit", separator_before=True),
     ActionSpec("edit.undo", "Edit", undo_title, lambda s: s.document.undo(), "std:Undo",
                enabled=lambda s: s.document.stack.can_undo),

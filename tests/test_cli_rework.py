@@ -38,7 +38,7 @@ def test_rework_with_residue_csv_writes_the_rework_design(tmp_path: Path, capsys
     assert derived.rework.derived_from.sha256 == hashlib.sha256(BGA.read_bytes()).hexdigest()
     # the bundled example was made by this very command (only its name and notes were set by hand)
     example = load_design(EXAMPLE)
-    assert derived.with_(name=example.name, notes=example.notes) == example
+    assert derived.with_(name=example.name, notes=example.notes, drawing=example.drawing) == example
 
 
 def test_unfixable_residue_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

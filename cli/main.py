@@ -267,13 +267,28 @@ def _run_info(args: argparse.Namespace) -> int:
         _out(f"override {i + 1}    {o.kind} for {shown}")
         for line in opening_lines(design, o, "  "):
             _out(line)
-    first, *rest = relief_summary(design)
+    for line in _edit_warnings(design):
+        _out(f"warning       {line}")
+    first, *rest = relief_summary(design, per_depth=getattr(args, "per_depth", False))
     _out(f"lower relief  {first}")
     for line in rest:
         _out(line)
     if design.limits:
         _out("limits set    " + ", ".join(f"{k} {v:g}" for k, v in design.limits))
     return EXIT_OK
+
+
+def _configure_info(parser: argparse.ArgumentParser) -> None:
+    _configure_file(parser)
+    parser.add_argument("--per-depth", action="store_true",
+                        help="also list the lower relief's regions and holes per depth layer")
+
+
+def _edit_warnings(design: Design) -> list[str]:
+    """Hand edits that name sites the layout does not have (they do nothing; likely a typo)."""
+    from geometry.model.layouts.edits import edit_warnings
+
+    return edit_warnings(design.layout, design.pad, design.edits)
 
 
 # -- ballmask check ----------------------------------------------------------------------------------------
@@ -291,8 +306,12 @@ def _run_check(args: argparse.Namespace) -> int:
     report: CheckReport = run_checks(design)
     if args.json:
         _out(json.dumps(report_records(report), indent=2))
+        for line in _edit_warnings(design):
+            sys.stderr.write(f"ballmask: warning: {line}\n")
     else:
         _out(f"{design.name}: {args.file}")
+        for line in _edit_warnings(design):
+            _out(f"warning: {line}")
         for line in format_report(report, show_all=args.all):
             _out(line)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
@@ -343,7 +362,7 @@ def _run_rework(args: argparse.Namespace) -> int:
 COMMANDS: list[Command] = [
     Command("new", "make a new design file from a generator", _configure_new, _run_new),
     Command("info", "show a design: sites, ball, mask, profile and derived values, lower relief",
-            _configure_file, _run_info),
+            _configure_info, _run_info),
     Command("check", "check a design against its rules; exit 1 when there are errors", _configure_check,
             _run_check),
     Command("export", "write the mask maker's files: DXF, Gerber, PDF drawing, or all in a folder or zip",

@@ -1,8 +1,10 @@
-"""``ballmask rework FILE --residue CSV [-o NEW_FILE]``: derive the rework mask and print the review.
+"""``ballmask rework FILE --residue CSV -o NEW_FILE``: derive the rework mask and print the review.
 
 The options add rework data to the design read from FILE (a production design, or one that carries rework data
 already: options then add to it); the rework design is derived (closures, per-site changes), its review printed,
-its checks run, and it is written to NEW_FILE when ``-o`` is given. Exit codes as ``ballmask check``: 0 when the
+its checks run, and it is written to NEW_FILE, a new design named ``<name>-rework`` that records the production
+design it derives from (name and SHA-256 of its file text). ``-o`` is required and may not name FILE: the
+production file is never written. Exit codes as ``ballmask check``: 0 when the
 rework design has no check errors, 1 when it has, 2 on bad input (the message names the file, line and column).
 No Qt on this path.
 """
@@ -57,7 +59,8 @@ def configure_rework(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--failed", action="append", default=[], metavar="PLACE",
                         help="a failed place: NAME[:note] or X,Y[:note]; repeat for more")
     parser.add_argument("--device", metavar="ID", help="the device's identifier (serial number, board position)")
-    parser.add_argument("-o", "--output", metavar="NEW_FILE", type=Path, help="write the rework design here")
+    parser.add_argument("-o", "--output", metavar="NEW_FILE", type=Path, required=True,
+                        help="write the rework design here (a new file: never the production FILE)")
     parser.add_argument("--force", action="store_true", help="replace NEW_FILE if it exists")
 
 
@@ -87,26 +90,40 @@ def rework_from_args(base: Rework, args: argparse.Namespace, sites: Sites) -> Re
     return rw
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (also through links, or before ``b`` exists)."""
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
 def run_rework(args: argparse.Namespace) -> int:
     """Derive, review, check, write; the exit code."""
     from geometry.analysis.review import format_review, review
     from geometry.checks import run_checks
     from geometry.checks.records import Severity
     from geometry.fileio import load_design, save_design
+    from geometry.fileio.rework_design import derive_rework_design
 
+    out: Path = args.output
+    if _same_file(Path(args.file), out):
+        raise DesignError("-o", str(out), "is the production file: the rework mask goes to a new file")
     design = load_design(args.file)
-    out: Path | None = args.output
-    if out is not None and out.exists() and not args.force:
+    if out.exists() and not args.force:
         raise DesignError("-o", str(out), "the file exists: give --force to replace it")
     if design.rework is None and args.residue is None and args.height is None and not args.damaged:
         raise DesignError("--residue", None, "the design carries no rework data: give --residue CSV or --height")
     rework = rework_from_args(design.rework or Rework(), args, design.sites())
+    derived = derive_rework_design(design, rework).design
     production = design.with_(rework=rework)
     rv = review(production)
     w = sys.stdout.write
     w(f"{design.name}: {args.file}\n")
     w(format_review(rv) + "\n")
-    report = run_checks(rv.rework_design)
+    report = run_checks(derived)
     errors = [v for v in report.violations if v.severity == Severity.ERROR]
     by_check: dict[str, int] = {}
     for v in errors:
@@ -116,7 +133,6 @@ def run_rework(args: argparse.Namespace) -> int:
         w("FAIL: the rework design has errors\n")
     else:
         w("PASS: the rework design has no errors\n")
-    if out is not None:
-        save_design(rv.rework_design, out)
-        w(f"wrote {out}\n")
+    save_design(derived, out)
+    w(f"wrote {out} ({derived.name}, derived from {design.name})\n")
     return EXIT_ERRORS if errors else EXIT_OK

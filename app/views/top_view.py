@@ -33,7 +33,9 @@ from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.derive.rings import RingSet
+from geometry.derive.wafer_outline import wafer_rings
 from geometry.model.design import Design
+from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.operations import add_site
 
 
@@ -226,6 +228,7 @@ class TopView(QtWidgets.QWidget):
         self.layers["balls"].set_content([Points.of(x[rows], y[rows], design.ball.diameter_mm / 2.0)])
         self._draw_lower(design)
         self.layers["outline"].set_content(static=paths.rectangle(*design.outline_rect()))
+        self._draw_wafer(design)
         fids = design.mask.fiducials
         fx = np.array([f.x_mm for f in fids], dtype=np.float64)
         fy = np.array([f.y_mm for f in fids], dtype=np.float64)
@@ -233,6 +236,15 @@ class TopView(QtWidgets.QWidget):
         self.layers["fiducials"].set_content([Points.of(fx, fy, fr)])
         self._selection_changed(self.document.selection)
         self._draw_report()
+
+    def _draw_wafer(self, design: Design) -> None:
+        """A wafer layout's reference drawing (rim with notch or flat, usable-area edge), as the WAFER layer."""
+        lay = design.layout
+        if isinstance(lay, WaferLayout):
+            self.layers["wafer"].set_content(static=paths.rings(wafer_rings(lay)))
+        else:
+            self.layers["wafer"].set_content()
+        self.legend.set_entry_shown("wafer", isinstance(lay, WaferLayout))
 
     def _draw_lower(self, design: Design) -> None:
         """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).

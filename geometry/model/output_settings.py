@@ -28,9 +28,10 @@ class OutputSettings:
     chord_tol_mm: float = 0.0001
     blocks: bool = False
     mirror_lower: bool = False
+    wafer_layer: str = "WAFER"  # last, so that positional construction keeps its meaning
 
     def __post_init__(self) -> None:
-        for name in ("outline_layer", "upper_layer", "lower_prefix", "fiducial_layer", "notes_layer"):
+        for name in ("outline_layer", "upper_layer", "lower_prefix", "fiducial_layer", "notes_layer", "wafer_layer"):
             v = getattr(self, name)
             if not isinstance(v, str) or not v or any(c in v for c in '<>/\\":;?*|=`') or v != v.strip():
                 raise DesignError(name, v, "must be a layer name without spaces at the ends or <>/\\\":;?*|=`")

@@ -334,11 +334,11 @@ def _keep(layout: WaferLayout, pad: Pad | None, cx: FloatArray, cy: FloatArray) 
     local = _die_sites_local(layout, pad or Pad(1e-6))
     if len(local) == 0:
         return np.zeros(cx.shape, dtype=bool)
-    r = local.pad_mm
+    r = local.pad_mm / 2.0  # a pad disc reaches its radius (pad_mm is the diameter) beyond its centre
     pts = local.xy
     if len(pts) >= 3:
         # distance to the wafer centre and height above the flat are convex: their worst case over a die's
-        # pads is at a vertex of the convex hull of its centres (grown by the largest pad)
+        # pads is at a vertex of the convex hull of its centres (grown by the largest pad radius)
         from scipy.spatial import ConvexHull, QhullError
 
         try:

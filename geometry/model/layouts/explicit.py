@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Pad, register_layout
+from geometry.model.layouts.base import Pad, register_layout, require_site_count
 from geometry.model.sites import PadKind, Sites, SiteState
 
 
@@ -63,11 +63,16 @@ class ExplicitLayout:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sites", tuple(self.sites))
+        require_site_count("sites", len(self.sites), len(self.sites))
         seen: set[str] = set()
         for i, s in enumerate(self.sites):
             if s.name in seen:
                 raise DesignError(f"sites[{i}].name", s.name, "is used by another site")
             seen.add(s.name)
+
+    def site_count(self) -> int:
+        """The number of listed sites."""
+        return len(self.sites)
 
     def pitch_hint_mm(self) -> float | None:
         """Smallest centre distance, if there are two sites or more."""

@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, register_layout, require_count, require_length
+from geometry.model.layouts.base import Pad, register_layout, require_count, require_length, require_site_count
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -33,12 +33,18 @@ class StaggeredLayout:
         require_count("cols", self.cols)
         object.__setattr__(self, "pitch_x_mm", require_length("pitch_x_mm", self.pitch_x_mm))
         object.__setattr__(self, "pitch_y_mm", require_length("pitch_y_mm", self.pitch_y_mm))
+        require_site_count("cols" if self.cols >= self.rows else "rows", max(self.rows, self.cols),
+                           self.site_count())
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
 
     def pitch_hint_mm(self) -> float | None:
         """Nearest-neighbour distance of the stagger."""
         diag = float(np.hypot(self.pitch_x_mm / 2.0, self.pitch_y_mm))
         return min(self.pitch_x_mm, diag)
+
+    def site_count(self) -> int:
+        """rows x cols."""
+        return self.rows * self.cols
 
     def generate(self, pad: Pad) -> Sites:
         """Row-major sites, odd rows shifted, centred on 0."""

@@ -4,6 +4,7 @@ the order notes, as a folder or a zip. Either appears complete or not at all."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 import zipfile
@@ -59,7 +60,8 @@ def write_package(design: Design, art: Artwork, title: TitleBlock, report: Check
         with atomic_folder(target) as tmp:
             _fill(tmp, design, art, title, report)
         return target
-    with tempfile.TemporaryDirectory(prefix=".ballmask-export-", dir=target.parent) as tmp_name:
+    # the process id in the name lets the next export tell a killed export's folder from a running one's
+    with tempfile.TemporaryDirectory(prefix=f".ballmask-export-{os.getpid()}-", dir=target.parent) as tmp_name:
         tmp = Path(tmp_name)
         _fill(tmp, design, art, title, report)
         buf = io.BytesIO()

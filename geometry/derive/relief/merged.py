@@ -37,7 +37,7 @@ from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import circle_union
 from geometry.derive.relief.channels import ChannelUnion, channel_union
 from geometry.derive.relief.general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
-from geometry.derive.rings import RingSet, bulge_centres
+from geometry.derive.rings import MIN_ARC_STEP, RingSet, bulge_centres
 from geometry.model.design import Design
 
 FloatArray = NDArray[np.float64]
@@ -139,7 +139,7 @@ def densify_rings(rings: RingSet, chord_tol_mm: float) -> tuple[FloatArray, IntA
     if arc.any():
         centre[arc], radius[arc] = bulge_centres(p0[arc], p1[arc], b[arc])
     phi = 4.0 * np.arctan(b)
-    step = 2.0 * np.arccos(np.maximum(-1.0, 1.0 - chord_tol_mm / radius))
+    step = np.maximum(2.0 * np.arccos(np.maximum(-1.0, 1.0 - chord_tol_mm / radius)), MIN_ARC_STEP)
     m = np.where(arc, np.maximum(1, np.ceil(np.abs(phi) / step)), 1).astype(np.intp)
     edge = np.repeat(np.arange(len(b), dtype=np.intp), m)
     k = np.arange(int(m.sum()), dtype=np.intp) - np.repeat(np.cumsum(m) - m, m)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
 
 from geometry.base.errors import DesignError, require_length
-from geometry.base.limits import MAX_GRID_SIDE, MAX_SITES
+from geometry.base.limits import MAX_GRID_SIDE, MAX_LENGTH_MM, MAX_SITES
 from geometry.model.sites import PadKind, Sites
 
 
@@ -65,10 +65,18 @@ def require_count(path: str, value: int, *, minimum: int = 1, maximum: int = MAX
     return value
 
 
+def require_extent(path: str, value: object, n: int, pitch_mm: float) -> None:
+    """Refuse ``n`` positions at ``pitch_mm`` spanning more than 1 m (the largest length a design holds)."""
+    span = (n - 1) * pitch_mm
+    if span > MAX_LENGTH_MM:
+        raise DesignError(path, value, f"spans {span:,.1f} mm at this pitch, more than {MAX_LENGTH_MM:g} mm (1 m)")
+
+
 def require_site_count(path: str, value: object, count: int) -> None:
     """Refuse a layout that would make more than :data:`MAX_SITES` sites, naming the count and the limit."""
     if count > MAX_SITES:
         raise DesignError(path, value, f"gives {count:,} sites, more than the limit of {MAX_SITES:,} sites")
 
 
-__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "register_layout", "require_count", "require_length", "require_site_count"]
+__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "register_layout", "require_count", "require_extent", "require_length",
+           "require_site_count"]

@@ -8,7 +8,14 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, register_layout, require_count, require_length, require_site_count
+from geometry.model.layouts.base import (
+    Pad,
+    register_layout,
+    require_count,
+    require_extent,
+    require_length,
+    require_site_count,
+)
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -35,6 +42,8 @@ class StaggeredLayout:
         object.__setattr__(self, "pitch_y_mm", require_length("pitch_y_mm", self.pitch_y_mm))
         require_site_count("cols" if self.cols >= self.rows else "rows", max(self.rows, self.cols),
                            self.site_count())
+        require_extent("cols", self.cols, self.cols, self.pitch_x_mm)
+        require_extent("rows", self.rows, self.rows, self.pitch_y_mm)
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
 
     def pitch_hint_mm(self) -> float | None:

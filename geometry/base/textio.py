@@ -58,3 +58,31 @@ def parse_decimal(text: str) -> float | None:
     if len(text) > 100 or not _DECIMAL.fullmatch(text):
         return None
     return float(text)
+
+
+def csv_rows(text: str, where: str) -> list[tuple[list[str], int]]:
+    """The rows of CSV text, each with the number of the line it ends on; :class:`DesignError` naming the line
+    for a malformed file (a cell longer than MAX_CSV_CELL_CHARS, a NUL byte, an unclosed quote)."""
+    import csv
+    import io
+
+    from geometry.base.limits import MAX_CSV_CELL_CHARS
+
+    reader = csv.reader(io.StringIO(text))
+    out: list[tuple[list[str], int]] = []
+    try:
+        for row in reader:
+            out.append((row, reader.line_num))
+    except csv.Error as e:
+        problem = (f"a cell is longer than {MAX_CSV_CELL_CHARS:,} characters" if "field larger" in str(e)
+                   else f"is not valid CSV: {e}")
+        raise DesignError(f"{where} line {reader.line_num}", "", problem) from None
+    return out
+
+
+def read_csv_file(source: Path, label: str | None) -> tuple[str, str]:
+    """The text of a CSV file (regular, at most MAX_CSV_FILE_BYTES, UTF-8) and the name messages use."""
+    from geometry.base.limits import MAX_CSV_FILE_BYTES
+
+    where = label or source.name
+    return decode_text(read_bounded(source, MAX_CSV_FILE_BYTES, "CSV file"), where), where

@@ -13,11 +13,13 @@ message is printed to a terminal, written into JSON and shown in a dialog.
 from __future__ import annotations
 
 import reprlib
+import sys
 from typing import Any
 
 SHOWN_VALUE_CHARS = 80
 """The longest a bad value is quoted in a message."""
 
+_FLOAT_MIN = sys.float_info.min
 _PATH_CHARS = 160
 _PROBLEM_CHARS = 400
 
@@ -83,6 +85,8 @@ def require_length(path: str, value: float, *, allow_zero: bool = False) -> floa
         raise DesignError(path, value, "must be positive" if not allow_zero else "must not be negative")
     if v > MAX_LENGTH_MM:
         raise DesignError(path, value, f"is more than {MAX_LENGTH_MM:g} mm (1 m): is the unit mm?")
+    if 0 < v < _FLOAT_MIN:
+        raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
     if 0 < v < MIN_LENGTH_MM and not allow_zero:  # where zero is allowed, a tiny length is as good as zero
         raise DesignError(path, value, "is less than 1 nm: is the unit mm?")
     return v
@@ -101,4 +105,6 @@ def require_finite(path: str, value: float) -> float:
         raise DesignError(path, value, "must be a finite number")
     if abs(v) > MAX_LENGTH_MM:
         raise DesignError(path, value, f"is more than {MAX_LENGTH_MM:g} mm (1 m) from the origin")
+    if v != 0.0 and abs(v) < _FLOAT_MIN:
+        raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
     return v

@@ -22,7 +22,6 @@ from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.fileio.guard import check_tree, parse_json
 from geometry.model.design import Design
 from geometry.model.layouts import LAYOUT_KINDS, Layout
-from geometry.model.layouts.wafer import WaferLayout
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""
@@ -63,7 +62,6 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
     return out
 
 
-_REGISTERED = (WaferLayout,)  # imported for its registration: files may hold a "wafer" layout
 
 CODEC = Codec(
     registries={Layout: LAYOUT_KINDS},

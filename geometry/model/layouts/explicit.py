@@ -12,7 +12,7 @@ import numpy as np
 from geometry.base.errors import DesignError, require_finite, require_length
 from geometry.base.limits import MAX_LENGTH_MM, MAX_NAME_CHARS
 from geometry.base.textio import csv_rows, parse_decimal, read_csv_file
-from geometry.model.layouts.base import Pad, register_layout, require_site_count
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_site_count
 from geometry.model.sites import PadKind, Sites, SiteState
 
 
@@ -73,6 +73,10 @@ class ExplicitLayout:
     def site_count(self) -> int:
         """The number of listed sites."""
         return len(self.sites)
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """Smallest centre distance, if there are two sites or more."""

@@ -10,6 +10,7 @@ import numpy as np
 from geometry.base.names import grid_names
 from geometry.model.layouts.base import (
     Pad,
+    UnitRepetition,
     register_layout,
     require_count,
     require_extent,
@@ -45,6 +46,10 @@ class StaggeredLayout:
         require_extent("cols", self.cols, self.cols, self.pitch_x_mm)
         require_extent("rows", self.rows, self.rows, self.pitch_y_mm)
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """Nearest-neighbour distance of the stagger."""

@@ -98,6 +98,26 @@ def test_export(data: bytes) -> None:
             no_leftovers(folder, {"d.ballmask", "out.dxf"})
 
 
+@settings(FUZZ, max_examples=max(3, EXAMPLE_COUNT // 10))
+@given(design_mutants())
+def test_export_all(data: bytes) -> None:
+    """The package (DXF, Gerber, PDF, README) as a folder or a zip: the slowest path, fewer examples."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        f = folder / "d.ballmask"
+        f.write_bytes(data)
+        target = folder / ("pkg.zip" if len(data) % 2 else "pkg")
+        code, out, err = run(["export", str(f), "--format", "all", "-o", str(target), "--force"])
+        event(f"export all exit {code}")
+        assert code in (0, 2), (code, err)
+        if code == 2:
+            assert_refusal_line(err)
+            no_leftovers(folder, {"d.ballmask"})
+        else:
+            assert target.exists() and out.startswith("wrote ")
+            no_leftovers(folder, {"d.ballmask", target.name})
+
+
 @FUZZ
 @given(residue_mutants())
 def test_rework_residue_csv(data: bytes) -> None:

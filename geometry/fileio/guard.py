@@ -100,6 +100,8 @@ def check_tree(data: Any) -> None:
         elif isinstance(value, list):
             if depth >= MAX_NESTING:
                 raise DesignError(path, "[...]", f"lists and objects are nested more than {MAX_NESTING} deep")
+            if len(value) > 64 and _plain_list_ok(value, key):
+                continue  # a long column of plain numbers or names, checked at once (compact site lists)
             for i in range(len(value) - 1, -1, -1):
                 stack.append((f"{path}[{i}]", key, value[i], depth + 1))
         elif isinstance(value, str):
@@ -121,6 +123,27 @@ def check_tree(data: Any) -> None:
                 raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
             if value != 0.0 and abs(value) < sys.float_info.min:
                 raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
+
+
+def _plain_list_ok(items: list[Any], key: str) -> bool:
+    """Whether a list holds only numbers or only strings that all pass (vectorised); False: walk it one by one."""
+    kinds = set(map(type, items))
+    if kinds <= {int, float}:
+        a = np.asarray(items, dtype=np.float64)
+        mag = np.abs(a)
+        return bool(np.all(np.isfinite(a)) and np.all(mag <= _MAX_MAGNITUDE)
+                    and not np.any((mag > 0) & (mag < sys.float_info.min)))
+    if kinds == {str}:
+        limit = MAX_TEXT_CHARS if key in TEXT_FIELDS else MAX_NAME_CHARS
+        if max(map(len, items)) > limit:
+            return False
+        joined = "".join(items)
+        try:
+            joined.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return key in TEXT_FIELDS or _CONTROL.search(joined) is None
+    return False
 
 
 def _check_string(path: str, value: str, *, limit: int, free: bool) -> None:

@@ -91,6 +91,6 @@ def run_guarded(make_parser: Callable[[], argparse.ArgumentParser], args_list: S
         text, name = os_error_text(e, fallback)
         return _report(text, name, as_json)
     except MemoryError:
-        return _report(f"{fallback}: out of memory: the design is too large for this machine", "", as_json)
+        return _report(f"{fallback}: out of memory: the design is too large for this machine", fallback, as_json)
     except RecursionError:
-        return _report(f"{fallback}: the input is nested too deeply to process", "", as_json)
+        return _report(f"{fallback}: the input is nested too deeply to process", fallback, as_json)

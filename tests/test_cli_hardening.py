@@ -173,3 +173,15 @@ def test_segments_per_arc_are_bounded_whatever_the_tolerance() -> None:
         expected = min(MAX_SEGMENTS_PER_CIRCLE, 2 * int(np.ceil(np.pi / (2 * np.arccos(1 - tol / 0.4)))))
         assert len(pts) <= MAX_SEGMENTS_PER_CIRCLE + 2 and abs(len(pts) - expected) <= 2, (tol, len(pts))
         assert np.allclose(np.hypot(pts[:, 0], pts[:, 1]), 0.4)
+
+
+def test_memory_running_out_is_one_line(design: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_memory(*_a: object, **_k: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("geometry.checks.run_checks", no_memory)
+    code, out, err = run(["check", str(design)], capsys)
+    assert code == 2 and err == f"ballmask: {design}: out of memory: the design is too large for this machine\n"
+    code, out, err = run(["check", "--json", str(design)], capsys)
+    assert code == 2 and json.loads(out)["field"] == str(design) and err == ""

@@ -66,8 +66,12 @@ def os_error_text(e: OSError, fallback: str) -> tuple[str, str]:
     return f"{name}: {what}", name
 
 
-def run_guarded(make_parser: Callable[[], argparse.ArgumentParser], args_list: Sequence[str]) -> int:
-    """Parse ``args_list`` and run the chosen command; the exit code."""
+def run_guarded(  # noqa: PLR0911 (one exit code per way out)
+    make_parser: Callable[[], argparse.ArgumentParser], args_list: Sequence[str],
+    before: Callable[[argparse.Namespace], int | None] | None = None,
+) -> int:
+    """Parse ``args_list`` and run the chosen command (or ``before``, when it returns an exit code); the exit
+    code."""
     wants_json = "--json" in args_list
     parser = make_parser()
     try:
@@ -78,12 +82,15 @@ def run_guarded(make_parser: Callable[[], argparse.ArgumentParser], args_list: S
         return _report(_usage_line(str(e), e.parser.prog), "", False)
     except SystemExit as e:  # --help / --version (0)
         return e.code if isinstance(e.code, int) else EXIT_BAD_INPUT
-    if getattr(args, "run", None) is None:
-        parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
     as_json = bool(getattr(args, "json", False))
     fallback = str(getattr(args, "output", None) or getattr(args, "file", "") or "")
     try:
+        early = before(args) if before is not None else None
+        if early is not None:
+            return early
+        if getattr(args, "run", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_BAD_INPUT
         return int(args.run(args))
     except DesignError as e:
         return _report(str(e), e.path or str(getattr(e, "file", None) or fallback), as_json)

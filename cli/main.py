@@ -52,12 +52,10 @@ class Command:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    # from the source, not the package metadata: a frozen bundle has none, and a checkout's may be stale
+    from geometry.base.version import __version__
 
-    try:
-        return version("ballmask")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "unknown"
+    return __version__
 
 
 def _out(text: str = "") -> None:
@@ -292,7 +290,7 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from geometry.checks import run_checks  # type: ignore[attr-defined]
+    from geometry.checks import run_checks
     from geometry.fileio import load_design
 
     design = load_design(args.file)
@@ -328,11 +326,11 @@ def open_window(path: str | None) -> int:
             _err(f"{path}: no such design file")
             return EXIT_BAD_INPUT
     try:
-        from app.main import run_app  # type: ignore[import-not-found, unused-ignore]
+        from app.main import run_app
     except ImportError as e:
         _err(f"the window cannot start ({e}); the command line works: {PROG} --help")
         return EXIT_BAD_INPUT
-    return int(run_app(path))
+    return int(run_app(None if path is None else Path(path)))
 
 
 # -- ballmask rework (cli.rework holds the options and the work) ------------------------------
@@ -371,6 +369,9 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 the design has check errors, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--self-test", nargs="?", const="", metavar="DIR",
+                        help="open a bundled example, check it, export every format, render the window "
+                             "offscreen; exit 0 when every step passes (outputs kept in DIR when given)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS:
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
@@ -387,7 +388,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(None)
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
-    return run_guarded(make_parser, args_list)
+    return run_guarded(make_parser, args_list, _self_test)
+
+
+def _self_test(args: argparse.Namespace) -> int | None:
+    """``--self-test``: run before any subcommand (None: not asked for)."""
+    if getattr(args, "self_test", None) is None:
+        return None
+    from cli.selftest import run_self_test
+
+    return run_self_test(Path(args.self_test) if args.self_test else None)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -107,22 +107,28 @@ def check_tree(data: Any) -> None:
         elif isinstance(value, str):
             free = key in TEXT_FIELDS
             _check_string(path, value, limit=MAX_TEXT_CHARS if free else MAX_NAME_CHARS, free=free)
-        elif isinstance(value, _Literal):
-            raise DesignError(path, value, f"is a number of more than {MAX_INT_DIGITS} digits"
-                              if "." not in value.text and "e" not in value.text.lower()
-                              else f"is a number literal of more than {MAX_NUMBER_CHARS} characters")
-        elif isinstance(value, bool) or value is None:
-            continue
-        elif isinstance(value, int):
-            if abs(value) > _MAX_MAGNITUDE:
-                raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                raise DesignError(path, value, "must be a finite number")
-            if abs(value) > _MAX_MAGNITUDE:
-                raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
-            if value != 0.0 and abs(value) < sys.float_info.min:
-                raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
+        else:
+            _check_scalar(path, value)
+
+
+def _check_scalar(path: str, value: Any) -> None:
+    """A number literal, integer or float of the parsed file (strings, lists and objects are walked above)."""
+    if isinstance(value, _Literal):
+        raise DesignError(path, value, f"is a number of more than {MAX_INT_DIGITS} digits"
+                          if "." not in value.text and "e" not in value.text.lower()
+                          else f"is a number literal of more than {MAX_NUMBER_CHARS} characters")
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int):
+        if abs(value) > _MAX_MAGNITUDE:
+            raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise DesignError(path, value, "must be a finite number")
+        if abs(value) > _MAX_MAGNITUDE:
+            raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
+        if value != 0.0 and abs(value) < sys.float_info.min:
+            raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
 
 
 def _plain_list_ok(items: list[Any], key: str) -> bool:

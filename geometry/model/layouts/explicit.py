@@ -102,6 +102,7 @@ _COLUMN_ALIASES = {
 }
 
 
+# one branch per bad-row reason
 def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:
     """Read sites from CSV text or a file: a header row naming ``name, x, y[, pad]`` (mm), one site per line.
 

@@ -29,6 +29,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _MAX_MAGNITUDE = 1e15
 """No number in a design file is larger; the model's own ranges (1 m for lengths) are far below it."""
+_TOO_LARGE = f"is larger than {_MAX_MAGNITUDE:g}, far beyond any physical value (lengths are at most 1000 mm)"
 
 
 class _Literal:
@@ -121,12 +122,12 @@ def _check_scalar(path: str, value: Any) -> None:
         return
     if isinstance(value, int):
         if abs(value) > _MAX_MAGNITUDE:
-            raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
+            raise DesignError(path, value, _TOO_LARGE)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise DesignError(path, value, "must be a finite number")
         if abs(value) > _MAX_MAGNITUDE:
-            raise DesignError(path, value, f"is larger than {_MAX_MAGNITUDE:g}")
+            raise DesignError(path, value, _TOO_LARGE)
         if value != 0.0 and abs(value) < sys.float_info.min:
             raise DesignError(path, value, "is a denormal number (too close to 0 to compute with)")
 

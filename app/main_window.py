@@ -85,6 +85,7 @@ class MainWindow(ShellDialogs):
         self.view_state.tool_changed.connect(lambda _t: self.refresh_actions())
         self.refresh_title()
         self.refresh_actions()
+        self.setAcceptDrops(True)  # a design file dropped on the window opens (ShellDialogs.dropEvent)
         self.resize(1400, 900)
         self._restore_layout()
 
@@ -310,8 +311,15 @@ class MainWindow(ShellDialogs):
         """Load a design file into the document (the error is shown, nothing changes, when it is bad)."""
         try:
             design = load_design(path)
+            design.sites()  # made (and cached) here, so a design too large to hold is refused like a bad one
         except (OSError, DesignError) as e:
             self.error(f"Cannot open {path}:\n{e}")
+            return False
+        except MemoryError:
+            self.error(f"Cannot open {path}:\nthe design is too large for this computer's memory")
+            return False
+        except RecursionError:
+            self.error(f"Cannot open {path}:\nthe file is nested too deeply to read")
             return False
         self.document.replace(design, Path(path))
         self.recent.add(Path(path))

@@ -9,6 +9,15 @@ from geometry.base.errors import DesignError, require_length
 
 DxfVersion = Literal["R2000", "R12"]
 
+MAX_LAYER_CHARS = 200
+"""DXF allows 255 characters in a layer name; the lower relief layers add a depth to the prefix."""
+
+
+def _is_lower_layer(name: str, prefix: str) -> bool:
+    """Whether ``name`` (case folded) is ``prefix`` + whole micrometres + ``um``, a lower relief layer name."""
+    rest = name.removeprefix(prefix)
+    return rest != name and rest.endswith("um") and rest[:-2].isascii() and rest[:-2].isdigit()
+
 
 @dataclass(frozen=True, slots=True)
 class OutputSettings:
@@ -35,6 +44,17 @@ class OutputSettings:
             v = getattr(self, name)
             if not isinstance(v, str) or not v or any(c in v for c in '<>/\\":;?*|=`') or v != v.strip():
                 raise DesignError(name, v, "must be a layer name without spaces at the ends or <>/\\\":;?*|=`")
+            if len(v) > MAX_LAYER_CHARS or not v.isprintable():
+                raise DesignError(name, v, f"must be a printable layer name of at most {MAX_LAYER_CHARS} characters")
+        # DXF layer names are compared without case: two roles on one layer would merge (or, in ezdxf, fail)
+        seen: dict[str, str] = {}
+        for name in ("outline_layer", "upper_layer", "fiducial_layer", "notes_layer"):
+            key = getattr(self, name).casefold()
+            if key in seen:
+                raise DesignError(name, getattr(self, name), f"is the same layer as {seen[key]} (case is ignored)")
+            if _is_lower_layer(key, self.lower_prefix.casefold()):
+                raise DesignError(name, getattr(self, name), "is a name of a lower relief layer (lower_prefix)")
+            seen[key] = name
         if self.dxf_version not in ("R2000", "R12"):
             raise DesignError("dxf_version", self.dxf_version, "must be R2000 or R12")
         object.__setattr__(self, "chord_tol_mm", require_length("chord_tol_mm", self.chord_tol_mm))

@@ -26,11 +26,11 @@ from geometry.derive.relief.repeated import die_design, repetition_blocker
 from geometry.model.design import Design
 from geometry.model.layouts.wafer import WaferLayout, die_map
 
-PAIR_CHECKS = frozenset({"ball-gap", "web-upper", "overlap", "web-lower", "ridge"})
+PAIR_CHECKS = frozenset({"ball-gap", "web-upper", "overlap", "web-lower", "ridge", "lower-island"})
 """Checks that report one violation per pair of neighbouring sites: repeated once per die."""
-ONCE_CHECKS = frozenset({"pitch"})
+ONCE_CHECKS = frozenset({"pitch", "span"})
 """Checks that report one violation for the whole design (at its first occurrence): die 0's, renamed."""
-WHOLE_CHECKS = frozenset({"edge"})
+WHOLE_CHECKS = frozenset({"edge", "margin", "thermal"})
 """Checks that depend on where the die is on the mask: run on the whole wafer."""
 # Every other check reports per group of sites sharing an opening (and pad): one violation listing every die's
 # sites of that group.

@@ -20,6 +20,7 @@ from geometry.model.output_settings import OutputSettings
 from geometry.model.profiles import Opening, Profile, Tapered, upper_from_ball
 from geometry.model.rework import Rework
 from geometry.model.sites import Sites
+from geometry.model.tolerances import Tolerances
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Design:
     notes: str = ""
     output: OutputSettings = OutputSettings()
     rework: Rework | None = None  # rework data (patent 002, claims 8-16); None for a production design
+    tolerances: Tolerances = Tolerances()  # process and thermal tolerances of the margin checks
 
     def __post_init__(self) -> None:
         r = self.upper_ratio

@@ -1,0 +1,66 @@
+"""The largest unsupported span: the widest area inside the site area where no metal touches the device.
+
+Where the lower relief of any depth is etched, the mask does not touch the device; the islands left on the lower
+surface (:mod:`geometry.derive.islands`) and the metal around the relief do. The span of a connected etched
+area is the diameter of its largest inscribed circle: the mask bridges at least that distance with no support
+under it. Measured on the union of every relief layer, flattened to chords of
+:data:`geometry.derive.islands.CHORD_TOL_MM`, located to the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+from geometry.derive.islands import CHORD_TOL_MM
+from geometry.derive.openings import opening_table
+from geometry.derive.relief.merged import lower_relief
+from geometry.model.design import Design
+
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True, eq=False)
+class Span:
+    """The widest unsupported area: its span (mm), the centre of that circle, the widest lower outline (d_l, mm)
+    of the sites inside the area, and those sites' rows (sorted)."""
+
+    span_mm: float
+    x_mm: float
+    y_mm: float
+    lower_mm: float
+    site_rows: IntArray
+
+
+@lru_cache(maxsize=8)
+def largest_span(design: Design) -> Span | None:
+    """The etched area with the largest span, or None without relief.
+
+    Ties (equal to 0.1 nm, as in the dies of a wafer) go to the area holding the lowest site row, so the span
+    found on the whole design and on its first die agree.
+    """
+    relief = lower_relief(design)
+    layers = list(relief.to_shapely(CHORD_TOL_MM).values())
+    if not layers:
+        return None
+    parts = np.asarray(shapely.get_parts(shapely.union_all(layers)), dtype=object).reshape(-1)
+    if not len(parts):
+        return None
+    t = opening_table(design)
+    rows = t.rows
+    inside_pt, inside_part = shapely.STRtree(parts).query(
+        shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows]), predicate="within")
+    lines = shapely.maximum_inscribed_circle(parts, CHORD_TOL_MM / 2.0)
+    span = 2.0 * np.asarray(shapely.length(lines), dtype=np.float64)
+    first_row = np.full(len(parts), np.iinfo(np.intp).max, dtype=np.intp)
+    np.minimum.at(first_row, inside_part, rows[inside_pt])
+    best = int(np.lexsort((first_row, -np.rint(span * 1e7)))[0])
+    mine = np.sort(rows[inside_pt[inside_part == best]])
+    c = shapely.get_coordinates(shapely.get_point(lines[best], 0))[0]
+    lower = float(t.lower_mm[mine].max()) if len(mine) else 0.0
+    mine.flags.writeable = False
+    return Span(float(span[best]), float(c[0]), float(c[1]), lower, mine)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.report import format_report, opening_lines, relief_summary, report_records, ridge_at_min_pitch
+from cli.report import format_report, margin_lines, opening_lines, relief_summary, report_records, ridge_at_min_pitch
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -291,7 +291,8 @@ def _run_check(args: argparse.Namespace) -> int:
         _out(json.dumps(report_records(report), indent=2))
     else:
         _out(f"{design.name}: {args.file}")
-        for line in format_report(report, show_all=args.all):
+        lines = format_report(report, show_all=args.all)
+        for line in [*lines[:-2], *margin_lines(design), *lines[-2:]]:  # the counts and the verdict stay last
             _out(line)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
 

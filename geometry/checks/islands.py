@@ -6,8 +6,9 @@ away or breaks off): an error naming the sites around it, at the island's centre
 
 ``span``: the largest unsupported span (:func:`geometry.derive.span.largest_span`) is reported once, as info,
 when merging made an etched area wider than any single lower outline in it (the islands vanished or were etched
-by a channel); a warning above ``span_max_mm``. Both compare with the measurement resolution
-:data:`geometry.derive.islands.MEASURE_TOL_MM`: within it of the limit passes.
+by a channel); a warning above ``span_max_mm``. Each compares with its measurement's resolution
+(:data:`geometry.derive.islands.MEASURE_TOL_MM`, :data:`geometry.derive.span.SPAN_CHORD_MM`): within it of the
+limit passes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from geometry.checks.base import Check, CheckContext, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.derive.islands import MEASURE_TOL_MM, lower_islands
-from geometry.derive.span import largest_span
+from geometry.derive.span import SPAN_CHORD_MM, largest_span
 
 
 def lower_island(ctx: CheckContext) -> list[Violation]:
@@ -42,10 +43,10 @@ def lower_island(ctx: CheckContext) -> list[Violation]:
 def span(ctx: CheckContext) -> list[Violation]:
     """The largest unsupported span, once, where merging left an etched area wider than one lower outline."""
     s = largest_span(ctx.design)
-    if s is None or s.span_mm <= s.lower_mm + MEASURE_TOL_MM:
+    if s is None or s.span_mm <= s.lower_mm + SPAN_CHORD_MM:
         return []
     limit = ctx.limits.span_max_mm
-    warn = s.span_mm > limit + MEASURE_TOL_MM
+    warn = s.span_mm > limit + SPAN_CHORD_MM
     names = tuple(ctx.sites.names[s.site_rows].tolist())
     text = (f"no metal touches the device over a span of {fmt_mm(s.span_mm)}, wider than the lower outline"
             f" {fmt_mm(s.lower_mm)} ({len(names)} sites merged with no island left between them)")

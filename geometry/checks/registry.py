@@ -16,7 +16,8 @@ _ORDER = (
     "web-lower", "ridge", "flux-clear", "residue-clear", "lower-island", "span", "overlap", "edge", "pitch",
     "margin", "thermal",
 )
-_ALL = {c.id: c for family in (ball, taper, spacing, process, lower, residue, islands, edge, margins) for c in family.CHECKS}
+_FAMILIES = (ball, taper, spacing, process, lower, residue, islands, edge, margins)
+_ALL = {c.id: c for family in _FAMILIES for c in family.CHECKS}
 assert set(_ALL) == set(_ORDER), "every check of checks.md is registered once"
 
 CHECKS: dict[str, Check] = {k: _ALL[k] for k in _ORDER}

@@ -20,7 +20,7 @@ Holes are many (a wafer holds about a million) but their shapes are few: holes a
 relative to their lowest corner, to 0.1 nm, and bulges), each distinct shape is measured once and the result
 translated to every copy. A wafer whose dies are all alike is measured on one die and tiled.
 
-The sites around an island are the sites whose lower circle touches its outline.
+The sites around an island are the sites whose relief bounds it (see :func:`_sites_around`).
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ class _Found:
 
 
 def _found(cols: list[FloatArray], shape: IntArray, shift: FloatArray, shapes: NDArray[np.object_]) -> _Found:
-    return _Found(*cols, shape, shift, shapes)
+    x, y, inscribed, width, depth = cols
+    return _Found(x, y, inscribed, width, depth, shape, shift, shapes)
 
 
 def _hole_islands(relief: Relief) -> _Found:
@@ -212,7 +213,13 @@ def _subset(rings: RingSet, keep: NDArray[np.bool_]) -> RingSet:
 
 
 def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
-    """(start, rows): for every island, the sites whose lower circle touches its outline (to 1 nm)."""
+    """(start, rows): for every island, the sites whose relief bounds it.
+
+    Those are the sites whose lower circle comes within the island's inscribed radius of its outline: a circle
+    that bounds it touches it; a channel that bounds it runs between two sites whose circles end at the island's
+    corners (for a square island between channels of width 2 R on a pitch P, (sqrt(2) - 1) R away, less than its
+    inscribed radius P/2 - R while the channels are needed); sites one row further are a pitch away.
+    """
     t = opening_table(design)
     rows = t.rows
     n = len(f.x)
@@ -226,14 +233,15 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     first[f.shape[::-1]] = np.arange(n, dtype=np.intp)[::-1]
     reach = np.array([float(np.hypot(*(v - local[first[s]]).T).max()) if len(v) else 0.0
                       for s, v in enumerate(verts)])
+    near = f.inscribed / 2.0 + 1e-6
     hits = cKDTree(np.column_stack([cx, cy])).query_ball_point(np.column_stack([f.x, f.y]),
-                                                               reach[f.shape] + float(r.max()) + 1e-6)
+                                                               reach[f.shape] + float(r.max()) + near)
     counts = np.array([len(h) for h in hits], dtype=np.intp)
     isl = np.repeat(np.arange(n, dtype=np.intp), counts)
     cand = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits]) if counts.sum() else np.zeros(
         0, dtype=np.intp)
     pts = shapely.points(cx[cand] - f.shift[isl, 0], cy[cand] - f.shift[isl, 1])
-    touching = shapely.distance(f.shapes[f.shape[isl]], pts) - r[cand] <= 1e-6
+    touching = shapely.distance(f.shapes[f.shape[isl]], pts) - r[cand] <= near[isl]
     isl, cand = isl[touching], rows[cand[touching]]
     order = np.lexsort((cand, isl))
     isl, cand = isl[order], cand[order]

@@ -3,8 +3,8 @@
 Where the lower relief of any depth is etched, the mask does not touch the device; the islands left on the lower
 surface (:mod:`geometry.derive.islands`) and the metal around the relief do. The span of a connected etched
 area is the diameter of its largest inscribed circle: the mask bridges at least that distance with no support
-under it. Measured on the union of every relief layer, flattened to chords of
-:data:`geometry.derive.islands.CHORD_TOL_MM`, located to the same.
+under it. Measured on the union of every relief layer, flattened to chords of :data:`SPAN_CHORD_MM` (a span is compared
+with millimetres, and a finer outline would cost a large array gigabytes), located to the same.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geometry.derive.islands import CHORD_TOL_MM
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import lower_relief
 from geometry.model.design import Design
 
 IntArray = NDArray[np.intp]
+
+SPAN_CHORD_MM = 1e-4
+"""Chord error of the outlines the span is measured on (0.1 um)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +46,9 @@ def largest_span(design: Design) -> Span | None:
     found on the whole design and on its first die agree.
     """
     relief = lower_relief(design)
-    layers = list(relief.to_shapely(CHORD_TOL_MM).values())
+    if relief.n_regions == 0:  # single circles only: no etched area is wider than its own lower outline
+        return None
+    layers = list(relief.to_shapely(SPAN_CHORD_MM).values())
     if not layers:
         return None
     parts = np.asarray(shapely.get_parts(shapely.union_all(layers)), dtype=object).reshape(-1)
@@ -54,7 +58,7 @@ def largest_span(design: Design) -> Span | None:
     rows = t.rows
     inside_pt, inside_part = shapely.STRtree(parts).query(
         shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows]), predicate="within")
-    lines = shapely.maximum_inscribed_circle(parts, CHORD_TOL_MM / 2.0)
+    lines = shapely.maximum_inscribed_circle(parts, SPAN_CHORD_MM / 2.0)
     span = 2.0 * np.asarray(shapely.length(lines), dtype=np.float64)
     first_row = np.full(len(parts), np.iinfo(np.intp).max, dtype=np.intp)
     np.minimum.at(first_row, inside_part, rows[inside_pt])

@@ -235,7 +235,9 @@ def write_wafer_dxf_blocks(design: Design, target: str | Path, title: TitleBlock
     otherwise the flattened streamed DXF is written instead, which is always right.
     """
     out = design.output
-    if repetition_blocker(design) is not None or out.mirror_lower or out.segments_only:
+    # a scaled artwork is scaled about the wafer's centre, not each die's: the flattened path does it
+    if (repetition_blocker(design) is not None or out.mirror_lower or out.segments_only
+            or out.artwork_scale_ppm is not None):
         return write_dxf_streaming(design, target, title=title)
     lay = design.layout
     assert isinstance(lay, WaferLayout)

@@ -75,3 +75,33 @@ def test_random_wafers_match_the_whole_wafer_run(rows: int, cols: int, pitch: fl
            else GridLayout(rows, cols, pitch, None, depop))
     d = wafer_design(die=die, die_mm=2.0, street_mm=street, angle_deg=angle).with_(upper_ratio=ratio)
     assert_same(wafer_checks(d), run_checks(d))
+
+
+def test_islands_and_span_of_a_wafer_equal_the_whole_wafer_run() -> None:
+    from geometry.model.design import MergeSettings
+
+    # d_l = 0.1725 + 0.16 / tan(49 deg) = 0.312 mm on a 0.24 mm pitch: four-arc islands of 0.028 mm < w_min 0.04
+    base = wafer_design(die=GridLayout(4, 4, 0.24), die_mm=20.0, street_mm=0.5, angle_deg=49.0)
+    apart = base.with_(merge=MergeSettings(auto=False))
+    assert repetition_blocker(apart) is None
+    fast, slow = wafer_checks(apart), run_checks(apart)
+    from geometry.model.layouts.wafer import die_map
+
+    isl = [v for v in slow.violations if v.check == "lower-island"]
+    n_dies = die_map(base.layout, base.pad).n_kept  # type: ignore[arg-type]
+    assert n_dies > 1 and len(isl) == 9 * n_dies
+    assert_same(fast, slow)
+    # joined diagonals etch the islands: one span finding, the first die's
+    fast, slow = wafer_checks(base), run_checks(base)
+    assert [v.check for v in slow.violations].count("span") == 1
+    assert_same(fast, slow)
+
+
+def test_margin_and_thermal_of_a_wafer_equal_the_whole_wafer_run() -> None:
+    from geometry.model.tolerances import Tolerances
+
+    d = wafer_design(die=GridLayout(4, 4, 0.3), die_mm=20.0).with_(
+        tolerances=Tolerances(delta_t_k=20.0, placement_tol_mm=0.001, stack="worst-case", opening_tol_mm=0.2))
+    fast, slow = wafer_checks(d), run_checks(d)
+    assert {"margin", "thermal"} <= {v.check for v in slow.violations}
+    assert_same(fast, slow)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geometry.checks.base import Check, CheckContext, fmt_mm
+from geometry.checks.base import Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.derive.islands import MEASURE_TOL_MM, lower_islands
 from geometry.derive.span import SPAN_CHORD_MM, largest_span
@@ -58,7 +58,8 @@ def span(ctx: CheckContext) -> list[Violation]:
 
 CHECKS = (
     Check("lower-island", "Lower islands",
-          "every island on the lower surface has an inscribed diameter >= the lower web minimum", lower_island),
+          "every island on the lower surface has an inscribed diameter >= the lower web minimum", lower_island,
+          Scope.PAIR),
     Check("span", "Unsupported span", "largest span with no metal touching the device (warning above a setting)",
-          span),
+          span, Scope.ONCE),
 )

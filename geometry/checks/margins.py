@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.checks.base import EPS_MM, Check, CheckContext, fmt_mm
+from geometry.checks.base import EPS_MM, Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.model.design import Design
 
@@ -154,7 +154,9 @@ def thermal(ctx: CheckContext) -> list[Violation]:
 
 CHECKS = (
     Check("margin", "Tolerance stack-up",
-          "ball-pass, single-ball and landing keep a positive margin after the process tolerances", margin),
+          "ball-pass, single-ball and landing keep a positive margin after the process tolerances", margin,
+          Scope.PLACEMENT),
     Check("thermal", "Thermal scale",
-          "|(alpha_mask - alpha_substrate) dT + artwork scale| x radius <= placement tolerance", thermal),
+          "|(alpha_mask - alpha_substrate) dT + artwork scale| x radius <= placement tolerance", thermal,
+          Scope.PLACEMENT),
 )

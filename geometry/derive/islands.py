@@ -9,7 +9,7 @@ pieces) are the islands.
 Each island is measured on its outline flattened to chords of ``CHORD_TOL_MM`` (arcs kept exact to that):
 
 * ``inscribed_mm``: the diameter of its largest inscribed circle (shapely's maximum inscribed circle, located to
-  ``CHORD_TOL_MM``), whose centre is the island's centre;
+  ``CHORD_TOL_MM``); the island's centre is its centroid;
 * ``width_mm``: its narrowest width, the smallest distance between two parallel lines enclosing it (rotating
   calipers on the convex hull). It is never below the inscribed diameter.
 
@@ -18,7 +18,7 @@ tolerance.
 
 Holes are many (a wafer holds about a million) but their shapes are few: holes are grouped by shape (vertices
 relative to their lowest corner, to 0.1 nm, and bulges), each distinct shape is measured once and the result
-translated to every copy. A wafer whose dies are all alike is measured on one die and tiled.
+translated to every copy. A design of repeated units (a wafer's dies) is measured on one unit and tiled.
 
 The sites around an island are the sites whose relief bounds it (see :func:`_sites_around`).
 """
@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
+from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
 
@@ -101,13 +102,18 @@ def min_width(polygon: shapely.Geometry) -> float:
 
 
 def measure(polygons: NDArray[np.object_]) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """(centre x, centre y, inscribed diameter, narrowest width) of every polygon."""
+    """(centroid x, centroid y, inscribed diameter, narrowest width) of every polygon.
+
+    The centroid, not the inscribed circle's centre, is the point reported: an elongated island has many
+    largest inscribed circles, and which one the search finds depends on round-off, so copies of one island
+    would not agree.
+    """
     n = len(polygons)
     if n == 0:
         z = np.zeros(0)
         return z, z, z, z
     lines = shapely.maximum_inscribed_circle(polygons, CHORD_TOL_MM / 2.0)
-    c = shapely.get_coordinates(shapely.get_point(lines, 0))
+    c = shapely.get_coordinates(shapely.centroid(polygons))
     radius = shapely.length(lines)
     width = np.array([min_width(p) for p in polygons.tolist()])
     return c[:, 0], c[:, 1], 2.0 * np.asarray(radius, dtype=np.float64), width
@@ -164,13 +170,15 @@ def _hole_islands(relief: Relief) -> _Found:
     reps, shape = _shape_groups(holes)
     keep = np.zeros(len(holes), dtype=bool)
     keep[reps] = True
-    shapes = np.empty(len(reps), dtype=object)
-    shapes[np.argsort(np.argsort(reps))] = _polygons(_subset(holes, keep))  # _subset keeps ring order
     lo = np.minimum.reduceat(holes.xy, holes.start[:-1], axis=0)
-    shift = lo - lo[reps][shape]
+    # every shape measured in its own frame (lowest corner at the origin), so that copies anywhere, in a unit or
+    # in the whole design, measure the same numbers
+    local = RingSet(holes.xy - np.repeat(lo, np.diff(holes.start), axis=0), holes.bulge, holes.start, holes.region,
+                    holes.hole)
+    shapes = np.empty(len(reps), dtype=object)
+    shapes[np.argsort(reps)] = _polygons(_subset(local, keep))  # _subset keeps ring order: sorted reps
     cx, cy, ins, wid = measure(shapes)
-    found = _found([cx[shape] + shift[:, 0], cy[shape] + shift[:, 1], ins[shape], wid[shape], depth], shape, shift,
-                   shapes)
+    found = _found([cx[shape] + lo[:, 0], cy[shape] + lo[:, 1], ins[shape], wid[shape], depth], shape, lo, shapes)
     if len(np.unique(np.concatenate([depth_key(depth), depth_key(relief.circle_depth_mm),
                                      depth_key(relief.region_depth_mm)]))) <= 1:
         return found
@@ -248,8 +256,9 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     return np.searchsorted(isl, np.arange(n + 1)).astype(np.intp), cand
 
 
-def _islands_whole(design: Design) -> Islands:
-    f = _hole_islands(lower_relief(design))
+def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
+    """The islands computed over the whole design at once (no repetition); ``relief`` defaults to its relief."""
+    f = _hole_islands(lower_relief(design) if relief is None else relief)
     if not len(f.x):
         return _empty()
     start, rows = _sites_around(design, f)
@@ -266,19 +275,13 @@ def _frozen(isl: Islands) -> Islands:
 def lower_islands(design: Design) -> Islands:
     """The islands of a design that reach the lower surface, measured (see the module docstring).
 
-    A wafer whose dies are all alike is measured on one die and tiled (same islands in the same order as the
-    whole-wafer computation, because the relief is tiled the same way).
+    A design of repeated units (:func:`geometry.derive.repetition.repetition`) is measured on one unit and tiled:
+    the same islands in the same order as the whole-design computation, because its relief tiles the same way.
     """
-    if getattr(design.layout, "kind", None) == "wafer":
-        from geometry.derive.relief.repeated import die_design, repetition_blocker
-        from geometry.model.layouts.wafer import WaferLayout, die_map
-
-        if repetition_blocker(design) is None:
-            lay = design.layout
-            assert isinstance(lay, WaferLayout)
-            one = die_design(design)
-            return tile_islands(lower_islands(one), die_map(lay, design.pad).kept_centres(), len(one.sites()))
-    return _islands_whole(design)
+    rep = repetition(design)
+    if isinstance(rep, Repeated):
+        return tile_islands(lower_islands(rep.unit_design), rep.offsets_mm, rep.sites_per_unit)
+    return whole_islands(design)
 
 
 def tile_islands(die: Islands, centres: FloatArray, sites_per_die: int) -> Islands:

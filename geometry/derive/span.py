@@ -28,8 +28,8 @@ SPAN_CHORD_MM = 1e-4
 
 @dataclass(frozen=True, eq=False)
 class Span:
-    """The widest unsupported area: its span (mm), the centre of that circle, the widest lower outline (d_l, mm)
-    of the sites inside the area, and those sites' rows (sorted)."""
+    """The widest unsupported area: its span (mm), a point in it (the mean of its sites' lower centres), the
+    widest lower outline (d_l, mm) of the sites inside the area, and those sites' rows (sorted)."""
 
     span_mm: float
     x_mm: float
@@ -64,7 +64,9 @@ def largest_span(design: Design) -> Span | None:
     np.minimum.at(first_row, inside_part, rows[inside_pt])
     best = int(np.lexsort((first_row, -np.rint(span * 1e7)))[0])
     mine = np.sort(rows[inside_pt[inside_part == best]])
-    c = shapely.get_coordinates(shapely.get_point(lines[best], 0))[0]
+    # the point: the mean of the area's lower centres (the inscribed circle's centre need not be unique, and
+    # copies of one area must agree)
+    c = (float(t.lower_x_mm[mine].mean()), float(t.lower_y_mm[mine].mean())) if len(mine) else (0.0, 0.0)
     lower = float(t.lower_mm[mine].max()) if len(mine) else 0.0
     mine.flags.writeable = False
     return Span(float(span[best]), float(c[0]), float(c[1]), lower, mine)

@@ -14,7 +14,8 @@ Each island is measured on its outline flattened to chords of ``CHORD_TOL_MM`` (
   calipers on the convex hull). It is never below the inscribed diameter.
 
 Together the two measurements carry an error of at most ``MEASURE_TOL_MM``, which the checks use as their
-tolerance.
+tolerance. An island that another depth's relief cuts is cut with that relief flattened to ``COARSE_MM`` (a
+large array's relief at 2 nm would take gigabytes): such islands are measured to 0.1 um.
 
 Holes are many (a wafer holds about a million) but their shapes are few: holes are grouped by shape (vertices
 relative to their lowest corner, to 0.1 nm, and bulges), each distinct shape is measured once and the result
@@ -152,11 +153,26 @@ class _Found:
     shape: IntArray
     shift: FloatArray
     shapes: NDArray[np.object_]
+    coarse: NDArray[np.object_]
+
+
+COARSE_MM = 1e-4
+"""How much larger than an island its coarse outline may be (for the searches, never for measuring)."""
+
+
+def _coarse(shapes: NDArray[np.object_]) -> NDArray[np.object_]:
+    """Outlines with few vertices that cover each shape and stay within COARSE_MM of it: simplified by half of
+    it, then grown by the other half (the simplified ring is within that of the original on both sides)."""
+    if not len(shapes):
+        return np.zeros(0, dtype=object)
+    h = COARSE_MM / 2.0
+    out = shapely.buffer(shapely.simplify(shapes, h), h, quad_segs=2, join_style="mitre")
+    return np.asarray(out, dtype=object)
 
 
 def _found(cols: list[FloatArray], shape: IntArray, shift: FloatArray, shapes: NDArray[np.object_]) -> _Found:
     x, y, inscribed, width, depth = cols
-    return _Found(x, y, inscribed, width, depth, shape, shift, shapes)
+    return _Found(x, y, inscribed, width, depth, shape, shift, shapes, _coarse(shapes))
 
 
 def _hole_islands(relief: Relief) -> _Found:
@@ -185,32 +201,71 @@ def _hole_islands(relief: Relief) -> _Found:
     return _cut_by_other_depths(relief, found)
 
 
+def _placed(f: _Found, which: IntArray, coarse: bool = False) -> NDArray[np.object_]:
+    """The outlines of islands ``which`` in design coordinates (each shape moved by its island's shift)."""
+    geoms = np.asarray((f.coarse if coarse else f.shapes)[f.shape[which]], dtype=object)
+    if not len(which):
+        return geoms
+    counts = shapely.get_num_coordinates(geoms)
+    shift = np.repeat(f.shift[which], counts, axis=0)
+    return np.asarray(shapely.transform(geoms, lambda p: p + shift), dtype=object)
+
+
 def _cut_by_other_depths(relief: Relief, f: _Found) -> _Found:
-    """Each island minus the relief of the other depths (where that is etched, the metal does not reach down)."""
-    layers = relief.to_shapely(CHORD_TOL_MM * 10)
+    """Each island minus the relief of the other depths (where that is etched, the metal does not reach down).
+
+    Vectorised the way round that is cheap: the relief's parts (few, large) are the queries, prepared once, and
+    the islands (many, small) the tree; an island inside one part is gone, an island no part touches stays as
+    measured, and only the few that are cut are differenced and measured again.
+    """
+    layers = relief.to_shapely(COARSE_MM)  # inside the true relief by at most COARSE_MM
     keys = depth_key(f.depth)
+    # the searches use the coarse outlines, which cover the islands: covered coarse means covered; a coarse
+    # outline that meets a part is cut exactly below
+    tree = shapely.STRtree(_placed(f, np.arange(len(f.x), dtype=np.intp), coarse=True))
+    part_geoms: list[shapely.Geometry] = []
+    part_key: list[int] = []
+    for d, g in layers.items():
+        for p in shapely.get_parts(g):
+            part_geoms.append(p)
+            part_key.append(int(depth_key(d)))
+    parts = np.asarray(part_geoms, dtype=object)
+    pkey = np.asarray(part_key, dtype=np.int64)
+    gone = np.zeros(len(f.x), dtype=bool)
+    cut = np.zeros(len(f.x), dtype=bool)
+    if len(parts):
+        qp, qi = tree.query(parts, predicate="covers")
+        other = pkey[qp] != keys[qi]
+        gone[qi[other]] = True
+        qp, qi = tree.query(parts, predicate="intersects")
+        other = (pkey[qp] != keys[qi]) & ~gone[qi]
+        cut[qi[other]] = True
+        hits_p, hits_i = qp[other], qi[other]
     rows: list[tuple[float, float, float, float, float]] = []
     geoms: list[shapely.Geometry] = []
-    for k in range(len(f.x)):
-        poly = shapely.transform(f.shapes[f.shape[k]], lambda p, d=f.shift[k]: p + d)
-        cut = [g for d, g in layers.items() if int(depth_key(d)) != int(keys[k]) and shapely.intersects(g, poly)]
-        if not cut:
-            rows.append((float(f.x[k]), float(f.y[k]), float(f.inscribed[k]), float(f.width[k]), float(f.depth[k])))
-            geoms.append(poly)
+    keep = ~gone & ~cut
+    cut_rows = np.flatnonzero(cut)
+    exact = _placed(f, cut_rows)
+    for n, k in enumerate(cut_rows.tolist()):
+        rest = shapely.difference(exact[n], shapely.union_all(parts[hits_p[hits_i == k]]))
+        pieces = [p for p in shapely.get_parts(rest) if isinstance(p, shapely.Polygon) and p.area > 1e-12]
+        if not pieces:
             continue
-        rest = shapely.difference(poly, shapely.union_all(cut))
-        parts = [p for p in shapely.get_parts(rest) if isinstance(p, shapely.Polygon) and p.area > 1e-12]
-        if not parts:
-            continue
-        px, py, pi, pw = measure(np.asarray(parts, dtype=object))
+        px, py, pi, pw = measure(np.asarray(pieces, dtype=object))
         rows.extend((float(a), float(b), float(c), float(e), float(f.depth[k]))
                     for a, b, c, e in zip(px, py, pi, pw, strict=True))
-        geoms.extend(parts)
-    n = len(rows)
-    cols = [np.array([r[c] for r in rows], dtype=np.float64) for c in range(5)]
-    shapes = np.empty(n, dtype=object)
-    shapes[:] = geoms
-    return _found(cols, np.arange(n, dtype=np.intp), np.zeros((n, 2)), shapes)
+        geoms.extend(pieces)
+    # islands kept whole first, in relief order, then the pieces of cut ones
+    kept = np.flatnonzero(keep)
+    n_new = len(rows)
+    cols = [np.concatenate([col[kept], np.array([r[c] for r in rows], dtype=np.float64)])
+            for c, col in enumerate((f.x, f.y, f.inscribed, f.width, f.depth))]
+    shapes = np.empty(len(f.shapes) + n_new, dtype=object)
+    shapes[:len(f.shapes)] = f.shapes
+    shapes[len(f.shapes):] = geoms
+    shape = np.concatenate([f.shape[kept], len(f.shapes) + np.arange(n_new, dtype=np.intp)])
+    shift = np.concatenate([f.shift[kept], np.zeros((n_new, 2))])
+    return _found(cols, shape, shift, shapes)
 
 
 def _subset(rings: RingSet, keep: NDArray[np.bool_]) -> RingSet:
@@ -235,7 +290,7 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
         return np.zeros(n + 1, dtype=np.intp), np.zeros(0, dtype=np.intp)
     cx, cy, r = t.lower_x_mm[rows], t.lower_y_mm[rows], t.lower_mm[rows] / 2.0
     # the farthest outline point from the island's centre bounds where a touching circle's centre can be
-    verts = [shapely.get_coordinates(p) for p in f.shapes.tolist()]
+    verts = [shapely.get_coordinates(p) for p in f.coarse.tolist()]
     local = np.column_stack([f.x - f.shift[:, 0], f.y - f.shift[:, 1]])
     first = np.zeros(len(f.shapes), dtype=np.intp)
     first[f.shape[::-1]] = np.arange(n, dtype=np.intp)[::-1]
@@ -249,7 +304,7 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     cand = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits]) if counts.sum() else np.zeros(
         0, dtype=np.intp)
     pts = shapely.points(cx[cand] - f.shift[isl, 0], cy[cand] - f.shift[isl, 1])
-    touching = shapely.distance(f.shapes[f.shape[isl]], pts) - r[cand] <= near[isl]
+    touching = shapely.distance(f.coarse[f.shape[isl]], pts) - r[cand] <= near[isl]
     isl, cand = isl[touching], rows[cand[touching]]
     order = np.lexsort((cand, isl))
     isl, cand = isl[order], cand[order]

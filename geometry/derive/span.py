@@ -22,8 +22,8 @@ from geometry.model.design import Design
 
 IntArray = NDArray[np.intp]
 
-SPAN_CHORD_MM = 1e-4
-"""Chord error of the outlines the span is measured on (0.1 um)."""
+SPAN_CHORD_MM = 1e-3
+"""Chord error of the outlines the span is measured on, and its resolution (1 um)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,8 +56,9 @@ def largest_span(design: Design) -> Span | None:
         return None
     t = opening_table(design)
     rows = t.rows
-    inside_pt, inside_part = shapely.STRtree(parts).query(
-        shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows]), predicate="within")
+    # the parts are the query (prepared once each), the centres the tree: a point-in-polygon test per centre
+    inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows])).query(
+        parts, predicate="contains")
     lines = shapely.maximum_inscribed_circle(parts, SPAN_CHORD_MM / 2.0)
     span = 2.0 * np.asarray(shapely.length(lines), dtype=np.float64)
     first_row = np.full(len(parts), np.iinfo(np.intp).max, dtype=np.intp)

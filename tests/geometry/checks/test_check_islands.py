@@ -81,7 +81,8 @@ def test_bga_at_25_degrees_islands_vanish_and_the_span_is_info_at_its_limit() ->
     at_limit = d.with_limit("span_max_mm", round(v.measured, 5) + 1e-6)
     (w,) = found(at_limit, "span")
     assert w.severity == Severity.INFO
-    (x,) = found(d.with_limit("span_max_mm", v.measured - 0.001), "span")
+    # the span is measured to 1 um (docs/checks.md): 2 um past it is a warning
+    (x,) = found(d.with_limit("span_max_mm", v.measured - 0.002), "span")
     assert x.severity == Severity.WARNING
 
 

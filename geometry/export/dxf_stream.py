@@ -248,7 +248,8 @@ def blocks_possible(design: Design) -> bool:
     return not (out.mirror_lower or out.segments_only or out.artwork_scale_ppm is not None)
 
 
-def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:
+# one branch per entity kind
+def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:  # noqa: PLR0912
     """The DXF with one BLOCK per layer holding one unit's outlines, INSERTed at every kept unit.
 
     When the BLOCK form cannot stand for the artwork (:func:`blocks_possible`), the flattened streamed DXF is

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cli import options
 from cli.errors import GuardedParser, run_guarded
 from cli.new_carrier import CARRIERS, build_carrier_design, configure_carriers
-from cli.report import format_report, opening_lines, relief_summary, report_records, ridge_at_min_pitch
+from cli.report import format_report, margin_lines, opening_lines, relief_summary, report_records, ridge_at_min_pitch
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -318,7 +318,8 @@ def _run_check(args: argparse.Namespace) -> int:
         _out(f"{design.name}: {args.file}")
         for line in _edit_warnings(design):
             _out(f"warning: {line}")
-        for line in format_report(report, show_all=args.all):
+        lines = format_report(report, show_all=args.all)
+        for line in [*lines[:-2], *margin_lines(design), *lines[-2:]]:  # the counts and the verdict stay last
             _out(line)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
 

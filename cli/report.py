@@ -131,3 +131,18 @@ def format_report(report: CheckReport, show_all: bool = False, per_check: int = 
     lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {infos} info")
     lines.append("FAIL: the design has errors" if errors else "PASS: no errors")
     return lines
+
+
+def margin_lines(design: Design) -> list[str]:
+    """The worst tolerance stack-up margin of ball-pass, single-ball and landing (docs/checks.md), both ways."""
+    from geometry.checks.base import CheckContext
+    from geometry.checks.margins import MARGIN_CHECKS, margin_table
+
+    table = margin_table(CheckContext.of(design))
+    lines = [f"margins ({design.tolerances.stack} decides):"]
+    for check in MARGIN_CHECKS:
+        mine = [m for m in table if m.check == check]
+        if mine:
+            w = min(mine, key=lambda m: m.deciding_mm)
+            lines.append(f"  {check:<12} worst case {w.worst_mm:.4f} mm, RSS {w.rss_mm:.4f} mm ({len(w.rows)} sites)")
+    return lines if len(lines) > 1 else []

@@ -344,7 +344,7 @@ def test_readme_walk_through_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         codes.append(main(argv))
         outputs.append(capsys.readouterr().out)
     assert codes == [0, 1, 0, 0, 0]
-    assert "420 errors, 0 warnings, 0 info" in outputs[1] and "420 errors, 0 warnings, 0 info" in text
+    assert "420 errors, 2 warnings, 0 info" in outputs[1] and "420 errors, 2 warnings, 0 info" in text
     assert "PASS: no errors" in outputs[3]
     assert "d_l           0.8183 mm" in outputs[4] and "d_l 0.818 mm" in text
     assert "196 hole(s)" in outputs[4] and "196 metal" in text

@@ -324,9 +324,13 @@ class TopView(QtWidgets.QWidget):
         sev_of = np.array([v.severity for v in vs], dtype=object)
         vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
         vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))
+        # a lower island is drawn at its own size (its inscribed circle), not as a pitch-sized ring around sites
+        island = np.fromiter((v.check == "lower-island" for v in vs), dtype=bool, count=len(vs))
+        size = np.fromiter((v.measured / 2.0 for v in vs), dtype=np.float64, count=len(vs))
+        rv = np.where(island, size, r)
         for sev, layer in self.violation_layers.items():
             m = sev_of == sev if len(vs) else np.zeros(0, dtype=bool)
-            layer.set_content([Points.of(vx[m], vy[m], r), Points.of(vx[m], vy[m], r * 0.3, cross=True)])
+            layer.set_content([Points.of(vx[m], vy[m], rv[m]), Points.of(vx[m], vy[m], r * 0.3, cross=True)])
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:

@@ -165,7 +165,30 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
                                                 np.array([f.diameter_mm / 2.0 for f in mine])),
                                  RingSet.empty(), 0))
     notes = next(s for s in specs if s.role == Role.NOTES)
+    if out.artwork_scale_ppm is not None:
+        return _scaled(Artwork(tuple(arts), notes, rect, axis), 1.0 + out.artwork_scale_ppm * 1e-6)
     return Artwork(tuple(arts), notes, rect, axis)
+
+
+def _scaled(art: Artwork, k: float) -> Artwork:
+    """The artwork scaled by ``k`` about the outline centre (thermal compensation, docs/checks.md).
+
+    Every length scales (positions, radii, the outline), as a photo tool printed at that scale would; bulges
+    are unchanged by a uniform scale, so arcs stay exact.
+    """
+    x0, y0, x1, y1 = art.outline_rect
+    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    centre = np.array([cx, cy])
+    layers = []
+    for la in art.layers:
+        c = la.circles.copy()
+        c[:, 0:2] = centre + (c[:, 0:2] - centre) * k
+        c[:, 2] *= k
+        r = la.rings
+        rings = RingSet(centre + (r.xy - centre) * k, r.bulge, r.start, r.region, r.hole)
+        layers.append(LayerArt(la.layer, c, rings, la.n_regions))
+    rect = (cx + (x0 - cx) * k, cy + (y0 - cy) * k, cx + (x1 - cx) * k, cy + (y1 - cy) * k)
+    return Artwork(tuple(layers), art.notes_layer, rect, art.mirror_axis_x_mm)
 
 
 def _fid_layer_name(specs: tuple[LayerSpec, ...], etch: str) -> str:

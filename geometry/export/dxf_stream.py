@@ -239,8 +239,10 @@ def write_dxf_streaming(design: Design, target: str | Path, art: Artwork | None 
 
 def blocks_possible(design: Design) -> bool:
     """Whether the BLOCK form can stand for the design's artwork: units are copied by pure translation, so not
-    with the lower side mirrored, and arcs stay arcs in a block, so not with segments only."""
-    return not (design.output.mirror_lower or design.output.segments_only)
+    with the lower side mirrored, and arcs stay arcs in a block, so not with segments only; a scaled artwork is
+    scaled about the whole design's centre, not each unit's, so not with an artwork scale either."""
+    out = design.output
+    return not (out.mirror_lower or out.segments_only or out.artwork_scale_ppm is not None)
 
 
 # one branch per entity kind

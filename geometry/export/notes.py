@@ -163,6 +163,9 @@ def title_block(design: Design, artwork: Artwork, date: _dt.date | None = None) 
     hole_line = holes_line(artwork)
     if hole_line:
         lines.append(hole_line)
+    if design.output.artwork_scale_ppm is not None:
+        lines.append(f"SCALE: the artwork is scaled by {design.output.artwork_scale_ppm:+.1f} ppm about the outline "
+                     "centre (thermal compensation): make it exactly as drawn, do not rescale it to nominal.")
     if design.notes:
         lines.append(f"NOTE: {design.notes}")
     lines.append(NO_APERTURE_MODIFICATION)

@@ -34,6 +34,7 @@ class Limits:
     flux_spread_mm: float = 0.05  # f
     residue_clearance_mm: float = 0.01  # underside at least h_res + this above the device
     edge_min_mm: float = 2.0  # e_min
+    span_max_mm: float = 5.0  # span: largest unsupported span before a warning (practice, docs/checks.md)
 
     def __post_init__(self) -> None:
         for f in fields(self):

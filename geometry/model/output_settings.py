@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +26,8 @@ class OutputSettings:
 
     The lower relief layer for a depth is ``lower_prefix`` + depth in whole micrometres + ``UM``
     (LOWER_RELIEF_150UM). ``chord_tol_mm`` is the chord error when arcs are written as straight segments.
+    ``artwork_scale_ppm`` (None: no scaling) scales the whole artwork about the outline centre, to compensate a
+    known thermal mismatch between mask and device at ball mounting (docs/checks.md, thermal); the notes state it.
     """
 
     outline_layer: str = "OUTLINE"
@@ -37,7 +40,8 @@ class OutputSettings:
     chord_tol_mm: float = 0.0001
     blocks: bool = False
     mirror_lower: bool = False
-    wafer_layer: str = "WAFER"  # last, so that positional construction keeps its meaning
+    wafer_layer: str = "WAFER"  # after the first fields, so that positional construction keeps its meaning
+    artwork_scale_ppm: float | None = None  # every coordinate scaled by 1 + ppm/1e6 about the outline centre
 
     def __post_init__(self) -> None:
         for name in ("outline_layer", "upper_layer", "lower_prefix", "fiducial_layer", "notes_layer", "wafer_layer"):
@@ -58,6 +62,11 @@ class OutputSettings:
         if self.dxf_version not in ("R2000", "R12"):
             raise DesignError("dxf_version", self.dxf_version, "must be R2000 or R12")
         object.__setattr__(self, "chord_tol_mm", require_length("chord_tol_mm", self.chord_tol_mm))
+        s = self.artwork_scale_ppm
+        if s is not None:
+            if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s) or abs(s) >= 10000:
+                raise DesignError("artwork_scale_ppm", s, "must be a number of ppm between -10000 and 10000")
+            object.__setattr__(self, "artwork_scale_ppm", float(s))
 
     def lower_layer(self, depth_mm: float) -> str:
         """Layer name for a relief depth: LOWER_RELIEF_150UM for 0.15 mm."""

@@ -127,7 +127,7 @@ def run_rework(args: argparse.Namespace) -> int:
 
     out: Path = args.output
     if _same_file(Path(args.file), out):
-        raise DesignError("-o", str(out), "is the production file: the rework mask goes to a new file")
+        raise DesignError("-o", str(out), "is the production file, an input: the rework mask goes to a new file")
     design = load_design(args.file)
     check_output(out, [Path(args.file), *([args.residue] if args.residue is not None else [])], folder=False,
                  force=args.force)

@@ -33,9 +33,8 @@ from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.derive.rings import RingSet
-from geometry.derive.wafer_outline import wafer_rings
+from geometry.derive.wafer_outline import reference_rings
 from geometry.model.design import Design
-from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.operations import add_site
 
 
@@ -239,12 +238,12 @@ class TopView(QtWidgets.QWidget):
 
     def _draw_wafer(self, design: Design) -> None:
         """A wafer layout's reference drawing (rim with notch or flat, usable-area edge), as the WAFER layer."""
-        lay = design.layout
-        if isinstance(lay, WaferLayout):
-            self.layers["wafer"].set_content(static=paths.rings(wafer_rings(lay)))
+        reference = reference_rings(design)
+        if reference is not None:
+            self.layers["wafer"].set_content(static=paths.rings(reference))
         else:
             self.layers["wafer"].set_content()
-        self.legend.set_entry_shown("wafer", isinstance(lay, WaferLayout))
+        self.legend.set_entry_shown("wafer", reference is not None)
 
     def _draw_lower(self, design: Design) -> None:
         """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.derive.rings import RingSet
+from geometry.model.design import Design
 from geometry.model.layouts.wafer import WaferLayout, WaferMark
 
 FloatArray = NDArray[np.float64]
@@ -90,3 +91,11 @@ def wafer_rings(lay: WaferLayout) -> RingSet:
     if usable is not None:
         rings.append(usable)
     return RingSet.from_rings(rings, list(range(len(rings))), [False] * len(rings))
+
+
+def reference_rings(design: Design) -> RingSet | None:
+    """The design's reference outline (drawn, not made): a wafer's rim and usable-area edge; None for layouts
+    that carry none. The one place that asks whether a layout has a wafer's reference drawing, so the exporters
+    and the window only ask this function."""
+    lay = design.layout
+    return wafer_rings(lay) if isinstance(lay, WaferLayout) else None

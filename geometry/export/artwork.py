@@ -15,11 +15,10 @@ from numpy.typing import NDArray
 
 from geometry.derive.openings import opening_table
 from geometry.derive.rings import RingSet
-from geometry.derive.wafer_outline import wafer_rings
+from geometry.derive.wafer_outline import reference_rings
 from geometry.export import ringops
 from geometry.export.layers import LayerSpec, Role, layer_table
 from geometry.model.design import Design
-from geometry.model.layouts.wafer import WaferLayout
 
 FloatArray = NDArray[np.float64]
 
@@ -130,18 +129,17 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
     fids = design.mask.fiducials
     depth_c = np.round(np.asarray(relief.circle_depth_mm, np.float64), 6)
     depth_r = np.round(np.asarray(relief.region_depth_mm, np.float64), 6)
-    lay = design.layout
+    reference = reference_rings(design)
     specs = layer_table(out, np.concatenate([depth_c, depth_r]).tolist(), [str(f.etch) for f in fids],
-                        design.mask.thickness_mm, wafer=isinstance(lay, WaferLayout),
+                        design.mask.thickness_mm, wafer=reference is not None,
                         material=design.mask.material)
 
     arts: list[LayerArt] = []
     for spec in specs:
         if spec.role == Role.OUTLINE:
             arts.append(LayerArt(spec, np.zeros((0, 3)), ringops.rectangle(*rect), 1))
-        elif spec.role == Role.WAFER and isinstance(lay, WaferLayout):
-            ref = wafer_rings(lay)
-            arts.append(LayerArt(spec, np.zeros((0, 3)), ref, len(ref)))
+        elif spec.role == Role.WAFER and reference is not None:
+            arts.append(LayerArt(spec, np.zeros((0, 3)), reference, len(reference)))
         elif spec.role == Role.UPPER:
             rows = table.rows
             s = table.sites

@@ -1,0 +1,107 @@
+"""Screenshots of the real window for docs/guide.md: run under a display (Xvfb), e.g.
+
+    xvfb-run -s "-screen 0 1600x1000x24" python docs/make_screenshots.py [OUT_DIR]
+
+Each scenario opens the window on a design, performs the steps a user would, waits for the checks and the
+background caches, and saves ``OUT_DIR/<name>.png`` (default ``docs/images``). ``QT_SCALE_FACTOR=1.5`` in the
+environment gives the high-DPI variant (the names then end in ``@1.5x``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "examples"
+
+
+def _settle(app: QtWidgets.QApplication, ms: int = 1500) -> None:
+    """Let the event loop run: the check runner, raster caches and layouts finish."""
+    loop = QtCore.QEventLoop()
+    QtCore.QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def _window(settings_dir: Path, path: Path | None) -> object:
+    from app.main import build_window
+
+    settings = QtCore.QSettings(str(settings_dir / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+    w = build_window(path, settings, settings_dir / "recovery")
+    screen = QtWidgets.QApplication.primaryScreen().availableGeometry()
+    w.resize(min(1600, screen.width()), min(1000, screen.height()))
+    w.show()
+    return w
+
+
+def main_scenario(w: object) -> None:
+    """A BGA design with a few sites selected and the cut line through a row."""
+    doc = w.document  # type: ignore[attr-defined]
+    names = [str(n) for n in doc.design.sites().names.tolist()[:3]]
+    doc.set_selection(names)
+
+
+def csp(w: object) -> None:
+    from app.dialogs.templates import build_template
+
+    w.start_new(build_template("csp"))  # type: ignore[attr-defined]
+
+
+def wafer(w: object) -> None:
+    from app.dialogs.templates import build_template
+
+    w.start_new(build_template("wafer"))  # type: ignore[attr-defined]
+
+
+def rework(w: object) -> None:
+    from app import actions
+
+    w.open_path(EXAMPLES / "rework-bga-0.8mm-tapered.ballmask")  # type: ignore[attr-defined]
+    actions.derive_rework_mask(w)  # type: ignore[arg-type]
+
+
+SCENARIOS: dict[str, tuple[Path | None, Callable[[object], None]]] = {
+    "main": (EXAMPLES / "bga-0.8mm-tapered.ballmask", main_scenario),
+    "csp": (None, csp),
+    "rework": (None, rework),
+    "wafer": (None, wafer),
+}
+
+
+def run(out: Path, only: list[str]) -> list[Path]:
+    """Make the screenshots; the paths written."""
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    scale = os.environ.get("QT_SCALE_FACTOR", "")
+    tag = f"@{scale}x" if scale and scale != "1" else ""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (path, step) in SCENARIOS.items():
+        if only and name not in only:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            w = _window(Path(tmp), path)
+            _settle(app, 800)
+            step(w)
+            _settle(app, 2500)
+            target = out / f"{name}{tag}.png"
+            w.grab().save(str(target))  # type: ignore[attr-defined]
+            written.append(target)
+            w.document.stack.set_clean()  # type: ignore[attr-defined]
+            w.close()  # type: ignore[attr-defined]
+            w.deleteLater()  # type: ignore[attr-defined]
+            _settle(app, 200)
+    return written
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    target = Path(args[0]) if args and not args[0].isidentifier() else ROOT / "docs" / "images"
+    names = [a for a in args if a.isidentifier()]
+    for p in run(target, names):
+        print(p)

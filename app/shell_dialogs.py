@@ -29,6 +29,7 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
     document: Document
     recent: RecentFiles
+    settings: QtCore.QSettings
     last_error: str
 
     def question(self, title: str, text: str,
@@ -37,9 +38,10 @@ class ShellDialogs(QtWidgets.QMainWindow):
         return QtWidgets.QMessageBox.question(self, title, text, buttons)
 
     def _start_dir(self) -> str:
-        p = self.document.path
-        recent = self.recent.paths()
-        return str(p.parent if p else (recent[0].parent if recent else Path.home()))
+        """The last folder used, or the design's own folder, or the user's documents: never the package's."""
+        from app.preferences import start_folder
+
+        return str(start_folder(self.settings, self.document.path))
 
     def ask_open_path(self) -> Path | None:
         """A design file to open."""
@@ -48,7 +50,8 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
     def ask_save_path(self) -> Path | None:
         """Where to save."""
-        base = self.document.path or Path(self._start_dir()) / f"{self.document.design.name}{SUFFIX}"
+        stem = self.document.path.stem if self.document.path else self.document.design.name
+        base = Path(self._start_dir()) / f"{stem}{SUFFIX}"
         name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save Design As", str(base), FILE_FILTER)
         if not name:
             return None

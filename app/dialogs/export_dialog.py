@@ -26,9 +26,13 @@ FORMAT_TITLES = {"dxf": "DXF (one file, layers per face and depth)", "gerber": "
                  "per layer)", "pdf": "Fabrication drawing (PDF)", "all": "Everything for the shop (folder)"}
 
 
-def default_output(document: Document, fmt: str) -> Path:
-    """Beside the design file (or in the home folder), named after it."""
-    base = document.path.with_suffix("") if document.path else Path.home() / document.design.name
+def default_output(document: Document, fmt: str, folder: Path | None = None) -> Path:
+    """In ``folder`` (the window's start folder) or beside the design file (or in the home folder), named after it."""
+    stem = document.path.stem if document.path else document.design.name
+    if folder is not None:
+        base = folder / stem
+    else:
+        base = document.path.with_suffix("") if document.path else Path.home() / document.design.name
     return base.with_name(base.name + {"dxf": ".dxf", "pdf": ".pdf"}.get(fmt, f"_{fmt}"))
 
 
@@ -66,10 +70,12 @@ class ExportDialog(QtWidgets.QDialog):
 
     finished_export = QtCore.Signal(object)  # Path written, or None
 
-    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None,
+                 folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export for the Mask Maker")
         self.document = document
+        self.folder = folder
         self.written: Path | None = None
         self.error_text = ""
         self._future: Future[Path] | None = None
@@ -81,7 +87,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.format.setObjectName("format")
         for k, title in FORMAT_TITLES.items():
             self.format.addItem(title, k)
-        self.output = QtWidgets.QLineEdit(str(default_output(document, "dxf")))
+        self.output = QtWidgets.QLineEdit(str(default_output(document, "dxf", folder)))
         self.output.setObjectName("output")
         browse = QtWidgets.QPushButton("Browse...")
         browse.clicked.connect(self._browse)
@@ -130,7 +136,7 @@ class ExportDialog(QtWidgets.QDialog):
         return str(self.format.currentData())
 
     def _format_changed(self) -> None:
-        self.output.setText(str(default_output(self.document, self.fmt())))
+        self.output.setText(str(default_output(self.document, self.fmt(), self.folder)))
         dxf = self.fmt() in ("dxf", "all")
         for w in (self.version, self.segments, self.blocks):
             w.setEnabled(dxf)

@@ -1,0 +1,241 @@
+"""What the main window adds on top of composing its panels: icons and tooltips on the toolbar, Help (user guide,
+check reference, keyboard shortcuts), Preferences, File > Close, Find, zoom to selection or findings, rulers.
+
+A mixin of :class:`app.main_window.MainWindow` (it implements those Shell methods of app/actions.py), kept in its
+own module so the window module stays a composition of panels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.shortcuts import ShortcutsDialog, native_text, shortcut_rows
+
+if TYPE_CHECKING:
+    from app.document import Document
+    from app.views.top_view import TopView
+    from geometry.checks.records import CheckReport
+
+ICONS = {
+    "file.open": "open", "file.save": "save", "file.export": "export", "tools.select": "select",
+    "tools.add": "add-site", "tools.measure": "measure", "tools.cut": "cut-line", "view.fit": "fit",
+    "view.zoom_in": "zoom-in", "view.zoom_out": "zoom-out", "view.zoom_selection": "zoom-selection",
+    "view.zoom_findings": "findings", "view.clear_rulers": "clear-rulers", "edit.undo": "undo", "edit.redo": "redo",
+}
+"""Toolbar and menu icons: SVG files drawn for this program in resources/icons/."""
+
+TOOLBAR = ("file.open", "file.save", "file.export", None, "tools.select", "tools.add", "tools.measure", "tools.cut",
+           None, "view.fit", "view.zoom_selection", "view.zoom_findings", "view.zoom_in", "view.zoom_out",
+           "view.clear_rulers", None, "edit.undo", "edit.redo")
+
+
+def icon_folder() -> Path:
+    """resources/icons beside the program (a source checkout) or in the installed resources package."""
+    here = Path(__file__).resolve().parent.parent / "resources" / "icons"
+    if here.is_dir():
+        return here
+    from geometry.base.resources import resource_path
+
+    return resource_path("icons")
+
+
+def icon(name: str) -> QtGui.QIcon:
+    """One of the program's icons (an empty icon when the file is missing)."""
+    p = icon_folder() / f"{name}.svg"
+    return QtGui.QIcon(str(p)) if p.exists() else QtGui.QIcon()
+
+
+def docs_folder() -> Path:
+    """docs/ of the source tree (the guide and the check reference)."""
+    return Path(__file__).resolve().parent.parent / "docs"
+
+
+class DocBrowser(QtWidgets.QDialog):
+    """A Markdown page of docs/ inside the application (the guide, the check reference), with its images."""
+
+    def __init__(self, path: Path, anchor: str = "", parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(path.stem.replace("-", " ").capitalize())
+        self.browser = QtWidgets.QTextBrowser()
+        self.browser.setObjectName("docBrowser")
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setSearchPaths([str(path.parent)])
+        if path.exists():
+            self.browser.setMarkdown(path.read_text(encoding="utf-8"))
+        else:
+            self.browser.setMarkdown(f"# Not found\n\n`{path}` is not part of this installation.")
+        if anchor:
+            self.browser.scrollToAnchor(anchor)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.browser)
+        lay.addWidget(buttons)
+        screen = self.screen().availableGeometry() if self.screen() else QtCore.QRect(0, 0, 1200, 900)
+        self.resize(min(900, int(screen.width() * 0.8)), min(800, int(screen.height() * 0.85)))
+
+
+class WindowExtras(QtWidgets.QMainWindow):
+    """Help, Preferences, Close, Find, zooms and the toolbar's look, for the main window."""
+
+    document: Document
+    top_view: TopView
+    settings: QtCore.QSettings
+    qactions: dict[str, QtGui.QAction]
+    last_report: CheckReport
+    docs: dict[str, QtWidgets.QDockWidget]
+
+    def install_extras(self) -> None:
+        """Icons and tooltips on every action; the toolbar rebuilt with icons; the drawing takes focus."""
+        for aid, a in self.qactions.items():
+            if aid in ICONS:
+                a.setIcon(icon(ICONS[aid]))
+            title = a.text().replace("&", "").removesuffix("...")
+            tip = a.toolTip() if a.toolTip() and a.toolTip() != a.text().replace("&", "") else ""
+            keys = native_text(a.shortcuts())
+            a.setToolTip(f"<b>{title}</b>{f' ({keys})' if keys else ''}{f'<br>{tip}' if tip else ''}")
+            if not a.statusTip():
+                a.setStatusTip(tip or title)
+        for tb in self.findChildren(QtWidgets.QToolBar):
+            if tb.objectName() == "toolbar_tools":
+                tb.clear()
+                tb.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonIconOnly)
+                tb.setIconSize(QtCore.QSize(22, 22))
+                for aid in TOOLBAR:
+                    if aid is None:
+                        tb.addSeparator()
+                    elif aid in self.qactions:
+                        tb.addAction(self.qactions[aid])
+        self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.top_view.setToolTip("")
+        for dock in self.docs.values() if hasattr(self, "docs") else ():
+            dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def action_rows(self) -> list[tuple[str, QtGui.QAction]]:
+        """(menu, action) for every action in menu order."""
+        from app import actions as acts
+
+        return [(spec.menu.replace("/", " > "), self.qactions[spec.id]) for spec in acts.ACTIONS
+                if spec.id in self.qactions]
+
+    # -- Help -------------------------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts."""
+        rows = shortcut_rows(self.action_rows())
+        rows += [("Drawing", "Pan", "Right or middle drag", ""), ("Drawing", "Zoom about the cursor", "Wheel", ""),
+                 ("Drawing", "Add to the selection", "Shift+click, Shift+drag", ""),
+                 ("Fields", "Apply the value, back to the drawing", "Enter", ""),
+                 ("Fields", "Revert the value, back to the drawing", "Esc", "")]
+        self.shortcuts_dialog = ShortcutsDialog(rows, self)
+        self.shortcuts_dialog.open()
+
+    def show_doc(self, name: str, anchor: str = "") -> DocBrowser:
+        """A page of docs/ in a browser window (non-modal: the user can keep working beside it)."""
+        dlg = DocBrowser(docs_folder() / name, anchor, self)
+        dlg.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self.doc_browser = dlg
+        return dlg
+
+    def show_guide(self) -> None:
+        """Help > User Guide."""
+        self.show_doc("guide.md")
+
+    def show_check_help(self, check_id: str) -> None:
+        """What does this check mean? The check reference at the check's heading."""
+        self.show_doc("checks.md", check_id)
+
+    # -- Preferences --------------------------------------------------------------------------------------------
+    def show_preferences(self) -> None:
+        """Edit > Preferences: stored in QSettings, applied at once."""
+        from app.preferences import Preferences, PreferencesDialog
+
+        dlg = PreferencesDialog(Preferences.load(self.settings), self)
+        self.preferences_dialog = dlg
+        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.apply_preferences(dlg.preferences())
+
+    def apply_preferences(self, prefs: Any) -> None:
+        """Store and apply: the unit to every view, the theme, the autosave interval, the snap grid."""
+        from app import theme
+
+        prefs.save(self.settings)
+        props = self.docks["properties"].widget() if hasattr(self, "docks") else None
+        if props is not None and hasattr(props, "set_unit"):
+            props.set_unit(prefs.unit)
+            if hasattr(props, "units_changed"):
+                props.units_changed.emit(prefs.unit.value)
+        theme.apply_theme(prefs.theme)
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None:
+            if prefs.autosave_seconds > 0:
+                autosave.timer.start(prefs.autosave_seconds * 1000)
+            else:
+                autosave.timer.stop()
+        if hasattr(self.top_view, "set_snap_grid_visible"):
+            self.top_view.set_snap_grid_visible(prefs.snap_grid)
+
+    # -- File, Edit, View -------------------------------------------------------------------------------------
+    def close_document(self) -> None:
+        """File > Close: after asking about unsaved work, an untitled design from the first template."""
+        from app.dialogs.templates import build_template
+
+        if not self.confirm_discard():  # type: ignore[attr-defined]
+            return
+        self.document.replace(build_template("bga"), None)
+        self.top_view.fit_all()
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        """One line of text (one place, so tests can answer it)."""
+        text, ok = QtWidgets.QInputDialog.getText(self, title, label)
+        return text if ok else None
+
+    def find_site(self) -> None:
+        """Edit > Find Site: select a site by name and show it."""
+        text = self.ask_text("Find Site", "Site name (e.g. E11):")
+        if not text:
+            return
+        name = text.strip().upper()
+        sites = self.document.design.sites()
+        if not sites.has(name):
+            self.error(f"No site named {name!r} in this design.")  # type: ignore[attr-defined]
+            return
+        self.document.set_selection((name,))
+        self.zoom_to_selection()
+
+    def _zoom_to_points(self, x: np.ndarray, y: np.ndarray) -> None:
+        if len(x) == 0:
+            return
+        d = self.document.design
+        margin = (d.layout.pitch_hint_mm() or d.ball.diameter_mm * 2.0) * 1.5
+        x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())
+        size = max(x1 - x0, y1 - y0) + 2 * margin
+        self.top_view.zoom_to((x0 + x1) / 2.0, (y0 + y1) / 2.0, size)
+
+    def zoom_to_selection(self) -> None:
+        """View > Zoom to Selection."""
+        names = sorted(self.document.selection)
+        if not names:
+            return
+        sites = self.document.design.sites()
+        idx = np.array([sites.index_of(n) for n in names], dtype=np.intp)
+        self._zoom_to_points(sites.x_mm[idx], sites.y_mm[idx])
+
+    def zoom_to_findings(self) -> None:
+        """View > Zoom to Findings: every finding's place in view."""
+        report = getattr(self, "last_report", None)
+        vs = report.violations if report is not None else ()
+        if not vs:
+            self.info("No findings to show.")  # type: ignore[attr-defined]
+            return
+        self._zoom_to_points(np.array([v.x_mm for v in vs]), np.array([v.y_mm for v in vs]))
+
+    def clear_rulers(self) -> None:
+        """View > Clear Rulers."""
+        rulers = getattr(self.top_view, "rulers", None)
+        if rulers is not None:
+            rulers.clear()

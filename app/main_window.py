@@ -274,6 +274,7 @@ class MainWindow(WindowExtras, ShellDialogs):
                 self.recent_menu.setObjectName("recentMenu")
                 self.recent_menu.aboutToShow.connect(self._fill_recent)
         panels = menus["View"].addMenu("&Panels")
+        panels.setObjectName("panelsMenu")
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
         self.menus = menus

@@ -110,10 +110,33 @@ class WindowExtras(QtWidgets.QMainWindow):
                         tb.addSeparator()
                     elif aid in self.qactions:
                         tb.addAction(self.qactions[aid])
+        self._build_ruler_dock()
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docs.values() if hasattr(self, "docs") else ():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def _build_ruler_dock(self) -> None:
+        """The ruler list, a tab beside the checks (a new ruler brings it to the front; nothing resizes)."""
+        from app.rulers import RulerList
+
+        rulers = self.top_view.rulers
+        self.ruler_list = RulerList(rulers, self)
+        dock = QtWidgets.QDockWidget("Rulers", self)
+        dock.setObjectName("dock_rulers")
+        dock.setWidget(self.ruler_list)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["checks"], dock)
+        self.docks["rulers"] = dock
+        self.docks["checks"].raise_()
+        rulers.changed.connect(lambda: dock.raise_() if rulers.rulers else None)
+        panels = self.findChild(QtWidgets.QMenu, "panelsMenu")
+        if panels is not None:
+            panels.addAction(dock.toggleViewAction())
+        props = self.docks["properties"].widget()
+        if hasattr(props, "units_changed"):
+            props.units_changed.connect(rulers.set_unit)
+            rulers.set_unit(getattr(props, "unit", "mm"))
 
     def action_rows(self) -> list[tuple[str, QtGui.QAction]]:
         """(menu, action) for every action in menu order."""

@@ -192,6 +192,10 @@ class TopView(QtWidgets.QWidget):
         self._cut_line.setZValue(style.Z_TOOL)
         self.box.addItem(self._cut_line)
         self.last_cut: tuple[float, float, float, float] | None = None
+        from app.rulers import RulerSet  # the Measure tool's rulers stay on the drawing (app/rulers.py)
+
+        self.rulers = RulerSet(self.box, self)
+        self.rulers.message.connect(self.message)
 
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
@@ -339,11 +343,13 @@ class TopView(QtWidgets.QWidget):
             self.tool = t
             self._measure_from = None
             self._measure_line.setData([], [])
+            self.rulers.cancel()
             self._cut_line.setData([], [])
             self.tool_changed.emit(t.value)
             self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
                                Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
-                               Tool.MEASURE: "Measure: click two sites.",
+                               Tool.MEASURE: "Measure: click two points (they snap to centres and opening "
+                                             "edges); the ruler stays until cleared (Shift+Esc).",
                                Tool.CUT: "Cut line: drag a line; the cross-section follows it."}[t])
 
     def click_at(self, x_mm: float, y_mm: float, modifiers: QtCore.Qt.KeyboardModifier) -> None:
@@ -369,7 +375,9 @@ class TopView(QtWidgets.QWidget):
             except DesignError as e:
                 self.message.emit(str(e))
         elif self.tool == Tool.MEASURE:
-            self._measure_click(name)
+            ruler = self.rulers.click(self.document.design, x_mm, y_mm, self._ruler_site(x_mm, y_mm))
+            if ruler is not None and ruler.a.site and ruler.b.site and ruler.a.site != ruler.b.site:
+                self.last_measurement = self._picker.measure(ruler.a.site, ruler.b.site)
         elif self.tool == Tool.CUT:
             self.message.emit("Cut line: drag from one end of the line to the other.")
 
@@ -386,22 +394,12 @@ class TopView(QtWidgets.QWidget):
                           f"{math.hypot(x1 - x0, y1 - y0):.3f} mm long.")
         self.cut_line_drawn.emit(float(x0), float(y0), float(x1), float(y1))
 
-    def _measure_click(self, name: str | None) -> None:
-        if name is None:
-            self.message.emit("Measure: click on a site.")
-            return
-        if self._measure_from is None or self.last_measurement is not None:
-            self._measure_from = name
-            self.last_measurement = None
-            self._measure_line.setData([], [])
-            self.message.emit(f"Measure from {name}: click the second site.")
-            return
-        m = self._picker.measure(self._measure_from, name)
-        self.last_measurement = m
-        xy = self._picker.xy_of((m.a, m.b))
-        if len(xy) == 2:
-            self._measure_line.setData(xy[:, 0], xy[:, 1])
-        self.message.emit(m.text())
+    def _ruler_site(self, x_mm: float, y_mm: float) -> list[int]:
+        """Rows of the sites whose centre or opening edges a ruler end may snap to (lower edges reach farthest)."""
+        table = opening_table(self.document.design)
+        lower = float(np.nanmax(table.lower_mm)) / 2.0 if len(table.rows) else 0.0
+        reach = max(self._picker.reach_mm, lower) + self.rulers.tolerance_mm()
+        return self._picker.sites_near(x_mm, y_mm, reach)
 
     def rubber_band(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool,
                     modifiers: QtCore.Qt.KeyboardModifier) -> None:
@@ -419,6 +417,8 @@ class TopView(QtWidgets.QWidget):
         if not self.box.sceneBoundingRect().contains(scene_pos):
             return
         p = self.box.mapSceneToView(scene_pos)
+        if self.tool == Tool.MEASURE:
+            self.rulers.hover(self.document.design, p.x(), p.y(), self._ruler_site(p.x(), p.y()))
         self.cursor_text.emit(self.describe_point(p.x(), p.y()))
 
     def describe_point(self, x_mm: float, y_mm: float) -> str:

@@ -58,14 +58,15 @@ def array_design() -> Design:
 
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
-    from geometry.derive import openings, pairs
+    from geometry.checks import registry
+    from geometry.derive import openings, pairs, repetition
     from geometry.derive.relief import merged as relief
-    from geometry.derive.relief import repeated as wrelief
     from geometry.model.layouts import edits
     from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
-              wrelief.wafer_relief, layout.die_map, layout._generate, layout._die_sites_cached):
+              repetition.repetition, registry._run_all, registry._repeated, layout.die_map, layout._generate,
+              layout._die_sites_cached):
         f.cache_clear()
 
 
@@ -77,15 +78,15 @@ def generate(make: Callable[[], Design]) -> Design:
 
 
 def checks(d: Design) -> Any:
-    from geometry.checks.repeated import wafer_checks
+    from geometry.checks import run_checks
 
-    return wafer_checks(d)
+    return run_checks(d)
 
 
 def relief_of(d: Design) -> Any:
-    from geometry.derive.relief.repeated import wafer_relief
+    from geometry.derive.relief.merged import lower_relief
 
-    return wafer_relief(d)
+    return lower_relief(d)
 
 
 def dxf_flat(d: Design, out: Path) -> Path:
@@ -95,9 +96,12 @@ def dxf_flat(d: Design, out: Path) -> Path:
 
 
 def dxf_blocks(d: Design, out: Path) -> Path:
-    from geometry.export.dxf_stream import write_wafer_dxf_blocks
+    from geometry.derive.repetition import Repeated, repetition
+    from geometry.export.dxf_stream import write_dxf_blocks
 
-    return write_wafer_dxf_blocks(d, out)
+    rep = repetition(d)
+    assert isinstance(rep, Repeated), rep
+    return write_dxf_blocks(rep, out)
 
 
 def gerber(d: Design, out: Path) -> list[Path]:
@@ -108,10 +112,10 @@ def gerber(d: Design, out: Path) -> list[Path]:
 
 def plain_dxf_formatter(d: Design, out: Path) -> int:
     """The yardstick: a plain Python loop writing the same CIRCLE and LWPOLYLINE entities as text."""
-    from geometry.derive.relief.repeated import wafer_relief
+    from geometry.derive.relief.merged import lower_relief
     from geometry.export.artwork import build_artwork
 
-    art = build_artwork(d, wafer_relief(d))
+    art = build_artwork(d, lower_relief(d))
     n = 0
     with open(out, "w", encoding="utf-8") as f:
         w = f.write

@@ -19,7 +19,6 @@ from geometry.base.errors import DesignError
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.model.design import Design
 from geometry.model.layouts import LAYOUT_KINDS, Layout
-from geometry.model.layouts.wafer import WaferLayout
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""
@@ -60,7 +59,6 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
     return out
 
 
-_REGISTERED = (WaferLayout,)  # imported for its registration: files may hold a "wafer" layout
 
 CODEC = Codec(
     registries={Layout: LAYOUT_KINDS},

@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Pad, register_layout
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout
 from geometry.model.sites import PadKind, Sites, SiteState
 
 
@@ -68,6 +68,10 @@ class ExplicitLayout:
             if s.name in seen:
                 raise DesignError(f"sites[{i}].name", s.name, "is used by another site")
             seen.add(s.name)
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """Smallest centre distance, if there are two sites or more."""

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Layout, Pad, register_layout
+from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout
 from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
@@ -144,6 +144,12 @@ class WaferLayout:
     def pitch_hint_mm(self) -> float | None:
         """The die pattern's pitch."""
         return self.die.pitch_hint_mm()
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """The die pattern at every kept die, in the order :meth:`generate` writes them."""
+        dm = die_map(self, pad)
+        return UnitRepetition(self.die, dm.kept_centres(), tuple(dm.name[dm.kept_rows].tolist()), self.step_x,
+                              self.step_y, unit_word="die")
 
     def generate(self, pad: Pad) -> Sites:
         """Every kept die's sites, die-major; ``group`` is the kept die's index (see :func:`die_map`)."""

@@ -57,6 +57,26 @@ def docs_folder() -> Path:
 class DocBrowser(QtWidgets.QDialog):
     """A Markdown page of docs/ inside the application (the guide, the check reference), with its images."""
 
+    def go_to(self, anchor: str) -> bool:
+        """Scroll to the heading that names ``anchor`` (a check id such as web-lower), else to its first mention;
+        False when the page does not mention it."""
+        doc = self.browser.document()
+        block = doc.begin()
+        target = None
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0 and anchor.lower() in block.text().lower():
+                target = block
+                break
+            block = block.next()
+        cursor = QtGui.QTextCursor(target) if target is not None else doc.find(anchor)
+        if cursor.isNull():
+            return False
+        self.browser.setTextCursor(cursor)
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(bar.maximum())  # then back up: the heading ends at the top of the view, not the bottom
+        self.browser.ensureCursorVisible()
+        return True
+
     def __init__(self, path: Path, anchor: str = "", parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(path.stem.replace("-", " ").capitalize())
@@ -68,8 +88,7 @@ class DocBrowser(QtWidgets.QDialog):
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
         else:
             self.browser.setMarkdown(f"# Not found\n\n`{path}` is not part of this installation.")
-        if anchor:
-            self.browser.scrollToAnchor(anchor)
+        self.anchor_found = self.go_to(anchor) if anchor else False
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QtWidgets.QVBoxLayout(self)
@@ -111,10 +130,27 @@ class WindowExtras(QtWidgets.QMainWindow):
                     elif aid in self.qactions:
                         tb.addAction(self.qactions[aid])
         self._build_ruler_dock()
+        self._connect_checks()
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docs.values() if hasattr(self, "docs") else ():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def _connect_checks(self) -> None:
+        """The checks panel's current finding ringed on the drawing; its "?" opens the check reference."""
+        from app.views.finding_highlight import FindingHighlight
+
+        self.finding_highlight = FindingHighlight(self.top_view.box)
+        panel = self.docks["checks"].widget()
+        if hasattr(panel, "finding_selected"):
+            def show(v: Any) -> None:
+                d = self.document.design
+                self.finding_highlight.show(v, d.layout.pitch_hint_mm() or 2.0 * d.ball.diameter_mm)
+
+            panel.finding_selected.connect(show)
+            self.document.design_changed.connect(lambda _d: self.finding_highlight.show(None, 1.0))
+        if hasattr(panel, "help_requested"):
+            panel.help_requested.connect(self.show_check_help)
 
     def _build_ruler_dock(self) -> None:
         """The ruler list, a tab beside the checks (a new ruler brings it to the front; nothing resizes)."""

@@ -71,6 +71,10 @@ class Shell(Protocol):
     def zoom_to_selection(self) -> None: ...
     def zoom_to_findings(self) -> None: ...
     def clear_rulers(self) -> None: ...
+    def move_to_typed(self) -> None: ...
+    def add_site_typed(self) -> None: ...
+    def cut_typed(self) -> None: ...
+    def set_origin_typed(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def move_selection(shell: Shell) -> None:
     vec = shell.ask_move_vector()
     if vec is not None:
         dx, dy = vec
-        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:g}, {dy:g}) mm",
+        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:.6g}, {dy:.6g}) mm",
                    lambda d: move_sites(d, names, dx, dy))
 
 
@@ -422,6 +426,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Remove the selected sites and their pads", enabled=_has_selection),
     ActionSpec("edit.move", "Edit", "&Move...", move_selection, "Ctrl+M", "Move the selected sites by a vector",
                enabled=_has_selection),
+    ActionSpec("edit.move_to", "Edit", "Move &To...", lambda s: s.move_to_typed(), "Ctrl+Shift+M",
+               "Move the selected sites so their centre lands on typed x, y", enabled=_has_selection),
+    ActionSpec("edit.add_site_at", "Edit", "Add Site &at...", lambda s: s.add_site_typed(), "Ctrl+Shift+A",
+               "Add a site at typed x, y (in the display unit, relative to the origin)"),
     ActionSpec("edit.set_profile", "Edit", "Set &Profile for Selection...", set_profile_selection, "Ctrl+Shift+P",
                "Give the selected sites their own opening profile", enabled=_has_selection, separator_before=True),
     ActionSpec("edit.clear_profile", "Edit", "Default Profile for Selection", clear_profile_selection, None,
@@ -442,6 +450,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Show the selected sites", enabled=_has_selection),
     ActionSpec("view.zoom_findings", "View", "Zoom to Fin&dings", lambda s: s.zoom_to_findings(), "Shift+E",
                "Show every site with a check finding"),
+    ActionSpec("view.cut_at", "View", "Cut &Line at...", lambda s: s.cut_typed(), "Ctrl+Shift+L",
+               "The cross-section along a line through typed points", separator_before=True),
+    ActionSpec("view.set_origin", "View", "Set &Origin...", lambda s: s.set_origin_typed(), "Ctrl+Shift+O",
+               "Typed and shown coordinates are measured from this point"),
     ActionSpec("view.clear_rulers", "View", "Clear &Rulers", lambda s: s.clear_rulers(), "Shift+Esc",
                "Remove every ruler from the drawing"),
     *_layer_actions(),

@@ -66,11 +66,16 @@ class ShellDialogs(QtWidgets.QMainWindow):
         return dlg.design if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_move_vector(self) -> tuple[float, float] | None:
-        """A vector in mm."""
-        from app.dialogs.edit_dialogs import MoveDialog
+        """A vector (dx, dy), typed in the display unit, as mm."""
+        n = len(self.document.selection)
+        ask = getattr(self, "ask_coordinates", None)
+        if ask is None:
+            from app.dialogs.edit_dialogs import MoveDialog
 
-        dlg = MoveDialog(len(self.document.selection), self)
-        return dlg.vector() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+            dlg = MoveDialog(n, self)
+            return dlg.vector() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+        v = ask(f"Move {n} site{'s' if n != 1 else ''} by", [("dx", 0.0, ""), ("dy", 0.0, "")])
+        return None if v is None else (v[0], v[1])
 
     def ask_profile(self) -> Profile | None:
         """A profile valid on this mask."""

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.shortcuts import ShortcutsDialog, native_text, shortcut_rows
+from app.units import LengthUnit, length_text
 
 if TYPE_CHECKING:
     from app.document import Document
@@ -131,10 +132,99 @@ class WindowExtras(QtWidgets.QMainWindow):
                         tb.addAction(self.qactions[aid])
         self._build_ruler_dock()
         self._connect_checks()
+        self._connect_units()
+        self.origin: tuple[float, float] = (0.0, 0.0)
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docs.values() if hasattr(self, "docs") else ():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def display_unit(self) -> LengthUnit:
+        """The unit lengths are read and typed in (the properties panel's choice)."""
+        props = self.docks["properties"].widget()
+        return LengthUnit(getattr(props, "unit", LengthUnit.MM))
+
+    def _connect_units(self) -> None:
+        """Every view reads lengths in the chosen unit: the top view's axes, scale bar, cursor text and rulers."""
+        props = self.docks["properties"].widget()
+        if hasattr(props, "units_changed"):
+            props.units_changed.connect(self.top_view.set_unit)
+        self.top_view.set_unit(self.display_unit())
+        cross = getattr(self, "cross_section", None)
+        if cross is not None and hasattr(cross, "set_unit"):
+            cross.set_unit(self.display_unit())
+
+    # -- typed coordinates ------------------------------------------------------------------------------------
+    def ask_coordinates(self, title: str, fields: list[tuple[str, float, str]], note: str = "") -> list[float] | None:
+        """Numbers in the display unit, relative to the origin when the user keeps it so (None: cancelled)."""
+        from app.coordinates import CoordinateDialog
+
+        dlg = CoordinateDialog(title, fields, self.display_unit(), self.origin, note, self)
+        self.coordinate_dialog = dlg
+        return dlg.values_mm() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def _selection_centre(self) -> tuple[float, float] | None:
+        names = sorted(self.document.selection)
+        if not names:
+            return None
+        sites = self.document.design.sites()
+        idx = sites.indices_of(names)
+        return (float(sites.x_mm[idx].mean()), float(sites.y_mm[idx].mean()))
+
+    def add_site_typed(self) -> None:
+        """Edit > Add Site at: a site at typed x, y (snapped to nothing: exactly there)."""
+        x0, y0 = self._selection_centre() or self.origin
+        v = self.ask_coordinates("Add Site at", [("x", x0, "x"), ("y", y0, "y")],
+                                 "The new site's centre; it gets its grid name when it sits on a grid node.")
+        if v is not None:
+            self.top_view.add_site_at(round(v[0], 6), round(v[1], 6))
+
+    def cut_typed(self) -> None:
+        """View > Cut Line at: the cross-section along a typed line."""
+        x0, y0, x1, y1 = self.top_view.last_cut or (0.0, 0.0, 1.0, 0.0)
+        v = self.ask_coordinates("Cut Line at", [("x start", x0, "x"), ("y start", y0, "y"), ("x end", x1, "x"),
+                                                 ("y end", y1, "y")])
+        if v is not None:
+            self.top_view.cut_drag(v[0], v[1], v[2], v[3], finished=True, snap=False)
+
+    def set_origin_typed(self) -> None:
+        """View > Set Origin: typed and shown coordinates are relative to it (the selection's centre by default)."""
+        x0, y0 = self._selection_centre() or self.origin
+        from app.coordinates import CoordinateDialog
+
+        dlg = CoordinateDialog("Set Origin", [("x", x0, ""), ("y", y0, "")], self.display_unit(), (0.0, 0.0),
+                               "Absolute coordinates of the new origin (0, 0 resets it).", self)
+        self.coordinate_dialog = dlg
+        if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            x, y = dlg.values_mm()
+            self.set_origin(x, y)
+
+    def set_origin(self, x_mm: float, y_mm: float) -> None:
+        """The relative origin (view state; the design is untouched)."""
+        self.origin = (x_mm, y_mm)
+        if hasattr(self.top_view, "set_origin"):
+            self.top_view.set_origin(x_mm, y_mm)
+        u = self.display_unit()
+        self.info(f"Origin at ({length_text(x_mm, u)}, {length_text(y_mm, u)}) {u.symbol}")  # type: ignore[attr-defined]
+
+    def move_to_typed(self) -> None:
+        """Edit > Move To: move the selection so its centre lands on typed x, y."""
+        from geometry.model.operations import move_sites
+
+        centre = self._selection_centre()
+        if centre is None:
+            return
+        v = self.ask_coordinates("Move Selection To", [("x", centre[0], "x"), ("y", centre[1], "y")],
+                                 "Where the centre of the selected sites goes.")
+        if v is None:
+            return
+        dx, dy = v[0] - centre[0], v[1] - centre[1]
+        names = sorted(self.document.selection)
+        u = self.display_unit()
+        from app.actions import apply_edit
+
+        apply_edit(self, f"Move {len(names)} site(s) to ({length_text(v[0], u)}, {length_text(v[1], u)}) "  # type: ignore[arg-type]
+                   f"{u.symbol}", lambda d: move_sites(d, names, dx, dy))
 
     def _connect_checks(self) -> None:
         """The checks panel's current finding ringed on the drawing; its "?" opens the check reference."""

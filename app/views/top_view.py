@@ -23,6 +23,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.document import Document
+from app.units import LengthUnit, length_text
 from app.views import paths, raster
 from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.lod import LodLayer, Points, ring_subset
@@ -195,7 +196,17 @@ class TopView(QtWidgets.QWidget):
         from app.rulers import RulerSet  # the Measure tool's rulers stay on the drawing (app/rulers.py)
 
         self.rulers = RulerSet(self.box, self)
+        self.unit = LengthUnit.MM
         self.rulers.message.connect(self.message)
+        self.add_preview = QtWidgets.QGraphicsEllipseItem()  # the Add Site tool's ring under the cursor
+        self.add_preview.setZValue(style.Z_TOOL)
+        self.add_preview.hide()
+        self.box.addItem(self.add_preview, ignoreBounds=True)
+        self.add_preview_name: str | None = None
+        self.origin = (0.0, 0.0)
+        self.origin_marker = pg.ScatterPlotItem(size=16, symbol="+", pen=pg.mkPen(style.MEASURE, width=2))
+        self.origin_marker.setZValue(style.Z_TOOL)
+        self.box.addItem(self.origin_marker, ignoreBounds=True)
 
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
@@ -344,6 +355,7 @@ class TopView(QtWidgets.QWidget):
             self._measure_from = None
             self._measure_line.setData([], [])
             self.rulers.cancel()
+            self.add_preview.hide()
             self._cut_line.setData([], [])
             self.tool_changed.emit(t.value)
             self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
@@ -367,13 +379,7 @@ class TopView(QtWidgets.QWidget):
                 self.document.set_selection((name,))
         elif self.tool == Tool.ADD_SITE:
             sx, sy = self._picker.snap(x_mm, y_mm)
-            if self._picker.occupied(sx, sy):
-                self.message.emit(f"A site exists at ({sx:.3f}, {sy:.3f}) mm already.")
-                return
-            try:
-                self.document.apply(f"Add site at ({sx:.3f}, {sy:.3f})", lambda d: add_site(d, sx, sy))
-            except DesignError as e:
-                self.message.emit(str(e))
+            self.add_site_at(sx, sy)
         elif self.tool == Tool.MEASURE:
             ruler = self.rulers.click(self.document.design, x_mm, y_mm, self._ruler_site(x_mm, y_mm))
             if ruler is not None and ruler.a.site and ruler.b.site and ruler.a.site != ruler.b.site:
@@ -381,8 +387,50 @@ class TopView(QtWidgets.QWidget):
         elif self.tool == Tool.CUT:
             self.message.emit("Cut line: drag from one end of the line to the other.")
 
-    def cut_drag(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool) -> None:
-        """Show the cut line while dragging; on release emit ``cut_line_drawn`` (a line of zero length is not)."""
+    def add_site_at(self, sx: float, sy: float) -> bool:
+        """Add a site at (sx, sy) mm as a command, named after its grid node (E11) when it has one."""
+        from app.coordinates import grid_name
+
+        if self._picker.occupied(sx, sy):
+            self.message.emit(f"A site exists at ({self._len(sx)}, {self._len(sy)}) {self.unit.symbol} already.")
+            return False
+        name = grid_name(self.document.design, sx, sy)
+        try:
+            self.document.apply(f"Add site {name + ' ' if name else ''}at ({self._len(sx)}, {self._len(sy)}) "
+                                f"{self.unit.symbol}", lambda d: add_site(d, sx, sy, name))
+        except DesignError as e:
+            self.message.emit(str(e))
+            return False
+        return True
+
+    def _preview_add(self, x_mm: float, y_mm: float) -> None:
+        """Where a click would add a site: a ring at the snapped node, green when free, red when taken."""
+        from app.coordinates import grid_name
+
+        sx, sy = self._picker.snap(x_mm, y_mm)
+        taken = self._picker.occupied(sx, sy)
+        d = self.document.design
+        r = max(d.opening.upper_mm, d.pad.diameter_mm) / 2.0
+        self.add_preview.setRect(QtCore.QRectF(sx - r, sy - r, 2 * r, 2 * r))
+        self.add_preview.setPen(_pen("#c62828" if taken else style.SNAP, 2.0))
+        self.add_preview.show()
+        name = None if taken else grid_name(d, sx, sy)
+        self.add_preview.setToolTip("taken" if taken else (name or "new site"))
+        self.add_preview_name = name
+
+    def _snap_cut(self, x: float, y: float) -> tuple[float, float]:
+        """A cut line's end snaps to the grid node nearest it within 10 pixels (lines through site centres)."""
+        sx, sy = self._picker.snap(x, y)
+        (x0, x1), _ = self.box.viewRange()
+        tol = 10.0 * abs(x1 - x0) / max(1.0, float(self.box.width()))
+        return (sx, sy) if math.hypot(sx - x, sy - y) <= tol else (x, y)
+
+    def cut_drag(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool, snap: bool = True) -> None:
+        """Show the cut line while dragging; on release emit ``cut_line_drawn`` (a line of zero length is not).
+        Both ends snap to grid nodes near them."""
+        if snap:
+            x0, y0 = self._snap_cut(x0, y0)
+            x1, y1 = self._snap_cut(x1, y1)
         self._cut_line.setData([x0, x1], [y0, y1])
         if not finished:
             return
@@ -390,8 +438,9 @@ class TopView(QtWidgets.QWidget):
             self._cut_line.setData([], [])
             return
         self.last_cut = (x0, y0, x1, y1)
-        self.message.emit(f"Cut line ({x0:.3f}, {y0:.3f}) -> ({x1:.3f}, {y1:.3f}) mm, "
-                          f"{math.hypot(x1 - x0, y1 - y0):.3f} mm long.")
+        sym = self.unit.symbol
+        self.message.emit(f"Cut line ({self._len(x0)}, {self._len(y0)}) -> ({self._len(x1)}, {self._len(y1)}) "
+                          f"{sym}, {self._len(math.hypot(x1 - x0, y1 - y0))} {sym} long.")
         self.cut_line_drawn.emit(float(x0), float(y0), float(x1), float(y1))
 
     def _ruler_site(self, x_mm: float, y_mm: float) -> list[int]:
@@ -417,25 +466,55 @@ class TopView(QtWidgets.QWidget):
         if not self.box.sceneBoundingRect().contains(scene_pos):
             return
         p = self.box.mapSceneToView(scene_pos)
+        if self.tool == Tool.ADD_SITE:
+            self._preview_add(p.x(), p.y())
         if self.tool == Tool.MEASURE:
             self.rulers.hover(self.document.design, p.x(), p.y(), self._ruler_site(p.x(), p.y()))
         self.cursor_text.emit(self.describe_point(p.x(), p.y()))
 
+    def set_unit(self, unit: LengthUnit | str) -> None:
+        """Read every length of the view in ``unit``: axes, their titles, the scale bar, the cursor text, rulers."""
+        self.unit = LengthUnit(unit)
+        pi = self.plot.getPlotItem()
+        for name, title in (("bottom", "x"), ("left", "y")):
+            ax = pi.getAxis(name)
+            ax.setScale(self.unit.per_mm)
+            ax.setLabel(title, units=self.unit.symbol, color=style.FOREGROUND)
+            ax.enableAutoSIPrefix(False)
+            ax.picture = None
+            ax.update()
+        self.scale_bar.set_per_mm(self.unit.per_mm)
+        self.rulers.set_unit(self.unit)
+
+    def set_origin(self, x_mm: float, y_mm: float) -> None:
+        """Coordinates in the status bar are measured from here; a cross marks it (none at 0, 0)."""
+        self.origin = (float(x_mm), float(y_mm))
+        self.origin_marker.setData([x_mm], [y_mm]) if self.origin != (0.0, 0.0) else self.origin_marker.setData([], [])
+
+    def _len(self, value_mm: float, width: int = 0) -> str:
+        """A coordinate or length in the view's unit, without the unit (µm to 0.1, mm to 0.1 µm)."""
+        text = f"{value_mm * 1000:.1f}" if self.unit is LengthUnit.UM else f"{value_mm:.3f}"
+        return text.rjust(width)
+
     def describe_point(self, x_mm: float, y_mm: float) -> str:
-        """Coordinates and the site under a point, as the status bar shows them."""
-        text = f"x {x_mm:9.3f}  y {y_mm:9.3f} mm"
+        """Coordinates and the site under a point, as the status bar shows them (in the display unit)."""
+        sym = self.unit.symbol
+        ox, oy = self.origin
+        rel = "\u0394" if (ox, oy) != (0.0, 0.0) else ""  # relative to the user's origin
+        text = f"{rel}x {self._len(x_mm - ox, 9)}  {rel}y {self._len(y_mm - oy, 9)} {sym}"
         name = self._picker.site_at(x_mm, y_mm)
         if name is not None:
             s = self._picker.sites
             i = s.index_of(name)
             table = opening_table(self.document.design)
             du = table.upper_mm[i]
-            state = "populated" if s.populated[i] else "depopulated"
-            opening = "" if math.isnan(du) else f", d_u {du:.3f} d_l {table.lower_mm[i]:.3f}"
-            text += f"   |   {name} ({s.x_mm[i]:.3f}, {s.y_mm[i]:.3f}) {state}{opening}"
+            state = " populated" if s.populated[i] else " depopulated"
+            opening = "" if math.isnan(du) else \
+                f" d_u {length_text(du, self.unit)} d_l {length_text(table.lower_mm[i], self.unit)}"
+            text += f"  |  {name}{state}{opening}"
         if self.tool == Tool.ADD_SITE:
             sx, sy = self._picker.snap(x_mm, y_mm)
-            text += f"   |   snap ({sx:.3f}, {sy:.3f})"
+            text += f"  |  snap ({self._len(sx)}, {self._len(sy)})"
         return text
 
     # -- for tests and the export preview ----------------------------------------------------------------------

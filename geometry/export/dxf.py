@@ -65,6 +65,14 @@ class DxfSink(Protocol):
         """Set the header (units, extents), audit and write the file."""
 
 
+def new_r12() -> Drawing:
+    """An R12 document in millimetres. R12 has no $INSUNITS, so none is set (ezdxf's ``new`` would set one and
+    log a warning on every export); $MEASUREMENT = 1 says metric."""
+    doc = Drawing.new("R12")
+    doc.header["$MEASUREMENT"] = 1
+    return doc
+
+
 _GUID_NAMESPACE = uuid.UUID("6d1b2c1e-3f5a-4c1b-9a55-8f0e1d2c3b4a")
 
 
@@ -122,7 +130,7 @@ class EzdxfSink:
     def __init__(self, version: str) -> None:
         self.version = version
         if version == "R12":
-            self.doc: Drawing = ezdxf_new("R12")
+            self.doc: Drawing = new_r12()
         else:
             self.doc = ezdxf_new("R2000", units=INSUNITS_MM)
             self.doc.header["$MEASUREMENT"] = 1

@@ -37,6 +37,7 @@ from geometry.export.dxf import (
     DxfSink,
     block_name,
     check_layer_names,
+    new_r12,
     notes_placement,
     reproducible_metadata,
     write_dxf,
@@ -263,7 +264,7 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
     if title is None:
         title = title_block(design, wafer_art)
     centres = rep.offsets_mm
-    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_dxf("R12")
+    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_r12()
     if out.dxf_version == "R2000":
         doc.header["$MEASUREMENT"] = 1
     msp = doc.modelspace()

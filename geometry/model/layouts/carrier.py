@@ -87,7 +87,7 @@ class CarrierLayout:
             if not (1 <= r <= self.unit_rows and 1 <= c <= self.unit_cols):
                 raise DesignError(f"skip[{k}]", f"{r},{c}", f"is not a unit of the {self.unit_rows} x "
                                   f"{self.unit_cols} matrix (rows and columns count from 1)")
-        object.__setattr__(self, "skip", tuple(sorted(set(skip))))  # type: ignore[arg-type]
+        object.__setattr__(self, "skip", tuple(sorted(set(skip))))
         try:
             object.__setattr__(self, "form", CarrierForm(self.form))
         except ValueError:
@@ -131,8 +131,9 @@ def _axis_centres(n: int, pitch: float, block: int, gap: float) -> FloatArray:
     """Centres of n units along one axis with a gap after every ``block`` units, centred on 0."""
     k = np.arange(n, dtype=np.float64)
     blocks = np.floor(k / block) if block > 0 else np.zeros(n)
-    pos = k * pitch + blocks * gap
-    return pos - (pos[0] + pos[-1]) / 2.0
+    pos: FloatArray = k * pitch + blocks * gap
+    centred: FloatArray = pos - (pos[0] + pos[-1]) / 2.0
+    return centred
 
 
 @lru_cache(maxsize=16)

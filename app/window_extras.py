@@ -133,11 +133,40 @@ class WindowExtras(QtWidgets.QMainWindow):
         self._build_ruler_dock()
         self._connect_checks()
         self._connect_units()
+        self._connect_wafer_map()
         self.origin: tuple[float, float] = (0.0, 0.0)
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docs.values() if hasattr(self, "docs") else ():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def _connect_wafer_map(self) -> None:
+        """Dies coloured by the checks' findings; a click on a die puts the cross-section through it."""
+        wafer_map = getattr(self, "wafer_map", None)
+        runner = getattr(self, "runner", None)
+        if wafer_map is None:
+            return
+        if runner is not None and hasattr(wafer_map, "set_report"):
+            runner.report_ready.connect(wafer_map.set_report)
+            self.document.design_changed.connect(lambda _d: wafer_map.set_report(getattr(runner, "report", None)))
+        wafer_map.die_clicked.connect(self.cut_through_die)
+
+    def cut_through_die(self, group: int) -> None:
+        """The cross-section along the middle row of balls of kept die ``group``."""
+        from geometry.model.layouts.wafer import WaferLayout, die_sites
+
+        dm = self.wafer_map.dies
+        design = self.document.design
+        cross = getattr(self, "cross_section", None)
+        if dm is None or not isinstance(design.layout, WaferLayout) or cross is None or not 0 <= group < dm.n_kept:
+            return
+        k = int(dm.kept_rows[group])
+        local = die_sites(design.layout, design.pad)
+        ys = np.unique(np.round(local.y_mm, 6))
+        row_y = float(ys[np.argmin(np.abs(ys))]) if len(ys) else 0.0
+        hx = design.layout.die_x_mm / 2.0
+        x, y = float(dm.x_mm[k]), float(dm.y_mm[k]) + row_y
+        self.top_view.cut_drag(x - hx, y, x + hx, y, finished=True, snap=False)
 
     def display_unit(self) -> LengthUnit:
         """The unit lengths are read and typed in (the properties panel's choice)."""

@@ -185,7 +185,8 @@ def test_wafer_design_shows_the_map_and_a_die_click_zooms(qtbot, window: MainWin
     assert (y0 + y1) / 2 == pytest.approx(float(wm.dies.y_mm[k]), abs=1e-6)
     assert min(x1 - x0, y1 - y0) == pytest.approx(5.1 * 1.08, rel=1e-6)  # the die and a little street
     cut = window.cross_section.current_cut()  # the cross-section moved to that die, through a row of its balls
-    assert cut.x0 == pytest.approx(float(wm.dies.x_mm[k]) - 2.5) and cut.x1 == pytest.approx(float(wm.dies.x_mm[k]) + 2.5)
+    xc = float(wm.dies.x_mm[k])
+    assert cut.x0 == pytest.approx(xc - 2.5) and cut.x1 == pytest.approx(xc + 2.5)
     assert abs(cut.y0 - float(wm.dies.y_mm[k])) < 2.5 and cut.y0 == cut.y1
     assert window.cross_section.section is not None and len(window.cross_section.section.opening_sites()) > 0
     window.start_new(example_grid_design(rows=2, cols=2))

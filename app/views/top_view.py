@@ -332,9 +332,25 @@ class TopView(QtWidgets.QWidget):
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:
-        """Show the whole mask outline with a small margin."""
+        """Show every site and the mask outline with a small margin, clear of the legend at the top right."""
         x0, y0, x1, y1 = self.document.design.outline_rect()
-        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.03)
+        sites = self._picker.sites
+        if len(sites):
+            r = self._picker.reach_mm
+            x0, x1 = min(x0, float(sites.x_mm.min()) - r), max(x1, float(sites.x_mm.max()) + r)
+            y0, y1 = min(y0, float(sites.y_mm.min()) - r), max(y1, float(sites.y_mm.max()) + r)
+        pad = 0.03 * max(x1 - x0, y1 - y0)
+        x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+        w, h = float(self.box.width()), float(self.box.height())
+        legend_px = float(self.legend.width()) + 16.0 if self.legend.isVisible() else 0.0
+        if w > legend_px + 50 and h > 50:
+            # the scale that fits the drawing in the width left of the legend (or the height), then the range
+            # widened to the right by the legend's width at that scale: the legend covers only margin
+            per_px = max((x1 - x0) / (w - legend_px), (y1 - y0) / h)
+            x1 = x0 + per_px * w
+            cy = (y0 + y1) / 2.0
+            y0, y1 = cy - per_px * h / 2.0, cy + per_px * h / 2.0
+        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
 
     def zoom(self, factor: float) -> None:
         """Zoom about the view's centre; factor > 1 zooms in."""

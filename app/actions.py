@@ -376,16 +376,31 @@ def derive_rework_mask(shell: Shell) -> bool:
 
 
 # -- the table -------------------------------------------------------------------------------------------------
+def _toggle_layer(lid: str) -> Callable[[Shell], None]:
+    return lambda s: s.set_layer_visible(lid, not s.layer_visible(lid))
+
+
+def _layer_shown(lid: str) -> Callable[[Shell], bool]:
+    return lambda s: s.layer_visible(lid)
+
+
 def _layer_actions() -> list[ActionSpec]:
-    out = []
-    for i, layer in enumerate(style.LAYERS):
-        out.append(ActionSpec(
-            f"view.layer.{layer.id}", "View/Layers", layer.title,
-            lambda s, lid=layer.id: s.set_layer_visible(lid, not s.layer_visible(lid)),
-            tip=f"Show or hide {layer.meaning}", checkable=True,
-            checked=lambda s, lid=layer.id: s.layer_visible(lid), shortcut=f"Alt+{i + 1}",
-        ))
-    return out
+    return [ActionSpec(f"view.layer.{layer.id}", "View/Layers", layer.title, _toggle_layer(layer.id),
+                       tip=f"Show or hide {layer.meaning}", checkable=True, checked=_layer_shown(layer.id),
+                       shortcut=f"Alt+{i + 1}")
+            for i, layer in enumerate(style.LAYERS)]
+
+
+def _use_tool(tool: str) -> Callable[[Shell], None]:
+    return lambda s: s.set_tool(tool)
+
+
+def _tool_in_use(tool: str) -> Callable[[Shell], bool]:
+    return lambda s: s.current_tool() == tool
+
+
+def _tool_available(tool: str) -> Callable[[Shell], bool]:
+    return lambda s: s.tool_available(tool)
 
 
 def _tool_actions() -> list[ActionSpec]:
@@ -393,9 +408,8 @@ def _tool_actions() -> list[ActionSpec]:
              ("add", "&Add Site", "A", "Click on the grid to add a site (snaps to the pitch)"),
              ("measure", "&Measure", "M", "Click two sites: distance and upper web"),
              ("cut", "&Cut Line", "C", "Drag a line across the mask: the cross-section follows it"))
-    return [ActionSpec(f"tools.{t}", "Tools", title, lambda s, t=t: s.set_tool(t), shortcut=key, tip=tip,
-                       checkable=True, checked=lambda s, t=t: s.current_tool() == t, group="tools",
-                       available=lambda s, t=t: s.tool_available(t))
+    return [ActionSpec(f"tools.{t}", "Tools", title, _use_tool(t), shortcut=key, tip=tip,
+                       checkable=True, checked=_tool_in_use(t), group="tools", available=_tool_available(t))
             for t, title, key, tip in tools]
 
 

@@ -18,6 +18,7 @@ from app.units import LengthUnit, length_text
 
 if TYPE_CHECKING:
     from app.document import Document
+    from app.view_state import ViewState
     from app.views.top_view import TopView
     from geometry.checks.records import CheckReport
 
@@ -106,6 +107,7 @@ class WindowExtras(QtWidgets.QMainWindow):
     top_view: TopView
     settings: QtCore.QSettings
     qactions: dict[str, QtGui.QAction]
+    view_state: ViewState
     last_report: CheckReport
     docs: dict[str, QtWidgets.QDockWidget]
 
@@ -169,19 +171,13 @@ class WindowExtras(QtWidgets.QMainWindow):
         self.top_view.cut_drag(x - hx, y, x + hx, y, finished=True, snap=False)
 
     def display_unit(self) -> LengthUnit:
-        """The unit lengths are read and typed in (the properties panel's choice)."""
-        props = self.docks["properties"].widget()
-        return LengthUnit(getattr(props, "unit", LengthUnit.MM))
+        """The unit lengths are read and typed in (the view state's, which the properties panel sets)."""
+        return LengthUnit(self.view_state.unit)
 
     def _connect_units(self) -> None:
-        """Every view reads lengths in the chosen unit: the top view's axes, scale bar, cursor text and rulers."""
-        props = self.docks["properties"].widget()
-        if hasattr(props, "units_changed"):
-            props.units_changed.connect(self.top_view.set_unit)
-        self.top_view.set_unit(self.display_unit())
-        cross = getattr(self, "cross_section", None)
-        if cross is not None and hasattr(cross, "set_unit"):
-            cross.set_unit(self.display_unit())
+        """The rulers and their list follow the view state's unit like every other view."""
+        self.view_state.unit_changed.connect(self.top_view.rulers.set_unit)
+        self.top_view.rulers.set_unit(self.display_unit())
 
     # -- typed coordinates ------------------------------------------------------------------------------------
     def ask_coordinates(self, title: str, fields: list[tuple[str, float, str]], note: str = "") -> list[float] | None:
@@ -288,10 +284,6 @@ class WindowExtras(QtWidgets.QMainWindow):
         panels = self.findChild(QtWidgets.QMenu, "panelsMenu")
         if panels is not None:
             panels.addAction(dock.toggleViewAction())
-        props = self.docks["properties"].widget()
-        if hasattr(props, "units_changed"):
-            props.units_changed.connect(rulers.set_unit)
-            rulers.set_unit(getattr(props, "unit", "mm"))
 
     def action_rows(self) -> list[tuple[str, QtGui.QAction]]:
         """(menu, action) for every action in menu order."""
@@ -342,11 +334,7 @@ class WindowExtras(QtWidgets.QMainWindow):
         from app import theme
 
         prefs.save(self.settings)
-        props = self.docks["properties"].widget() if hasattr(self, "docks") else None
-        if props is not None and hasattr(props, "set_unit"):
-            props.set_unit(prefs.unit)
-            if hasattr(props, "units_changed"):
-                props.units_changed.emit(prefs.unit.value)
+        self.view_state.set_unit(prefs.unit)
         theme.apply_theme(prefs.theme)
         autosave = getattr(self, "autosave", None)
         if autosave is not None:

@@ -306,7 +306,7 @@ def test_no_arguments_opens_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_file_argument_opens_the_window_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_app(monkeypatch, 3)
     assert main([str(BGA)]) == 3
-    assert calls == [str(BGA)]
+    assert calls == [BGA]  # run_app takes a Path
 
 
 def test_window_on_missing_file_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

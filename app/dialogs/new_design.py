@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from app.dialogs.templates import TEMPLATES, Param, Template, build_template, defaults, wafer_available
+from app.dialogs.templates import TEMPLATES, Param, Template, build_template, defaults
 from app.units import format_number, parse_number
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
@@ -37,9 +37,6 @@ class NewDesignDialog(QtWidgets.QDialog):
         for t in TEMPLATES:
             item = QtWidgets.QListWidgetItem(t.title)
             item.setToolTip(t.description)
-            if t.id == "wafer" and not wafer_available():
-                item.setFlags(item.flags() & ~item.flags().ItemIsEnabled)
-                item.setToolTip("The wafer generator is not available in this build yet.")
             self.templates.addItem(item)
         self.templates.setFixedWidth(140)
         self.description = QtWidgets.QLabel()

@@ -16,6 +16,7 @@ from typing import Any
 
 from geometry.base.atomic import write_bytes_atomic
 from geometry.base.errors import DesignError
+from geometry.base.version import GENERATOR
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.model.design import Design
 from geometry.model.layouts import LAYOUT_KINDS, Layout
@@ -68,9 +69,9 @@ CODEC = Codec(
 
 
 def design_to_data(design: Design) -> dict[str, JSON]:
-    """The JSON object of a design, ``format_version`` first."""
+    """The JSON object of a design: ``format_version`` first, then ``generator`` (the program that wrote it)."""
     body = CODEC.encode(design)
-    return {"format_version": FORMAT_VERSION, **body}
+    return {"format_version": FORMAT_VERSION, "generator": GENERATOR, **body}
 
 
 def design_to_json(design: Design) -> str:
@@ -92,7 +93,11 @@ def design_from_data(data: JSON) -> Design:
             "format_version", version,
             f"is newer than this program reads (format version {FORMAT_VERSION}): update ballmask to open it",
         )
-    body = {k: v for k, v in data.items() if k != "format_version"}
+    # generator says which program wrote the file (for a reader's bug report); it is not part of the design
+    generator = data.get("generator")
+    if generator is not None and not isinstance(generator, str):
+        raise DesignError("generator", generator, "must be text naming the program that wrote the file")
+    body = {k: v for k, v in data.items() if k not in ("format_version", "generator")}
     design = CODEC.decode(body, Design, "")
     assert isinstance(design, Design)
     return design

@@ -133,6 +133,7 @@ class WindowExtras(QtWidgets.QMainWindow):
                     elif aid in self.qactions:
                         tb.addAction(self.qactions[aid])
         self._build_ruler_dock()
+        self._build_inspector_dock()
         self._connect_checks()
         self._connect_units()
         self._connect_wafer_map()
@@ -266,6 +267,27 @@ class WindowExtras(QtWidgets.QMainWindow):
             self.document.design_changed.connect(lambda _d: self.finding_highlight.show(None, 1.0))
         if hasattr(panel, "help_requested"):
             panel.help_requested.connect(self.show_check_help)
+
+    def _build_inspector_dock(self) -> None:
+        """The site inspector, a tab beside the checks and the rulers."""
+        from app.panels.inspector import SiteInspector
+
+        self.inspector = SiteInspector(self.document, lambda aid: self.qactions[aid].trigger(), self)
+        dock = QtWidgets.QDockWidget("Inspector", self)
+        dock.setObjectName("dock_inspector")
+        dock.setWidget(self.inspector)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.docks["rulers"], dock)
+        self.docks["inspector"] = dock
+        self.docks["checks"].raise_()
+        self.inspector.set_unit(self.view_state.unit)
+        self.view_state.unit_changed.connect(self.inspector.set_unit)
+        runner = getattr(self, "runner", None)
+        if runner is not None:
+            runner.report_ready.connect(self.inspector.set_report)
+        panels = self.findChild(QtWidgets.QMenu, "panelsMenu")
+        if panels is not None:
+            panels.addAction(dock.toggleViewAction())
 
     def _build_ruler_dock(self) -> None:
         """The ruler list, a tab beside the checks (a new ruler brings it to the front; nothing resizes)."""

@@ -50,9 +50,9 @@ class CoordinateDialog(QtWidgets.QDialog):
         self.edits: list[QtWidgets.QLineEdit] = []
         form = QtWidgets.QFormLayout(self)
         if note:
-            label = QtWidgets.QLabel(note)
-            label.setWordWrap(True)
-            form.addRow(label)
+            note_label = QtWidgets.QLabel(note)
+            note_label.setWordWrap(True)
+            form.addRow(note_label)
         self.relative = QtWidgets.QCheckBox(f"Relative to the origin ({length_text(origin[0], unit)}, "
                                             f"{length_text(origin[1], unit)}) {unit.symbol}")
         self.relative.setObjectName("relative")

@@ -348,7 +348,6 @@ class MainWindow(WindowExtras, ShellDialogs):
     def run_export(self) -> None:
         """The export dialog (options, progress, cancel)."""
         from app.dialogs.export_dialog import ExportDialog
-
         from app.preferences import start_folder
 
         dlg = ExportDialog(self.document, self, folder=start_folder(self.settings, self.document.path))

@@ -150,7 +150,7 @@ class RulerSet(QtCore.QObject):
         """SNAP_PX screen pixels in mm at the current zoom."""
         w = max(1.0, float(self.box.width()))
         (x0, x1), _ = self.box.viewRange()
-        return SNAP_PX * abs(x1 - x0) / w
+        return float(SNAP_PX * abs(float(x1) - float(x0)) / w)
 
     def snap(self, design: Design, x_mm: float, y_mm: float, near: Sequence[int]) -> Snap:
         """Where an end at (x, y) lands, given the rows of the sites near it."""

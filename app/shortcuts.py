@@ -134,7 +134,6 @@ class FocusKeeper(QtCore.QObject):
         self._window = window
         self._actions = actions
         self._home = home
-        self._swallow: int | None = None
 
     def _ours(self, w: QtWidgets.QWidget) -> bool:
         top = w.window()
@@ -162,26 +161,12 @@ class FocusKeeper(QtCore.QObject):
 
     def eventFilter(self, obj: QtCore.QObject, ev: QtCore.QEvent) -> bool:  # noqa: N802 (Qt override)
         t = ev.type()
-        if t not in (QtCore.QEvent.Type.ShortcutOverride, QtCore.QEvent.Type.KeyPress):
+        if t not in (QtCore.QEvent.Type.ShortcutOverride, QtCore.QEvent.Type.KeyPress) \
+                or not isinstance(obj, QtWidgets.QWidget) or not isinstance(ev, QtGui.QKeyEvent) \
+                or not is_text_field(obj) or not self._ours(obj):
             return False
-        if not isinstance(obj, QtWidgets.QWidget) or not isinstance(ev, QtGui.QKeyEvent):
-            return False
-        if not is_text_field(obj) or not self._ours(obj):
-            return False
-        if t == QtCore.QEvent.Type.KeyPress and self._swallow == ev.key():
-            self._swallow = None
-            return True
-        key = ev.key()
-        if key == QtCore.Qt.Key.Key_Escape:
-            if t == QtCore.QEvent.Type.ShortcutOverride:
-                ev.accept()  # the field, not Select None, gets Escape: it reverts, then focus leaves it
-                return True
-            QtCore.QTimer.singleShot(0, self.leave_field)
-            return False
-        if key in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter) and t == QtCore.QEvent.Type.KeyPress:
-            # the field commits on this key first, then the drawing takes focus (a refused value keeps it)
-            QtCore.QTimer.singleShot(0, lambda: None if _refused(obj) else self.leave_field())
-            return False
+        if ev.key() in (QtCore.Qt.Key.Key_Escape, QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
+            return self._leaving_key(obj, ev, override=t == QtCore.QEvent.Type.ShortcutOverride)
         action = self.action_for(ev, obj)
         if action is None:
             return False
@@ -192,6 +177,18 @@ class FocusKeeper(QtCore.QObject):
         if not ev.modifiers() & ~QtCore.Qt.KeyboardModifier.ShiftModifier:
             self.leave_field()  # a tool or view key typed in a field: the drawing is where the user works next
         return True
+
+    def _leaving_key(self, field: QtWidgets.QWidget, ev: QtGui.QKeyEvent, *, override: bool) -> bool:
+        """Escape and Enter in a field: the field handles the key (revert, commit), then the drawing gets focus."""
+        if ev.key() == QtCore.Qt.Key.Key_Escape:
+            if override:
+                ev.accept()  # the field, not Select None, gets Escape: it reverts, then focus leaves it
+                return True
+            QtCore.QTimer.singleShot(0, self.leave_field)
+        elif not override:
+            # the field commits on this key first, then the drawing takes focus (a refused value keeps it)
+            QtCore.QTimer.singleShot(0, lambda: None if _refused(field) else self.leave_field())
+        return False
 
     def leave_field(self) -> None:
         """Focus back on the drawing (after Enter, Escape, or a tool chosen from a field)."""

@@ -30,9 +30,11 @@ ICONS = {
 }
 """Toolbar and menu icons: SVG files drawn for this program in resources/icons/."""
 
-TOOLBAR = ("file.open", "file.save", "file.export", None, "tools.select", "tools.add", "tools.measure", "tools.cut",
-           None, "view.fit", "view.zoom_selection", "view.zoom_findings", "view.zoom_in", "view.zoom_out",
-           "view.clear_rulers", None, "edit.undo", "edit.redo")
+TOOLBAR: tuple[str | None, ...] = (
+    "file.open", "file.save", "file.export", None, "tools.select", "tools.add", "tools.measure", "tools.cut",
+    None, "view.fit", "view.zoom_selection", "view.zoom_findings", "view.zoom_in", "view.zoom_out",
+    "view.clear_rulers", None, "edit.undo", "edit.redo",
+)
 
 
 def icon_folder() -> Path:
@@ -109,7 +111,7 @@ class WindowExtras(QtWidgets.QMainWindow):
     qactions: dict[str, QtGui.QAction]
     view_state: ViewState
     last_report: CheckReport
-    docs: dict[str, QtWidgets.QDockWidget]
+    docks: dict[str, QtWidgets.QDockWidget]
 
     def install_extras(self) -> None:
         """Icons and tooltips on every action; the toolbar rebuilt with icons; the drawing takes focus."""
@@ -127,11 +129,11 @@ class WindowExtras(QtWidgets.QMainWindow):
                 tb.clear()
                 tb.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonIconOnly)
                 tb.setIconSize(QtCore.QSize(22, 22))
-                for aid in TOOLBAR:
-                    if aid is None:
+                for entry in TOOLBAR:
+                    if entry is None:
                         tb.addSeparator()
-                    elif aid in self.qactions:
-                        tb.addAction(self.qactions[aid])
+                    elif entry in self.qactions:
+                        tb.addAction(self.qactions[entry])
         self._build_ruler_dock()
         self._build_inspector_dock()
         self._connect_checks()
@@ -140,7 +142,7 @@ class WindowExtras(QtWidgets.QMainWindow):
         self.origin: tuple[float, float] = (0.0, 0.0)
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
-        for dock in self.docs.values() if hasattr(self, "docs") else ():
+        for dock in self.docks.values():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
 
     def _connect_wafer_map(self) -> None:
@@ -158,7 +160,8 @@ class WindowExtras(QtWidgets.QMainWindow):
         """The cross-section along the middle row of balls of kept die ``group``."""
         from geometry.model.layouts.wafer import WaferLayout, die_sites
 
-        dm = self.wafer_map.dies
+        wafer_map: Any = getattr(self, "wafer_map", None)
+        dm = wafer_map.dies if wafer_map is not None else None
         design = self.document.design
         cross = getattr(self, "cross_section", None)
         if dm is None or not isinstance(design.layout, WaferLayout) or cross is None or not 0 <= group < dm.n_kept:

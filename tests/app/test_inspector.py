@@ -45,7 +45,7 @@ def test_one_site(window: MainWindow) -> None:
 
 def test_edit_from_the_inspector_is_a_command(qtbot, window: MainWindow, monkeypatch) -> None:
     window.document.set_selection(["B3"])
-    monkeypatch.setattr(window, "ask_profile", lambda: Straight())
+    monkeypatch.setattr(window, "ask_profile", Straight)
     qtbot.mouseClick(window.inspector.buttons["edit.set_profile"], Qt.MouseButton.LeftButton)
     assert dict(window.inspector.rows())["Profile"] == "straight (override)"
     window.qactions["edit.undo"].trigger()

@@ -33,7 +33,7 @@ def widget_point(w: MainWindow, item: QtWidgets.QGraphicsItem) -> QtCore.QPoint:
 
 def test_label_click_toggles_and_keeps_the_selection(qtbot, window: MainWindow) -> None:
     window.document.set_selection(["A1"])
-    sample, label = window.top_view.legend.items[1]  # pads
+    _sample, label = window.top_view.legend.items[1]  # pads
     assert window.top_view.layer_visible("pads")
     qtbot.mouseClick(window.top_view.plot.viewport(), Qt.MouseButton.LeftButton, pos=widget_point(window, label))
     assert not window.top_view.layer_visible("pads")
@@ -58,5 +58,5 @@ def test_fit_fits_sites_outside_the_outline(window: MainWindow) -> None:
 
     window.document.apply("far", lambda d: add_site(d, 40.0, 0.0))
     window.fit_all()
-    (vx0, vx1), _ = window.top_view.box.viewRange()
+    (_vx0, vx1), _ = window.top_view.box.viewRange()
     assert vx1 > 40.0

@@ -92,6 +92,7 @@ class MainWindow(WindowExtras, ShellDialogs):
         self.refresh_actions()
         self.resize(1400, 900)
         self._restore_layout()
+        self.fit_screen()
 
     # -- composition ----------------------------------------------------------------------------------------------
     def _build_docks(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.units import LengthUnit, format_angle, format_length
@@ -191,10 +191,14 @@ class RulerSet(QtCore.QObject):
         line = pg.PlotCurveItem([ruler.a.x_mm, ruler.b.x_mm], [ruler.a.y_mm, ruler.b.y_mm],
                                 pen=pg.mkPen(style.MEASURE, width=2))
         line.setZValue(style.Z_TOOL)
-        label = pg.TextItem("", color=style.MEASURE, anchor=(0.5, 1.1), fill=pg.mkBrush(255, 255, 255, 220),
-                            border=pg.mkPen(style.MEASURE))
+        # a compact tag at the ruler's end, pointing away from the ruler: the webs are in the list and the tooltip
+        right = ruler.dx_mm >= 0
+        up = ruler.dy_mm >= 0
+        label = pg.TextItem("", color=style.MEASURE, anchor=(0.0 if right else 1.0, 1.0 if up else 0.0),
+                            fill=pg.mkBrush(255, 255, 255, 200))
+        label.setFont(QtGui.QFont(label.textItem.font().family(), 8))
         label.setZValue(style.Z_TOOL + 1)
-        label.setPos((ruler.a.x_mm + ruler.b.x_mm) / 2.0, (ruler.a.y_mm + ruler.b.y_mm) / 2.0)
+        label.setPos(ruler.b.x_mm, ruler.b.y_mm)
         self.box.addItem(line, ignoreBounds=True)
         self.box.addItem(label, ignoreBounds=True)
         self._items.append((line, label))
@@ -203,11 +207,9 @@ class RulerSet(QtCore.QObject):
 
     def _label(self, i: int) -> None:
         r = self.rulers[i]
-        text = format_length(r.length_mm, self.unit)
-        if r.upper_web_mm is not None and r.lower_web_mm is not None:
-            text += f"\nweb u {format_length(r.upper_web_mm, self.unit)} \u00b7 l " \
-                    f"{format_length(r.lower_web_mm, self.unit)}"
-        self._items[i][1].setText(f"#{i + 1}  {text}")
+        label = self._items[i][1]
+        label.setText(f"#{i + 1} {format_length(r.length_mm, self.unit)}")
+        label.setToolTip(f"#{i + 1} {r.ends_text()}: {r.text(self.unit)}")
 
     def remove(self, index: int) -> None:
         """Delete one ruler."""

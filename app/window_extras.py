@@ -140,6 +140,7 @@ class WindowExtras(QtWidgets.QMainWindow):
         self._connect_units()
         self._connect_wafer_map()
         self.origin: tuple[float, float] = (0.0, 0.0)
+        self._shrinkable()
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docks.values():
@@ -270,6 +271,59 @@ class WindowExtras(QtWidgets.QMainWindow):
             self.document.design_changed.connect(lambda _d: self.finding_highlight.show(None, 1.0))
         if hasattr(panel, "help_requested"):
             panel.help_requested.connect(self.show_check_help)
+
+    def _shrinkable(self) -> None:
+        """No label or bar may hold the window wider than a small screen at a 1.5 scale factor: long texts clip
+        (their full text is the tooltip) instead of setting the window's minimum width."""
+        ignored = QtWidgets.QSizePolicy.Policy.Ignored
+        cross = getattr(self, "cross_section", None)
+        info = getattr(cross, "info", None)
+        if isinstance(info, QtWidgets.QLabel):
+            info.setSizePolicy(ignored, info.sizePolicy().verticalPolicy())
+            info.setMinimumWidth(0)
+        checks = self.docks["checks"].widget()
+        for name in ("summary", "message"):
+            text = getattr(checks, name, None)
+            if isinstance(text, QtWidgets.QLabel):
+                text.setSizePolicy(ignored, text.sizePolicy().verticalPolicy())
+                text.setMinimumWidth(0)
+        search = getattr(checks, "search", None)
+        if isinstance(search, QtWidgets.QLineEdit):
+            search.setMinimumWidth(32)
+        combo = getattr(checks, "check_filter", None)
+        if isinstance(combo, QtWidgets.QComboBox):
+            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(3)
+        for dock in self.docks.values():
+            dock.setMinimumWidth(min(dock.minimumWidth(), 200))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None and screen.width() < 1500:
+            # no room for a right column: the rework and wafer panels become tabs beside the properties, so
+            # showing them for a rework or wafer design never widens (resizes) the window
+            for key in ("rework", "wafer_map"):
+                if key in self.docks:
+                    self.tabifyDockWidget(self.docks["properties"], self.docks[key])
+            self.docks["properties"].raise_()
+        label = getattr(self, "cursor_label", None)
+        if isinstance(label, QtWidgets.QLabel) and screen is not None:
+            label.setFixedWidth(min(470, max(200, screen.width() // 3)))
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 (Qt override)
+        """Once shown (hidden panels no longer count in the minimum size), fit the screen again."""
+        super().showEvent(event)
+        QtCore.QTimer.singleShot(0, self.fit_screen)
+
+    def fit_screen(self) -> None:
+        """The window never opens larger than the screen (at any scale factor)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        w, h = min(self.width(), avail.width()), min(self.height(), avail.height())
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        if not avail.contains(self.frameGeometry()):
+            self.move(avail.topLeft())
 
     def _build_inspector_dock(self) -> None:
         """The site inspector, a tab beside the checks and the rulers."""

@@ -41,10 +41,18 @@ def _window(settings_dir: Path, path: Path | None) -> object:
 
 
 def main_scenario(w: object) -> None:
-    """A BGA design with a few sites selected and the cut line through a row."""
+    """A BGA design: a site selected (the inspector shows it), two rulers, the cut line through a row."""
     doc = w.document  # type: ignore[attr-defined]
-    names = [str(n) for n in doc.design.sites().names.tolist()[:3]]
-    doc.set_selection(names)
+    doc.set_selection(["H8"])
+    tv = w.top_view  # type: ignore[attr-defined]
+    design = doc.design
+    rulers = tv.rulers
+    sites = design.sites()
+    for a, b in (("A1", "B2"), ("C1", "C2")):
+        ia, ib = sites.index_of(a), sites.index_of(b)
+        rulers.click(design, float(sites.x_mm[ia]), float(sites.y_mm[ia]), [ia])
+        rulers.click(design, float(sites.x_mm[ib]), float(sites.y_mm[ib]), [ib])
+    w.docks["inspector"].raise_()  # type: ignore[attr-defined]
 
 
 def csp(w: object) -> None:

@@ -272,12 +272,12 @@ class ChecksPanel(QWidget):
         self.message.setObjectName("checks.message")
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.message.hide()
-        self.merge_button = QPushButton("Merge these", self)
+        self.merge_button = QPushButton("Merge", self)
         self.merge_button.setObjectName("checks.merge")
         self.merge_button.setToolTip("Join the two lower outlines by a channel (one relief, claim 7)")
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self.merge_current)
-        self.merge_all_button = QPushButton("Merge all like this", self)
+        self.merge_all_button = QPushButton("Merge all", self)
         self.merge_all_button.setObjectName("checks.merge_all")
         self.merge_all_button.setToolTip("Join every pair of this kind (the same check and the same web) by a "
                                          "channel: one command, one Undo")
@@ -419,7 +419,7 @@ class ChecksPanel(QWidget):
         self.merge_button.setEnabled(mergeable)
         like = self.like(v) if mergeable and v is not None else []
         self.merge_all_button.setEnabled(len(like) > 1)
-        self.merge_all_button.setText(f"Merge all {len(like)} like this" if len(like) > 1 else "Merge all like this")
+        self.merge_all_button.setText(f"Merge all {len(like)}" if len(like) > 1 else "Merge all")
         self.help_button.setEnabled(v is not None)
         self.finding_selected.emit(v)
 

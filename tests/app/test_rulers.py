@@ -58,7 +58,8 @@ def test_ruler_between_sites_stays_and_gives_both_webs(qtbot, window: MainWindow
     # a message that follows does not erase it: the ruler is an item on the drawing and a row in the list
     window.statusBar().showMessage("something else")
     label = window.top_view.rulers.label_item(0)
-    assert label.isVisible() and "web u" in label.textItem.toPlainText()
+    assert label.isVisible() and label.textItem.toPlainText().startswith("#1 ")
+    assert "upper web" in label.toolTip() and "lower web" in label.toolTip()
     table = window.ruler_list.table
     assert table.rowCount() == 1 and table.item(0, 1).text() == "A1 \u2192 B2"
     # a second ruler, then delete the first from the list, then clear all

@@ -17,6 +17,7 @@ from app import style
 from app.document import Document
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
+from geometry.model.drawing_info import DrawingInfo
 from geometry.model.operations import (
     clear_profile,
     delete_sites,
@@ -48,6 +49,7 @@ class Shell(Protocol):
     def ask_residue_csv_path(self) -> Path | None: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
+    def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
     def open_path(self, path: Path) -> bool: ...
     def save_to(self, path: Path) -> bool: ...
     def start_new(self, design: Design) -> None: ...
@@ -344,6 +346,13 @@ def clear_rework_marks_selection(shell: Shell) -> None:
     apply_edit(shell, f"Clear rework marks on {_plural(len(names))}", lambda d: d.with_(rework=new))
 
 
+def edit_drawing_info(shell: Shell) -> None:
+    """Edit the drawing's title block, revisions, order data and frame (one undoable command)."""
+    new = shell.ask_drawing_info(shell.document.design.drawing)
+    if new is not None:
+        apply_edit(shell, "Drawing Fields", lambda d: d.with_(drawing=new))
+
+
 def edit_rework_settings(shell: Shell) -> None:
     """The uniform residue (height, footprint diameter) and the device's identifier."""
     new = shell.ask_rework_settings(_rework(shell))
@@ -420,6 +429,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
     ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",
                "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
+    ActionSpec("file.drawing", "File", "&Drawing and Title Block...", edit_drawing_info, None,
+               "Title block, revisions, quantity, inspection and the frame of the fabrication drawing"),
     ActionSpec("file.close", "File", "&Close", lambda s: s.close_document(), "std:Close",
                "Close the design (asks about unsaved changes) and start from an empty template",
                separator_before=True),

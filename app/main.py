@@ -86,7 +86,8 @@ def build_window(path: Path | None, settings: QtCore.QSettings, recovery: Path,
 
 def run_app(path: Path | None) -> int:
     """Run the application; the exit code of the event loop."""
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    existing = QtWidgets.QApplication.instance()
+    app = existing if isinstance(existing, QtWidgets.QApplication) else QtWidgets.QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(application_icon())

@@ -17,7 +17,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.document import Document
 from app.main import application_icon
-from app.main_window import APP_NAME, MainWindow
+from app.main_window import MainWindow
+from app.shell_dialogs import APP_NAME
 from geometry.fileio import load_design
 
 SIZE = (1280, 800)

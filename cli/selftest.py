@@ -116,10 +116,10 @@ def _export(ctx: Context, fmt: str, name: str) -> Path:
 
 
 def step_dxf(ctx: Context) -> str:
-    import ezdxf
+    from ezdxf.filemanagement import readfile
 
     path = _export(ctx, "dxf", "selftest.dxf")
-    doc = ezdxf.readfile(path)
+    doc = readfile(path)
     n = len(doc.modelspace())
     if n == 0:
         raise StepFailedError(f"{path.name} has no entities")

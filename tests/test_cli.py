@@ -66,9 +66,10 @@ def test_new_grid_writes_the_design_it_describes(tmp_path: Path, capsys: pytest.
     assert (d.ball.diameter_mm, d.pad.diameter_mm, d.mask.thickness_mm) == (0.45, 0.36, 0.28)
     assert d.opening.lower_mm == pytest.approx(0.495 + 2 * 0.28 / math.tan(math.radians(60)))
     assert d.name == "first"
-    # The same parameters as the bundled example: the same design apart from names, notes and fiducials.
+    # The same parameters as the bundled example: the same design apart from names, notes, fiducials and the
+    # drawing's title-block fields.
     bga = load_design(BGA)
-    assert d.with_(name=bga.name, notes=bga.notes, mask=bga.mask) == bga
+    assert d.with_(name=bga.name, notes=bga.notes, mask=bga.mask, drawing=bga.drawing) == bga
 
 
 def test_new_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -350,6 +350,8 @@ class TopView(QtWidgets.QWidget):
             # the scale that fits the drawing in the width left of the legend (or the height), then the range
             # widened to the right by the legend's width at that scale: the legend covers only margin
             per_px = max((x1 - x0) / (w - legend_px), (y1 - y0) / h)
+            cx = (x0 + x1) / 2.0  # centred in the width left of the legend
+            x0 = cx - per_px * (w - legend_px) / 2.0
             x1 = x0 + per_px * w
             cy = (y0 + y1) / 2.0
             y0, y1 = cy - per_px * h / 2.0, cy + per_px * h / 2.0

@@ -74,8 +74,22 @@ def rework(w: object) -> None:
     actions.derive_rework_mask(w)  # type: ignore[arg-type]
 
 
+def checks(w: object) -> None:
+    """Merging off on the BGA: web-lower findings, one selected (ringed on the drawing)."""
+    from geometry.model.operations import set_auto_merge
+    from geometry.model.profiles import Tapered
+
+    doc = w.document  # type: ignore[attr-defined]
+    doc.apply("Steeper taper", lambda d: set_auto_merge(d.with_(profile=Tapered(25.0)), False))
+    w.runner.flush()  # type: ignore[attr-defined]
+    panel = w.docks["checks"].widget()  # type: ignore[attr-defined]
+    panel.set_check_shown("web-lower")
+    panel.activate(0)
+
+
 SCENARIOS: dict[str, tuple[Path | None, Callable[[object], None]]] = {
     "main": (EXAMPLES / "bga-0.8mm-tapered.ballmask", main_scenario),
+    "checks": (EXAMPLES / "bga-0.8mm-tapered.ballmask", checks),
     "csp": (None, csp),
     "rework": (None, rework),
     "wafer": (None, wafer),

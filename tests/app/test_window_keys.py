@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from app.document import Document
@@ -224,5 +224,10 @@ def test_user_guide_opens_inside(qtbot, window: MainWindow) -> None:
     window.qactions["help.guide"].trigger()
     browser = window.doc_browser.browser
     assert isinstance(browser, QtWidgets.QTextBrowser)
-    assert "Keyboard" in browser.toPlainText() or "guide" in browser.toPlainText().lower()
+    text = browser.toPlainText()
+    assert text.startswith("ballmask user guide") and "Measure" in text
+    assert browser.document().resource(QtGui.QTextDocument.ResourceType.ImageResource,
+                                       QtCore.QUrl("images/main.png")) is not None  # its screenshots load
+    assert browser.document().resource(QtGui.QTextDocument.ResourceType.ImageResource,
+                                       QtCore.QUrl("images/no-such.png")) is None
     window.doc_browser.close()

@@ -139,12 +139,36 @@ class WindowExtras(QtWidgets.QMainWindow):
         self._connect_checks()
         self._connect_units()
         self._connect_wafer_map()
+        self._build_snap_grid()
         self.origin: tuple[float, float] = (0.0, 0.0)
         self._shrinkable()
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docks.values():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def _build_snap_grid(self) -> None:
+        """Dots at the snap nodes while adding sites (Preferences > snap grid turns them off)."""
+        from app.preferences import Preferences
+        from app.view_state import Tool
+        from app.views.snap_grid import SnapGrid
+
+        grid = SnapGrid(self.top_view.box)
+        grid.enabled = Preferences.load(self.settings).snap_grid
+        self.snap_grid = grid
+
+        def refresh(*_args: Any) -> None:
+            grid.active = self.view_state.tool == Tool.ADD_SITE
+            grid.update(self.top_view._picker)
+
+        self.top_view.box.sigRangeChanged.connect(refresh)
+        self.view_state.tool_changed.connect(refresh)
+        self.document.design_changed.connect(lambda _d: QtCore.QTimer.singleShot(0, refresh))
+        def set_visible(on: bool) -> None:
+            grid.enabled = on
+            refresh()
+
+        self.set_snap_grid_visible = set_visible
 
     def _connect_wafer_map(self) -> None:
         """Dies coloured by the checks' findings; a click on a die puts the cross-section through it."""
@@ -421,8 +445,9 @@ class WindowExtras(QtWidgets.QMainWindow):
                 autosave.timer.start(prefs.autosave_seconds * 1000)
             else:
                 autosave.timer.stop()
-        if hasattr(self.top_view, "set_snap_grid_visible"):
-            self.top_view.set_snap_grid_visible(prefs.snap_grid)
+        set_grid = getattr(self, "set_snap_grid_visible", None)
+        if set_grid is not None:
+            set_grid(prefs.snap_grid)
 
     # -- File, Edit, View -------------------------------------------------------------------------------------
     def close_document(self) -> None:

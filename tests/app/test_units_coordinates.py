@@ -127,3 +127,17 @@ def test_a_typed_non_number_is_refused(qtbot, window: MainWindow) -> None:
     dlg.accept()
     assert dlg.result() != QtWidgets.QDialog.DialogCode.Accepted
     assert "not a number" in dlg.error.text()
+
+
+def test_snap_grid_shows_while_adding_sites(qtbot, window: MainWindow) -> None:
+    grid = window.snap_grid
+    window.top_view.zoom_to(0.0, 0.0, 4.0)
+    assert grid.count == 0  # not while selecting
+    window.qactions["tools.add"].trigger()
+    assert grid.count > 0
+    xs, ys = grid.item.getData()
+    pitch = 0.8
+    assert np.allclose(np.round((xs + 1.2) / pitch), (xs + 1.2) / pitch)  # on the nodes of the 0.8 mm grid
+    assert np.allclose(np.round((ys + 1.2) / pitch), (ys + 1.2) / pitch)
+    window.apply_preferences(Preferences(snap_grid=False))
+    assert grid.count == 0

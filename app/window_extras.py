@@ -140,12 +140,58 @@ class WindowExtras(QtWidgets.QMainWindow):
         self._connect_units()
         self._connect_wafer_map()
         self._build_snap_grid()
+        self._build_rework_marks()
         self.origin: tuple[float, float] = (0.0, 0.0)
         self._shrinkable()
         self.top_view.plot.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.top_view.setToolTip("")
         for dock in self.docks.values():
             dock.toggleViewAction().setToolTip(f"Show or hide the {dock.windowTitle()} panel")
+
+    def _build_rework_marks(self) -> None:
+        """The sites the rework mask changes against production, ringed on the top view, with a legend entry."""
+        import pyqtgraph as pg
+
+        from app.views.legend import SwatchSample, _EntryLabel
+
+        colour = "#8e24aa"
+        marks = pg.ScatterPlotItem(pxMode=False, symbol="s", brush=None,
+                                   pen=pg.mkPen(colour, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
+        marks.setZValue(60.0)
+        self.top_view.box.addItem(marks, ignoreBounds=True)
+        self.rework_marks = marks
+        legend = self.top_view.legend
+        sample = SwatchSample(marks, colour, None)
+        label = _EntryLabel("Changed by rework", sample, color="#202020", justify="left", size="8pt")
+        sample.setParentItem(legend)
+        label.setParentItem(legend)
+        marks.visibleChanged.connect(legend.refresh)  # a click on the swatch or the label toggles the marks
+
+        def show() -> None:
+            view = getattr(self, "rework_view", None)
+            rv = getattr(view, "review", None)
+            changed = [c.site for c in getattr(rv, "changes", ())]
+            sites = self.document.design.sites()
+            has = [n for n in changed if sites.has(n)]
+            idx = sites.indices_of(has) if has else np.zeros(0, dtype=np.intp)
+            d = self.document.design
+            size = (d.layout.pitch_hint_mm() or 2.0 * d.ball.diameter_mm) * 0.92
+            marks.setData(x=sites.x_mm[idx], y=sites.y_mm[idx], size=size)
+            entry = (sample, label)
+            if len(idx) and entry not in legend.items:
+                legend.items.append(entry)
+                legend._relayout()
+            elif not len(idx) and entry in legend.items:
+                legend.items.remove(entry)
+                legend._relayout()
+            if entry not in legend.items:
+                sample.hide()
+                label.hide()
+
+        view = getattr(self, "rework_view", None)
+        if view is not None:
+            view.review_changed.connect(show)
+        show()
 
     def _build_snap_grid(self) -> None:
         """Dots at the snap nodes while adding sites (Preferences > snap grid turns them off)."""

@@ -228,3 +228,24 @@ def test_export_options_are_saved_with_the_design(qtbot, tmp_path: Path) -> None
     assert doc.stack.undo_text == "Set export options"  # same options: no second command
     doc.undo()
     assert doc.design.output.dxf_version == "R2000"
+
+
+def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow) -> None:
+    from app import actions
+
+    from tests.app.test_rework_view import rework_design
+
+    window.start_new(example_grid_design(rows=2, cols=2))
+    legend_names = [label.text for _s, label in window.top_view.legend.items]
+    window.start_new(rework_design())
+    actions.derive_rework_mask(window)
+    rv = window.rework_view.review
+    changed = {c.site for c in rv.changes}
+    assert changed
+    xs, ys = window.rework_marks.getData()
+    sites = window.document.design.sites()
+    marked = {str(sites.names[i]) for i in range(len(sites))
+              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in zip(xs, ys))}
+    assert marked == {n for n in changed if sites.has(n)}
+    names = [label.text for _s, label in window.top_view.legend.items]
+    assert "Changed by rework" in names and "Changed by rework" not in legend_names

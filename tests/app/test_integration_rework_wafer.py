@@ -232,7 +232,6 @@ def test_export_options_are_saved_with_the_design(qtbot, tmp_path: Path) -> None
 
 def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow) -> None:
     from app import actions
-
     from tests.app.test_rework_view import rework_design
 
     window.start_new(example_grid_design(rows=2, cols=2))
@@ -245,7 +244,7 @@ def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, win
     xs, ys = window.rework_marks.getData()
     sites = window.document.design.sites()
     marked = {str(sites.names[i]) for i in range(len(sites))
-              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in zip(xs, ys))}
+              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in zip(xs, ys, strict=True))}
     assert marked == {n for n in changed if sites.has(n)}
     names = [label.text for _s, label in window.top_view.legend.items]
     assert "Changed by rework" in names and "Changed by rework" not in legend_names

@@ -243,8 +243,9 @@ def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, win
     assert changed
     xs, ys = window.rework_marks.getData()
     sites = window.document.design.sites()
+    points = list(zip(xs.tolist(), ys.tolist(), strict=True))
     marked = {str(sites.names[i]) for i in range(len(sites))
-              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in zip(xs, ys, strict=True))}
+              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in points)}
     assert marked == {n for n in changed if sites.has(n)}
     names = [label.text for _s, label in window.top_view.legend.items]
     assert "Changed by rework" in names and "Changed by rework" not in legend_names

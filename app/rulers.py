@@ -20,6 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.units import LengthUnit, format_angle, format_length
+from app.views.snap_grid import PassiveScatter
 from geometry.derive.openings import OpeningTable, opening_table
 from geometry.model.design import Design
 
@@ -137,8 +138,9 @@ class RulerSet(QtCore.QObject):
         self._preview = pg.PlotCurveItem(pen=pen)
         self._preview.setZValue(style.Z_TOOL + 1)
         box.addItem(self._preview, ignoreBounds=True)
-        self._marker = pg.ScatterPlotItem(size=11, pen=pg.mkPen(style.MEASURE, width=1.5), brush=None, symbol="o")
+        self._marker = PassiveScatter(size=11, pen=pg.mkPen(style.MEASURE, width=1.5), brush=None, symbol="o")
         self._marker.setZValue(style.Z_TOOL + 2)
+        self._marker.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)  # the click is the ruler's end
         box.addItem(self._marker, ignoreBounds=True)
 
     @property

@@ -153,11 +153,13 @@ class WindowExtras(QtWidgets.QMainWindow):
         import pyqtgraph as pg
 
         from app.views.legend import SwatchSample, _EntryLabel
+        from app.views.snap_grid import PassiveScatter
 
         colour = "#8e24aa"
-        marks = pg.ScatterPlotItem(pxMode=False, symbol="s", brush=None,
+        marks = PassiveScatter(pxMode=False, symbol="s", brush=None,
                                    pen=pg.mkPen(colour, width=2.5, style=QtCore.Qt.PenStyle.DashLine))
         marks.setZValue(60.0)
+        marks.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)  # clicks go to the tool beneath
         self.top_view.box.addItem(marks, ignoreBounds=True)
         self.rework_marks = marks
         legend = self.top_view.legend

@@ -8,12 +8,21 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore
 
 from app import style
 from app.render.picking import SitePicker
 
 MIN_PX = 6.0  # nodes closer than this on screen are not drawn (they would be a grey fog)
 MAX_NODES = 20000
+
+
+class PassiveScatter(pg.ScatterPlotItem):
+    """Marks drawn over the sites that never take a click: it goes on to the tool beneath (pyqtgraph's scene
+    hands clicks to every item under the cursor that has points there, whatever its accepted buttons)."""
+
+    def mouseClickEvent(self, ev: object) -> None:  # noqa: N802 (pyqtgraph override)
+        ev.ignore()  # type: ignore[attr-defined]
 
 
 class SnapGrid:
@@ -23,8 +32,9 @@ class SnapGrid:
         self.box = box
         self.enabled = True
         self.active = False
-        self.item = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(style.SNAP), symbol="s")
+        self.item = PassiveScatter(size=3, pen=None, brush=pg.mkBrush(style.SNAP), symbol="s")
         self.item.setZValue(style.Z_TOOL - 1)
+        self.item.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)  # clicks go to the tool beneath
         box.addItem(self.item, ignoreBounds=True)
         self.count = 0
 

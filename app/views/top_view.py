@@ -29,6 +29,7 @@ from app.units import LengthUnit, length_text
 from app.view_state import CutLine, Tool, ViewState
 from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
+from app.views.snap_grid import PassiveScatter
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
@@ -197,8 +198,9 @@ class TopView(QtWidgets.QWidget):
         self.box.addItem(self.add_preview, ignoreBounds=True)
         self.add_preview_name: str | None = None
         self.origin = (0.0, 0.0)
-        self.origin_marker = pg.ScatterPlotItem(size=16, symbol="+", pen=pg.mkPen(style.MEASURE, width=2))
+        self.origin_marker = PassiveScatter(size=16, symbol="+", pen=pg.mkPen(style.MEASURE, width=2))
         self.origin_marker.setZValue(style.Z_TOOL)
+        self.origin_marker.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
         self.box.addItem(self.origin_marker, ignoreBounds=True)
 
         self.legend = LayerLegend(self)
@@ -421,6 +423,16 @@ class TopView(QtWidgets.QWidget):
             self.message.emit(f"A site exists at ({self._len(sx)}, {self._len(sy)}) {self.unit.symbol} already.")
             return False
         name = grid_name(self.document.design, sx, sy)
+        edits = self.document.design.edits
+        if name is not None and name in edits.removed:
+            # the grid's own site was deleted here: bring it back (a new site of that name would stay deleted)
+            from geometry.model.layouts.edits import SiteEdits
+
+            back = SiteEdits(edits.depopulated, edits.restored, edits.moves, edits.added,
+                             tuple(n for n in edits.removed if n != name))
+            self.document.apply(f"Add site {name} at ({self._len(sx)}, {self._len(sy)}) {self.unit.symbol}",
+                                lambda d: d.with_(edits=back))
+            return True
         try:
             self.document.apply(f"Add site {name + ' ' if name else ''}at ({self._len(sx)}, {self._len(sy)}) "
                                 f"{self.unit.symbol}", lambda d: add_site(d, sx, sy, name))

@@ -52,6 +52,11 @@ lint: $(STAMP)
 golden: $(STAMP)
 	BALLMASK_UPDATE_GOLDEN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/golden
 
+# The fuzzer of tests/fuzz with many more mutants than `make test` runs (FUZZ_EXAMPLES per fuzz test).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	BALLMASK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/fuzz
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench

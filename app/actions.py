@@ -51,6 +51,7 @@ class Shell(Protocol):
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
     def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
     def open_path(self, path: Path) -> bool: ...
+    def open_derived(self, design: Design, production: Design) -> None: ...
     def save_to(self, path: Path) -> bool: ...
     def start_new(self, design: Design) -> None: ...
     def run_export(self) -> None: ...
@@ -361,23 +362,25 @@ def edit_rework_settings(shell: Shell) -> None:
 
 
 def derive_rework_mask(shell: Shell) -> bool:
-    """Close damaged sites and give failing sites the smallest change that clears the residue: one command."""
-    from geometry.analysis.proposal import ReworkResult, derive_rework
+    """Derive the rework mask as a new, unsaved design (``<name>-rework``, recording its production design) in a
+    window of its own: damaged sites closed, failing sites given the smallest change that clears the residue.
 
-    if shell.document.design.rework is None:
+    The production document is not touched: not its design, not its history, not its file.
+    """
+    from geometry.fileio.rework_design import derive_rework_design
+
+    production = shell.document.design
+    if production.rework is None:
         shell.error("The design carries no rework data: import residue or set the residue height first.")
         return False
-    result: list[ReworkResult] = []
-
-    def change(d: Design) -> Design:
-        r = derive_rework(d)
-        result.append(r)
-        return r.design
-
-    if not apply_edit(shell, DERIVE_REWORK, change):
+    try:
+        r = derive_rework_design(production)
+    except DesignError as e:
+        shell.error(f"Cannot derive the rework mask: {e}")
         return False
-    r = result[0]
-    text = f"Rework mask: {_plural(len(r.closed))} closed, {_plural(len(r.proposal.fixes))} changed"
+    shell.open_derived(r.design, production)
+    text = (f"Rework mask {r.design.name} opened as a new, unsaved design: {_plural(len(r.closed))} closed, "
+            f"{_plural(len(r.proposal.fixes))} changed")
     if r.proposal.unfixable:
         text += f", {_plural(len(r.proposal.unfixable))} cannot be cleared (see the Rework panel)"
     shell.info(text + ".")

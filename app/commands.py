@@ -42,6 +42,11 @@ class CommandStack:
             self._clean = None if self._clean in (None, 0) else self._clean - 1
         self.changed.emit()
 
+    def set_never_saved(self) -> None:
+        """No state of this history is on disk (a design made by a command, not yet saved): dirty until saved."""
+        self._clean = None
+        self.changed.emit()
+
     def undo(self) -> Command | None:
         """Take back the last command; returns it (its ``before`` is the design to show) or None."""
         if not self._done:

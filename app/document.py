@@ -88,6 +88,10 @@ class Document:
         self.stack.set_clean()
         self.path_changed.emit(path)
 
+    def mark_never_saved(self) -> None:
+        """A new design that exists in no file yet (a derived rework mask): unsaved until Save As."""
+        self.stack.set_never_saved()
+
     @property
     def dirty(self) -> bool:
         """Whether there are unsaved changes."""

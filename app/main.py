@@ -61,8 +61,8 @@ def offer_recovery(window: MainWindow, recovery: Recovery) -> bool:
     if answer == sb.Yes:
         try:
             recover_into(window.document, recovery)
-        except (OSError, DesignError) as e:
-            window.error(f"Cannot recover: {e}")
+        except (OSError, DesignError, MemoryError, RecursionError) as e:
+            window.error(f"Cannot recover: {e or type(e).__name__}")
             return False
         discard_recovery(recovery)
         window.top_view.fit_all()

@@ -56,6 +56,8 @@ class MainWindow(WindowExtras, ShellDialogs):
         self.settings = settings
         self.recent = RecentFiles(settings)
         self.autosave = Autosave(document, recovery_dir, autosave_seconds, self) if recovery_dir else None
+        self.autosave_seconds = autosave_seconds
+        self.derived_windows: list[MainWindow] = []  # windows opened on designs derived here (rework masks)
         self.setObjectName("MainWindow")
         self.setDockOptions(QtWidgets.QMainWindow.DockOption.AnimatedDocks
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
@@ -90,6 +92,7 @@ class MainWindow(WindowExtras, ShellDialogs):
         self.view_state.tool_changed.connect(lambda _t: self.refresh_actions())
         self.refresh_title()
         self.refresh_actions()
+        self.setAcceptDrops(True)  # a design file dropped on the window opens (ShellDialogs.dropEvent)
         self.resize(1400, 900)
         self._restore_layout()
         self.fit_screen()
@@ -120,6 +123,8 @@ class MainWindow(WindowExtras, ShellDialogs):
             self.docks[spec.id] = dock
             self.panels[spec.id] = widget
         self.rework_overlay: ReworkOverlay = ctx.overlays["rework"]
+        # the panel's Derive button runs the menu's command: the rework mask opens as a new design
+        self.rework_view.derive_requested.connect(lambda: acts.derive_rework_mask(self))
         self._default_dock_sizes()
         self._design_kind: tuple[bool, ...] | None = None
         self.document.design_changed.connect(lambda _d: self._show_docks_for_design())
@@ -317,8 +322,15 @@ class MainWindow(WindowExtras, ShellDialogs):
         """Load a design file into the document (the error is shown, nothing changes, when it is bad)."""
         try:
             design = load_design(path)
+            design.sites()  # made (and cached) here, so a design too large to hold is refused like a bad one
         except (OSError, DesignError) as e:
             self.error(f"Cannot open {path}:\n{e}")
+            return False
+        except MemoryError:
+            self.error(f"Cannot open {path}:\nthe design is too large for this computer's memory")
+            return False
+        except RecursionError:
+            self.error(f"Cannot open {path}:\nthe file is nested too deeply to read")
             return False
         self.document.replace(design, Path(path))
         self.recent.add(Path(path))
@@ -340,6 +352,25 @@ class MainWindow(WindowExtras, ShellDialogs):
             self.autosave.remove()
         self.info(f"Saved {path}")
         return True
+
+    def open_derived(self, design: Design, production: Design) -> None:
+        """A design derived from this window's (a rework mask) in a new window, unsaved, compared against
+        ``production``; this window's document is left as it is. The new window autosaves nowhere: its
+        recovery file would share this one's folder, and it asks before closing unsaved work like any window."""
+        window = MainWindow(Document(design, None), self.settings, None, self.autosave_seconds)
+        window.document.mark_never_saved()
+        window.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        if hasattr(window, "rework_view"):
+            window.rework_view.set_baseline(production)
+        self.derived_windows.append(window)
+        window.destroyed.connect(lambda *_a, w=window: self._forget_derived(w))
+        window.show()
+        window.raise_()
+        window.top_view.fit_all()
+
+    def _forget_derived(self, window: MainWindow) -> None:
+        if window in self.derived_windows:
+            self.derived_windows.remove(window)
 
     def start_new(self, design: Design) -> None:
         """Edit a new, never saved design."""

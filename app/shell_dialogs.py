@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from geometry.fileio import SUFFIX
 
@@ -113,6 +113,35 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
         dlg = ReworkSettingsDialog(rework, self)
         return dlg.rework if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def confirm_discard(self) -> bool:  # implemented by the window
+        raise NotImplementedError
+
+    def open_path(self, path: Path) -> bool:  # implemented by the window
+        raise NotImplementedError
+
+    @staticmethod
+    def _dropped_file(event: QtGui.QDropEvent | QtGui.QDragEnterEvent) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        local = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        return Path(local[0]) if len(local) == 1 else None
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        """Accept one local file (whatever it holds: a bad one gets the same dialog as File > Open)."""
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802 - Qt's name
+        """Open the dropped file after the unsaved-work question; a bad file shows one dialog, nothing changes."""
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if self.confirm_discard():
+            self.open_path(path)
 
     def info(self, text: str) -> None:
         """A passing message."""

@@ -65,6 +65,7 @@ LAYERS: tuple[LayerStyle, ...] = (
                visible=False),
     LayerStyle("depop", "Depopulated", "#a0a0a0", None, 1.5, screen_meaning="sites without a ball (pad only)"),
     LayerStyle("fiducials", "Fiducials", "#2a7a2a", "#2a7a2a80", 5, Role.FIDUCIAL),
+    LayerStyle("wafer", "Wafer (reference)", "#9a6a20", None, 0.5, Role.WAFER),
 )
 
 LAYER_BY_ID = {layer.id: layer for layer in LAYERS}

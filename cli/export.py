@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from geometry.model.design import Design
     from geometry.model.output_settings import DxfVersion
 
 EXIT_OK = 0
@@ -33,16 +34,35 @@ def configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--blocks", action="store_true", help="one BLOCK per distinct opening and INSERTs")
     parser.add_argument("--mirror-lower", action="store_true",
                         help="draw the lower-side layers as seen from the lower side")
-    parser.add_argument("--force", action="store_true", help="export even when the design has check errors")
+    parser.add_argument("--force", action="store_true",
+                        help="export even when the design has check errors, and replace a file by a folder output "
+                             "(or a folder by a file)")
     parser.add_argument("--tool", choices=TOOL_CHOICES, default="mask",
                         help="what to write: the mask (default, in --format) or a companion tool made from the same "
                         "sites, as a folder (flux-stencil, pin-plate, pick-head, inspection)")
+
+
+def segments_note(design: Design) -> str | None:
+    """What --segments-only does to arcs at a chord tolerance so tiny that the per-arc bound takes over."""
+    import math
+
+    from geometry.base.limits import MAX_SEGMENTS_PER_CIRCLE
+
+    tol = design.output.chord_tol_mm
+    radius = max(o.lower_mm for o in [design.opening, *(design.resolve(v.profile) for v in design.overrides)]) / 2.0
+    step = 2.0 * math.acos(max(-1.0, 1.0 - tol / radius)) if tol < radius else math.pi
+    if step >= 2.0 * math.pi / MAX_SEGMENTS_PER_CIRCLE:
+        return None
+    return (f"chord tolerance {tol:g} mm asks for more than {MAX_SEGMENTS_PER_CIRCLE} segments per circle; "
+            f"arcs are written with at most {MAX_SEGMENTS_PER_CIRCLE} per full circle "
+            f"(chord error up to {radius * (1 - math.cos(math.pi / MAX_SEGMENTS_PER_CIRCLE)):.2g} mm)")
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Load, check and export; DesignError and OSError propagate to the caller (exit 2 there)."""
     from pathlib import Path
 
+    from cli.outputs import check_output
     from geometry.export.run import ExportRefusedError, export_design
     from geometry.fileio import load_design
 
@@ -61,6 +81,14 @@ def run_export(args: argparse.Namespace) -> int:
         return _run_tool(design, src, args)
     out = Path(args.output) if args.output else src.with_name(src.stem + ("" if args.format in ("dxf", "pdf")
                                                                           else f"_{args.format}"))
+    if args.format in ("dxf", "pdf") and not out.suffix:
+        out = out.with_suffix(f".{args.format}")
+    check_output(out, [src], folder=args.format == "gerber" or (args.format == "all" and out.suffix.lower() != ".zip"),
+                 force=args.force)
+    if design.output.segments_only:
+        note = segments_note(design)
+        if note:
+            sys.stderr.write(f"ballmask: note: {note}\n")
     try:
         result = export_design(design, out, args.format, force=args.force)
     except ExportRefusedError as e:

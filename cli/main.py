@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli import options
+from cli.errors import GuardedParser, run_guarded
 from cli.new_carrier import CARRIERS, build_carrier_design, configure_carriers
-from cli.report import format_report, opening_lines, relief_summary, report_records, ridge_at_min_pitch
+from cli.report import format_report, margin_lines, opening_lines, relief_summary, report_records, ridge_at_min_pitch
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -87,35 +89,36 @@ def _configure_new(parser: argparse.ArgumentParser) -> None:
                     "angles in degrees.",
     )
     g = grid.add_argument_group("layout")
-    g.add_argument("--rows", type=int, required=True, help="number of rows (A, B, ...)")
-    g.add_argument("--cols", type=int, required=True, help="number of columns (1, 2, ...)")
-    g.add_argument("--pitch", type=float, required=True, metavar="P", help="column pitch, mm")
-    g.add_argument("--pitch-y", type=float, metavar="PY", help="row pitch, mm (default: the column pitch)")
+    g.add_argument("--rows", type=options.count(), required=True, help="number of rows (A, B, ...)")
+    g.add_argument("--cols", type=options.count(), required=True, help="number of columns (1, 2, ...)")
+    g.add_argument("--pitch", type=options.length(), required=True, metavar="P", help="column pitch, mm")
+    g.add_argument("--pitch-y", type=options.length(), metavar="PY", help="row pitch, mm (default: the column pitch)")
     g.add_argument("--staggered", action="store_true", help="shift every other row by half a pitch")
-    g.add_argument("--centre-void", type=int, metavar="K", help="leave out a K x K block at the centre")
-    g.add_argument("--rings", type=int, metavar="N", help="keep only the N outermost rings of sites")
+    g.add_argument("--centre-void", type=options.count(), metavar="K", help="leave out a K x K block at the centre")
+    g.add_argument("--rings", type=options.count(), metavar="N", help="keep only the N outermost rings of sites")
     b = grid.add_argument_group("ball, pad and mask")
-    b.add_argument("--ball", type=float, required=True, metavar="D", help="ball diameter D, mm")
-    b.add_argument("--pad", type=float, metavar="P", help="pad diameter, mm (default 0.8 D)")
-    b.add_argument("--thickness", type=float, metavar="T", help="mask thickness t, mm (default 0.6 D)")
+    b.add_argument("--ball", type=options.length(), required=True, metavar="D", help="ball diameter D, mm")
+    b.add_argument("--pad", type=options.length(), metavar="P", help="pad diameter, mm (default 0.8 D)")
+    b.add_argument("--thickness", type=options.length(), metavar="T", help="mask thickness t, mm (default 0.6 D)")
     b.add_argument("--material", default="etched-stainless",
                    help="material preset: etched-stainless (default), laser-cut-stainless, electroformed-nickel")
-    b.add_argument("--margin", type=float, default=5.0, metavar="M",
+    b.add_argument("--margin", type=options.length(), default=5.0, metavar="M",
                    help="mask outline margin around the sites, mm (default 5)")
     p = grid.add_argument_group("opening profile")
     p.add_argument("--profile", default="tapered", choices=list(PROFILE_OPTIONS),
                    help="the openings' cross-section (default tapered)")
-    p.add_argument("--angle", type=float, metavar="A", help="wall angle theta to the upper surface, degrees "
-                   "(tapered, stepped-tapered, one-side-vertical; default 60 unless --lower is given)")
-    p.add_argument("--lower", type=float, metavar="DL", help="lower diameter d_l, mm (instead of --angle; "
-                   "required for stepped)")
-    p.add_argument("--vertical", type=float, metavar="H", help="vertical wall height h_v, mm (stepped, "
+    p.add_argument("--angle", type=options.angle(0.0, 90.0), metavar="A",
+                   help="wall angle theta to the upper surface, degrees (tapered, stepped-tapered, "
+                        "one-side-vertical; default 60 unless --lower is given)")
+    p.add_argument("--lower", type=options.length(), metavar="DL",
+                   help="lower diameter d_l, mm (instead of --angle; required for stepped)")
+    p.add_argument("--vertical", type=options.length(), metavar="H", help="vertical wall height h_v, mm (stepped, "
                    "stepped-tapered)")
-    p.add_argument("--direction", type=float, metavar="PHI",
+    p.add_argument("--direction", type=options.angle(-360.0, 360.0), metavar="PHI",
                    help="direction of the tapered side, degrees (one-side-vertical; default 0 = +x)")
-    p.add_argument("--upper", type=float, metavar="DU", help="upper diameter d_u, mm (default 1.1 D)")
+    p.add_argument("--upper", type=options.length(), metavar="DU", help="upper diameter d_u, mm (default 1.1 D)")
     o = grid.add_argument_group("output")
-    o.add_argument("--name", help="design name (default: the file name)")
+    o.add_argument("--name", type=options.text(), help="design name (default: the file name)")
     o.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ballmask file to write")
     o.add_argument("--force", action="store_true", help="replace FILE if it exists")
     configure_carriers(layouts, grid)
@@ -166,6 +169,9 @@ def build_profile(args: argparse.Namespace) -> Profile:
         raise DesignError(PROFILE_FIELD_OPTIONS.get(e.path, e.path), e.value, e.problem) from None
 
 
+LAYOUT_FIELD_OPTIONS = {"rows": "--rows", "cols": "--cols", "pitch_x_mm": "--pitch", "pitch_y_mm": "--pitch-y"}
+
+
 def build_grid_design(args: argparse.Namespace) -> Design:
     """The design the ``new grid`` options describe (validated; errors name the option)."""
     from geometry.model.ball import Ball
@@ -186,16 +192,16 @@ def build_grid_design(args: argparse.Namespace) -> Design:
         depop.append(_as_option("--centre-void", lambda: CentreVoid(args.centre_void)))
     if args.rings is not None:
         depop.append(_as_option("--rings", lambda: PerimeterRings(args.rings)))
-    for opt, value in (("--rows", args.rows), ("--cols", args.cols)):
-        if value < 1:
-            raise DesignError(opt, value, "must be at least 1")
-    if args.staggered:
-        layout = _as_option("--pitch", lambda: StaggeredLayout(
-            args.rows, args.cols, args.pitch, args.pitch_y if args.pitch_y is not None else args.pitch,
-            tuple(depop)))
-    else:
-        layout = _as_option("--pitch", lambda: GridLayout(args.rows, args.cols, args.pitch, args.pitch_y,
-                                                          tuple(depop)))
+    options.check_grid_size(args.rows, args.cols)
+    try:
+        if args.staggered:
+            layout: GridLayout | StaggeredLayout = StaggeredLayout(
+                args.rows, args.cols, args.pitch, args.pitch_y if args.pitch_y is not None else args.pitch,
+                tuple(depop))
+        else:
+            layout = GridLayout(args.rows, args.cols, args.pitch, args.pitch_y, tuple(depop))
+    except DesignError as e:
+        raise DesignError(LAYOUT_FIELD_OPTIONS.get(e.path, "--pitch"), e.value, e.problem) from None
     profile = build_profile(args)
     name = args.name if args.name is not None else Path(args.output).stem
     try:
@@ -267,13 +273,28 @@ def _run_info(args: argparse.Namespace) -> int:
         _out(f"override {i + 1}    {o.kind} for {shown}")
         for line in opening_lines(design, o, "  "):
             _out(line)
-    first, *rest = relief_summary(design)
+    for line in _edit_warnings(design):
+        _out(f"warning       {line}")
+    first, *rest = relief_summary(design, per_depth=getattr(args, "per_depth", False))
     _out(f"lower relief  {first}")
     for line in rest:
         _out(line)
     if design.limits:
         _out("limits set    " + ", ".join(f"{k} {v:g}" for k, v in design.limits))
     return EXIT_OK
+
+
+def _configure_info(parser: argparse.ArgumentParser) -> None:
+    _configure_file(parser)
+    parser.add_argument("--per-depth", action="store_true",
+                        help="also list the lower relief's regions and holes per depth layer")
+
+
+def _edit_warnings(design: Design) -> list[str]:
+    """Hand edits that name sites the layout does not have (they do nothing; likely a typo)."""
+    from geometry.model.layouts.edits import edit_warnings
+
+    return edit_warnings(design.layout, design.pad, design.edits)
 
 
 # -- ballmask check ----------------------------------------------------------------------------------------
@@ -291,9 +312,14 @@ def _run_check(args: argparse.Namespace) -> int:
     report: CheckReport = run_checks(design)
     if args.json:
         _out(json.dumps(report_records(report), indent=2))
+        for line in _edit_warnings(design):
+            sys.stderr.write(f"ballmask: warning: {line}\n")
     else:
         _out(f"{design.name}: {args.file}")
-        for line in format_report(report, show_all=args.all):
+        for line in _edit_warnings(design):
+            _out(f"warning: {line}")
+        lines = format_report(report, show_all=args.all)
+        for line in [*lines[:-2], *margin_lines(design), *lines[-2:]]:  # the counts and the verdict stay last
             _out(line)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
 
@@ -343,7 +369,7 @@ def _run_rework(args: argparse.Namespace) -> int:
 COMMANDS: list[Command] = [
     Command("new", "make a new design file from a generator", _configure_new, _run_new),
     Command("info", "show a design: sites, ball, mask, profile and derived values, lower relief",
-            _configure_file, _run_info),
+            _configure_info, _run_info),
     Command("check", "check a design against its rules; exit 1 when there are errors", _configure_check,
             _run_check),
     Command("export", "write the mask maker's files: DXF, Gerber, PDF drawing, or all in a folder or zip",
@@ -356,7 +382,7 @@ COMMANDS: list[Command] = [
 
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = GuardedParser(
         prog=PROG,
         description="CAD for solder-ball mounting masks. Without a command (or with a .ballmask file) it "
                     "opens the window.",
@@ -374,7 +400,7 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit code per way out)
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ballmask`` script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}
@@ -382,27 +408,16 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 (one exit c
         return open_window(None)
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
-    parser = make_parser()
-    try:
-        args = parser.parse_args(args_list)
-    except SystemExit as e:  # argparse: --help / --version (0) or a usage error (2), already printed
-        return e.code if isinstance(e.code, int) else EXIT_BAD_INPUT
-    if args.self_test is not None:
-        from cli.selftest import run_self_test
+    return run_guarded(make_parser, args_list, _self_test)
 
-        return run_self_test(Path(args.self_test) if args.self_test else None)
-    if getattr(args, "run", None) is None:
-        parser.print_help(sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        return int(args.run(args))
-    except DesignError as e:
-        _err(str(e))
-        return EXIT_BAD_INPUT
-    except OSError as e:
-        _err(f"{e.filename or ''}: {e.strerror or e}")
-        return EXIT_BAD_INPUT
 
+def _self_test(args: argparse.Namespace) -> int | None:
+    """``--self-test``: run before any subcommand (None: not asked for)."""
+    if getattr(args, "self_test", None) is None:
+        return None
+    from cli.selftest import run_self_test
+
+    return run_self_test(Path(args.self_test) if args.self_test else None)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,6 +13,7 @@ import argparse
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from cli import options
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -44,11 +45,13 @@ def configure_carriers(layouts: argparse._SubParsersAction[argparse.ArgumentPars
         p._add_container_actions(grid)  # the unit's options, shared with new grid (argparse's parents= mechanism)
         c = p.add_argument_group(name)
         if name == "wafer":
-            c.add_argument("--diameter", type=float, default=300.0, help="wafer diameter, mm (default 300)")
-            c.add_argument("--die", type=float, required=True, metavar="W", help="die width, mm")
-            c.add_argument("--die-y", type=float, metavar="H", help="die height, mm (default: the width)")
-            c.add_argument("--street", type=float, default=0.1, help="dicing street, mm (default 0.1)")
-            c.add_argument("--edge-exclusion", type=float, default=3.0, help="edge exclusion, mm (default 3)")
+            c.add_argument("--diameter", type=options.length(), default=300.0, help="wafer diameter, mm (default 300)")
+            c.add_argument("--die", type=options.length(), required=True, metavar="W", help="die width, mm")
+            c.add_argument("--die-y", type=options.length(), metavar="H", help="die height, mm (default: the width)")
+            c.add_argument("--street", type=options.length(allow_zero=True), default=0.1,
+                           help="dicing street, mm (default 0.1)")
+            c.add_argument("--edge-exclusion", type=options.length(allow_zero=True), default=3.0,
+                           help="edge exclusion, mm (default 3)")
             c.add_argument("--wafer-map", metavar="MAP", help="leave out the null and bad dies of a SEMI G85 XML or "
                            "SINF wafer map (map row 1, column 1 = die C01R01)")
             c.add_argument("--map-offset", type=_unit_ref, metavar="COL,ROW", default=(0, 0),
@@ -56,15 +59,15 @@ def configure_carriers(layouts: argparse._SubParsersAction[argparse.ArgumentPars
             c.add_argument("--skip", action="append", default=[], metavar="DIE",
                            help="leave out the die of this name (C07R12); repeatable")
         else:
-            c.add_argument("--unit-rows", type=int, required=True, metavar="R", help="units per column")
-            c.add_argument("--unit-cols", type=int, required=True, metavar="C", help="units per row")
-            c.add_argument("--unit-pitch", type=float, required=True, metavar="P",
+            c.add_argument("--unit-rows", type=options.count(), required=True, metavar="R", help="units per column")
+            c.add_argument("--unit-cols", type=options.count(), required=True, metavar="C", help="units per row")
+            c.add_argument("--unit-pitch", type=options.length(), required=True, metavar="P",
                            help="distance between unit centres along x, mm")
-            c.add_argument("--unit-pitch-y", type=float, metavar="PY",
+            c.add_argument("--unit-pitch-y", type=options.length(), metavar="PY",
                            help="distance between unit centres along y, mm (default: --unit-pitch)")
-            c.add_argument("--block-cols", type=int, default=0, metavar="N",
+            c.add_argument("--block-cols", type=options.count(minimum=0), default=0, metavar="N",
                            help="units per block along x (0: one block)")
-            c.add_argument("--block-gap", type=float, default=0.0, metavar="G",
+            c.add_argument("--block-gap", type=options.length(allow_zero=True), default=0.0, metavar="G",
                            help="extra gap between blocks along x, mm")
             c.add_argument("--skip", type=_unit_ref, action="append", default=[], metavar="ROW,COL",
                            help="leave out the unit at ROW,COL (from 1 at the first corner); repeatable")

@@ -52,23 +52,40 @@ def ridge_at_min_pitch(design: Design) -> tuple[float, float] | None:
     return float(dist[k, 1]), float(contact_depth(o, o, dx, dy)[0])
 
 
-def relief_summary(design: Design) -> list[str]:
-    """The merged lower relief (claim 7): regions, the openings they join, holes (metal islands), depths."""
+def relief_summary(design: Design, per_depth: bool = False) -> list[str]:
+    """The merged lower relief (claim 7): groups of interconnected openings and metal islands, each counted once
+    over all depth layers (:mod:`geometry.derive.relief.hole_cover`), single outlines, etched area per depth;
+    regions and holes per depth layer as well when ``per_depth``."""
     import numpy as np
 
+    from geometry.derive.relief.hole_cover import island_count, merged_groups
     from geometry.derive.relief.merged import lower_relief
+    from geometry.derive.relief.model import depth_key
 
     relief = lower_relief(design)
-    n_regions = relief.n_regions
-    joined = int(relief.region_site_rows.shape[0])
+    groups, joined = merged_groups(relief)
     holes = int(np.sum(relief.hole_counts()))
+    islands, covered = island_count(relief)
     single = int(relief.circle_x_mm.shape[0])
     areas = relief.areas()
     if not areas:
         return ["none (no opening has a lower relief)"]
-    lines = [f"{n_regions} merged region(s) joining {joined} openings, {holes} hole(s) (metal islands); "
+    places = islands + covered
+    what = f"{islands} metal island(s) on the lower surface"
+    if covered:
+        what += f", {covered} under a shallower relief layer (metal above it, not at full thickness)"
+    lines = [f"{groups} merged region(s) joining {joined} openings, {places} hole(s) ({what}); "
              f"{single} single lower outline(s)"]
     lines += [f"  depth {depth:.3f} mm: etched area {area:.3f} mm^2" for depth, area in sorted(areas.items())]
+    if per_depth:
+        rkey = depth_key(relief.region_depth_mm)
+        per_region = relief.hole_counts()
+        for key in np.unique(rkey).tolist():
+            m = rkey == key
+            lines.append(f"  depth {key / 1000.0:.3f} mm layer: {int(m.sum())} region(s), "
+                         f"{int(per_region[m].sum())} hole ring(s)")
+        if len(np.unique(rkey)) > 1:
+            lines.append(f"  (per layer the regions and holes of one place repeat: {holes} hole rings in all)")
     return lines
 
 
@@ -114,3 +131,18 @@ def format_report(report: CheckReport, show_all: bool = False, per_check: int = 
     lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {infos} info")
     lines.append("FAIL: the design has errors" if errors else "PASS: no errors")
     return lines
+
+
+def margin_lines(design: Design) -> list[str]:
+    """The worst tolerance stack-up margin of ball-pass, single-ball and landing (docs/checks.md), both ways."""
+    from geometry.checks.base import CheckContext
+    from geometry.checks.margins import MARGIN_CHECKS, margin_table
+
+    table = margin_table(CheckContext.of(design))
+    lines = [f"margins ({design.tolerances.stack} decides):"]
+    for check in MARGIN_CHECKS:
+        mine = [m for m in table if m.check == check]
+        if mine:
+            w = min(mine, key=lambda m: m.deciding_mm)
+            lines.append(f"  {check:<12} worst case {w.worst_mm:.4f} mm, RSS {w.rss_mm:.4f} mm ({len(w.rows)} sites)")
+    return lines if len(lines) > 1 else []

@@ -344,7 +344,65 @@ def test_readme_walk_through_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         codes.append(main(argv))
         outputs.append(capsys.readouterr().out)
     assert codes == [0, 1, 0, 0, 0]
-    assert "420 errors, 0 warnings, 0 info" in outputs[1] and "420 errors, 0 warnings, 0 info" in text
+    assert "420 errors, 2 warnings, 0 info" in outputs[1] and "420 errors, 2 warnings, 0 info" in text
     assert "PASS: no errors" in outputs[3]
     assert "d_l           0.8183 mm" in outputs[4] and "d_l 0.818 mm" in text
     assert "196 hole(s)" in outputs[4] and "196 metal" in text
+
+
+def test_info_counts_regions_and_islands_once_over_depth_layers(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """16 x 16 tapered at 45 deg: relief layers at 0.225 and 0.3 mm; the shallow one covers every hole of the deep
+    one, so one group of 256 openings and no island at full thickness (not 2 regions joining 512)."""
+    from geometry.fileio import save_design
+    from geometry.model.design import example_grid_design
+    from geometry.model.profiles import Tapered
+
+    d = example_grid_design(rows=16, cols=16, pitch_mm=0.8, ball_mm=0.45, thickness_mm=0.3, profile=Tapered(45.0))
+    path = tmp_path / "t45.ballmask"
+    save_design(d, path)
+    code, out, _ = run(["info", str(path)], capsys)
+    assert code == 0
+    assert "1 merged region(s) joining 256 openings, 225 hole(s) (0 metal island(s) on the lower surface, " \
+           "225 under a shallower relief layer" in out
+    assert "512" not in out and "layer: " not in out
+    code, out, _ = run(["info", str(path), "--per-depth"], capsys)
+    assert "depth 0.225 mm layer: 1 region(s), 0 hole ring(s)" in out
+    assert "depth 0.300 mm layer: 1 region(s), 225 hole ring(s)" in out
+
+
+def test_an_edit_naming_a_missing_site_is_a_warning_in_check_and_info(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A 10 x 10 grid has rows A..K without I (JEDEC): depopulating "I1" and moving "Z9" do nothing; both are named."""
+    from geometry.fileio import save_design
+    from geometry.model.design import example_grid_design
+    from geometry.model.layouts.edits import SiteEdits, SiteMove
+
+    d = example_grid_design()
+    assert not d.sites().has("I1") and d.sites().has("A1")
+    d = d.with_(edits=SiteEdits(depopulated=("A1", "I1"), moves=(SiteMove("Z9", 0.1, 0.0),)))
+    path = tmp_path / "typo.ballmask"
+    save_design(d, path)
+    _, out, _ = run(["check", str(path)], capsys)
+    assert "warning: edits: depopulated site(s) I1 not in the layout" in out
+    assert "warning: edits: moved site(s) Z9 not in the layout" in out
+    assert "A1 not" not in out
+    code, out, _ = run(["info", str(path)], capsys)
+    assert code == 0
+    assert "depopulated site(s) I1 not in the layout" in out
+    _, out, err = run(["check", str(path), "--json"], capsys)
+    assert "I1" in err and "I1" not in out
+
+
+def test_edits_of_a_missing_site_are_refused() -> None:
+    from geometry.base.errors import DesignError
+    from geometry.model.design import example_grid_design
+    from geometry.model.operations import delete_sites, depopulate, move_sites, restore
+
+    d = example_grid_design()
+    for edit in (lambda: depopulate(d, ["A1", "I1"]), lambda: restore(d, ["I1"]),
+                 lambda: move_sites(d, ["I1"], 0.1, 0.0), lambda: delete_sites(d, ["I1"])):
+        with pytest.raises(DesignError) as e:
+            edit()
+        assert "I1" in str(e.value) and "no site of that name" in str(e.value)
+    assert not depopulate(d, ["A1"]).sites().populated[0]

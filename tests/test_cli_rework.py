@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,13 +31,18 @@ def test_rework_with_residue_csv_writes_the_rework_design(tmp_path: Path, capsys
     derived = load_design(out)
     assert derived.rework is not None and derived.rework.device == "U7 on board SN-2231"
     assert sorted(s for o in derived.overrides for s in o.sites) == ["G8", "H8", "H9"]
+    # a new design named after the production design, recording it: name and the SHA-256 of the file's bytes
+    assert derived.name == "BGA 0.8 mm pitch, 15 x 15, tapered-rework"
+    assert derived.rework.derived_from is not None
+    assert derived.rework.derived_from.name == load_design(BGA).name
+    assert derived.rework.derived_from.sha256 == hashlib.sha256(BGA.read_bytes()).hexdigest()
     # the bundled example was made by this very command (only its name and notes were set by hand)
     example = load_design(EXAMPLE)
     assert derived.with_(name=example.name, notes=example.notes, drawing=example.drawing) == example
 
 
 def test_unfixable_residue_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["rework", str(BGA), "--height", "0.3", "--diameter", "0.7"])
+    rc = main(["rework", str(BGA), "--height", "0.3", "--diameter", "0.7", "-o", str(tmp_path / "r.ballmask")])
     text = capsys.readouterr().out
     assert rc == 1 and "no change clears it" in text and "FAIL" in text
 
@@ -57,20 +64,44 @@ def test_bad_csv_exits_2_naming_the_line(tmp_path: Path, capsys: pytest.CaptureF
                                          message: str) -> None:
     p = tmp_path / "scan.csv"
     p.write_text(csv_text, encoding="utf-8")
-    assert main(["rework", str(BGA), "--residue", str(p)]) == 2
+    assert main(["rework", str(BGA), "--residue", str(p), "-o", str(tmp_path / "r.ballmask")]) == 2
     err = capsys.readouterr().err
     assert f"scan.csv {message}" in err and "Traceback" not in err
 
 
 def test_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["rework", str(BGA)]) == 2
+    new = str(tmp_path / "r.ballmask")
+    assert main(["rework", str(BGA), "-o", new]) == 2
     assert "no rework data" in capsys.readouterr().err
-    assert main(["rework", str(BGA), "--height", "-1"]) == 2
+    assert main(["rework", str(BGA), "--height", "-1", "-o", new]) == 2
     assert "--height" in capsys.readouterr().err
-    assert main(["rework", str(BGA), "--height", "0.01", "--failed", "1,x"]) == 2
+    assert main(["rework", str(BGA), "--height", "0.01", "--failed", "1,x", "-o", new]) == 2
     assert "--failed" in capsys.readouterr().err
     out = tmp_path / "exists.ballmask"
     out.write_text("x")
     assert main(["rework", str(BGA), "--height", "0.01", "-o", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
-    assert main(["rework", str(tmp_path / "missing.ballmask"), "--height", "0.01"]) == 2
+    assert main(["rework", str(tmp_path / "missing.ballmask"), "--height", "0.01", "-o", new]) == 2
+
+
+def test_output_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rework", str(BGA), "--height", "0.01"]) == 2
+    assert "-o NEW_FILE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_output_may_not_be_the_production_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               force: bool) -> None:
+    prod = tmp_path / "prod.ballmask"
+    shutil.copyfile(BGA, prod)
+    before = prod.read_bytes()
+    args = ["rework", str(prod), "--height", "0.02", "-o", str(tmp_path / "." / "prod.ballmask")]
+    assert main(args + (["--force"] if force else [])) == 2
+    assert "is the production file" in capsys.readouterr().err
+    assert prod.read_bytes() == before
+
+
+def test_a_derived_rework_design_is_not_derived_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rework", str(EXAMPLE), "--height", "0.02", "-o", str(tmp_path / "again.ballmask")]) == 2
+    assert "already a rework mask" in capsys.readouterr().err
+    assert not (tmp_path / "again.ballmask").exists()

@@ -90,13 +90,19 @@ class LayerLegend(pg.LegendItem):
         self.folded = False
         self.title = _Title("", color=style.FOREGROUND, size=TEXT_SIZE, bold=True, justify="left")
         self.title.clicked.connect(self.toggle_folded)
-        entries = [(SwatchSample(view.layers[spec.id], spec.pen, spec.brush), spec.title) for spec in style.LAYERS]
+        entries = [(SwatchSample(view.layers[spec.id], spec.pen, spec.brush), spec.title, spec.id)
+                   for spec in style.LAYERS]
         for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
             colour = style.SEVERITY_COLOURS[sev]
-            entries.append((SwatchSample(view.violation_layers[sev], colour, None), f"{sev.value.capitalize()}s"))
-        for sample, name in entries:
+            entries.append((SwatchSample(view.violation_layers[sev], colour, None), f"{sev.value.capitalize()}s",
+                            sev.value))
+        # every entry with its id; ``items`` (pyqtgraph's list) holds the ones shown
+        self._entries: list[tuple[str, Any, pg.LabelItem]] = []
+        self._absent: set[str] = set()
+        for sample, name, entry_id in entries:
             label = _EntryLabel(name, sample, color=style.FOREGROUND, justify="left", size=TEXT_SIZE)
             sample.sigClicked.connect(self.sigSampleClicked)
+            self._entries.append((entry_id, sample, label))
             self.items.append((sample, label))
         self._relayout()
         cache_in_device_pixels(self)
@@ -106,6 +112,18 @@ class LayerLegend(pg.LegendItem):
         if folded != self.folded:
             self.folded = folded
             self._relayout()
+
+    def set_entry_shown(self, entry_id: str, shown: bool) -> None:
+        """Show or leave out one layer's entry (the WAFER layer's, for a design that is no wafer)."""
+        if (entry_id not in self._absent) == shown:
+            return
+        (self._absent.discard if shown else self._absent.add)(entry_id)
+        for eid, sample, label in self._entries:
+            if eid == entry_id and not shown:
+                sample.setVisible(False)
+                label.setVisible(False)
+        self.items[:] = [(sample, label) for eid, sample, label in self._entries if eid not in self._absent]
+        self._relayout()
 
     def toggle_folded(self) -> None:
         """Fold or unfold (a click on the title)."""

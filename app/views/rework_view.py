@@ -6,12 +6,13 @@ It observes the document and shows, for a design that carries rework data (:mod:
   as a heat map (one scatter item for all sites, sized by the footprint);
 - the sites that need attention (click one to select it in every view);
 - the production vs rework comparison, site by site (closed openings, changed profiles);
-- a **Derive rework mask** button (the same command as the Rework menu's): one undoable command that closes
-  damaged sites and applies the proposed per-site changes (:func:`geometry.analysis.proposal.derive_rework`).
+- a **Derive rework mask** button (asks for the Rework menu's command, ``derive_requested``): the rework mask is
+  opened as a new, unsaved design in a window of its own (:mod:`geometry.fileio.rework_design`); the production
+  design in this window stays as it is.
 
-The view never edits the design itself except through that command. It keeps the design it was applied to as the
-production baseline for the comparison until another file is opened. The cross-section draws the residue with
-:func:`geometry.derive.section.residue_bumps`.
+The view never edits the design. A window showing a derived rework mask is given its production design as the
+baseline for the comparison (:meth:`ReworkView.set_baseline`) until another file is opened. The cross-section
+draws the residue with :func:`geometry.derive.section.residue_bumps`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
-from app.actions import DERIVE_REWORK
 from app.document import Document
-from geometry.analysis.proposal import derive_rework
 from geometry.analysis.review import STATUS_LABELS, ReworkReview, SiteStatus, review
 from geometry.base.errors import DesignError
 from geometry.derive.residue import residue_table
@@ -61,14 +60,14 @@ class ReworkView(QtWidgets.QWidget):
     message = QtCore.Signal(str)
     review_changed = QtCore.Signal()
     """The review was recomputed (``self.review``; None for a design without rework data)."""
+    derive_requested = QtCore.Signal()
+    """The Derive button was pressed: the window derives the rework mask as a new design."""
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.review: ReworkReview | None = None
         self.baseline: Design | None = None
-        self._previous: Design = document.design
-        self._prior: Design | None = None  # the design before the last change
         self.site_colours = np.zeros((0, 4), dtype=np.ubyte)
 
         self.summary_label = QtWidgets.QLabel()
@@ -77,7 +76,8 @@ class ReworkView(QtWidgets.QWidget):
         self.mode_combo.addItems(MODES)
         self.mode_combo.setToolTip("Colour the sites by their rework state or by the residue height")
         self.apply_button = QtWidgets.QPushButton("Derive rework mask")
-        self.apply_button.setToolTip("Close damaged sites and apply the proposed per-site changes (undoable)")
+        self.apply_button.setToolTip("Open the rework mask (damaged sites closed, the proposed per-site changes "
+                                     "applied) as a new, unsaved design; this production design stays as it is")
         self.legend_label = QtWidgets.QLabel()
         self.legend_label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.legend_label.setWordWrap(True)
@@ -135,40 +135,26 @@ class ReworkView(QtWidgets.QWidget):
         self.scatter.sigClicked.connect(self._scatter_clicked)
         document.design_changed.connect(self._design_changed)
         document.path_changed.connect(self._path_changed)
-        document.stack.changed.connect(self._stack_changed)
         self.refresh()
         pi.autoRange()
 
     # -- document ----------------------------------------------------------------------------------------------
-    def _design_changed(self, design: Design) -> None:
-        self._prior, self._previous = self._previous, design
+    def _design_changed(self, _design: Design) -> None:
         self.refresh()
 
-    def _stack_changed(self) -> None:
-        """Derived from the menu (the command is recorded after the change): compare against its production."""
-        prior = self._prior
-        if (self.baseline is None and prior is not None and prior.rework is not None
-                and prior is not self.document.design and self.document.stack.undo_text == DERIVE_REWORK):
-            self.baseline = prior
-            self.refresh()
+    def set_baseline(self, production: Design | None) -> None:
+        """Compare the document's (rework) design against ``production``."""
+        self.baseline = production
+        self.refresh()
 
     def _path_changed(self, _path: Path | None) -> None:
         self.baseline = None  # another file: its own production
         self.refresh()
 
     def apply_rework(self) -> None:
-        """Derive the rework mask from the document's design as one undoable command."""
-        before = self.document.design
-        if before.rework is None:
-            return
-        try:
-            self.document.apply(DERIVE_REWORK, lambda d: derive_rework(d).design)
-        except DesignError as e:
-            self.message.emit(f"Rework mask not applied: {e}")
-            return
-        if self.baseline is None:
-            self.baseline = before
-        self.refresh()
+        """Ask the window to derive the rework mask (as a new design) from the document's design."""
+        if self.document.design.rework is not None:
+            self.derive_requested.emit()
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -199,7 +185,8 @@ class ReworkView(QtWidgets.QWidget):
             return
         self.review = rv
         pending = bool(rv.proposal.fixes) or bool(rv.damaged_open) or design != rv.rework_design
-        self.apply_button.setEnabled(pending)
+        derived = design.rework is not None and design.rework.derived_from is not None
+        self.apply_button.setEnabled(pending and not derived)
         device = rv.device or "(device not named)"
         self.summary_label.setText(
             f"<b>Rework of {device}</b>: {len(rv.to_reball)} to reball, {len(rv.damaged)} damaged, "

@@ -35,7 +35,9 @@ from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.derive.rings import RingSet
+from geometry.derive.wafer_outline import wafer_rings
 from geometry.model.design import Design
+from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.operations import add_site
 
 
@@ -245,6 +247,7 @@ class TopView(QtWidgets.QWidget):
         self.layers["balls"].set_content([Points.of(x[rows], y[rows], design.ball.diameter_mm / 2.0)])
         self._draw_lower(design)
         self.layers["outline"].set_content(static=paths.rectangle(*design.outline_rect()))
+        self._draw_wafer(design)
         fids = design.mask.fiducials
         fx = np.array([f.x_mm for f in fids], dtype=np.float64)
         fy = np.array([f.y_mm for f in fids], dtype=np.float64)
@@ -252,6 +255,15 @@ class TopView(QtWidgets.QWidget):
         self.layers["fiducials"].set_content([Points.of(fx, fy, fr)])
         self._selection_changed(self.document.selection)
         self._draw_report()
+
+    def _draw_wafer(self, design: Design) -> None:
+        """A wafer layout's reference drawing (rim with notch or flat, usable-area edge), as the WAFER layer."""
+        lay = design.layout
+        if isinstance(lay, WaferLayout):
+            self.layers["wafer"].set_content(static=paths.rings(wafer_rings(lay)))
+        else:
+            self.layers["wafer"].set_content()
+        self.legend.set_entry_shown("wafer", isinstance(lay, WaferLayout))
 
     def _draw_lower(self, design: Design) -> None:
         """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).
@@ -331,9 +343,13 @@ class TopView(QtWidgets.QWidget):
         sev_of = np.array([v.severity for v in vs], dtype=object)
         vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
         vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))
+        # a lower island is drawn at its own size (its inscribed circle), not as a pitch-sized ring around sites
+        island = np.fromiter((v.check == "lower-island" for v in vs), dtype=bool, count=len(vs))
+        size = np.fromiter((v.measured / 2.0 for v in vs), dtype=np.float64, count=len(vs))
+        rv = np.where(island, size, r)
         for sev, layer in self.violation_layers.items():
             m = sev_of == sev if len(vs) else np.zeros(0, dtype=bool)
-            layer.set_content([Points.of(vx[m], vy[m], r), Points.of(vx[m], vy[m], r * 0.3, cross=True)])
+            layer.set_content([Points.of(vx[m], vy[m], rv[m]), Points.of(vx[m], vy[m], r * 0.3, cross=True)])
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:

@@ -10,8 +10,81 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+_LEGACY_AGE_S = 3600.0
+"""Temporaries named without a process id (older versions) count as stale after an hour."""
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _stale_pid(entry: str, name: str) -> tuple[bool, int | None]:
+    """Whether ``entry`` is a temporary of a write to ``name``, and the writer's process id if it has one."""
+    if entry.startswith(".ballmask-export-"):
+        head = entry.removeprefix(".ballmask-export-").split("-", 1)[0]
+        return True, int(head) if head.isascii() and head.isdigit() and "-" in entry[17:] else None
+    if not entry.startswith(f".{name}.") or not entry.endswith((".tmp", ".old")):
+        return False, None
+    parts = entry[len(name) + 2:].split(".")
+    if len(parts) == 3 and parts[0].isascii() and parts[0].isdigit():
+        return True, int(parts[0])
+    return len(parts) == 2, None
+
+
+def clean_stale(folder: str | os.PathLike[str], name: str) -> list[Path]:
+    """Remove temporaries a killed write of ``name`` (and killed package exports) left in ``folder``.
+
+    Temporaries carry the writing process's id (``.name.<pid>.<random>.tmp``, ``.ballmask-export-<pid>-...``), so
+    those of a running process (a second export writing beside this one) are left alone; ones without an id
+    (older versions) are removed once they are an hour old.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        ours, pid = _stale_pid(entry.name, name)
+        if not ours:
+            continue
+        try:
+            if pid is not None:
+                if _alive(pid):
+                    continue
+            elif now - entry.stat(follow_symlinks=False).st_mtime < _LEGACY_AGE_S:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
+def _named(e: OSError, target: Path) -> OSError:
+    """The error naming ``target`` when it names no file or only a temporary (ENOSPC, EFBIG name none)."""
+    if e.filename is None or Path(str(e.filename)).name.startswith(f".{target.name}."):
+        return OSError(e.errno, e.strerror or str(e), str(target))
+    return e
 
 
 def _fsync_file(path: Path) -> None:
@@ -44,9 +117,13 @@ def _give_mode(tmp: Path, target: Path, new_mode: int = 0o666) -> None:
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``, on failure it is removed."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(target.parent, target.name)
+        fd, tmp_name = tempfile.mkstemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as e:
+        raise _named(e, target) from None
     tmp = Path(tmp_name)
     try:
         yield tmp
@@ -54,6 +131,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         _give_mode(tmp, target)
         os.replace(tmp, target)
         _fsync_folder(target.parent)
+    except OSError as e:
+        raise _named(e, target) from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -89,14 +168,18 @@ def atomic_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     after the new one is in place; if the final rename fails the old folder is moved back.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(target.parent, target.name)
+        tmp = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".tmp", dir=target.parent))
+    except OSError as e:
+        raise _named(e, target) from None
     old: Path | None = None
     try:
         yield tmp
         _give_mode(tmp, target, 0o777)
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            old = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".old", dir=target.parent))
             old.rmdir()
             os.replace(target, old)
         try:
@@ -107,6 +190,8 @@ def atomic_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
                 old = None
             raise
         _fsync_folder(target.parent)
+    except OSError as e:
+        raise _named(e, target) from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -64,12 +64,15 @@ def ridge(ctx: CheckContext) -> list[Violation]:
 
 
 def flux_clear(ctx: CheckContext) -> list[Violation]:
-    """The lower circle contains the pad grown by the flux spread: |offset| + p/2 + f <= d_l/2.
+    """The lower circle contains the pad grown by the flux spread and the alignment: |offset| + p/2 + f + a <= d_l/2.
 
-    Measured is the clearance between the pad edge and the lower outline on the tightest side
-    (d_l/2 - |offset| - p/2), compared with the flux spread f.
+    The mask may sit a off its pads in any direction (docs/checks.md, flux-clear), as in residue-clear. Measured
+    is the clearance between the pad edge and the lower outline on the tightest side (d_l/2 - |offset| - p/2),
+    compared with f + a.
     """
-    f = ctx.limits.flux_spread_mm
+    spread = ctx.limits.flux_spread_mm
+    a = ctx.limits.alignment_mm
+    f = spread + a
     out: list[Violation] = []
     for o, pad, rows in ctx.groups_by_opening_and_pad():
         clearance = o.lower_mm / 2.0 - abs(o.lower_shift_mm) - pad / 2.0
@@ -77,7 +80,7 @@ def flux_clear(ctx: CheckContext) -> list[Violation]:
             out.append(ctx.group_violation(
                 "flux-clear", Severity.ERROR, rows, clearance, f,
                 f"the lower outline clears the pad {fmt_mm(pad)} by {fmt_mm(clearance)}, less than the flux"
-                f" spread {fmt_mm(f)}: the mask touches flux",
+                f" spread {fmt_mm(spread)} + alignment {fmt_mm(a)}: the mask touches flux",
             ))
     return out
 
@@ -85,5 +88,6 @@ def flux_clear(ctx: CheckContext) -> list[Violation]:
 CHECKS = (
     Check("web-lower", "Lower web", "lower gap >= w_min, otherwise the outlines must be merged", web_lower, Scope.PAIR),
     Check("ridge", "Ridge", "ridge height (or h_v for stepped) >= m_min where lower outlines merge", ridge, Scope.PAIR),
-    Check("flux-clear", "Flux clearance", "the lower outline contains the pad grown by f", flux_clear, Scope.OPENING),
+    Check("flux-clear", "Flux clearance", "the lower outline contains the pad grown by f + a", flux_clear,
+          Scope.OPENING),
 )

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.limits import MAX_SEGMENTS_PER_CIRCLE
+
+MIN_ARC_STEP = 2.0 * np.pi / MAX_SEGMENTS_PER_CIRCLE
+"""The smallest angle a chord spans when arcs are flattened, whatever the chord tolerance asks for."""
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
@@ -119,7 +124,7 @@ class RingSet:
                 continue
             centre, r = bulge_centres(p0[None, :], p1[None, :], np.array([b]))
             phi = 4.0 * np.arctan(b)
-            step = 2.0 * np.arccos(max(-1.0, 1.0 - chord_tol_mm / float(r[0])))
+            step = max(2.0 * np.arccos(max(-1.0, 1.0 - chord_tol_mm / float(r[0]))), MIN_ARC_STEP)
             m = max(1, int(np.ceil(abs(phi) / step)))
             a0 = np.arctan2(p0[1] - centre[0, 1], p0[0] - centre[0, 0])
             ang = a0 + phi * np.arange(1, m) / m

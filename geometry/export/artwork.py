@@ -15,9 +15,11 @@ from numpy.typing import NDArray
 
 from geometry.derive.openings import opening_table
 from geometry.derive.rings import RingSet
+from geometry.derive.wafer_outline import wafer_rings
 from geometry.export import ringops
 from geometry.export.layers import LayerSpec, Role, layer_table
 from geometry.model.design import Design
+from geometry.model.layouts.wafer import WaferLayout
 
 FloatArray = NDArray[np.float64]
 
@@ -128,13 +130,18 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
     fids = design.mask.fiducials
     depth_c = np.round(np.asarray(relief.circle_depth_mm, np.float64), 6)
     depth_r = np.round(np.asarray(relief.region_depth_mm, np.float64), 6)
+    lay = design.layout
     specs = layer_table(out, np.concatenate([depth_c, depth_r]).tolist(), [str(f.etch) for f in fids],
-                        design.mask.thickness_mm)
+                        design.mask.thickness_mm, wafer=isinstance(lay, WaferLayout),
+                        material=design.mask.material)
 
     arts: list[LayerArt] = []
     for spec in specs:
         if spec.role == Role.OUTLINE:
             arts.append(LayerArt(spec, np.zeros((0, 3)), ringops.rectangle(*rect), 1))
+        elif spec.role == Role.WAFER and isinstance(lay, WaferLayout):
+            ref = wafer_rings(lay)
+            arts.append(LayerArt(spec, np.zeros((0, 3)), ref, len(ref)))
         elif spec.role == Role.UPPER:
             rows = table.rows
             s = table.sites
@@ -158,7 +165,30 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
                                                 np.array([f.diameter_mm / 2.0 for f in mine])),
                                  RingSet.empty(), 0))
     notes = next(s for s in specs if s.role == Role.NOTES)
+    if out.artwork_scale_ppm is not None:
+        return _scaled(Artwork(tuple(arts), notes, rect, axis), 1.0 + out.artwork_scale_ppm * 1e-6)
     return Artwork(tuple(arts), notes, rect, axis)
+
+
+def _scaled(art: Artwork, k: float) -> Artwork:
+    """The artwork scaled by ``k`` about the outline centre (thermal compensation, docs/checks.md).
+
+    Every length scales (positions, radii, the outline), as a photo tool printed at that scale would; bulges
+    are unchanged by a uniform scale, so arcs stay exact.
+    """
+    x0, y0, x1, y1 = art.outline_rect
+    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    centre = np.array([cx, cy])
+    layers = []
+    for la in art.layers:
+        c = la.circles.copy()
+        c[:, 0:2] = centre + (c[:, 0:2] - centre) * k
+        c[:, 2] *= k
+        r = la.rings
+        rings = RingSet(centre + (r.xy - centre) * k, r.bulge, r.start, r.region, r.hole)
+        layers.append(LayerArt(la.layer, c, rings, la.n_regions))
+    rect = (cx + (x0 - cx) * k, cy + (y0 - cy) * k, cx + (x1 - cx) * k, cy + (y1 - cy) * k)
+    return Artwork(tuple(layers), art.notes_layer, rect, art.mirror_axis_x_mm)
 
 
 def _fid_layer_name(specs: tuple[LayerSpec, ...], etch: str) -> str:

@@ -23,6 +23,7 @@ import ezdxf.zoom
 import numpy as np
 from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as ezdxf_new
+from ezdxf.layouts.layout import Modelspace
 from ezdxf.lldxf.const import DXF12
 from ezdxf.tools.codepage import tocodepage
 from ezdxf.tools.juliandate import juliandate
@@ -119,6 +120,22 @@ def check_layer_names(output: OutputSettings, layers: tuple[LayerSpec, ...]) -> 
                               "R12 layer names may hold only letters, digits, $, - and _ (31 at most)")
 
 
+def set_extents(msp: Modelspace, box: tuple[float, float, float, float]) -> None:
+    """Extents, limits and the initial view of the drawing: $EXTMIN/$EXTMAX and $LIMMIN/$LIMMAX.
+
+    ezdxf copies the modelspace's extents and limits into the header when it saves (overwriting whatever the
+    header held), so they are set on the modelspace; a reader that zooms to the header's extents (LibreOffice)
+    otherwise gets the 1e20 defaults and shows nothing.
+    """
+    x0, y0, x1, y1 = box
+    msp.dxf.extmin = (x0, y0, 0.0)
+    msp.dxf.extmax = (x1, y1, 0.0)
+    msp.dxf.limmin = (x0, y0)
+    msp.dxf.limmax = (x1, y1)
+    if x1 > x0 or y1 > y0:
+        ezdxf.zoom.window(msp, (x0, y0), (x1, y1))
+
+
 def block_name(layer: str, radius_mm: float) -> str:
     """The block of one round opening: layer and diameter in nanometres (unique to 1 nm)."""
     return f"{layer}_D{round(2.0 * radius_mm * 1e6)}NM"
@@ -135,6 +152,8 @@ class EzdxfSink:
             self.doc = ezdxf_new("R2000", units=INSUNITS_MM)
             self.doc.header["$MEASUREMENT"] = 1
         self.msp = self.doc.modelspace()
+        # exact boxes of what was added (ezdxf's fast bounding box takes a bulge's whole circle)
+        self._boxes: list[tuple[float, float, float, float]] = []
 
     def begin(self, layers: tuple[LayerSpec, ...]) -> None:
         """Declare the layers with their colours (continuous lines, no widths)."""
@@ -144,6 +163,10 @@ class EzdxfSink:
     def circles(self, layer: str, circles: FloatArray, blocks: bool) -> None:
         """CIRCLEs, or INSERTs of one BLOCK per distinct radius."""
         attribs = {"layer": layer}
+        if len(circles):
+            c = circles
+            self._boxes.append((float((c[:, 0] - c[:, 2]).min()), float((c[:, 1] - c[:, 2]).min()),
+                                float((c[:, 0] + c[:, 2]).max()), float((c[:, 1] + c[:, 2]).max())))
         if not blocks:
             add = self.msp.add_circle
             for x, y, r in circles.tolist():
@@ -163,6 +186,9 @@ class EzdxfSink:
     def rings(self, layer: str, rings: RingSet) -> None:
         """Closed LWPOLYLINEs (R2000) or POLYLINEs (R12) with bulges."""
         attribs = {"layer": layer}
+        box = ringops.bounds(rings)
+        if box is not None:
+            self._boxes.append(box)
         for k in range(len(rings)):
             xy, b = rings.ring(k)
             pts = np.column_stack([xy, b]).tolist()
@@ -182,14 +208,14 @@ class EzdxfSink:
 
     def finish(self, target: Path) -> None:
         """Units, extents and view; refuse to write a file that ezdxf's audit finds errors in."""
-        box = ezdxf.bbox.extents(self.msp, fast=True)
-        if box.has_data:
-            # ezdxf copies the modelspace's extents and limits into the header when saving
-            self.msp.dxf.extmin = (box.extmin.x, box.extmin.y, 0.0)
-            self.msp.dxf.extmax = (box.extmax.x, box.extmax.y, 0.0)
-            self.msp.dxf.limmin = (box.extmin.x, box.extmin.y)
-            self.msp.dxf.limmax = (box.extmax.x, box.extmax.y)
-            ezdxf.zoom.extents(self.msp, factor=1.05)
+        boxes = list(self._boxes)
+        text = ezdxf.bbox.extents(self.msp.query("TEXT"), fast=True)
+        if text.has_data:
+            boxes.append((text.extmin.x, text.extmin.y, text.extmax.x, text.extmax.y))
+        if boxes:
+            arr = np.array(boxes, dtype=np.float64)
+            set_extents(self.msp, (float(arr[:, 0].min()), float(arr[:, 1].min()),
+                                   float(arr[:, 2].max()), float(arr[:, 3].max())))
         auditor = self.doc.audit()
         if auditor.has_errors:
             raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")

@@ -40,6 +40,7 @@ from geometry.export.dxf import (
     new_r12,
     notes_placement,
     reproducible_metadata,
+    set_extents,
     write_dxf,
 )
 from geometry.export.layers import LayerSpec, Role
@@ -182,11 +183,7 @@ class StreamingDxfSink:
                 block_jobs.append((layer, c, self._blocks_for(layer, radii), which.reshape(-1)))
         ext = self._extents()
         if ext is not None:
-            self.doc.header["$EXTMIN"] = (ext[0], ext[1], 0.0)
-            self.doc.header["$EXTMAX"] = (ext[2], ext[3], 0.0)
-            self.doc.header["$LIMMIN"] = (ext[0], ext[1])
-            self.doc.header["$LIMMAX"] = (ext[2], ext[3])
-            ezdxf.zoom.window(self.msp, (ext[0], ext[1]), (ext[2], ext[3]))
+            set_extents(self.msp, ext)
         auditor = self.doc.audit()
         if auditor.has_errors:
             raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")
@@ -242,8 +239,10 @@ def write_dxf_streaming(design: Design, target: str | Path, art: Artwork | None 
 
 def blocks_possible(design: Design) -> bool:
     """Whether the BLOCK form can stand for the design's artwork: units are copied by pure translation, so not
-    with the lower side mirrored, and arcs stay arcs in a block, so not with segments only."""
-    return not (design.output.mirror_lower or design.output.segments_only)
+    with the lower side mirrored, and arcs stay arcs in a block, so not with segments only; a scaled artwork is
+    scaled about the whole design's centre, not each unit's, so not with an artwork scale either."""
+    out = design.output
+    return not (out.mirror_lower or out.segments_only or out.artwork_scale_ppm is not None)
 
 
 # one branch per entity kind
@@ -293,9 +292,11 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
         msp.add_text(line, height=hgt, dxfattribs={"layer": wafer_art.notes_layer.name,
                                                    "insert": (x, y - 1.6 * hgt * i)})
     ext = _blocks_extents(die_art, wafer_art, centres)
-    doc.header["$EXTMIN"] = (ext[0], ext[1], 0.0)
-    doc.header["$EXTMAX"] = (ext[2], ext[3], 0.0)
-    ezdxf.zoom.window(msp, (ext[0], ext[1]), (ext[2], ext[3]))
+    notes = ezdxf.bbox.extents(msp.query("TEXT"), fast=True)
+    if notes.has_data:
+        ext = (min(ext[0], notes.extmin.x), min(ext[1], notes.extmin.y),
+               max(ext[2], notes.extmax.x), max(ext[3], notes.extmax.y))
+    set_extents(msp, ext)
     auditor = doc.audit()
     if auditor.has_errors:
         raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")

@@ -5,7 +5,8 @@ circular aperture; merged regions are G36/G37 regions whose round parts are true
 island of metal inside a relief) is a region of clear polarity (%LPC%) drawn right after its region. Regions are
 drawn largest first so that an island's clearing never erases a smaller region drawn inside it, and flashes last.
 The outline is the mask's profile, stroked with a thin (PROFILE_WIDTH_MM) line: the spec forbids drawing with
-a zero-size aperture, and a profile's line width carries no meaning. The order notes head every file as G04
+a zero-size aperture, and a profile's line width carries no meaning. A wafer's WAFER reference layer (rim, notch
+or flat, usable-area edge; not made) is stroked the same way in its own file. The order notes head every file as G04
 comments (a Gerber image has no text).
 
 The per-object work is behind :class:`GerberSink`, so a streaming writer can replace gerber-writer for a
@@ -50,7 +51,38 @@ def aperture_function(spec: LayerSpec) -> str:
         return "FiducialPad,Global"
     if spec.role == Role.OUTLINE:
         return "Profile"
+    if spec.role == Role.WAFER:
+        return "Other,WaferReference"
     return "Other,BallOpening" if spec.role == Role.UPPER else "Other,LowerRelief"
+
+
+STROKED = (Role.OUTLINE, Role.WAFER)
+"""Roles drawn as thin strokes along their rings (a profile, a reference drawing), not as filled areas."""
+
+
+def image_comment(spec: LayerSpec) -> str:
+    """What the image means: metal removed, or (the WAFER layer) lines drawn for reference only."""
+    if spec.role == Role.WAFER:
+        return "Reference drawing, not made: thin lines along the wafer rim and the usable-area edge. Units mm."
+    return "Image positive: dark = metal removed. Units mm."
+
+
+READER_APERTURE = ("G04 An aperture definition for readers that recognise RS-274X by one (gerbv); no object "
+                   "uses it*\n%ADD10C,0.010000*%\n")
+"""Region-only files (merged reliefs) define no aperture of their own; gerbv then takes them for RS-274D with
+missing apertures, so they carry this one unused definition (the format allows unused apertures)."""
+
+
+def with_reader_aperture(text: str) -> str:
+    """``text`` with :data:`READER_APERTURE` after its format statement when it defines no aperture."""
+    if "%ADD" in text:
+        return text
+    marker = "%FSLAX36Y36*%\n"
+    at = text.find(marker)
+    if at < 0:
+        raise ValueError("Gerber text without a %FSLAX36Y36*% format statement")
+    at += len(marker)
+    return text[:at] + READER_APERTURE + text[at:]
 
 
 def _field(text: str) -> str:
@@ -139,13 +171,13 @@ class GerberWriterSink:
         body = _CREATION_DATE.sub(f"TF.CreationDate,{date}T00:00:00*", self.layer.dumps_gerber(), count=1)
         first, _, rest = body.partition("\n")
         notes = "\n".join(f"G04 {_comment(c)}*" for c in comments)
-        return f"{first}\n{notes}\n{rest}\n"
+        return with_reader_aperture(f"{first}\n{notes}\n{rest}\n")
 
 
 def layer_gerber(la: LayerArt, title: TitleBlock) -> str:
     """The Gerber text of one layer."""
     sink = GerberWriterSink(la.layer)
-    if la.layer.role == Role.OUTLINE:
+    if la.layer.role in STROKED:
         sink.profile(la.rings)
     else:
         if len(la.rings):
@@ -153,7 +185,7 @@ def layer_gerber(la: LayerArt, title: TitleBlock) -> str:
         if la.circle_count:
             sink.flashes(la.circles)
     head = (f"ballmask layer {la.layer.name}: {la.layer.meaning}; {la.layer.made_how}",
-            "Image positive: dark = metal removed. Units mm.", *title.lines)
+            image_comment(la.layer), *title.lines)
     return sink.text(head, title.date)
 
 

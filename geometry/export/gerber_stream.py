@@ -3,7 +3,9 @@
 The same artwork as :mod:`geometry.export.gerber` (which goes through gerber-writer, one Python object per
 flash and per region: minutes for a million openings): round openings are flashes of one circular aperture
 per diameter, merged regions are G36/G37 regions with true arcs (G75 multi-quadrant, G02/G03 with I/J), holes
-are clear-polarity regions drawn after the dark ones. Coordinates in mm, format 3.6 (1 nm). Values are
+are clear-polarity regions drawn after the dark ones. X2 attributes are written as ``G04 #@!`` comments, the form
+the specification keeps for readers that know only X1 (gerbv reports a bare ``%TF`` as an unknown extension),
+as gerber-writer writes them. Coordinates in mm, format 3.6 (1 nm). Values are
 formatted by C-level ``%`` over whole chunks, as in :mod:`geometry.export.dxf_stream`.
 """
 
@@ -20,8 +22,15 @@ from geometry.derive.relief.merged import lower_relief
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt, build_artwork
-from geometry.export.gerber import _comment, aperture_function, file_function, gerber_file_name
-from geometry.export.layers import Role
+from geometry.export.gerber import (
+    STROKED,
+    _comment,
+    aperture_function,
+    file_function,
+    gerber_file_name,
+    image_comment,
+    with_reader_aperture,
+)
 from geometry.export.notes import TitleBlock, title_block
 from geometry.model.design import Design
 
@@ -29,7 +38,7 @@ FloatArray = NDArray[np.float64]
 SCALE = 1e6  # format 3.6: integers in nm
 CHUNK = 20_000
 OUTLINE_WIDTH_MM = 0.01
-_EDGE = {0: "X%dY%dD01*\n", 1: "G03X%dY%dI%dJ%dD01*\n", -1: "G02X%dY%dI%dJ%dD01*\n"}
+_EDGE = {0: "G01X%dY%dD01*\n", 1: "G03X%dY%dI%dJ%dD01*\n", -1: "G02X%dY%dI%dJ%dD01*\n"}
 
 
 def _ints(a: FloatArray) -> list[int]:
@@ -103,40 +112,40 @@ def layer_gerber_fast(la: LayerArt, title: TitleBlock) -> str:
     out = [
         "G04 ballmask (streamed writer)*\n",
         f"G04 {_comment(f'ballmask layer {spec.name}: {spec.meaning}; {spec.made_how}')}*\n",
-        "G04 Image positive: dark = metal removed. Units mm.*\n",
+        f"G04 {_comment(image_comment(spec))}*\n",
         *[f"G04 {_comment(line)}*\n" for line in title.lines],
-        f"%TF.GenerationSoftware,ballmask,ballmask,{__version__}*%\n",
-        f"%TF.FileFunction,{file_function(spec)}*%\n",
-        "%TF.FilePolarity,Positive*%\n",
+        f"G04 #@! TF.GenerationSoftware,ballmask,ballmask,{__version__}*\n",
+        f"G04 #@! TF.FileFunction,{file_function(spec)}*\n",
+        "G04 #@! TF.FilePolarity,Positive*\n",
         "%FSLAX36Y36*%\n%MOMM*%\n%LPD*%\nG75*\n",
     ]
     rings = la.rings
-    if spec.role == Role.OUTLINE:
-        out.append(f"%TA.AperFunction,{func}*%\n%ADD10C,{OUTLINE_WIDTH_MM:.6f}*%\n%TD*%\nD10*\n")
+    if spec.role in STROKED:
+        out.append(f"G04 #@! TA.AperFunction,{func}*\n%ADD10C,{OUTLINE_WIDTH_MM:.6f}*%\nG04 #@! TD*\nD10*\n")
         out.append(format_contours(rings, np.arange(len(rings), dtype=np.intp), region=False))
     else:
         if len(rings):
-            out.append(f"%TA.AperFunction,{func}*%\n")
+            out.append(f"G04 #@! TA.AperFunction,{func}*\n")
             out.append(format_contours(rings, np.flatnonzero(~rings.hole).astype(np.intp), region=True))
             holes = np.flatnonzero(rings.hole).astype(np.intp)
             if len(holes):
                 out.append("%LPC*%\n")
                 out.append(format_contours(rings, holes, region=True))
                 out.append("%LPD*%\n")
-            out.append("%TD*%\n")
+            out.append("G04 #@! TD*\n")
         if la.circle_count:
             c = la.circles
             diam = np.round(2.0 * c[:, 2], 6)
             uniq, which = np.unique(diam, return_inverse=True)
-            out.append(f"%TA.AperFunction,{func}*%\n")
+            out.append(f"G04 #@! TA.AperFunction,{func}*\n")
             for k, d in enumerate(uniq.tolist()):
                 out.append(f"%ADD{10 + k}C,{d:.6f}*%\n")
-            out.append("%TD*%\n")
+            out.append("G04 #@! TD*\n")
             for k in range(len(uniq)):
                 out.append(f"D{10 + k}*\n")
                 out.append(format_flashes(c[which.reshape(-1) == k, :2]))
     out.append("M02*\n")
-    return "".join(out)
+    return with_reader_aperture("".join(out))
 
 
 def write_gerbers_fast(design: Design, folder: str | Path, art: Artwork | None = None,

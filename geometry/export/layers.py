@@ -21,6 +21,7 @@ class Role(StrEnum):
     UPPER = "upper"
     LOWER = "lower"
     FIDUCIAL = "fiducial"
+    WAFER = "wafer"
     NOTES = "notes"
 
 
@@ -36,7 +37,10 @@ OUTLINE_COLOUR = 7
 UPPER_COLOUR = 1
 LOWER_COLOURS = (5, 4, 6, 3, 30, 140)
 FIDUCIAL_COLOUR = 2
+WAFER_COLOUR = 9
 NOTES_COLOUR = 8
+
+WAFER_MADE_HOW = "not made: reference only (for alignment and review), nothing on this layer is made"
 
 # What each role's layer holds, for every file and for the window's legend (a relief layer adds its depth).
 ROLE_MEANINGS: dict[Role, str] = {
@@ -44,6 +48,8 @@ ROLE_MEANINGS: dict[Role, str] = {
     Role.UPPER: "every opening's outline on the upper surface",
     Role.LOWER: "lower-surface outlines (merged where openings interconnect)",
     Role.FIDUCIAL: "alignment marks",
+    Role.WAFER: "the wafer's rim with its notch or flat, and the edge of its usable area (inside the edge "
+                "exclusion)",
     Role.NOTES: "title block and order notes",
 }
 
@@ -52,7 +58,7 @@ def role_layer_name(role: Role, output: OutputSettings) -> str:
     """The layer name of a role in these output settings; the relief layers, one per depth, as their common
     prefix and ``*`` (LOWER_RELIEF_*)."""
     return {Role.OUTLINE: output.outline_layer, Role.UPPER: output.upper_layer, Role.LOWER: f"{output.lower_prefix}*",
-            Role.FIDUCIAL: output.fiducial_layer, Role.NOTES: output.notes_layer}[role]
+            Role.FIDUCIAL: output.fiducial_layer, Role.WAFER: output.wafer_layer, Role.NOTES: output.notes_layer}[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +81,13 @@ class LayerSpec:
 
     @property
     def is_artwork(self) -> bool:
-        """Whether the layer carries shapes to make (all but the notes)."""
+        """Whether the layer carries shapes (all but the notes; the WAFER reference layer's are not made)."""
         return self.role != Role.NOTES
+
+    @property
+    def is_made(self) -> bool:
+        """Whether the shop makes the layer's shapes (not the notes, not the WAFER reference)."""
+        return self.role not in (Role.NOTES, Role.WAFER)
 
     @property
     def mirrored(self) -> bool:
@@ -84,19 +95,60 @@ class LayerSpec:
         return self.seen_from == Side.LOWER
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessWords:
+    """How the shop's process makes each kind of shape, in the words of that process (an electroformed sheet is
+    plated, not etched): the upper openings, a relief step, a relief through the sheet, the fiducials."""
+
+    upper: str
+    step: str  # {um}: the depth
+    through: str  # {um}: the sheet's thickness
+    fiducial_through: str
+    fiducial_half: str  # {half}: " 140 um" or ""
+    relief_meaning: str  # {um}: the depth
+    outline: str = "cut"
+
+
+ETCHED = ProcessWords(
+    "through-etched", "half-etched {um} um deep from the lower side",
+    "etched from the lower side through the full {um} um, meeting the upper etch (taper)",
+    "through-etched", "half-etched{half} from the upper side",
+    "lower-surface outlines, etch depth {um} um (merged where openings interconnect)",
+)
+LASER = ProcessWords(
+    "laser-cut through the sheet", "half-etched {um} um deep from the lower side",
+    "etched from the lower side through the full {um} um, meeting the upper cut (taper)",
+    "laser-cut through the sheet", "half-etched{half} from the upper side",
+    "lower-surface outlines, etch depth {um} um (merged where openings interconnect)", "laser-cut",
+)
+ELECTROFORMED = ProcessWords(
+    "plated opening (no metal plated through the sheet)",
+    "plated step: no metal plated in the lower {um} um inside this outline",
+    "plated opening: no metal plated inside this outline through the full {um} um, up to the upper outline (taper)",
+    "plated opening (no metal plated through the sheet)", "plated step{half} deep from the upper side",
+    "lower-surface outlines, step depth {um} um (merged where openings interconnect)",
+    "plated to this outline (the sheet's edge)",
+)
+PROCESS_WORDS = {"etched-stainless": ETCHED, "laser-cut-stainless": LASER, "electroformed-nickel": ELECTROFORMED}
+
+
+def process_words(material: str) -> ProcessWords:
+    """The process words of a mask material (etching words for a material not listed)."""
+    return PROCESS_WORDS.get(material, ETCHED)
+
+
 def lower_layer_spec(output: OutputSettings, depth_mm: float, index: int,
-                     thickness_mm: float | None = None) -> LayerSpec:
+                     thickness_mm: float | None = None, material: str = "etched-stainless") -> LayerSpec:
     """The relief layer for one depth; ``index`` picks its colour (0 for the deepest). A relief as deep as the
-    sheet (a taper) is etched from the lower side until it meets the upper etch."""
+    sheet (a taper) is made from the lower side until it meets the upper opening."""
     um = round(depth_mm * 1000)
+    words = process_words(material)
     seen = Side.LOWER if output.mirror_lower else Side.UPPER
     through = thickness_mm is not None and depth_mm >= thickness_mm - 1e-9
-    made = (f"etched from the lower side through the full {um} um, meeting the upper etch (taper)" if through
-            else f"half-etched {um} um deep from the lower side")
+    made = (words.through if through else words.step).format(um=um)
     return LayerSpec(
         Role.LOWER, output.lower_layer(depth_mm), LOWER_COLOURS[index % len(LOWER_COLOURS)],
-        f"lower-surface outlines, etch depth {um} um (merged where openings interconnect)",
-        made, seen, Side.LOWER, depth_mm,
+        words.relief_meaning.format(um=um), made, seen, Side.LOWER, depth_mm,
     )
 
 
@@ -113,24 +165,33 @@ def layer_table(
     relief_depths_mm: Iterable[float],
     fiducial_etches: Iterable[str] = (),
     thickness_mm: float | None = None,
+    wafer: bool = False,
+    material: str = "etched-stainless",
 ) -> tuple[LayerSpec, ...]:
-    """All layers of a design's files, in drawing order: outline, upper, reliefs (deepest first), fiducials,
-    notes. ``thickness_mm`` gives the depth of half-etched fiducials (t / 2) in the meaning text."""
+    """All layers of a design's files, in drawing order: outline, the WAFER reference (``wafer``: a wafer
+    layout), upper, reliefs (deepest first), fiducials, notes. ``thickness_mm`` gives the depth of half-etched
+    fiducials (t / 2) in the meaning text; ``material`` the process words (:data:`PROCESS_WORDS`)."""
+    words = process_words(material)
     layers = [
         LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, ROLE_MEANINGS[Role.OUTLINE],
-                  "cut", Side.UPPER),
+                  words.outline, Side.UPPER),
+    ]
+    if wafer:
+        layers.append(LayerSpec(Role.WAFER, output.wafer_layer, WAFER_COLOUR, ROLE_MEANINGS[Role.WAFER],
+                                WAFER_MADE_HOW, Side.UPPER))
+    layers += [
         LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, ROLE_MEANINGS[Role.UPPER],
-                  "through-etched or cut", Side.UPPER, Side.UPPER),
+                  words.upper, Side.UPPER, Side.UPPER),
     ]
     depths = sorted({round(float(d), 6) for d in relief_depths_mm if d > 0}, reverse=True)
-    layers += [lower_layer_spec(output, d, i, thickness_mm) for i, d in enumerate(depths)]
+    layers += [lower_layer_spec(output, d, i, thickness_mm, material) for i, d in enumerate(depths)]
     for etch, name in fiducial_layer_names(output, fiducial_etches).items():
         if etch == "through":
-            made = "through-etched or cut"
+            made = words.fiducial_through
             depth = None
         else:
             half = f" {round(thickness_mm * 500)} um" if thickness_mm is not None else ""
-            made = f"half-etched{half} from the upper side"
+            made = words.fiducial_half.format(half=half)
             depth = thickness_mm / 2.0 if thickness_mm is not None else None
         layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, ROLE_MEANINGS[Role.FIDUCIAL], made, Side.UPPER,
                                 Side.UPPER, depth))

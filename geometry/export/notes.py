@@ -10,14 +10,20 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
+from geometry.derive.relief.hole_cover import island_count
+from geometry.derive.rings import RingSet
 from geometry.export.artwork import Artwork
 from geometry.export.layers import LayerSpec, Role
 from geometry.model.design import Design
 from geometry.model.materials import MATERIALS
 from geometry.model.profiles import Opening
 
+FloatArray = NDArray[np.float64]
 NO_APERTURE_MODIFICATION = "NO APERTURE MODIFICATION: make every opening exactly as drawn (no shrink, no growth)."
 
 
@@ -70,6 +76,53 @@ def check_summary_lines(report: CheckReport | None) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, eq=False)
+class _ReliefLayers:
+    """The artwork's relief layers put together for :mod:`geometry.derive.relief.hole_cover`."""
+
+    rings: RingSet
+    region_depth_mm: FloatArray
+    circle_x_mm: FloatArray
+    circle_y_mm: FloatArray
+    circle_r_mm: FloatArray
+    circle_depth_mm: FloatArray
+
+
+def _relief_layers(artwork: Artwork) -> _ReliefLayers:
+    lows = [la for la in artwork.layers if la.layer.role == Role.LOWER]
+    rings, region, hole, depth, circles, cdepth = [], [], [], [], [], []
+    offset = 0
+    for la in lows:
+        d = float(la.layer.depth_mm or 0.0)
+        rs = la.rings
+        rings += [rs.ring(k) for k in range(len(rs))]
+        region += (rs.region + offset).tolist()
+        hole += rs.hole.tolist()
+        depth += [d] * la.n_regions
+        offset += la.n_regions
+        circles.append(la.circles)
+        cdepth += [d] * la.circle_count
+    c = np.concatenate(circles) if circles else np.zeros((0, 3))
+    return _ReliefLayers(RingSet.from_rings(rings, region, hole), np.array(depth, dtype=np.float64),
+                         c[:, 0], c[:, 1], c[:, 2], np.array(cdepth, dtype=np.float64))
+
+
+def holes_line(artwork: Artwork) -> str | None:
+    """What the holes inside the relief outlines are: islands of metal at full thickness on the lower surface,
+    or (under a shallower relief layer) metal thinned to that layer from below; None without holes."""
+    layers = _relief_layers(artwork)
+    if not bool(layers.rings.hole.any()):
+        return None
+    islands, covered = island_count(layers)
+    parts = []
+    if islands:
+        parts.append(f"{islands} metal island(s) left at full thickness (reaching the lower surface)")
+    if covered:
+        parts.append(f"{covered} lie under a shallower relief layer's outline: metal there is removed from the "
+                     "lower side down to that layer's depth, not left at full thickness")
+    return "HOLES inside the relief outlines: " + "; ".join(parts) + "."
+
+
 def title_block(design: Design, artwork: Artwork, date: _dt.date | None = None) -> TitleBlock:
     """Title block and order notes of a design's export. The date is the design's drawing date, else ``date``,
     else today."""
@@ -101,11 +154,18 @@ def title_block(design: Design, artwork: Artwork, date: _dt.date | None = None) 
     ]
     lines += [f"LAYER {side_line(la.layer)}" for la in artwork.layers]
     reliefs = [la.layer for la in artwork.layers if la.layer.role == Role.LOWER]
+    made = "step" if m.material == "electroformed-nickel" else "etch"
     if len(reliefs) > 1:
-        lines.append("OVERLAP: relief layers of different depths may overlap; where they do, the deeper etch wins.")
+        lines.append(f"OVERLAP: relief layers of different depths may overlap; where they do, the deeper {made} "
+                     "wins.")
     else:
-        lines.append("OVERLAP: where relief layers of different depths overlap, the deeper etch wins.")
-    lines.append("Holes inside a relief outline are islands of metal left at full thickness.")
+        lines.append(f"OVERLAP: where relief layers of different depths overlap, the deeper {made} wins.")
+    hole_line = holes_line(artwork)
+    if hole_line:
+        lines.append(hole_line)
+    if design.output.artwork_scale_ppm is not None:
+        lines.append(f"SCALE: the artwork is scaled by {design.output.artwork_scale_ppm:+.1f} ppm about the outline "
+                     "centre (thermal compensation): make it exactly as drawn, do not rescale it to nominal.")
     if design.notes:
         lines.append(f"NOTE: {design.notes}")
     lines.append(NO_APERTURE_MODIFICATION)

@@ -8,6 +8,7 @@ The package holds exactly what the single formats write: each backend is called 
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 import zipfile
@@ -83,7 +84,8 @@ def write_package(job: ExportJob, target: str | Path) -> Path:
         with atomic_folder(target) as tmp:
             _fill(tmp, job)
         return target
-    with tempfile.TemporaryDirectory(prefix=".ballmask-export-", dir=target.parent) as tmp_name:
+    # the process id in the name lets the next export tell a killed export's folder from a running one's
+    with tempfile.TemporaryDirectory(prefix=f".ballmask-export-{os.getpid()}-", dir=target.parent) as tmp_name:
         tmp = Path(tmp_name)
         _fill(tmp, job)
         buf = io.BytesIO()

@@ -84,7 +84,7 @@ def densified(rs: RingSet, chord_tol_mm: float) -> RingSet:
 
 
 def bounds(rs: RingSet) -> tuple[float, float, float, float] | None:
-    """Bounding box including arc bulges (arcs are bounded by their full circles: a safe, slightly loose box)."""
+    """Exact bounding box: the vertices, and each arc's points at 0, 90, 180 and 270 degrees that it sweeps over."""
     if len(rs) == 0:
         return None
     xs = [rs.xy[:, 0]]
@@ -92,9 +92,17 @@ def bounds(rs: RingSet) -> tuple[float, float, float, float] | None:
     bent = rs.bulge != 0
     if bent.any():
         nxt = next_vertices(rs)
-        c, r = bulge_centres(rs.xy[bent], rs.xy[nxt][bent], rs.bulge[bent])
-        xs += [c[:, 0] - r, c[:, 0] + r]
-        ys += [c[:, 1] - r, c[:, 1] + r]
+        p0 = rs.xy[bent]
+        c, r = bulge_centres(p0, rs.xy[nxt][bent], rs.bulge[bent])
+        phi = 4.0 * np.arctan(rs.bulge[bent])
+        a0 = np.arctan2(p0[:, 1] - c[:, 1], p0[:, 0] - c[:, 0])
+        for k in range(4):
+            theta = k * np.pi / 2.0
+            # how far along the sweep's direction the axis point lies from the arc's start
+            along = np.mod((theta - a0) * np.sign(phi), 2.0 * np.pi)
+            hit = along <= np.abs(phi)
+            xs.append(c[hit, 0] + r[hit] * np.cos(theta))
+            ys.append(c[hit, 1] + r[hit] * np.sin(theta))
     x = np.concatenate(xs)
     y = np.concatenate(ys)
     return float(x.min()), float(y.min()), float(x.max()), float(y.max())

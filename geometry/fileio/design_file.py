@@ -16,8 +16,11 @@ from typing import Any
 
 from geometry.base.atomic import write_bytes_atomic
 from geometry.base.errors import DesignError
+from geometry.base.limits import MAX_DESIGN_FILE_BYTES
+from geometry.base.textio import decode_text, read_bounded
 from geometry.base.version import GENERATOR
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
+from geometry.fileio.guard import check_tree, parse_json
 from geometry.model.design import Design
 from geometry.model.layouts import LAYOUT_KINDS, Layout
 
@@ -104,35 +107,41 @@ def design_from_data(data: JSON) -> Design:
 
 
 def design_from_json(text: str, *, file: str | None = None) -> Design:
-    """Parse file text. Every problem raises :class:`DesignFileError` (bad JSON names line and column)."""
+    """Parse file text. Every problem raises :class:`DesignFileError` (bad JSON names line and column).
+
+    The text passes the door (:mod:`geometry.fileio.guard`: nesting, number literals, strings) before any model
+    object is made.
+    """
     try:
-        data = json.loads(text, parse_constant=_constant)
+        data = parse_json(text)
     except json.JSONDecodeError as e:
-        line_text = e.doc.splitlines()[e.lineno - 1] if e.doc.splitlines() else ""
-        raise DesignFileError(f"line {e.lineno}, column {e.colno}", line_text.strip(),
+        lines = e.doc.splitlines()
+        line_text = lines[e.lineno - 1] if 0 < e.lineno <= len(lines) else ""
+        raise DesignFileError(f"line {e.lineno}, column {e.colno}", line_text.strip()[:80],
                               f"is not valid JSON: {e.msg}", file) from None
+    except DesignError as e:
+        raise DesignFileError.wrap(e, file) from None
     try:
+        check_tree(data)
         return design_from_data(data)
     except DesignError as e:
         raise DesignFileError.wrap(e, file) from None
-
-
-def _constant(name: str) -> float:
-    # NaN and Infinity are not JSON, but Python writes them; read them so the message names the field.
-    return float(name)
+    except RecursionError:  # the door bounds the nesting; this is a second line of defence
+        raise DesignFileError("", None, "the file is nested too deeply to read", file) from None
 
 
 def load_design(path: str | os.PathLike[str]) -> Design:
-    """Read a design file. Raises :class:`DesignFileError` for a file that cannot be read or is malformed."""
+    """Read a design file. Raises :class:`DesignFileError` for a file that cannot be read or is malformed.
+
+    Only a regular file of at most MAX_DESIGN_FILE_BYTES is read (a device such as /dev/zero is refused at once).
+    """
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise DesignFileError("", str(p), f"cannot read the file: {e.strerror or e}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DesignFileError(f"byte {e.start}", raw[e.start:e.start + 1], "is not UTF-8 text", p.name) from None
+        text = decode_text(read_bounded(p, MAX_DESIGN_FILE_BYTES, "design file"), "")
+    except DesignError as e:
+        if e.path.startswith("line"):
+            raise DesignFileError(e.path, e.value, e.problem, p.name) from None
+        raise DesignFileError("", e.value, e.problem, str(p)) from None
     return design_from_json(text, file=p.name)
 
 

@@ -13,8 +13,6 @@ the bad text: a bad or negative number, a name that is no site, a point with no 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from geometry.base.errors import DesignError
+from geometry.base.limits import MAX_LENGTH_MM
+from geometry.base.textio import csv_rows, parse_decimal, read_csv_file
 from geometry.model.rework import SiteResidue
 from geometry.model.sites import Sites
 
@@ -43,12 +43,7 @@ DEFAULT_TOLERANCE_MM = 0.05
 
 def _read_text(source: str | Path, label: str | None) -> tuple[str, str]:
     if isinstance(source, Path):
-        try:
-            return source.read_text(encoding="utf-8-sig"), label or source.name
-        except OSError as e:
-            raise DesignError(str(source), str(source), f"cannot read the file: {e.strerror or e}") from None
-        except UnicodeDecodeError:
-            raise DesignError(str(source), str(source), "is not UTF-8 text") from None
+        return read_csv_file(source, label)
     return source, label or "CSV"
 
 
@@ -57,8 +52,7 @@ def read_residue_csv(  # noqa: PLR0912 (one branch per bad-row reason)
 ) -> tuple[SiteResidue, ...]:
     """Residue measurements (by site name, in file order) from CSV text or a file; DesignError on bad input."""
     text, where = _read_text(source, label)
-    reader = csv.reader(io.StringIO(text))
-    numbered = [(row, reader.line_num) for row in reader]
+    numbered = csv_rows(text, where)
     while numbered and not any(cell.strip() for cell in numbered[0][0]):
         numbered.pop(0)
     if not numbered:
@@ -95,11 +89,11 @@ def read_residue_csv(  # noqa: PLR0912 (one branch per bad-row reason)
             raw = cell(key)
             if not raw:
                 raise DesignError(place(key), "", "the value is missing")
-            try:
-                v = float(raw) * cols[key][1]
-            except ValueError:
-                raise DesignError(place(key), raw, "is not a number") from None
-            if not math.isfinite(v):
+            parsed = parse_decimal(raw)
+            if parsed is None:
+                raise DesignError(place(key), raw, "is not a number (ASCII digits, e.g. 0.012)")
+            v = parsed * cols[key][1]
+            if not math.isfinite(v) or v > MAX_LENGTH_MM:
                 raise DesignError(place(key), raw, "must be a finite number")
             if positive and v <= 0:
                 raise DesignError(place(key), raw, "must be a positive number")
@@ -109,11 +103,11 @@ def read_residue_csv(  # noqa: PLR0912 (one branch per bad-row reason)
 
         def coordinate(key: str, cell: Callable[[str], str] = cell) -> float:
             raw = cell(key)
-            try:
-                v = float(raw) * cols[key][1]
-            except ValueError:
-                raise DesignError(place(key), raw, "is not a number" if raw else "the value is missing") from None
-            if not math.isfinite(v):
+            parsed = parse_decimal(raw)
+            if parsed is None:
+                raise DesignError(place(key), raw, "is not a number (ASCII digits)" if raw else "the value is missing")
+            v = parsed * cols[key][1]
+            if not math.isfinite(v) or abs(v) > MAX_LENGTH_MM:
                 raise DesignError(place(key), raw, "must be a finite number")
             return v
 

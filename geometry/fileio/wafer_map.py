@@ -57,6 +57,14 @@ def _read_text(path: Path) -> str:
         raise DesignError(str(path), "", f"cannot be read as a text wafer map ({type(e).__name__})") from None
 
 
+def _count(text: str | None) -> int:
+    """A whole number written in ASCII digits (a map is machine data: no other digits, signs or separators)."""
+    s = (text or "").strip()
+    if not (s.isascii() and s.isdigit() and len(s) <= 9):
+        raise ValueError(s[:20])
+    return int(s)
+
+
 def _size(path: Path, rows: int, cols: int) -> None:
     if rows < 1 or cols < 1 or rows * cols > MAX_DIES:
         raise DesignError(str(path), f"{rows} x {cols}", f"is not a wafer map size (1 to {MAX_DIES} dies)")
@@ -73,9 +81,9 @@ def read_g85(path: Path) -> WaferMap:
     if dev is None:
         raise DesignError(str(path), "", "has no Device element (not a SEMI G85 map)")
     try:
-        rows, cols = int(dev.get("Rows", "")), int(dev.get("Columns", ""))
+        rows, cols = _count(dev.get("Rows")), _count(dev.get("Columns"))
     except ValueError:
-        raise DesignError(f"{path}: Device", dev.get("Rows"), "needs whole-number Rows and Columns") from None
+        raise DesignError(f"{path}: Device", str(dev.get("Rows"))[:20], "needs whole-number Rows and Columns") from None
     _size(path, rows, cols)
     width = 2 if dev.get("BinType", "ASCII").lower().startswith("hex") else 1
     null = dev.get("NullBin", "." if width == 1 else "FF")
@@ -113,7 +121,7 @@ def read_sinf(path: Path) -> WaferMap:
         elif line.strip():
             raise DesignError(f"{path}: line {n}", line[:40], "is neither a header field nor a RowRdc row")
     try:
-        rows, cols = int(head["ROWCT"]), int(head["COLCT"])
+        rows, cols = _count(head.get("ROWCT")), _count(head.get("COLCT"))
     except (KeyError, ValueError):
         raise DesignError(str(path), "", "needs whole-number ROWCT and COLCT (not a SINF map)") from None
     _size(path, rows, cols)

@@ -21,6 +21,7 @@ from geometry.model.output_settings import OutputSettings
 from geometry.model.profiles import Opening, Profile, Tapered, upper_from_ball
 from geometry.model.rework import Rework
 from geometry.model.sites import Sites
+from geometry.model.tolerances import Tolerances
 from geometry.model.tools import Tools
 
 
@@ -90,6 +91,7 @@ class Design:
     rework: Rework | None = None  # rework data (patent 002, claims 8-16); None for a production design
     tools: Tools | None = None  # companion tool settings; None: the defaults (geometry.model.tools)
     drawing: DrawingInfo = DrawingInfo()  # title block, revisions, order and frame of the fabrication drawing
+    tolerances: Tolerances = Tolerances()  # process and thermal tolerances of the margin checks
 
     def __post_init__(self) -> None:
         r = self.upper_ratio

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 
 from geometry.base.errors import DesignError
+from geometry.base.limits import MAX_LENGTH_MM, MAX_RATIO
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +34,17 @@ class Limits:
     flux_spread_mm: float = 0.05  # f
     residue_clearance_mm: float = 0.01  # underside at least h_res + this above the device
     edge_min_mm: float = 2.0  # e_min
+    span_max_mm: float = 5.0  # span: largest unsupported span before a warning (practice, docs/checks.md)
 
     def __post_init__(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
                 raise DesignError(f.name, v, "must be a finite number, not negative")
+            top, unit = ((MAX_LENGTH_MM, " mm") if f.name.endswith("_mm") else (90.0, " degrees")
+                         if f.name.endswith("_deg") else (MAX_RATIO, ""))
+            if v > top:
+                raise DesignError(f.name, v, f"must be at most {top:g}{unit}")
             object.__setattr__(self, f.name, float(v))
 
 

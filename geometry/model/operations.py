@@ -19,24 +19,36 @@ def _names(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _existing(design: Design, names: Iterable[str]) -> tuple[str, ...]:
+    """The names, refused (DesignError naming the first) when the design has no site of that name: an edit
+    of a site that is not there would do nothing and hide a typo."""
+    n = _names(names)
+    sites = design.sites()
+    missing = [name for name in n if not sites.has(name)]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise DesignError("sites", missing[0], f"the layout has no site of that name{more}")
+    return n
+
+
 def depopulate(design: Design, names: Iterable[str]) -> Design:
     """No ball (and no opening) on these sites; the pads stay."""
-    return design.with_(edits=design.edits.with_state(_names(names), SiteState.DEPOPULATED))
+    return design.with_(edits=design.edits.with_state(_existing(design, names), SiteState.DEPOPULATED))
 
 
 def restore(design: Design, names: Iterable[str]) -> Design:
     """Put balls back on depopulated sites."""
-    return design.with_(edits=design.edits.with_state(_names(names), SiteState.POPULATED))
+    return design.with_(edits=design.edits.with_state(_existing(design, names), SiteState.POPULATED))
 
 
 def move_sites(design: Design, names: Iterable[str], dx_mm: float, dy_mm: float) -> Design:
     """Move sites by a vector (mm)."""
-    return design.with_(edits=design.edits.with_moves(_names(names), dx_mm, dy_mm))
+    return design.with_(edits=design.edits.with_moves(_existing(design, names), dx_mm, dy_mm))
 
 
 def delete_sites(design: Design, names: Iterable[str]) -> Design:
     """Remove sites altogether (pads too)."""
-    return design.with_(edits=design.edits.with_removed(_names(names)))
+    return design.with_(edits=design.edits.with_removed(_existing(design, names)))
 
 
 def add_site(design: Design, x_mm: float, y_mm: float, name: str | None = None) -> Design:

@@ -11,6 +11,7 @@ review (:mod:`geometry.analysis.review`) reports names that match no site.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from geometry.base.errors import DesignError, require_finite, require_length
@@ -100,6 +101,24 @@ class FailedPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class DerivedFrom:
+    """The production design a rework design was derived from: its name and the SHA-256 (hex) of its file text.
+
+    The hash is of the design as the file format writes it (``geometry.fileio.design_sha256``), so a production
+    file that is saved again unchanged keeps its hash and one that was edited does not.
+    """
+
+    name: str
+    sha256: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise DesignError("name", self.name, "must be text")
+        if not isinstance(self.sha256, str) or not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
+            raise DesignError("sha256", self.sha256, "must be 64 lower-case hexadecimal digits")
+
+
+@dataclass(frozen=True, slots=True)
 class Rework:
     """Rework data of one device.
 
@@ -107,7 +126,8 @@ class Rework:
     ``no_ball``: sites that carried no ball as built (default: every site populated in the design had one);
     they have no residue and get no new ball. ``damaged``: sites whose pad is lifted: no ball can go there, the
     opening is closed. ``residue``: the residue on every site that had a ball, unless ``measured`` gives that
-    site its own value. ``failed``: the failed place(s) the user noted.
+    site its own value. ``failed``: the failed place(s) the user noted. ``derived_from``: the production design
+    a derived rework mask came from (None until the mask is derived).
     """
 
     device: str = ""
@@ -116,8 +136,11 @@ class Rework:
     residue: Residue = Residue()
     measured: tuple[SiteResidue, ...] = ()
     failed: tuple[FailedPlace, ...] = ()
+    derived_from: DerivedFrom | None = None
 
     def __post_init__(self) -> None:
+        if self.derived_from is not None and not isinstance(self.derived_from, DerivedFrom):
+            raise DesignError("derived_from", self.derived_from, "must be a production design (name, sha256)")
         if not isinstance(self.device, str):
             raise DesignError("device", self.device, "must be text")
         object.__setattr__(self, "no_ball", _names("no_ball", self.no_ball))

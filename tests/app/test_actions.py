@@ -27,6 +27,7 @@ class FakeShell:
         self.csv_path: Path | None = None
         self.note: str | None = "open"
         self.rework_settings = None
+        self.derived: list = []
         self.infos: list[str] = []
 
     def confirm_discard(self) -> bool:
@@ -41,6 +42,7 @@ class FakeShell:
     def ask_failed_note(self, site): return self.note
     def ask_rework_settings(self, rework): return self.rework_settings
     def open_path(self, path): return True
+    def open_derived(self, design, production): self.derived.append((design, production))
 
     def save_to(self, path):
         self.saved.append(path)
@@ -203,13 +205,27 @@ def test_derive_rework_mask_is_one_command() -> None:
     s.rework_settings = Rework(device="U1", residue=Residue(0.02), damaged=("C3",))
     acts.edit_rework_settings(s)
     assert s.document.stack.undo_text == "Set residue and device"
+    production = s.document.design
     assert acts.derive_rework_mask(s)
-    assert s.document.stack.undo_text == acts.DERIVE_REWORK
-    sites = s.document.design.sites()
-    assert not sites.populated[sites.index_of("C3")]  # the damaged site is closed
-    assert "1 site closed" in s.infos[-1]
+    assert s.document.design is production and s.document.stack.undo_text == "Set residue and device"
+    ((design, base),) = s.derived
+    assert base is production and design.name == f"{production.name}-rework"
+    sites = design.sites()
+    assert not sites.populated[sites.index_of("C3")]  # the damaged site is closed, in the new design only
+    ps = production.sites()
+    assert ps.populated[ps.index_of("C3")]  # still open in the production design
+    assert "1 site closed" in s.infos[-1] and "new, unsaved design" in s.infos[-1]
 
 
 def test_cut_tool_is_hidden_until_the_view_offers_it() -> None:
     spec = acts.ACTION_BY_ID["tools.cut"]
     assert spec.available is not None and not spec.available(shell())
+
+
+def test_an_edit_naming_a_site_the_layout_lacks_is_refused_with_a_message() -> None:
+    s = shell()
+    before = s.document.design
+    s.document.set_selection(["A1", "I1"])  # I1: no row I in a JEDEC grid (a typed name, a stale selection)
+    acts.depopulate_selection(s)
+    assert s.document.design == before and not s.document.stack.can_undo
+    assert s.errors and "I1" in s.errors[-1] and "no site of that name" in s.errors[-1]

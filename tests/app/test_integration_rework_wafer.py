@@ -38,6 +38,13 @@ def window(qtbot, settings, tmp_path: Path, monkeypatch) -> MainWindow:
     return w
 
 
+def adopt(qtbot, monkeypatch, w: MainWindow) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window the test opened through the app (a derived rework mask): closed at the end without asking."""
+    qtbot.addWidget(w)
+    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
+    return w
+
+
 def trigger(w: MainWindow, action_id: str) -> None:
     w.refresh_actions()
     a = w.qactions[action_id]
@@ -121,15 +128,21 @@ def test_residue_settings_dialog_and_derive_as_one_command(qtbot, window: MainWi
     assert window.rework_view.review is not None and window.rework_view.apply_button.isEnabled()
 
     trigger(window, "rework.derive")
-    assert doc.stack.undo_text == "Derive rework mask"
-    assert doc.design.overrides, "the failing sites got their own profile"
-    assert window.rework_overlay.counts()[SiteStatus.RESIDUE_HIGH] == 0
-    view = window.rework_view
+    # the production document is untouched; the rework mask opened as a new design in its own window
+    assert doc.design is production and doc.stack.undo_text == "Set residue and device"
+    (derived,) = window.derived_windows
+    adopt(qtbot, monkeypatch, derived)
+    rd = derived.document
+    assert rd.path is None and rd.dirty and not rd.stack.can_undo
+    assert rd.design.name == f"{production.name}-rework"
+    assert rd.design.overrides, "the failing sites got their own profile"
+    assert derived.rework_overlay.counts()[SiteStatus.RESIDUE_HIGH] == 0
+    view = derived.rework_view
     assert view.baseline is production  # the comparison is against the production mask
     assert view.changes_table.rowCount() == high
+    assert not view.apply_button.isEnabled()  # a derived mask is not derived again
+    assert "(unsaved)*" in derived.windowTitle() and "-rework" in derived.windowTitle()
     assert "Rework mask" in window.statusBar().currentMessage()
-    trigger(window, "edit.undo")
-    assert doc.design == production
 
 
 def test_refused_residue_settings_stay_in_the_dialog(qtbot) -> None:
@@ -230,7 +243,57 @@ def test_export_options_are_saved_with_the_design(qtbot, tmp_path: Path) -> None
     assert doc.design.output.dxf_version == "R2000"
 
 
-def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow) -> None:
+def test_deriving_a_rework_leaves_the_production_file_and_document_alone(qtbot, window: MainWindow,
+                                                                         tmp_path: Path, monkeypatch) -> None:
+    """Saved production design with rework data: Derive (menu and the panel's button) never writes it, never
+    dirties it; the rework mask is a new unsaved design that records the production file's name and hash."""
+    import hashlib
+
+    from geometry.fileio import save_design
+    from geometry.fileio.rework_design import design_sha256
+
+    prod_path = tmp_path / "production.ballmask"
+    design = window.document.design.with_(rework=Rework(device="U7", residue=Residue(0.06, 0.6), damaged=("A1",)))
+    save_design(design, prod_path)
+    assert window.open_path(prod_path)
+    doc = window.document
+    before = prod_path.read_bytes()
+    assert not doc.dirty
+    for how in ("menu", "button"):
+        if how == "menu":
+            trigger(window, "rework.derive")
+        else:
+            window.rework_view.apply_button.click()
+        assert prod_path.read_bytes() == before
+        assert not doc.dirty and doc.path == prod_path and doc.design == design and not doc.stack.can_undo
+        derived = adopt(qtbot, monkeypatch, window.derived_windows[-1])
+        rd = derived.document.design
+        assert rd.name == f"{design.name}-rework" and derived.document.dirty and derived.document.path is None
+        assert rd.rework is not None and rd.rework.derived_from is not None
+        assert rd.rework.derived_from.name == design.name
+        assert rd.rework.derived_from.sha256 == hashlib.sha256(before).hexdigest() == design_sha256(design)
+        sites = rd.sites()
+        assert not sites.populated[sites.index_of("A1")]  # damaged: closed in the rework mask only
+    assert len(window.derived_windows) == 2
+    # Save in the production window writes the production design, never a rework mask
+    window.save_to(prod_path)
+    assert prod_path.read_bytes() == before
+
+
+def test_a_derived_rework_window_refuses_to_derive_again(qtbot, window: MainWindow, monkeypatch) -> None:
+    doc = window.document
+    doc.apply("Add rework", lambda d: d.with_(rework=Rework(residue=Residue(0.02), damaged=("B2",))))
+    trigger(window, "rework.derive")
+    derived = adopt(qtbot, monkeypatch, window.derived_windows[-1])
+    errors: list[str] = []
+    monkeypatch.setattr(derived, "error", errors.append)
+    trigger(derived, "rework.derive")
+    assert errors and "already a rework mask" in errors[0]
+    assert not derived.derived_windows
+
+
+def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow,
+                                                                       monkeypatch) -> None:
     from app import actions
     from tests.app.test_rework_view import rework_design
 
@@ -238,6 +301,8 @@ def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, win
     legend_names = [label.text for _s, label in window.top_view.legend.items]
     window.start_new(rework_design())
     actions.derive_rework_mask(window)
+    if getattr(window, "derived_windows", None):  # the rework mask opens as its own document
+        window = adopt(qtbot, monkeypatch, window.derived_windows[-1])
     rv = window.rework_view.review
     changed = {c.site for c in rv.changes}
     assert changed

@@ -151,7 +151,12 @@ def test_read_csv_text_and_file(tmp_path: Path) -> None:
         ("name,x,y\nA1,0,0\n\nA1,1,0\n", "CSV line 4, column 'name'", "A1"),
         ("name,x,y\n,0,0\n", "CSV line 2, column 'name'", ""),
         ("\n\nname,x,y\nA1,0,0\nA2,zz,0\n", "CSV line 5, column 'x'", "zz"),  # leading blank lines counted
-        ('name,x,y\n"A\n1",0,0\nA2,zz,0\n', "CSV line 4, column 'x'", "zz"),  # a quoted cell over two lines
+        ('name,x,y,note\nA1,0,0,"a\nb"\nA2,zz,0,\n', "CSV line 4, column 'x'", "zz"),  # a cell over two lines
+        ('name,x,y\n"A\n1",0,0\n', "CSV line 3, column 'name'", "A\n1"),  # a name must be one printable line
+        ("name,x,y\nA1,2_5,0\n", "CSV line 2, column 'x'", "2_5"),  # float() reads it; a CSV must not
+        ("name,x,y\nA1,\u0662,0\n", "CSV line 2, column 'x'", "\u0662"),  # an Arabic-Indic digit
+        ("name,x,y\nA1,\uff11,0\n", "CSV line 2, column 'x'", "\uff11"),  # a full-width digit
+        ("name,x,y\nA1,0," + "1" * 131_073 + "\n", "CSV line 2", ""),  # a cell over the csv module's limit
         ("site,x\nA1,0\n", "CSV line 1", "site,x"),
         ("", "CSV line 1", ""),
         ("name,x,y\n", "CSV line 2", ""),

@@ -235,8 +235,11 @@ def test_four_circles_through_one_point_fall_back_and_stay_right() -> None:
     assert_exact_vertices(rel, d)
 
 
+_COORD = st.floats(0, 2, allow_subnormal=False)  # the model refuses denormal coordinates
+
+
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 2), st.floats(0, 2), st.floats(0.05, 0.5)), min_size=1, max_size=25))
+@given(st.lists(st.tuples(_COORD, _COORD, st.floats(0.05, 0.5)), min_size=1, max_size=25))
 def test_fast_union_area_property(disks: list[tuple[float, float, float]]) -> None:
     x, y, r = (np.array(v) for v in zip(*disks, strict=True))
     u = circle_union(x, y, r)

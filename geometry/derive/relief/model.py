@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geometry.derive.rings import RingSet, bulge_centres
+from geometry.derive.rings import MIN_ARC_STEP, RingSet, bulge_centres
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -126,7 +126,7 @@ def densify_rings(rings: RingSet, chord_tol_mm: float) -> tuple[FloatArray, IntA
     if arc.any():
         centre[arc], radius[arc] = bulge_centres(p0[arc], p1[arc], b[arc])
     phi = 4.0 * np.arctan(b)
-    step = 2.0 * np.arccos(np.maximum(-1.0, 1.0 - chord_tol_mm / radius))
+    step = np.maximum(2.0 * np.arccos(np.maximum(-1.0, 1.0 - chord_tol_mm / radius)), MIN_ARC_STEP)
     m = np.where(arc, np.maximum(1, np.ceil(np.abs(phi) / step)), 1).astype(np.intp)
     edge = np.repeat(np.arange(len(b), dtype=np.intp), m)
     k = np.arange(int(m.sum()), dtype=np.intp) - np.repeat(np.cumsum(m) - m, m)

@@ -160,9 +160,6 @@ def drawing_date(design: Design, fallback: _dt.date | None = None) -> _dt.date:
 
 
 def artwork_scale(design: Design) -> float:
-    """The factor the artwork is scaled by (1 when the output settings do not name one)."""
-    for name in ("artwork_scale", "scale_factor", "artwork_scale_factor"):
-        v = getattr(design.output, name, None)
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            return float(v)
-    return 1.0
+    """The factor the artwork is scaled by: 1 + ppm / 10^6 of the output settings (1 when none is set)."""
+    ppm = design.output.artwork_scale_ppm
+    return 1.0 if ppm is None else 1.0 + ppm / 1e6

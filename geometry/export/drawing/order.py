@@ -25,7 +25,8 @@ def layer_stack(design: Design, art: Artwork, tol: ProcessTolerances) -> list[di
     made = PROCESS.get(design.mask.material, ("etched", "etched"))[1]
     order = {Role.UPPER: 0, Role.LOWER: 1, Role.FIDUCIAL: 2, Role.OUTLINE: 3}
     out: list[dict[str, Any]] = []
-    layers = sorted(art.layers, key=lambda la: (order.get(la.layer.role, 9), -(la.layer.depth_mm or 0.0)))
+    made_layers = [la for la in art.layers if la.layer.is_made]  # not the WAFER reference drawing
+    layers = sorted(made_layers, key=lambda la: (order.get(la.layer.role, 9), -(la.layer.depth_mm or 0.0)))
     for step, la in enumerate(layers, start=1):
         s = la.layer
         depth = s.depth_mm if s.role in (Role.LOWER, Role.FIDUCIAL) else None

@@ -1,12 +1,17 @@
 """Process tolerances per material preset: what the drawing writes after every toleranced size.
 
-Practice values for photo-etched and laser-cut stainless and electroformed nickel (what such shops state in their
-capability sheets); the user's own thickness tolerance, set in the drawing fields, wins over the table.
+The opening size and position tolerances are the design's own (:class:`geometry.model.tolerances.Tolerances`,
+the values the margin checks use), so the drawing states what was checked. Thickness, wall angle and etch depth
+come from the practice table below (what such shops state in their capability sheets); the user's own thickness
+tolerance, set in the drawing fields, wins over the table.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from geometry.model.design import Design
 
@@ -38,6 +43,13 @@ def process_tolerances(design: Design) -> ProcessTolerances:
     thick = design.drawing.thickness_tolerance_mm
     if thick is None:
         thick = round(max(tmin, tf * t), 4)
+    s = design.sites()
+    pop = s.populated
+    # the largest centre-to-centre distance, as the margin check takes it
+    span = (math.hypot(float(np.ptp(s.x_mm[pop])), float(np.ptp(s.y_mm[pop]))) if pop.any() else 0.0)
+    tol = design.tolerances
+    op = round(tol.opening_tol(design.mask.material, t), 4)
+    pos = round(tol.position_tol(design.mask.material, span), 4)
     return ProcessTolerances(op, pos, thick, ang, round(max(dmin, df * t), 4), basis)
 
 

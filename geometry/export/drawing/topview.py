@@ -17,8 +17,9 @@ from geometry.export.drawing.dims import dim_h, dim_v, place_leader
 from geometry.export.drawing.facts import CHANGED, CLOSED, site_states
 from geometry.export.drawing.scale import View, scale_label
 from geometry.export.drawing.sheet import Box, Sheet, wrap
-from geometry.export.layers import Role
+from geometry.export.layers import LayerSpec, Role
 from geometry.model.design import Design
+from geometry.model.layouts import GridLayout, StaggeredLayout
 
 MARK = colors.Color(0.55, 0.0, 0.55)
 
@@ -35,11 +36,10 @@ def view_box(design: Design, art: Artwork) -> tuple[float, float, float, float]:
 def _grid_steps(design: Design) -> tuple[int, float, int, float] | None:
     """(columns - 1, column pitch, rows - 1, row pitch) of a grid or staggered layout."""
     lay = design.layout
-    kind = getattr(lay, "kind", "")
-    if kind == "grid":
-        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y  # type: ignore[attr-defined]
-    if kind == "staggered":
-        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y_mm  # type: ignore[attr-defined]
+    if isinstance(lay, GridLayout):
+        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y
+    if isinstance(lay, StaggeredLayout):
+        return lay.cols - 1, lay.pitch_x_mm, lay.rows - 1, lay.pitch_y_mm
     return None
 
 
@@ -58,6 +58,12 @@ def scale_bar(sh: Sheet, x: float, y: float, scale: float) -> None:
     sh.text(x + w, y + 2.4, f"{length:g} mm", 6.5, align="centre")
 
 
+def wafer_dash(spec: LayerSpec) -> tuple[float, ...]:
+    """The WAFER reference layer (rim, usable-area edge; not made) is dash-dotted, so it never reads as metal to
+    cut; other layers: no dash of their own (empty)."""
+    return (3.0, 0.8, 0.4, 0.8) if spec.role == Role.WAFER else ()
+
+
 def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction | None, detail_at: tuple[
         float, float] | None) -> None:
     """Draw the view, its dimensions, marks and heading."""
@@ -72,7 +78,8 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
     for la in art.layers:
         lower = la.layer.role == Role.LOWER
         width = 0.5 if la.layer.role == Role.OUTLINE else 0.18
-        draw_layer(sh, la, v, box, width, (1.2, 0.6) if lower and not crowded(la) else ())
+        dash = wafer_dash(la.layer) or ((1.2, 0.6) if lower and not crowded(la) else ())
+        draw_layer(sh, la, v, box, width, dash)
     x0, y0, x1, y1 = art.outline_rect
     (ox0, oy0), (ox1, oy1) = v.p(x0, y0), v.p(x1, y1)
     for a, b, c_, d in ((ox0, oy0, ox1, oy0), (ox0, oy1, ox1, oy1), (ox0, oy0, ox0, oy1), (ox1, oy0, ox1, oy1)):
@@ -234,7 +241,7 @@ def legend(sh: Sheet, design: Design, art: Artwork, x: float, top: float, width:
     for spec in art.specs:
         if not spec.is_artwork:
             continue
-        sh.stroke(0.6, layer_colour(spec), (1.2, 0.6) if spec.role == Role.LOWER else ())
+        sh.stroke(0.6, layer_colour(spec), wafer_dash(spec) or ((1.2, 0.6) if spec.role == Role.LOWER else ()))
         sh.line(x, y + 1.0, x + 7, y + 1.0)
         seen = ", mirrored" if spec.mirrored else ""
         for line in wrap(f"{spec.name}: {spec.made_how}{seen}", 6.5, width - 9):

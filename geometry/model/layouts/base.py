@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_length
+from geometry.base.limits import MAX_GRID_SIDE, MAX_LENGTH_MM, MAX_SITES
 from geometry.model.sites import PadKind, Sites
 
 
@@ -71,6 +72,11 @@ class Layout(Protocol):
         """The layout's nominal pitch (for snapping and sizing), when it has one."""
         ...
 
+    def site_count(self) -> int:
+        """How many sites :meth:`generate` makes (an upper bound where a rule drops some), from the parameters
+        alone: computed before anything is allocated, so an impossible size is refused, not attempted."""
+        ...
+
     def repetition(self, pad: Pad) -> UnitRepetition | None:
         """The unit this layout repeats and where, or None for a layout that is not made of repeated units."""
         ...
@@ -85,13 +91,29 @@ def register_layout(cls: type) -> type:
     return cls
 
 
-def require_count(path: str, value: int, *, minimum: int = 1) -> int:
-    """Validate a whole-number count."""
+def require_count(path: str, value: int, *, minimum: int = 1, maximum: int = MAX_GRID_SIDE) -> int:
+    """Validate a whole-number count from ``minimum`` to ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise DesignError(path, value, "must be a whole number")
     if value < minimum:
         raise DesignError(path, value, f"must be at least {minimum}")
+    if value > maximum:
+        raise DesignError(path, value, f"must be at most {maximum:,}")
     return value
 
 
-__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "UnitRepetition", "register_layout", "require_count", "require_length"]
+def require_extent(path: str, value: object, n: int, pitch_mm: float) -> None:
+    """Refuse ``n`` positions at ``pitch_mm`` spanning more than 1 m (the largest length a design holds)."""
+    span = (n - 1) * pitch_mm
+    if span > MAX_LENGTH_MM:
+        raise DesignError(path, value, f"spans {span:,.1f} mm at this pitch, more than {MAX_LENGTH_MM:g} mm (1 m)")
+
+
+def require_site_count(path: str, value: object, count: int) -> None:
+    """Refuse a layout that would make more than :data:`MAX_SITES` sites, naming the count and the limit."""
+    if count > MAX_SITES:
+        raise DesignError(path, value, f"gives {count:,} sites, more than the limit of {MAX_SITES:,} sites")
+
+
+__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "UnitRepetition", "register_layout", "require_count", "require_extent",
+           "require_length", "require_site_count"]

@@ -21,7 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_length
-from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout, require_count
+from geometry.model.layouts.base import (
+    Layout,
+    Pad,
+    UnitRepetition,
+    register_layout,
+    require_count,
+    require_site_count,
+)
 from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
@@ -92,6 +99,8 @@ class CarrierLayout:
             object.__setattr__(self, "form", CarrierForm(self.form))
         except ValueError:
             raise DesignError("form", self.form, "must be strip or panel") from None
+        require_site_count("unit_cols" if self.unit_cols >= self.unit_rows else "unit_rows",
+                           max(self.unit_rows, self.unit_cols), self.site_count())
 
     @property
     def unit_pitch_y(self) -> float:
@@ -105,6 +114,10 @@ class CarrierLayout:
     def unit_count(self) -> int:
         """Units kept (the matrix less the skipped ones)."""
         return self.unit_rows * self.unit_cols - len(self.skip)
+
+    def site_count(self) -> int:
+        """The kept units times the unit's sites."""
+        return self.unit_count() * self.unit.site_count()
 
     def repetition(self, pad: Pad) -> UnitRepetition | None:
         """The unit at every kept matrix position, in the order :meth:`generate` writes them."""

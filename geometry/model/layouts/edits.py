@@ -90,6 +90,30 @@ class SiteEdits:
         )
 
 
+def unknown_edit_names(layout: Layout, pad: Pad, edits: SiteEdits) -> dict[str, tuple[str, ...]]:
+    """Names the edits refer to that the layout (with the added sites) does not have, per kind of edit.
+
+    Such an edit does nothing (it is kept so that it applies again when the layout grows back), which hides a
+    typo such as ``I1`` on a grid without row I: callers report these as warnings naming the sites.
+    """
+    if edits.is_empty():
+        return {}
+    known = set(layout.generate(pad).names.tolist()) | {a.name for a in edits.added}
+    kinds = {"depopulated": edits.depopulated, "restored": edits.restored,
+             "moved": tuple(m.name for m in edits.moves), "removed": edits.removed}
+    out = {k: tuple(n for n in names if n not in known) for k, names in kinds.items()}
+    return {k: v for k, v in out.items() if v}
+
+
+def edit_warnings(layout: Layout, pad: Pad, edits: SiteEdits) -> list[str]:
+    """One line per kind of edit that names sites the layout does not have (see :func:`unknown_edit_names`)."""
+    lines = []
+    for kind, names in unknown_edit_names(layout, pad, edits).items():
+        shown = ", ".join(names[:8]) + (f" (+{len(names) - 8})" if len(names) > 8 else "")
+        lines.append(f"edits: {kind} site(s) {shown} not in the layout; the edit does nothing (a typo?)")
+    return lines
+
+
 @lru_cache(maxsize=16)
 def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
     """The design's sites: the layout's, less removed ones, plus added ones, then moves and state changes.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +10,9 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Pad, UnitRepetition, register_layout
+from geometry.base.limits import MAX_LENGTH_MM, MAX_NAME_CHARS
+from geometry.base.textio import csv_rows, parse_decimal, read_csv_file
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_site_count
 from geometry.model.sites import PadKind, Sites, SiteState
 
 
@@ -63,11 +63,16 @@ class ExplicitLayout:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sites", tuple(self.sites))
+        require_site_count("sites", len(self.sites), len(self.sites))
         seen: set[str] = set()
         for i, s in enumerate(self.sites):
             if s.name in seen:
                 raise DesignError(f"sites[{i}].name", s.name, "is used by another site")
             seen.add(s.name)
+
+    def site_count(self) -> int:
+        """The number of listed sites."""
+        return len(self.sites)
 
     def repetition(self, pad: Pad) -> UnitRepetition | None:
         """Not made of repeated units."""
@@ -98,25 +103,19 @@ _COLUMN_ALIASES = {
 
 
 # one branch per bad-row reason
-def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:  # noqa: PLR0912
+def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:
     """Read sites from CSV text or a file: a header row naming ``name, x, y[, pad]`` (mm), one site per line.
 
     Extra columns are ignored; a bad number raises :class:`DesignError` naming the line and column, because a
     designer fixing a 2,000-line export needs to know exactly where to look.
     """
     if isinstance(source, Path):
-        label = label or source.name
-        try:
-            text = source.read_text(encoding="utf-8-sig")
-        except OSError as e:
-            raise DesignError(str(source), str(source), f"cannot read the file: {e.strerror}") from None
+        text, where = read_csv_file(source, label)
     else:
-        text = source
-    where = label or "CSV"
+        text, where = source, label or "CSV"
     # Each row with the number of the line it ends on, so errors point at the file's own line numbers even
     # after leading blank lines or a quoted cell that spans lines.
-    reader = csv.reader(io.StringIO(text))
-    numbered = [(row, reader.line_num) for row in reader]
+    numbered = csv_rows(text, where)
     while numbered and not any(cell.strip() for cell in numbered[0][0]):
         numbered.pop(0)
     if not numbered:
@@ -166,10 +165,12 @@ def _csv_site(row: list[str], line_no: int, cols: dict[str, int], header: list[s
 
     def number(key: str, positive: bool = False) -> float:
         raw = cell(key)
-        try:
-            v = float(raw)
-        except ValueError:
-            raise DesignError(place(key), raw, "is not a number") from None
+        parsed = parse_decimal(raw)
+        if parsed is None:
+            raise DesignError(place(key), raw, "is not a number (ASCII digits, e.g. 0.8)")
+        v = parsed
+        if abs(v) > MAX_LENGTH_MM:
+            raise DesignError(place(key), raw, f"is more than {MAX_LENGTH_MM:g} mm (1 m)")
         if not math.isfinite(v) or (positive and v <= 0):
             raise DesignError(place(key), raw, "must be a positive number" if positive else "must be a finite number")
         return v
@@ -177,6 +178,8 @@ def _csv_site(row: list[str], line_no: int, cols: dict[str, int], header: list[s
     name = cell("name")
     if not name:
         raise DesignError(place("name"), "", "the name is empty")
+    if len(name) > MAX_NAME_CHARS or not name.isprintable():
+        raise DesignError(place("name"), name, f"must be a printable name of at most {MAX_NAME_CHARS} characters")
     # The pad column is optional per row too: an empty or absent trailing cell means the default pad.
     pad = number("pad", positive=True) if "pad" in cols and cols["pad"] < len(row) and cell("pad") else None
     return ExplicitSite(name, number("x"), number("y"), pad)

@@ -7,9 +7,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from geometry.base.errors import DesignError
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_count, require_length
+from geometry.model.layouts.base import (
+    Pad,
+    UnitRepetition,
+    register_layout,
+    require_count,
+    require_extent,
+    require_length,
+    require_site_count,
+)
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -36,8 +43,10 @@ class GridLayout:
         object.__setattr__(self, "pitch_x_mm", require_length("pitch_x_mm", self.pitch_x_mm))
         if self.pitch_y_mm is not None:
             object.__setattr__(self, "pitch_y_mm", require_length("pitch_y_mm", self.pitch_y_mm))
-        if self.rows * self.cols > 20_000_000:
-            raise DesignError("rows", self.rows, "rows x cols is more than 20 million sites")
+        require_site_count("cols" if self.cols >= self.rows else "rows", max(self.rows, self.cols),
+                           self.site_count())
+        require_extent("cols", self.cols, self.cols, self.pitch_x_mm)
+        require_extent("rows", self.rows, self.rows, self.pitch_y)
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
 
     @property
@@ -52,6 +61,10 @@ class GridLayout:
     def pitch_hint_mm(self) -> float | None:
         """The smaller of the two pitches."""
         return min(self.pitch_x_mm, self.pitch_y)
+
+    def site_count(self) -> int:
+        """rows x cols (depopulated sites are sites too)."""
+        return self.rows * self.cols
 
     def generate(self, pad: Pad) -> Sites:
         """Row-major sites A1, A2, ..."""

@@ -8,7 +8,15 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_count, require_length
+from geometry.model.layouts.base import (
+    Pad,
+    UnitRepetition,
+    register_layout,
+    require_count,
+    require_extent,
+    require_length,
+    require_site_count,
+)
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -33,6 +41,10 @@ class StaggeredLayout:
         require_count("cols", self.cols)
         object.__setattr__(self, "pitch_x_mm", require_length("pitch_x_mm", self.pitch_x_mm))
         object.__setattr__(self, "pitch_y_mm", require_length("pitch_y_mm", self.pitch_y_mm))
+        require_site_count("cols" if self.cols >= self.rows else "rows", max(self.rows, self.cols),
+                           self.site_count())
+        require_extent("cols", self.cols, self.cols, self.pitch_x_mm)
+        require_extent("rows", self.rows, self.rows, self.pitch_y_mm)
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
 
     def repetition(self, pad: Pad) -> UnitRepetition | None:
@@ -43,6 +55,10 @@ class StaggeredLayout:
         """Nearest-neighbour distance of the stagger."""
         diag = float(np.hypot(self.pitch_x_mm / 2.0, self.pitch_y_mm))
         return min(self.pitch_x_mm, diag)
+
+    def site_count(self) -> int:
+        """rows x cols."""
+        return self.rows * self.cols
 
     def generate(self, pad: Pad) -> Sites:
         """Row-major sites, odd rows shifted, centred on 0."""

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout
+from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout, require_site_count
 from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
@@ -131,6 +131,7 @@ class WaferLayout:
         # a grid of tiny dies on a big wafer is a typo, not a design: 400,000 dies is far beyond any real wafer
         if self.step_x * self.step_y * 400_000 < math.pi * (d / 2.0) ** 2:
             raise DesignError("die_x_mm", self.die_x_mm, "gives more than 400,000 dies on the wafer")
+        require_site_count("die", type(self.die).__name__, self.site_count())
 
     # -- derived values ------------------------------------------------------------------------------------
     @property
@@ -156,6 +157,17 @@ class WaferLayout:
     def pitch_hint_mm(self) -> float | None:
         """The die pattern's pitch."""
         return self.die.pitch_hint_mm()
+
+    def candidate_dies(self) -> int:
+        """How many grid positions touch the wafer's bounding square (at least the candidate dies)."""
+        big = self.radius_mm
+        ni = _axis_count(self.offset_x_mm, self.step_x, self.die_x_mm / 2.0, big)
+        nj = _axis_count(self.offset_y_mm, self.step_y, self.die_y / 2.0, big)
+        return ni * nj
+
+    def site_count(self) -> int:
+        """An upper bound: the candidate positions times the die's sites (the keep rule drops some dies)."""
+        return self.candidate_dies() * self.die.site_count()
 
     def repetition(self, pad: Pad) -> UnitRepetition | None:
         """The die pattern at every kept die, in the order :meth:`generate` writes them."""
@@ -265,6 +277,13 @@ class DieMap:
         return int(hit[0]) if len(hit) else -1
 
 
+def _axis_count(offset: float, step: float, half_die: float, big: float) -> int:
+    """How many indices :func:`_axis_range` gives, without making them."""
+    lo = math.ceil((-big - half_die - offset) / step)
+    hi = math.floor((big + half_die - offset) / step)
+    return max(0, hi - lo + 1)
+
+
 def _axis_range(offset: float, step: float, half_die: float, big: float) -> IntArray:
     """Grid indices whose die interval [c - half, c + half] meets [-big, big]."""
     lo = math.ceil((-big - half_die - offset) / step)
@@ -334,11 +353,11 @@ def _keep(layout: WaferLayout, pad: Pad | None, cx: FloatArray, cy: FloatArray) 
     local = _die_sites_local(layout, pad or Pad(1e-6))
     if len(local) == 0:
         return np.zeros(cx.shape, dtype=bool)
-    r = local.pad_mm
+    r = local.pad_mm / 2.0  # a pad disc reaches its radius (pad_mm is the diameter) beyond its centre
     pts = local.xy
     if len(pts) >= 3:
         # distance to the wafer centre and height above the flat are convex: their worst case over a die's
-        # pads is at a vertex of the convex hull of its centres (grown by the largest pad)
+        # pads is at a vertex of the convex hull of its centres (grown by the largest pad radius)
         from scipy.spatial import ConvexHull, QhullError
 
         try:

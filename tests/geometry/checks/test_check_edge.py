@@ -72,3 +72,36 @@ def test_edge_fiducial() -> None:
     assert v.measured == pytest.approx(E_MIN - 0.01)
     assert "fiducial 1" in v.message
     assert (v.x_mm, v.y_mm) == (0.8, 0.0)
+
+
+def wafer_with_fiducials(x_mm: float, fid_d: float = 1.0) -> Design:
+    """A 100 mm wafer of 5 mm dies on a +-47.4 mm square outline, fiducials at (+-x_mm, 0)."""
+    from geometry.model.layouts.wafer import WaferLayout
+
+    lay = WaferLayout(GridLayout(2, 2, 1.0), 5.0, diameter_mm=100.0, edge_exclusion_mm=3.0)
+    fids = (Fiducial(-x_mm, 0.0, fid_d), Fiducial(x_mm, 0.0, fid_d))
+    return replace(example_grid_design(), layout=lay,
+                   mask=Mask(0.3, outline=SizeOutline(94.8, 94.8), fiducials=fids))
+
+
+def fiducial_findings(design: Design) -> list[Violation]:
+    """Edge findings about fiducials themselves (no site named)."""
+    return [v for v in found(design) if not v.sites]
+
+
+def test_fiducials_outside_the_wafer_outline_are_errors() -> None:
+    vs = fiducial_findings(wafer_with_fiducials(48.0))
+    assert sorted(v.x_mm for v in vs) == [-48.0, 48.0]
+    for v in vs:
+        assert v.severity == Severity.ERROR
+        assert "outside the mask outline" in v.message
+        assert v.measured == pytest.approx(47.4 - 48.0 - 0.5)  # the disc's inset: 1.1 mm beyond the outline
+
+
+def test_fiducial_within_the_edge_distance_is_an_error_and_clean_at_it() -> None:
+    at_limit = 47.4 - E_MIN - 0.5  # the 1 mm fiducial's rim exactly e_min inside the outline
+    assert fiducial_findings(wafer_with_fiducials(at_limit)) == []
+    vs = fiducial_findings(wafer_with_fiducials(at_limit + 0.01))
+    assert len(vs) == 2
+    assert all(v.measured == pytest.approx(E_MIN - 0.01) and v.limit == E_MIN for v in vs)
+    assert "from the mask outline, below" in vs[0].message

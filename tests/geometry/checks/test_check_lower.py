@@ -110,12 +110,13 @@ def test_ridge_stepped_is_the_vertical_wall() -> None:
 
 
 # -- flux-clear ------------------------------------------------------------------------------------------
-F = 0.05
+A = 0.01  # alignment tolerance a (default)
+F = 0.05 + A  # flux spread f (default) grown by a: docs/checks.md, flux-clear
 
 
 def test_flux_clear_tapered_at_the_limit_and_beyond() -> None:
     base = example_grid_design()
-    pad = DL - 2 * F  # pad edge + f exactly on the lower outline
+    pad = DL - 2 * F  # pad edge + f + a exactly on the lower outline
     assert found(replace(base, pad=Pad(pad)), "flux-clear") == ()
     (v,) = found(replace(base, pad=Pad(pad + 0.002)), "flux-clear")
     assert v.severity == Severity.ERROR
@@ -144,8 +145,16 @@ def test_flux_clear_straight_uses_the_upper_diameter() -> None:
 def test_flux_clear_follows_the_flux_spread_limit() -> None:
     base = replace(example_grid_design(), pad=Pad(DL - 2 * 0.08))
     assert found(base, "flux-clear") == ()
-    assert found(base.with_limit("flux_spread_mm", 0.08), "flux-clear") == ()
-    assert len(found(base.with_limit("flux_spread_mm", 0.081), "flux-clear")) == 1
+    assert found(base.with_limit("flux_spread_mm", 0.08 - A), "flux-clear") == ()
+    assert len(found(base.with_limit("flux_spread_mm", 0.081 - A), "flux-clear")) == 1
+
+
+def test_flux_clear_includes_the_alignment_tolerance() -> None:
+    # f + a = 0.05 + 0.03 exactly at the clearance passes; one more um of alignment fails (as residue-clear)
+    base = replace(example_grid_design(), pad=Pad(DL - 2 * 0.08))
+    assert found(base.with_limit("alignment_mm", 0.03), "flux-clear") == ()
+    (v,) = found(base.with_limit("alignment_mm", 0.031), "flux-clear")
+    assert v.measured == pytest.approx(0.08) and v.limit == pytest.approx(0.081)
 
 
 # -- residue-clear ---------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def test_mirrored_lower_layers(grid_design: Design, fake_relief: FakeRelief, tmp
     np.testing.assert_array_equal(ua, ub)
     notes = " ".join(t.dxf.text for t in b["NOTES"]["TEXT"])
     assert "LOWER_RELIEF_300UM" in notes and "seen from the LOWER side (mirrored)" in notes
-    assert "UPPER_THROUGH: every opening's outline on the upper surface; through-etched or cut; seen from the " \
+    assert "UPPER_THROUGH: every opening's outline on the upper surface; through-etched; seen from the " \
            "upper side" in notes
 
 

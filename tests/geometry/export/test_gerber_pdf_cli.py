@@ -62,7 +62,8 @@ def test_gerber_real_relief(bga_design: Design, tmp_path: Path) -> None:
 
 
 def test_pdf_pages(grid_design: Design, fake_relief: FakeRelief, tmp_path: Path) -> None:
-    res = export_design(grid_design, tmp_path / "d.pdf", "pdf", relief=fake_relief)
+    # the fixture's second fiducial sits 1.8 mm from the outline (an edge error): forced, the pages are the point
+    res = export_design(grid_design, tmp_path / "d.pdf", "pdf", relief=fake_relief, force=True)
     reader = PdfReader(res.path)
     assert len(reader.pages) == 3
     p1, p2, p3 = (p.extract_text() for p in reader.pages)

@@ -42,7 +42,10 @@ def test_file_path_and_label(tmp_path):
 @pytest.mark.parametrize(("text", "where", "problem"), [
     ("name,height\nA1,0.03\nA2,abc\n", "line 3, column 'height'", "is not a number"),
     ("name,height\nA1,-0.01\n", "line 2, column 'height'", "must not be negative"),
-    ("name,height\nA1,nan\n", "line 2, column 'height'", "finite"),
+    ("name,height\nA1,nan\n", "line 2, column 'height'", "not a number"),
+    ("name,height\nA1,0_1\n", "line 2, column 'height'", "not a number"),
+    ("name,height\nA1,\u0660.1\n", "line 2, column 'height'", "not a number"),
+    ("name,height\nA1," + "1" * 131_073 + "\n", "line 2", "longer than 131,072"),
     ("name,height\nA1,\n", "line 2, column 'height'", "missing"),
     ("name,height,diameter\nA1,0.03,0\n", "line 2, column 'diameter'", "positive"),
     ("name,height\n\nA1,0.03\nZ9,0.03\n", "line 4, column 'name'", "not a site"),

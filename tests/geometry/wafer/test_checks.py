@@ -67,7 +67,8 @@ def test_ball_gap_against_all_pairs() -> None:
 @settings(max_examples=10, deadline=None)
 @given(
     rows=st.integers(1, 5), cols=st.integers(1, 5), pitch=st.floats(0.18, 0.35), angle=st.floats(35.0, 60.0),
-    staggered=st.booleans(), void=st.booleans(), street=st.floats(0.0, 1.0), ratio=st.floats(1.0, 1.5),
+    staggered=st.booleans(), void=st.booleans(), street=st.floats(0.0, 1.0, allow_subnormal=False),
+    ratio=st.floats(1.0, 1.5),
 )
 def test_random_wafers_match_the_whole_wafer_run(rows: int, cols: int, pitch: float, angle: float, staggered: bool,
                                                   void: bool, street: float, ratio: float) -> None:
@@ -76,3 +77,39 @@ def test_random_wafers_match_the_whole_wafer_run(rows: int, cols: int, pitch: fl
            else GridLayout(rows, cols, pitch, None, depop))
     d = wafer_design(die=die, die_mm=2.0, street_mm=street, angle_deg=angle).with_(upper_ratio=ratio)
     assert_same(run_checks(d), run_checks_whole(d))
+
+
+def test_islands_and_span_of_a_wafer_equal_the_whole_wafer_run() -> None:
+    from geometry.derive.islands import lower_islands, whole_islands
+    from geometry.derive.relief.merged import whole_relief
+    from geometry.model.design import MergeSettings
+
+    # d_l = 0.1725 + 0.16 / tan(49 deg) = 0.312 mm on a 0.24 mm pitch: four-arc islands of 0.028 mm < w_min 0.04
+    base = wafer_design(die=GridLayout(4, 4, 0.24), die_mm=20.0, street_mm=0.5, angle_deg=49.0)
+    apart = base.with_(merge=MergeSettings(auto=False))
+    rep = repetition(apart)
+    assert isinstance(rep, Repeated)
+    fast, slow = run_checks(apart), run_checks_whole(apart)
+    isl = [v for v in slow.violations if v.check == "lower-island"]
+    assert rep.unit_count > 1 and len(isl) == 9 * rep.unit_count
+    assert_same(fast, slow)
+    # the tiled islands are the islands of the whole wafer's relief, in the same order
+    tiled, whole = lower_islands(apart), whole_islands(apart, whole_relief(apart))
+    for a, b in ((tiled.x_mm, whole.x_mm), (tiled.y_mm, whole.y_mm), (tiled.inscribed_mm, whole.inscribed_mm)):
+        np.testing.assert_allclose(a, b, atol=1e-9)
+    np.testing.assert_array_equal(tiled.site_rows, whole.site_rows)
+    # joined diagonals etch the islands: one span finding, the first die's
+    fast, slow = run_checks(base), run_checks_whole(base)
+    assert [v.check for v in slow.violations].count("span") == 1
+    assert_same(fast, slow)
+
+
+def test_margin_and_thermal_of_a_wafer_equal_the_whole_wafer_run() -> None:
+    from geometry.model.tolerances import Tolerances
+
+    d = wafer_design(die=GridLayout(4, 4, 0.3), die_mm=20.0).with_(
+        tolerances=Tolerances(delta_t_k=20.0, placement_tol_mm=0.001, stack="worst-case", opening_tol_mm=0.2))
+    assert isinstance(repetition(d), Repeated)
+    fast, slow = run_checks(d), run_checks_whole(d)
+    assert {"margin", "thermal"} <= {v.check for v in slow.violations}
+    assert_same(fast, slow)

@@ -67,7 +67,8 @@ def test_sinf_map_and_the_command_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["<Maps><Device Rows='2' Columns='2'><Data><Row>11</Row></Data></Device></Maps>",
-                                  "<Maps><Device", "ROWCT:2\nCOLCT:2\nRowRdc:01 01\n", "garbage\x00"])
+                                  "<Maps><Device", "ROWCT:2\nCOLCT:2\nRowRdc:01 01\n", "garbage\x00",
+                                  "ROWCT:\u0661\nCOLCT:1\nRowRdc:01\n"])
 def test_malformed_maps_name_the_file(text: str, tmp_path: Path) -> None:
     path = tmp_path / "bad.map"
     path.write_text(text, encoding="utf-8")

@@ -67,11 +67,17 @@ def wafer(w: object) -> None:
     w.start_new(build_template("wafer"))  # type: ignore[attr-defined]
 
 
-def rework(w: object) -> None:
+def rework(w: object) -> object | None:
     from app import actions
 
     w.open_path(EXAMPLES / "rework-bga-0.8mm-tapered.ballmask")  # type: ignore[attr-defined]
-    actions.derive_rework_mask(w)  # type: ignore[arg-type]
+    design = w.document.design  # type: ignore[attr-defined]
+    if design.rework is None or design.rework.derived_from is None:  # the example may be derived already
+        actions.derive_rework_mask(w)  # type: ignore[arg-type]
+    derived = getattr(w, "derived_windows", None)
+    if derived:  # the rework mask opens as its own window: that is the one to show
+        return derived[-1]
+    return None
 
 
 def checks(w: object) -> None:
@@ -87,7 +93,7 @@ def checks(w: object) -> None:
     panel.activate(0)
 
 
-SCENARIOS: dict[str, tuple[Path | None, Callable[[object], None]]] = {
+SCENARIOS: dict[str, tuple[Path | None, Callable[[object], object | None]]] = {
     "main": (EXAMPLES / "bga-0.8mm-tapered.ballmask", main_scenario),
     "checks": (EXAMPLES / "bga-0.8mm-tapered.ballmask", checks),
     "csp": (None, csp),
@@ -109,10 +115,16 @@ def run(out: Path, only: list[str]) -> list[Path]:
         with tempfile.TemporaryDirectory() as tmp:
             w = _window(Path(tmp), path)
             _settle(app, 800)
-            step(w)
+            shown = step(w) or w
+            if shown is not w:
+                shown.resize(w.size())  # type: ignore[attr-defined]
+                shown.show()  # type: ignore[attr-defined]
             _settle(app, 2500)
             target = out / f"{name}{tag}.png"
-            w.grab().save(str(target))  # type: ignore[attr-defined]
+            shown.grab().save(str(target))  # type: ignore[attr-defined]
+            if shown is not w:
+                shown.document.stack.set_clean()  # type: ignore[attr-defined]
+                shown.close()  # type: ignore[attr-defined]
             written.append(target)
             w.document.stack.set_clean()  # type: ignore[attr-defined]
             w.close()  # type: ignore[attr-defined]

@@ -127,10 +127,11 @@ TEMPLATES: tuple[Template, ...] = (
         Param("cols", "Columns", 12, 1, 200, integer=True, unit=""),
         Param("pitch_mm", "Pitch", 0.4, 0.1, 5.0),
         Param("ball_mm", "Ball diameter", 0.25, 0.05, 2.0),
-        # a 0.4 mm pitch leaves a 0.125 mm upper web: finer than etching makes, so laser-cut at 0.15 mm
-        Param("material", "Process", "laser-cut-stainless", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
+        # a 0.4 mm pitch leaves a 0.125 mm upper web and, with the lower recess the flux needs, an 0.075 mm lower
+        # web: finer than etching or laser cutting makes, so electroformed nickel at 0.15 mm
+        Param("material", "Process", "electroformed-nickel", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
         Param("thickness_mm", "Mask thickness", 0.15, 0.02, 2.0),
-        Param("recess_mm", "Lower recess over d_u", 0.04, 0.0, 1.0),
+        Param("recess_mm", "Lower recess over d_u", 0.05, 0.0, 1.0),
         Param("void", "Centre void (k x k)", 4, 0, 100, integer=True, unit=""),
     ), _csp),
     Template("wafer", "Wafer", "One die's ball grid stepped across a wafer (wafer-level CSP): dies named by column "

@@ -62,7 +62,7 @@ def test_dialog_offers_the_process(qtbot) -> None:
     dlg.templates.setCurrentRow([t.id for t in TEMPLATES].index("csp"))
     combo = dlg.fields["material"]
     assert isinstance(combo, QtWidgets.QComboBox)
-    assert combo.currentData() == "laser-cut-stainless"
-    combo.setCurrentIndex(combo.findData("electroformed-nickel"))
+    assert combo.currentData() == "electroformed-nickel"
+    combo.setCurrentIndex(combo.findData("laser-cut-stainless"))
     dlg.accept()
-    assert dlg.design.mask.material == "electroformed-nickel"
+    assert dlg.design.mask.material == "laser-cut-stainless"

@@ -37,7 +37,7 @@ def test_window_fits_a_small_screen_and_the_screen(qtbot, settings, tmp_path: Pa
 
 def test_window_keeps_its_size_when_designs_change(qtbot, settings, tmp_path: Path, monkeypatch) -> None:
     w = make(qtbot, settings, tmp_path, monkeypatch)
-    w.resize(1060, 640)
+    w.resize(1200, 700)  # a small window with room above its minimum
     w.show()
     qtbot.waitExposed(w)
     qtbot.wait(50)  # the fit to the screen after showing

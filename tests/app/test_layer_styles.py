@@ -15,8 +15,8 @@ from geometry.model.output_settings import OutputSettings
 
 
 def every_export_role() -> set[Role]:
-    """The roles of a full layer table: a relief, a through fiducial, the notes."""
-    return {spec.role for spec in layer_table(OutputSettings(), [0.05], ["through"], 0.1)}
+    """The roles of a full layer table: a wafer's reference layer, a relief, a through fiducial, the notes."""
+    return {spec.role for spec in layer_table(OutputSettings(), [0.05], ["through"], 0.1, wafer=True)}
 
 
 def test_every_shown_export_layer_has_one_style_and_every_role_style_an_export_layer() -> None:

@@ -66,6 +66,18 @@ class Shell(Protocol):
     def set_tool(self, tool: str) -> None: ...
     def current_tool(self) -> str: ...
     def tool_available(self, tool: str) -> bool: ...
+    def close_document(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+    def show_guide(self) -> None: ...
+    def show_preferences(self) -> None: ...
+    def find_site(self) -> None: ...
+    def zoom_to_selection(self) -> None: ...
+    def zoom_to_findings(self) -> None: ...
+    def clear_rulers(self) -> None: ...
+    def move_to_typed(self) -> None: ...
+    def add_site_typed(self) -> None: ...
+    def cut_typed(self) -> None: ...
+    def set_origin_typed(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -211,7 +223,7 @@ def move_selection(shell: Shell) -> None:
     vec = shell.ask_move_vector()
     if vec is not None:
         dx, dy = vec
-        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:g}, {dy:g}) mm",
+        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:.6g}, {dy:.6g}) mm",
                    lambda d: move_sites(d, names, dx, dy))
 
 
@@ -422,13 +434,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
     ActionSpec("file.drawing", "File", "&Drawing and Title Block...", edit_drawing_info, None,
                "Title block, revisions, quantity, inspection and the frame of the fabrication drawing"),
-    ActionSpec("file.quit", "File", "&Quit", lambda s: s.close_window(), "std:Quit", separator_before=True),
-    ActionSpec("edit.undo", "Edit", undo_title, lambda s: s.document.undo(), "std:Undo",
+    ActionSpec("file.close", "File", "&Close", lambda s: s.close_document(), "std:Close",
+               "Close the design (asks about unsaved changes) and start from an empty template",
+               separator_before=True),
+    ActionSpec("file.quit", "File", "&Quit", lambda s: s.close_window(), "std:Quit", "Quit ballmask"),
+    ActionSpec("edit.undo", "Edit", undo_title, lambda s: s.document.undo(), "std:Undo", "Undo the last change",
                enabled=lambda s: s.document.stack.can_undo),
     ActionSpec("edit.redo", "Edit", redo_title, lambda s: s.document.redo(), "std:Redo",
-               enabled=lambda s: s.document.stack.can_redo),
-    ActionSpec("edit.select_all", "Edit", "Select &All", select_all, "std:SelectAll", separator_before=True),
-    ActionSpec("edit.clear_selection", "Edit", "Select &None", clear_selection, "Esc", enabled=_has_selection),
+               "Redo what was undone (Ctrl+Y works too)", enabled=lambda s: s.document.stack.can_redo),
+    ActionSpec("edit.select_all", "Edit", "Select &All", select_all, "std:SelectAll", "Select every site",
+               separator_before=True),
+    ActionSpec("edit.clear_selection", "Edit", "Select &None", clear_selection, "Esc", "Select nothing",
+               enabled=_has_selection),
     ActionSpec("edit.depopulate", "Edit", "&Depopulate", depopulate_selection, "std:Delete",
                "No ball on the selected sites (pads stay)", enabled=_has_selection, separator_before=True),
     ActionSpec("edit.restore", "Edit", "&Restore", restore_selection, "Ctrl+R",
@@ -437,6 +454,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Remove the selected sites and their pads", enabled=_has_selection),
     ActionSpec("edit.move", "Edit", "&Move...", move_selection, "Ctrl+M", "Move the selected sites by a vector",
                enabled=_has_selection),
+    ActionSpec("edit.move_to", "Edit", "Move &To...", lambda s: s.move_to_typed(), "Ctrl+Shift+M",
+               "Move the selected sites so their centre lands on typed x, y", enabled=_has_selection),
+    ActionSpec("edit.add_site_at", "Edit", "Add Site &at...", lambda s: s.add_site_typed(), "Ctrl+Shift+A",
+               "Add a site at typed x, y (in the display unit, relative to the origin)"),
     ActionSpec("edit.set_profile", "Edit", "Set &Profile for Selection...", set_profile_selection, "Ctrl+Shift+P",
                "Give the selected sites their own opening profile", enabled=_has_selection, separator_before=True),
     ActionSpec("edit.clear_profile", "Edit", "Default Profile for Selection", clear_profile_selection, None,
@@ -445,9 +466,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Join the selected sites' lower outlines by channels", enabled=_two_or_more, separator_before=True),
     ActionSpec("edit.forbid_merge", "Edit", "&Forbid Merge", forbid_merge_selection, "Ctrl+Shift+G",
                "Never join the two selected sites' lower outlines", enabled=_exactly_two),
-    ActionSpec("view.fit", "View", "&Fit All", lambda s: s.fit_all(), "F", "Show the whole mask"),
-    ActionSpec("view.zoom_in", "View", "Zoom &In", lambda s: s.zoom(1.25), "std:ZoomIn"),
-    ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut"),
+    ActionSpec("edit.find", "Edit", "&Find Site...", lambda s: s.find_site(), "std:Find",
+               "Select a site by its name (E11) and show it", separator_before=True),
+    ActionSpec("edit.preferences", "Edit", "Pre&ferences...", lambda s: s.show_preferences(), "std:Preferences",
+               "Units, theme, autosave interval, default folder, snap grid"),
+    ActionSpec("view.fit", "View", "&Fit All", lambda s: s.fit_all(), "F", "Show all sites and the mask outline"),
+    ActionSpec("view.zoom_in", "View", "Zoom &In", lambda s: s.zoom(1.25), "std:ZoomIn|+", "Zoom in about the centre"),
+    ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut|-",
+               "Zoom out about the centre"),
+    ActionSpec("view.zoom_selection", "View", "Zoom to &Selection", lambda s: s.zoom_to_selection(), "Shift+S",
+               "Show the selected sites", enabled=_has_selection),
+    ActionSpec("view.zoom_findings", "View", "Zoom to Fin&dings", lambda s: s.zoom_to_findings(), "Shift+E",
+               "Show every site with a check finding"),
+    ActionSpec("view.cut_at", "View", "Cut &Line at...", lambda s: s.cut_typed(), "Ctrl+Shift+L",
+               "The cross-section along a line through typed points", separator_before=True),
+    ActionSpec("view.set_origin", "View", "Set &Origin...", lambda s: s.set_origin_typed(), "Ctrl+Shift+O",
+               "Typed and shown coordinates are measured from this point"),
+    ActionSpec("view.clear_rulers", "View", "Clear &Rulers", lambda s: s.clear_rulers(), "Shift+Esc",
+               "Remove every ruler from the drawing"),
     *_layer_actions(),
     *_tool_actions(),
     ActionSpec("rework.import_csv", "Rework", "&Import Residue CSV...", import_residue_csv, None,
@@ -465,7 +501,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("rework.derive", "Rework", "Derive &Rework Mask", derive_rework_mask, "Ctrl+Shift+R",
                "Close damaged sites; deepen or widen the lower relief where the residue needs it",
                enabled=_has_rework, separator_before=True),
-    ActionSpec("help.about", "Help", "&About ballmask", lambda s: s.show_about()),
+    ActionSpec("help.guide", "Help", "&User Guide", lambda s: s.show_guide(), "std:HelpContents",
+               "The user guide, inside the application"),
+    ActionSpec("help.shortcuts", "Help", "&Keyboard Shortcuts", lambda s: s.show_shortcuts(), "Ctrl+F1",
+               "Every command with its keys"),
+    ActionSpec("help.about", "Help", "&About ballmask", lambda s: s.show_about(), None, "Version and purpose",
+               separator_before=True),
 )
 
 ACTION_BY_ID = {a.id: a for a in ACTIONS}

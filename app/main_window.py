@@ -22,13 +22,16 @@ from app.check_runner import CheckRunner
 from app.document import Document
 from app.files import Autosave, RecentFiles, settings_strings
 from app.panel_table import PANELS, PanelContext
+from app.preferences import remember_folder
 from app.shell_dialogs import APP_NAME, ShellDialogs
+from app.shortcuts import FocusKeeper, key_sequences
 from app.view_state import Tool, ViewState
 from app.views.cross_section import CrossSectionView
 from app.views.rework_overlay import ReworkOverlay
 from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
 from app.views.wafer_map import WaferMapView
+from app.window_extras import WindowExtras
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.fileio import load_design, save_design
@@ -38,13 +41,12 @@ _W = TypeVar("_W", bound=QtWidgets.QWidget)
 
 
 def key_sequence(shortcut: str) -> QtGui.QKeySequence:
-    """A shortcut string of the action table as a QKeySequence (``std:Name`` is a platform standard key)."""
-    if shortcut.startswith("std:"):
-        return QtGui.QKeySequence(getattr(QtGui.QKeySequence.StandardKey, shortcut[4:]))
-    return QtGui.QKeySequence(shortcut)
+    """The first key sequence of a shortcut string of the action table (see app.shortcuts.key_sequences)."""
+    seqs = key_sequences(shortcut)
+    return seqs[0] if seqs else QtGui.QKeySequence()
 
 
-class MainWindow(ShellDialogs):
+class MainWindow(WindowExtras, ShellDialogs):
     """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
 
     def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,
@@ -73,6 +75,11 @@ class MainWindow(ShellDialogs):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self.focus_keeper = FocusKeeper(self, self.qactions.values, self.top_view.plot)
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.focus_keeper)
+        self.install_extras()
 
         document.design_changed.connect(lambda _d: self.refresh_actions())
         document.selection_changed.connect(self._selection_changed)
@@ -88,6 +95,7 @@ class MainWindow(ShellDialogs):
         self.setAcceptDrops(True)  # a design file dropped on the window opens (ShellDialogs.dropEvent)
         self.resize(1400, 900)
         self._restore_layout()
+        self.fit_screen()
 
     # -- composition ----------------------------------------------------------------------------------------------
     def _build_docks(self) -> None:
@@ -190,7 +198,9 @@ class MainWindow(ShellDialogs):
             a = QtGui.QAction(spec.title_for(self), self)
             a.setObjectName(spec.id)
             if spec.shortcut:
-                a.setShortcut(key_sequence(spec.shortcut))
+                a.setShortcuts(key_sequences(spec.shortcut))
+                # every shortcut works wherever focus is, floating docks included (app.shortcuts)
+                a.setShortcutContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
             if spec.tip:
                 a.setStatusTip(spec.tip)
                 a.setToolTip(spec.tip)
@@ -226,6 +236,7 @@ class MainWindow(ShellDialogs):
                 self.recent_menu.setObjectName("recentMenu")
                 self.recent_menu.aboutToShow.connect(self._fill_recent)
         panels = menus["View"].addMenu("&Panels")
+        panels.setObjectName("panelsMenu")
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
         self.menus = menus
@@ -336,6 +347,7 @@ class MainWindow(ShellDialogs):
             return False
         self.document.mark_saved(Path(path))
         self.recent.add(Path(path))
+        remember_folder(self.settings, Path(path))
         if self.autosave is not None:
             self.autosave.remove()
         self.info(f"Saved {path}")
@@ -368,8 +380,12 @@ class MainWindow(ShellDialogs):
     def run_export(self) -> None:
         """The export dialog (options, progress, cancel)."""
         from app.dialogs.export_dialog import ExportDialog
+        from app.preferences import start_folder
 
-        ExportDialog(self.document, self).exec()
+        dlg = ExportDialog(self.document, self, folder=start_folder(self.settings, self.document.path))
+        dlg.exec()
+        if dlg.written is not None:
+            remember_folder(self.settings, Path(dlg.written))
 
     def show_about(self) -> None:
         """Version and purpose."""

@@ -30,6 +30,7 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
     document: Document
     recent: RecentFiles
+    settings: QtCore.QSettings
     last_error: str
 
     def question(self, title: str, text: str,
@@ -38,9 +39,10 @@ class ShellDialogs(QtWidgets.QMainWindow):
         return QtWidgets.QMessageBox.question(self, title, text, buttons)
 
     def _start_dir(self) -> str:
-        p = self.document.path
-        recent = self.recent.paths()
-        return str(p.parent if p else (recent[0].parent if recent else Path.home()))
+        """The last folder used, or the design's own folder, or the user's documents: never the package's."""
+        from app.preferences import start_folder
+
+        return str(start_folder(self.settings, self.document.path))
 
     def ask_open_path(self) -> Path | None:
         """A design file to open."""
@@ -49,7 +51,8 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
     def ask_save_path(self) -> Path | None:
         """Where to save."""
-        base = self.document.path or Path(self._start_dir()) / f"{self.document.design.name}{SUFFIX}"
+        stem = self.document.path.stem if self.document.path else self.document.design.name
+        base = Path(self._start_dir()) / f"{stem}{SUFFIX}"
         name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save Design As", str(base), FILE_FILTER)
         if not name:
             return None
@@ -64,11 +67,16 @@ class ShellDialogs(QtWidgets.QMainWindow):
         return dlg.design if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_move_vector(self) -> tuple[float, float] | None:
-        """A vector in mm."""
-        from app.dialogs.edit_dialogs import MoveDialog
+        """A vector (dx, dy), typed in the display unit, as mm."""
+        n = len(self.document.selection)
+        ask = getattr(self, "ask_coordinates", None)
+        if ask is None:
+            from app.dialogs.edit_dialogs import MoveDialog
 
-        dlg = MoveDialog(len(self.document.selection), self)
-        return dlg.vector() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+            dlg = MoveDialog(n, self)
+            return dlg.vector() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+        v = ask(f"Move {n} site{'s' if n != 1 else ''} by", [("dx", 0.0, ""), ("dy", 0.0, "")])
+        return None if v is None else (v[0], v[1])
 
     def ask_profile(self) -> Profile | None:
         """A profile valid on this mask."""

@@ -32,11 +32,15 @@ def format_titles() -> dict[str, str]:
     return {name: exporter(name).title for name in FORMATS}
 
 
-def default_output(document: Document, fmt: str) -> Path:
-    """Beside the design file (or in the home folder), named after it: the format's suffix, or a folder."""
+def default_output(document: Document, fmt: str, folder: Path | None = None) -> Path:
+    """In ``folder`` (the window's start folder) or beside the design file (or in the home folder), named after
+    it: the format's suffix, or a folder."""
     from geometry.export.run import exporter
 
-    base = document.path.with_suffix("") if document.path else Path.home() / document.design.name
+    if folder is not None:
+        base = folder / (document.path.stem if document.path else document.design.name)
+    else:
+        base = document.path.with_suffix("") if document.path else Path.home() / document.design.name
     suffix = exporter(fmt).suffix
     return base.with_name(base.name + (suffix or f"_{fmt}"))
 
@@ -75,10 +79,12 @@ class ExportDialog(QtWidgets.QDialog):
 
     finished_export = QtCore.Signal(object)  # Path written, or None
 
-    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None,
+                 folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export for the Mask Maker")
         self.document = document
+        self.folder = folder
         self.written: Path | None = None
         self.error_text = ""
         self._future: Future[Path] | None = None
@@ -90,7 +96,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.format.setObjectName("format")
         for k, title in format_titles().items():
             self.format.addItem(title, k)
-        self.output = QtWidgets.QLineEdit(str(default_output(document, "dxf")))
+        self.output = QtWidgets.QLineEdit(str(default_output(document, "dxf", folder)))
         self.output.setObjectName("output")
         browse = QtWidgets.QPushButton("Browse...")
         browse.clicked.connect(self._browse)
@@ -139,7 +145,7 @@ class ExportDialog(QtWidgets.QDialog):
         return str(self.format.currentData())
 
     def _format_changed(self) -> None:
-        self.output.setText(str(default_output(self.document, self.fmt())))
+        self.output.setText(str(default_output(self.document, self.fmt(), self.folder)))
         dxf = self.fmt() in ("dxf", "all")
         for w in (self.version, self.segments, self.blocks):
             w.setEnabled(dxf)

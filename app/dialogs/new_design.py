@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
-from app.dialogs.templates import TEMPLATES, Template, build_template, defaults
+from app.dialogs.templates import TEMPLATES, Param, Template, build_template, defaults
+from app.units import format_number, parse_number
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
+
+
+class NumberEdit(QtWidgets.QLineEdit):
+    """A number typed as text: what the user types stays as typed (no clamping); ``value`` parses it."""
+
+    def value(self) -> float:
+        """The number typed (ValueError when it is none)."""
+        return parse_number(self.text())
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (the spin-box name, for callers used to one)
+        """Show a number (as if typed)."""
+        self.setText(format_number(float(value), 4))
+        self.textEdited.emit(self.text())
 
 
 class NewDesignDialog(QtWidgets.QDialog):
@@ -29,7 +43,7 @@ class NewDesignDialog(QtWidgets.QDialog):
         self.description.setWordWrap(True)
         self.form_host = QtWidgets.QWidget()
         self.form = QtWidgets.QFormLayout(self.form_host)
-        self.fields: dict[str, QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox] = {}
+        self.fields: dict[str, QtWidgets.QWidget] = {}
         self.error_label = QtWidgets.QLabel()
         self.error_label.setStyleSheet("color: #c00000")
         self.error_label.setWordWrap(True)
@@ -65,37 +79,76 @@ class NewDesignDialog(QtWidgets.QDialog):
         self.description.setText(t.description)
         vals = defaults(t)
         for p in t.params:
-            box: QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
-            if p.integer:
-                ib = QtWidgets.QSpinBox()
-                ib.setRange(int(p.minimum), int(p.maximum))
-                ib.setValue(int(vals[p.key]))
-                if p.unit:
-                    ib.setSuffix(f" {p.unit}")
-                box = ib
+            box: QtWidgets.QWidget
+            if p.options:
+                combo = QtWidgets.QComboBox()
+                for value, label in p.options:
+                    combo.addItem(label, value)
+                combo.setCurrentIndex([v for v, _ in p.options].index(str(vals[p.key])))
+                box = combo
             else:
-                db = QtWidgets.QDoubleSpinBox()
-                db.setDecimals(3)
-                db.setRange(p.minimum, p.maximum)
-                db.setSingleStep(0.01 if p.unit == "mm" else 1.0)
-                db.setValue(float(vals[p.key]))
-                if p.unit:
-                    db.setSuffix(f" {p.unit}")
-                box = db
+                # a line edit, not a spin box: a spin box clamps a mistyped value silently, this one refuses it
+                edit = NumberEdit(format_number(float(vals[p.key]), 4))
+                edit.setAlignment(QtCore.Qt.AlignmentFlag.AlignRight)
+                edit.setFixedWidth(110)
+                edit.setProperty("numeric", True)
+                edit.textEdited.connect(lambda _t: self._validate())
+                box = edit
+            unit = f" {p.unit}" if p.unit else ""
+            box.setToolTip(p.tip or (f"{p.label}: {p.minimum:g} to {p.maximum:g}{unit}" if not p.options else p.label))
             box.setObjectName(p.key)
             self.fields[p.key] = box
-            self.form.addRow(p.label, box)
+            if p.unit and not p.options:
+                row_box = QtWidgets.QHBoxLayout()
+                row_box.addWidget(box)
+                row_box.addWidget(QtWidgets.QLabel(p.unit.replace("deg", "°")))
+                row_box.addStretch(1)
+                self.form.addRow(p.label, row_box)
+            else:
+                self.form.addRow(p.label, box)
         self.error_label.clear()
 
     def values(self) -> dict[str, Any]:
-        """The parameters as entered."""
-        return {k: box.value() for k, box in self.fields.items()}
+        """The parameters as entered (numbers parsed; ValueError names the field that is not a number)."""
+        out: dict[str, Any] = {}
+        labels = {p.key: p.label for p in self.template.params}
+        for k, box in self.fields.items():
+            if isinstance(box, QtWidgets.QComboBox):
+                out[k] = box.currentData()
+            else:
+                assert isinstance(box, NumberEdit)
+                try:
+                    out[k] = box.value()
+                except ValueError as e:
+                    raise ValueError(f"{labels[k]}: {e}") from None
+        return out
+
+    def _validate(self) -> bool:
+        """Show at once why the values make no design (the first refused field is marked)."""
+        try:
+            values = self.values()
+            bad = next((p for p in self.template.params if _refuses(p, values[p.key])), None)
+            if bad is not None:
+                bad.check(values[bad.key])
+        except (DesignError, ValueError) as e:
+            self.error_label.setText(str(e))
+            return False
+        self.error_label.clear()
+        return True
 
     def accept(self) -> None:
         """Build the design; an invalid combination is refused with the model's message."""
         try:
             self.design = build_template(self.template.id, self.values())
-        except (DesignError, NotImplementedError) as e:
+        except (DesignError, NotImplementedError, ValueError) as e:
             self.error_label.setText(str(e))
             return
         super().accept()
+
+
+def _refuses(param: Param, value: Any) -> bool:
+    try:
+        param.check(value)
+    except DesignError:
+        return True
+    return False

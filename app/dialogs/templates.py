@@ -10,25 +10,58 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
 from geometry.model.design import Design
 from geometry.model.layouts import CentreVoid, GridLayout, Pad
 from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.mask import Mask
+from geometry.model.materials import MATERIALS
 from geometry.model.profiles import Stepped, Tapered
 
 
 @dataclass(frozen=True)
 class Param:
-    """One field of a template: key, label, default, range and whether it is a whole number."""
+    """One field of a template: key, label, default, range and whether it is a whole number.
+
+    A choice (``options``: value, label pairs) has a string default and no range.
+    """
 
     key: str
     label: str
-    default: float
-    minimum: float
-    maximum: float
+    default: float | str
+    minimum: float = 0.0
+    maximum: float = 0.0
     integer: bool = False
     unit: str = "mm"
+    options: tuple[tuple[str, str], ...] = ()
+    tip: str = ""
+
+    def check(self, value: Any) -> Any:
+        """The value if this field accepts it; DesignError naming the field and the range otherwise (a value out
+        of range is refused, never clamped: a mistyped 10 must not silently become 5)."""
+        if self.options:
+            if value not in {v for v, _ in self.options}:
+                raise DesignError(self.key, value, f"must be one of {', '.join(v for v, _ in self.options)}")
+            return value
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise DesignError(self.key, value, "is not a number") from None
+        unit = f" {self.unit}" if self.unit else ""
+        if not self.minimum <= number <= self.maximum:
+            raise DesignError(self.key, value, f"{self.label} must be between {self.minimum:g} and "
+                                               f"{self.maximum:g}{unit}")
+        if self.integer:
+            if number != int(number):
+                raise DesignError(self.key, value, f"{self.label} must be a whole number")
+            return int(number)
+        return number
+
+
+MATERIAL_OPTIONS = tuple((name, m.label) for name, m in MATERIALS.items())
+MATERIAL_TIP = ("The process sets the finest web and the smallest hole: etched stainless for 0.5 mm pitch and up, "
+                "laser-cut stainless or electroformed nickel for finer pitches")
 
 
 @dataclass(frozen=True)
@@ -47,7 +80,7 @@ def _grid_bga(v: dict[str, Any]) -> Design:
     return Design(
         ball=Ball(ball), pad=Pad(round(ball * 0.8, 3)),
         layout=GridLayout(int(v["rows"]), int(v["cols"]), float(v["pitch_mm"])),
-        mask=Mask(float(v["thickness_mm"])), profile=Tapered(float(v["angle_deg"])), name="BGA",
+        mask=Mask(float(v["thickness_mm"]), str(v["material"])), profile=Tapered(float(v["angle_deg"])), name="BGA",
     )
 
 
@@ -60,7 +93,7 @@ def _csp(v: dict[str, Any]) -> Design:
     return Design(
         ball=Ball(ball), pad=Pad(round(ball * 0.8, 3)),
         layout=GridLayout(int(v["rows"]), int(v["cols"]), float(v["pitch_mm"]), depopulation=depop),
-        mask=Mask(t), profile=Stepped(vertical_mm=round(max(ball / 2.0, t * 0.6), 3),
+        mask=Mask(t, str(v["material"])), profile=Stepped(vertical_mm=round(max(ball / 2.0, t * 0.6), 3),
                                        lower_mm=round(upper + float(v["recess_mm"]), 3)),
         name="CSP",
     )
@@ -74,7 +107,7 @@ def _wafer(v: dict[str, Any]) -> Design:
                              diameter_mm=float(v["diameter_mm"]), edge_exclusion_mm=float(v["edge_exclusion_mm"]))
     return Design(
         ball=Ball(ball), pad=Pad(round(ball * 0.8, 3)), layout=layout,
-        mask=Mask(float(v["thickness_mm"]), "electroformed-nickel"), profile=Tapered(float(v["angle_deg"])),
+        mask=Mask(float(v["thickness_mm"]), str(v["material"])), profile=Tapered(float(v["angle_deg"])),
         name="Wafer",
     )
 
@@ -85,6 +118,7 @@ TEMPLATES: tuple[Template, ...] = (
         Param("cols", "Columns", 15, 1, 200, integer=True, unit=""),
         Param("pitch_mm", "Pitch", 0.8, 0.1, 5.0),
         Param("ball_mm", "Ball diameter", 0.45, 0.05, 2.0),
+        Param("material", "Process", "etched-stainless", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
         Param("thickness_mm", "Mask thickness", 0.3, 0.02, 2.0),
         Param("angle_deg", "Taper angle", 60.0, 10.0, 90.0, unit="deg"),
     ), _grid_bga),
@@ -93,8 +127,11 @@ TEMPLATES: tuple[Template, ...] = (
         Param("cols", "Columns", 12, 1, 200, integer=True, unit=""),
         Param("pitch_mm", "Pitch", 0.4, 0.1, 5.0),
         Param("ball_mm", "Ball diameter", 0.25, 0.05, 2.0),
-        Param("thickness_mm", "Mask thickness", 0.2, 0.02, 2.0),
-        Param("recess_mm", "Lower recess over d_u", 0.04, 0.0, 1.0),
+        # a 0.4 mm pitch leaves a 0.125 mm upper web and, with the lower recess the flux needs, an 0.075 mm lower
+        # web: finer than etching or laser cutting makes, so electroformed nickel at 0.15 mm
+        Param("material", "Process", "electroformed-nickel", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
+        Param("thickness_mm", "Mask thickness", 0.15, 0.02, 2.0),
+        Param("recess_mm", "Lower recess over d_u", 0.05, 0.0, 1.0),
         Param("void", "Centre void (k x k)", 4, 0, 100, integer=True, unit=""),
     ), _csp),
     Template("wafer", "Wafer", "One die's ball grid stepped across a wafer (wafer-level CSP): dies named by column "
@@ -107,6 +144,7 @@ TEMPLATES: tuple[Template, ...] = (
         Param("die_cols", "Columns per die", 10, 1, 100, integer=True, unit=""),
         Param("pitch_mm", "Pitch", 0.4, 0.1, 5.0),
         Param("ball_mm", "Ball diameter", 0.25, 0.05, 2.0),
+        Param("material", "Process", "electroformed-nickel", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
         Param("thickness_mm", "Mask thickness", 0.15, 0.02, 2.0),
         Param("angle_deg", "Taper angle", 60.0, 10.0, 90.0, unit="deg"),
     ), _wafer),
@@ -121,8 +159,10 @@ def defaults(template: Template) -> dict[str, Any]:
 
 
 def build_template(template_id: str, values: dict[str, Any] | None = None) -> Design:
-    """A new design from a template with some values changed (DesignError when they make no valid design)."""
+    """A new design from a template with some values changed (DesignError when a value is out of its range or
+    they make no valid design)."""
     t = TEMPLATE_BY_ID[template_id]
     v = defaults(t)
     v.update(values or {})
-    return t.build(v)
+    checked = {p.key: p.check(v[p.key]) for p in t.params}
+    return t.build({**v, **checked})

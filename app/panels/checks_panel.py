@@ -24,8 +24,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -145,10 +145,13 @@ class ViolationModel(QAbstractTableModel):
             return QBrush(QColor(SEVERITY_COLOURS[v.severity]).darker(115))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1 and v.check in CHECKS:
-                return f"{CHECKS[v.check].title}: {CHECKS[v.check].rule}"
+                return f"<b>{CHECKS[v.check].title}</b>: {CHECKS[v.check].rule}<br>{v.message}"
             if col == 2:
                 return ", ".join(v.sites[:200]) + (" …" if len(v.sites) > 200 else "")
-            return v.message
+            if col in (3, 4):
+                return (f"measured {format_value(v.measured, v.unit, self.unit)}, limit "
+                        f"{format_value(v.limit, v.unit, self.unit)}<br>{v.message}")
+            return f"<p>{v.message}</p>"  # rich text, so a long message wraps instead of running off the screen
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:
@@ -169,13 +172,15 @@ class _Filter(QSortFilterProxyModel):
         super().__init__(parent)
         self.shown: set[Severity] = set(SEVERITY_ORDER)
         self.text = ""
+        self.check = ""
         self.setSortRole(SORT_ROLE)
 
-    def set_filter(self, shown: set[Severity], text: str) -> None:
-        """Change what is shown."""
+    def set_filter(self, shown: set[Severity], text: str, check: str = "") -> None:
+        """Change what is shown (``check``: one check id, or "" for all)."""
         self.beginFilterChange()
         self.shown = set(shown)
         self.text = text.strip().lower()
+        self.check = check
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
@@ -183,7 +188,7 @@ class _Filter(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, ViolationModel)
         v = model.violation(row)
-        if v.severity not in self.shown:
+        if v.severity not in self.shown or (self.check and v.check != self.check):
             return False
         if not self.text:
             return True
@@ -194,6 +199,8 @@ class ChecksPanel(QWidget):
     """The violations table with severity filters and counts; a row click selects and zooms."""
 
     zoom_requested = Signal(float, float, float)
+    finding_selected = Signal(object)  # the Violation of the current row, or None
+    help_requested = Signal(str)  # a check id: "What does this check mean?"
 
     def __init__(self, document: Document, runner: CheckRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,7 +229,14 @@ class ChecksPanel(QWidget):
         self.search.setPlaceholderText("Filter: check, site or text")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._update_filter)
+        self.check_filter = QComboBox(self)
+        self.check_filter.setObjectName("checks.check_filter")
+        self.check_filter.setToolTip("Show the findings of one check only")
+        self.check_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.check_filter.addItem("All checks", "")
+        self.check_filter.currentIndexChanged.connect(self._update_filter)
         bar.addSpacing(8)
+        bar.addWidget(self.check_filter)
         bar.addWidget(self.search, 1)
 
         self.model = ViolationModel(self)
@@ -241,10 +255,10 @@ class ChecksPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for col, width in enumerate((84, 96, 120, 84, 84)):
-            header.resizeSection(col, width)
         header.setStretchLastSection(True)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.fit_columns()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.clicked.connect(lambda index: self.activate(index.row()))
@@ -258,16 +272,30 @@ class ChecksPanel(QWidget):
         self.message.setObjectName("checks.message")
         self.message.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.message.hide()
-        self.merge_button = QPushButton("Merge these", self)
+        self.merge_button = QPushButton("Merge", self)
         self.merge_button.setObjectName("checks.merge")
         self.merge_button.setToolTip("Join the two lower outlines by a channel (one relief, claim 7)")
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self.merge_current)
+        self.merge_all_button = QPushButton("Merge all", self)
+        self.merge_all_button.setObjectName("checks.merge_all")
+        self.merge_all_button.setToolTip("Join every pair of this kind (the same check and the same web) by a "
+                                         "channel: one command, one Undo")
+        self.merge_all_button.setEnabled(False)
+        self.merge_all_button.clicked.connect(self.merge_all_like_current)
+        self.help_button = QToolButton(self)
+        self.help_button.setObjectName("checks.help")
+        self.help_button.setText("?")
+        self.help_button.setToolTip("What does this check mean? (the check reference)")
+        self.help_button.setEnabled(False)
+        self.help_button.clicked.connect(self._help_current)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.help_button)
         bottom.addWidget(self.merge_button)
+        bottom.addWidget(self.merge_all_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -294,7 +322,36 @@ class ChecksPanel(QWidget):
         else:
             self.summary.setText(f"No findings on {n_sites:,} sites" if n_sites else "")
         self.show_message(None)
+        self._fill_check_filter(report)
+        self.fit_columns()
         self._current_changed(self.table.currentIndex())
+
+    def _fill_check_filter(self, report: CheckReport) -> None:
+        """The checks that found something, with their counts; the chosen one stays chosen while it has any."""
+        current = str(self.check_filter.currentData() or "")
+        counts: dict[str, int] = {}
+        for v in report.violations:
+            counts[v.check] = counts.get(v.check, 0) + 1
+        with QSignalBlocker(self.check_filter):
+            self.check_filter.clear()
+            self.check_filter.addItem("All checks", "")
+            for check, n in counts.items():
+                self.check_filter.addItem(f"{check} ({n})", check)
+            i = self.check_filter.findData(current)
+            self.check_filter.setCurrentIndex(max(0, i))
+        if current and self.check_filter.currentIndex() == 0:
+            self._update_filter()
+
+    def fit_columns(self) -> None:
+        """Every column but the message as wide as its widest text (header and the first rows); the message
+        takes the rest and its full text is in the tooltip."""
+        fm = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        rows = min(self.proxy.rowCount(), 300)  # enough to see the widths; a wafer report has 100,000 rows
+        for col in range(len(COLUMNS) - 1):
+            texts = [COLUMNS[col]] + [str(self.proxy.index(r, col).data() or "") for r in range(rows)]
+            extra = 34 if col == 0 else 18  # the icon, the sort arrow and the cell margins
+            header.resizeSection(col, min(260, max(fm.horizontalAdvance(t) for t in texts) + extra))
 
     def counts(self) -> dict[Severity, int]:
         """Violations per severity in the shown report (for the status bar)."""
@@ -310,7 +367,11 @@ class ChecksPanel(QWidget):
 
     def _update_filter(self) -> None:
         shown = {s for s, b in self.filters.items() if b.isChecked()}
-        self.proxy.set_filter(shown, self.search.text())
+        self.proxy.set_filter(shown, self.search.text(), str(self.check_filter.currentData() or ""))
+
+    def set_check_shown(self, check: str) -> None:
+        """Show only one check's findings ("" for all)."""
+        self.check_filter.setCurrentIndex(max(0, self.check_filter.findData(check)))
 
     def set_severity_shown(self, severity: Severity, shown: bool) -> None:
         """Show or hide a severity (the filter buttons' state)."""
@@ -354,7 +415,42 @@ class ChecksPanel(QWidget):
 
     def _current_changed(self, index: QModelIndex) -> None:
         v = self.violation_at(index.row()) if index.isValid() else None
-        self.merge_button.setEnabled(v is not None and v.check in MERGEABLE and len(v.sites) >= 2)
+        mergeable = v is not None and v.check in MERGEABLE and len(v.sites) >= 2
+        self.merge_button.setEnabled(mergeable)
+        like = self.like(v) if mergeable and v is not None else []
+        self.merge_all_button.setEnabled(len(like) > 1)
+        self.merge_all_button.setText(f"Merge all {len(like)}" if len(like) > 1 else "Merge all")
+        self.help_button.setEnabled(v is not None)
+        self.finding_selected.emit(v)
+
+    def like(self, v: Violation) -> list[Violation]:
+        """The findings of the same kind as ``v``: the same check and the same measured value (to 0.1 µm), two
+        sites each: the pairs one design rule produced, which the user fixes together."""
+        key = round(v.measured, 4)
+        return [w for w in self.model.violations
+                if w.check == v.check and len(w.sites) == 2 and round(w.measured, 4) == key]
+
+    def merge_all_like_current(self) -> None:
+        """Join every pair like the current one by channels, as one undoable command."""
+        v = self.current_violation()
+        if v is None or v.check not in MERGEABLE:
+            return
+        pairs = [w.sites for w in self.like(v)]
+
+        def change(d: Design) -> Design:
+            for sites in pairs:
+                d = merge_channel(d, sites)
+            return d
+
+        try:
+            self.document.apply(f"Merge {len(pairs)} {v.check} pairs", change)
+        except (DesignError, ValueError) as e:
+            self.show_message(user_message(e))
+
+    def _help_current(self) -> None:
+        v = self.current_violation()
+        if v is not None:
+            self.help_requested.emit(v.check)
 
     def merge_current(self) -> None:
         """The one-click merge: join the current web-lower violation's sites by a channel (one command)."""
@@ -393,4 +489,16 @@ class ChecksPanel(QWidget):
             merge = QAction("Merge these", menu)
             merge.triggered.connect(lambda: self.merge(v))
             menu.addAction(merge)
+            n = len(self.like(v))
+            if n > 1:
+                merge_all = QAction(f"Merge all {n} like this", menu)
+                merge_all.triggered.connect(self.merge_all_like_current)
+                menu.addAction(merge_all)
+        only = QAction(f"Show only {v.check}", menu)
+        only.triggered.connect(lambda: self.set_check_shown(v.check))
+        menu.addAction(only)
+        menu.addSeparator()
+        help_action = QAction("What does this check mean?", menu)
+        help_action.triggered.connect(lambda: self.help_requested.emit(v.check))
+        menu.addAction(help_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

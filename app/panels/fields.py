@@ -117,8 +117,12 @@ class ValueField(QWidget):
         self.edit.setFixedWidth(FIELD_WIDTH if spec.kind is not ValueKind.TEXT else FIELD_WIDTH + 40)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight if spec.kind is not ValueKind.TEXT
                                else Qt.AlignmentFlag.AlignLeft)
-        if spec.tooltip:
-            self.edit.setToolTip(spec.tooltip)
+        unit_hint = " (mm or µm may be typed after the number)" if spec.kind in (
+            ValueKind.LENGTH, ValueKind.OPTIONAL_LENGTH) else ""
+        self._tip = (spec.tooltip or spec.label) + f". Enter applies, Escape reverts{unit_hint}."
+        self.edit.setToolTip(self._tip)
+        # a number field: a letter typed there that cannot continue the number is a command (app.shortcuts)
+        self.edit.setProperty("numeric", spec.kind is not ValueKind.TEXT)
         self.unit_label = QLabel(self)
         self.unit_label.setMinimumWidth(34)
         self.unit_label.setStyleSheet("color: #555;")
@@ -248,7 +252,7 @@ class ValueField(QWidget):
         self.error.setVisible(problem is not None)
         self.edit.setStyleSheet(f"QLineEdit {{ border: 1px solid {ERROR_COLOUR}; background: #fff3f3; }}"
                                 if problem is not None else "")
-        self.edit.setToolTip(problem if problem is not None else self.spec.tooltip)
+        self.edit.setToolTip(problem if problem is not None else self._tip)
 
     @property
     def problem(self) -> str | None:
@@ -283,8 +287,7 @@ class ChoiceField(QComboBox):
         self.setMinimumWidth(FIELD_WIDTH + 40)
         for value, label in spec.options:
             self.addItem(label, value)
-        if spec.tooltip:
-            self.setToolTip(spec.tooltip)
+        self.setToolTip(spec.tooltip or spec.label)
         self.currentIndexChanged.connect(self._on_index)
         self.refresh(document.design)
 

@@ -63,6 +63,13 @@ class SitePicker:
             return None
         return str(self.sites.names[int(i)])
 
+    def sites_near(self, x_mm: float, y_mm: float, reach_mm: float, k: int = 4) -> list[int]:
+        """Rows of up to ``k`` sites whose centres are within ``reach_mm`` of (x, y), nearest first."""
+        if len(self.sites) == 0:
+            return []
+        d, i = self._tree.query((x_mm, y_mm), k=min(k, len(self.sites)), distance_upper_bound=reach_mm)
+        return [int(j) for dj, j in zip(np.atleast_1d(d), np.atleast_1d(i), strict=True) if math.isfinite(dj)]
+
     def in_rect(self, x0: float, y0: float, x1: float, y1: float) -> list[str]:
         """Names of the sites whose centres lie in the rectangle (corners in any order)."""
         xa, xb = sorted((x0, x1))

@@ -246,6 +246,10 @@ class CrossSectionView(QWidget):
     def set_unit(self, unit: LengthUnit | str) -> None:
         """Dimension labels in mm or µm."""
         self.unit = LengthUnit(unit)
+        pi = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            pi.getAxis(name).setScale(self.unit.per_mm)
+        pi.setLabel("left", "depth", units=self.unit.symbol, color=style.FOREGROUND)
         self.redraw(fit=False)
 
     def redraw(self, fit: bool = False) -> None:
@@ -284,7 +288,7 @@ class CrossSectionView(QWidget):
         residue = self.residue_provider(design, sec) if self.residue_provider is not None else []
         bumps = [_rect(s - d / 2.0, t - h, s + d / 2.0, t) for s, d, h in residue]
         self.residue_item.setPath(_polygons_path(bumps))
-        self.plot.getPlotItem().setLabel("bottom", cut.axis, units="mm", color=style.FOREGROUND)
+        self.plot.getPlotItem().setLabel("bottom", cut.axis, units=self.unit.symbol, color=style.FOREGROUND)
         self._draw_dimensions(design, sec)
         n_open = len(sec.opening_sites())
         self.info.setText(f"{n_open} opening(s) cut · t = {format_length(t, self.unit)} · "

@@ -63,6 +63,20 @@ class _Title(pg.LabelItem):
             self.clicked.emit()
 
 
+class _EntryLabel(pg.LabelItem):
+    """An entry's text: a click on it shows or hides the layer, like a click on its swatch (and is taken here, so
+    it never reaches the drawing, where it would clear the selection)."""
+
+    def __init__(self, text: str, sample: SwatchSample, **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.sample = sample
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 (pyqtgraph override)
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.sample.item.setVisible(not self.sample.item.isVisible())
+
+
 class LayerLegend(pg.LegendItem):
     """Legend of the top view's layers and violation colours, foldable to its title."""
 
@@ -86,7 +100,7 @@ class LayerLegend(pg.LegendItem):
         self._entries: list[tuple[str, Any, pg.LabelItem]] = []
         self._absent: set[str] = set()
         for sample, name, entry_id in entries:
-            label = pg.LabelItem(name, color=style.FOREGROUND, justify="left", size=TEXT_SIZE)
+            label = _EntryLabel(name, sample, color=style.FOREGROUND, justify="left", size=TEXT_SIZE)
             sample.sigClicked.connect(self.sigSampleClicked)
             self._entries.append((entry_id, sample, label))
             self.items.append((sample, label))
@@ -136,6 +150,11 @@ class LayerLegend(pg.LegendItem):
         height = sum(max(it.boundingRect().height() for it in row) for row in rows)
         left, top, right, bottom = self.layout.getContentsMargins()
         self.setGeometry(0, 0, width + left + right, height + top + bottom - 4 * (len(rows) - 1))
+
+    def mouseClickEvent(self, ev: Any) -> None:  # noqa: N802 (pyqtgraph override)
+        """A click between entries is the legend's too: it must not select or deselect on the drawing."""
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
 
     def hoverEvent(self, ev: Any) -> None:  # noqa: N802 (pyqtgraph override)
         """Claim no drag: a drag on the legend selects or pans as on the rest of the canvas."""

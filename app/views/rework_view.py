@@ -191,8 +191,13 @@ class ReworkView(QtWidgets.QWidget):
         self.summary_label.setText(
             f"<b>Rework of {device}</b>: {len(rv.to_reball)} to reball, {len(rv.damaged)} damaged, "
             f"{len(rv.no_ball)} without a ball as built, {len(rv.failed)} failed place(s), "
-            f"{len(rv.too_high)} with residue too high, {len(rv.changes)} site(s) changed against production."
+            f"{len(rv.too_high)} with residue too high, " + (
+                f"{len(rv.changes)} site(s) changed against production." if not pending else
+                f"{len(rv.changes)} site(s) would change when the rework mask is derived.")
         )
+        # before deriving, the comparison is a preview of what Derive will change, and says so
+        self.tabs.setTabText(1, f"Production vs rework ({len(rv.changes)})" if not pending
+                             else f"Would change ({len(rv.changes)})")
         self._paint()
         sites = design.sites()
         extent = sites.bounds() if len(sites) else None
@@ -238,8 +243,13 @@ class ReworkView(QtWidgets.QWidget):
             table.setRowCount(len(rows))
             for i, row in enumerate(rows):
                 for j, text in enumerate(row):
-                    table.setItem(i, j, QtWidgets.QTableWidgetItem(text))
+                    item = QtWidgets.QTableWidgetItem(text)
+                    item.setToolTip(" \u2192 ".join(row) if len(row) > 2 else text)  # the full row, never cut
+                    table.setItem(i, j, item)
             table.resizeColumnsToContents()
+            header = table.horizontalHeader()
+            for j in range(table.columnCount() - 1):  # the last column stretches; the others fit but stay modest
+                header.resizeSection(j, min(header.sectionSize(j), 180))
         finally:
             table.blockSignals(blocked)
 

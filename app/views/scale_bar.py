@@ -43,6 +43,7 @@ class MmScaleBar(pg.GraphicsWidgetAnchor, pg.GraphicsObject):
         self.setFlag(self.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
         self.length_mm = 1.0
+        self.per_mm = 1.0  # display units per mm (1000 when lengths are shown in µm)
         self.bar = QtWidgets.QGraphicsRectItem(self)
         self.bar.setPen(QtGui.QPen(QtCore.Qt.PenStyle.NoPen))
         self.bar.setBrush(QtGui.QBrush(QtGui.QColor(style.FOREGROUND)))
@@ -67,16 +68,21 @@ class MmScaleBar(pg.GraphicsWidgetAnchor, pg.GraphicsObject):
         px_w = view.viewPixelSize()[0]
         if not px_w or not math.isfinite(px_w):
             return
-        self.length_mm = nice_length(TARGET_PX * px_w)
+        self.length_mm = nice_length(TARGET_PX * px_w * self.per_mm) / self.per_mm  # round in the display unit
         w = self.length_mm / px_w
         rect = QtCore.QRectF(-w, 0, w, 4)
         if rect != self.bar.rect():  # the bar and its label are cached as pixmaps: touch them only on a change
             self.bar.setRect(rect)
-        label = format_mm(self.length_mm)
+        label = format_mm(self.length_mm) if self.per_mm == 1.0 else f"{self.length_mm * self.per_mm:g} \u00b5m"
         if label != self.text.toPlainText():
             self.text.setText(label)
         if self.text.pos() != QtCore.QPointF(-w / 2.0, 0):
             self.text.setPos(-w / 2.0, 0)
+
+    def set_per_mm(self, per_mm: float) -> None:
+        """Label the bar in another unit (1: mm, 1000: µm)."""
+        self.per_mm = float(per_mm)
+        self.update_bar()
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
         return QtCore.QRectF()
@@ -187,7 +193,9 @@ class MmAxis(pg.AxisItem):
         if self.style["tickFont"] is not None:
             p.setFont(self.style["tickFont"])
         b = self.mapRectFromParent(self.geometry())
-        lo, hi = float(self.range[0]), float(self.range[1])
+        # the axis reads in the display unit: AxisItem.setScale(µm per mm) scales the labelled values
+        f = float(self.scale or 1.0)
+        lo, hi = float(self.range[0]) * f, float(self.range[1]) * f
         vertical = self.orientation in ("left", "right")
         length = b.height() if vertical else b.width()
         if length <= 0 or not hi > lo or not math.isfinite(hi - lo):

@@ -25,9 +25,11 @@ from app.document import Document
 from app.render import paths, raster
 from app.render.lod import LodLayer, Points, ring_subset
 from app.render.picking import SitePicker
+from app.units import LengthUnit, length_text
 from app.view_state import CutLine, Tool, ViewState
 from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
+from app.views.snap_grid import PassiveScatter
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.derive.openings import opening_table
@@ -186,6 +188,21 @@ class TopView(QtWidgets.QWidget):
         self._cut_line.setZValue(style.Z_TOOL)
         self.box.addItem(self._cut_line)
         self.last_cut: tuple[float, float, float, float] | None = None
+        from app.rulers import RulerSet  # the Measure tool's rulers stay on the drawing (app/rulers.py)
+
+        self.rulers = RulerSet(self.box, self)
+        self.unit = LengthUnit.MM  # the view state's unit, applied to axes, scale bar and rulers in set_unit
+        self.rulers.message.connect(self.message)
+        self.add_preview = QtWidgets.QGraphicsEllipseItem()  # the Add Site tool's ring under the cursor
+        self.add_preview.setZValue(style.Z_TOOL)
+        self.add_preview.hide()
+        self.box.addItem(self.add_preview, ignoreBounds=True)
+        self.add_preview_name: str | None = None
+        self.origin = (0.0, 0.0)
+        self.origin_marker = PassiveScatter(size=16, symbol="+", pen=pg.mkPen(style.MEASURE, width=2))
+        self.origin_marker.setZValue(style.Z_TOOL)
+        self.origin_marker.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
+        self.box.addItem(self.origin_marker, ignoreBounds=True)
 
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
@@ -204,6 +221,8 @@ class TopView(QtWidgets.QWidget):
         document.selection_changed.connect(self._selection_changed)
         self.view_state.layer_visibility_changed.connect(self._show_layer)
         self.view_state.tool_changed.connect(self._tool_changed)
+        self.view_state.unit_changed.connect(self.set_unit)
+        self.set_unit(self.view_state.unit)
         self.view_state.zoom_requested.connect(lambda z: self.zoom_to(z.x_mm, z.y_mm, z.size_mm))
         self._rebuild(document.design)
         self.fit_all()
@@ -333,9 +352,27 @@ class TopView(QtWidgets.QWidget):
 
     # -- navigation -------------------------------------------------------------------------------------------
     def fit_all(self) -> None:
-        """Show the whole mask outline with a small margin."""
+        """Show every site and the mask outline with a small margin, clear of the legend at the top right."""
         x0, y0, x1, y1 = self.document.design.outline_rect()
-        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.03)
+        sites = self._picker.sites
+        if len(sites):
+            r = self._picker.reach_mm
+            x0, x1 = min(x0, float(sites.x_mm.min()) - r), max(x1, float(sites.x_mm.max()) + r)
+            y0, y1 = min(y0, float(sites.y_mm.min()) - r), max(y1, float(sites.y_mm.max()) + r)
+        pad = 0.03 * max(x1 - x0, y1 - y0)
+        x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+        w, h = float(self.box.width()), float(self.box.height())
+        legend_px = float(self.legend.width()) + 16.0 if self.legend.isVisible() else 0.0
+        if w > legend_px + 50 and h > 50:
+            # the scale that fits the drawing in the width left of the legend (or the height), then the range
+            # widened to the right by the legend's width at that scale: the legend covers only margin
+            per_px = max((x1 - x0) / (w - legend_px), (y1 - y0) / h)
+            cx = (x0 + x1) / 2.0  # centred in the width left of the legend
+            x0 = cx - per_px * (w - legend_px) / 2.0
+            x1 = x0 + per_px * w
+            cy = (y0 + y1) / 2.0
+            y0, y1 = cy - per_px * h / 2.0, cy + per_px * h / 2.0
+        self.box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
 
     def zoom(self, factor: float) -> None:
         """Zoom about the view's centre; factor > 1 zooms in."""
@@ -360,11 +397,14 @@ class TopView(QtWidgets.QWidget):
     def _tool_changed(self, t: Tool) -> None:
         self._measure_from = None
         self._measure_line.setData([], [])
+        self.rulers.cancel()
+        self.add_preview.hide()
         self._cut_line.setData([], [])
         self.tool_changed.emit(t.value)
         self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
                            Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
-                           Tool.MEASURE: "Measure: click two sites.",
+                           Tool.MEASURE: "Measure: click two points (they snap to centres and opening "
+                                         "edges); the ruler stays until cleared (Shift+Esc).",
                            Tool.CUT: "Cut line: drag a line; the cross-section follows it."}[t])
 
     def click_at(self, x_mm: float, y_mm: float, modifiers: QtCore.Qt.KeyboardModifier) -> None:
@@ -382,20 +422,68 @@ class TopView(QtWidgets.QWidget):
                 self.document.set_selection((name,))
         elif self.tool == Tool.ADD_SITE:
             sx, sy = self._picker.snap(x_mm, y_mm)
-            if self._picker.occupied(sx, sy):
-                self.message.emit(f"A site exists at ({sx:.3f}, {sy:.3f}) mm already.")
-                return
-            try:
-                self.document.apply(f"Add site at ({sx:.3f}, {sy:.3f})", lambda d: add_site(d, sx, sy))
-            except DesignError as e:
-                self.message.emit(str(e))
+            self.add_site_at(sx, sy)
         elif self.tool == Tool.MEASURE:
-            self._measure_click(name)
+            ruler = self.rulers.click(self.document.design, x_mm, y_mm, self._ruler_site(x_mm, y_mm))
+            if ruler is not None and ruler.a.site and ruler.b.site and ruler.a.site != ruler.b.site:
+                self.last_measurement = self._picker.measure(ruler.a.site, ruler.b.site)
         elif self.tool == Tool.CUT:
             self.message.emit("Cut line: drag from one end of the line to the other.")
 
-    def cut_drag(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool) -> None:
-        """Show the cut line while dragging; on release emit ``cut_line_drawn`` (a line of zero length is not)."""
+    def add_site_at(self, sx: float, sy: float) -> bool:
+        """Add a site at (sx, sy) mm as a command, named after its grid node (E11) when it has one."""
+        from app.coordinates import grid_name
+
+        if self._picker.occupied(sx, sy):
+            self.message.emit(f"A site exists at ({self._len(sx)}, {self._len(sy)}) {self.unit.symbol} already.")
+            return False
+        name = grid_name(self.document.design, sx, sy)
+        edits = self.document.design.edits
+        if name is not None and name in edits.removed:
+            # the grid's own site was deleted here: bring it back (a new site of that name would stay deleted)
+            from geometry.model.layouts.edits import SiteEdits
+
+            back = SiteEdits(edits.depopulated, edits.restored, edits.moves, edits.added,
+                             tuple(n for n in edits.removed if n != name))
+            self.document.apply(f"Add site {name} at ({self._len(sx)}, {self._len(sy)}) {self.unit.symbol}",
+                                lambda d: d.with_(edits=back))
+            return True
+        try:
+            self.document.apply(f"Add site {name + ' ' if name else ''}at ({self._len(sx)}, {self._len(sy)}) "
+                                f"{self.unit.symbol}", lambda d: add_site(d, sx, sy, name))
+        except DesignError as e:
+            self.message.emit(str(e))
+            return False
+        return True
+
+    def _preview_add(self, x_mm: float, y_mm: float) -> None:
+        """Where a click would add a site: a ring at the snapped node, green when free, red when taken."""
+        from app.coordinates import grid_name
+
+        sx, sy = self._picker.snap(x_mm, y_mm)
+        taken = self._picker.occupied(sx, sy)
+        d = self.document.design
+        r = max(d.opening.upper_mm, d.pad.diameter_mm) / 2.0
+        self.add_preview.setRect(QtCore.QRectF(sx - r, sy - r, 2 * r, 2 * r))
+        self.add_preview.setPen(_pen("#c62828" if taken else style.SNAP, 2.0))
+        self.add_preview.show()
+        name = None if taken else grid_name(d, sx, sy)
+        self.add_preview.setToolTip("taken" if taken else (name or "new site"))
+        self.add_preview_name = name
+
+    def _snap_cut(self, x: float, y: float) -> tuple[float, float]:
+        """A cut line's end snaps to the grid node nearest it within 10 pixels (lines through site centres)."""
+        sx, sy = self._picker.snap(x, y)
+        (x0, x1), _ = self.box.viewRange()
+        tol = 10.0 * abs(x1 - x0) / max(1.0, float(self.box.width()))
+        return (sx, sy) if math.hypot(sx - x, sy - y) <= tol else (x, y)
+
+    def cut_drag(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool, snap: bool = True) -> None:
+        """Show the cut line while dragging; on release emit ``cut_line_drawn`` (a line of zero length is not).
+        Both ends snap to grid nodes near them."""
+        if snap:
+            x0, y0 = self._snap_cut(x0, y0)
+            x1, y1 = self._snap_cut(x1, y1)
         self._cut_line.setData([x0, x1], [y0, y1])
         if not finished:
             return
@@ -403,27 +491,18 @@ class TopView(QtWidgets.QWidget):
             self._cut_line.setData([], [])
             return
         self.last_cut = (x0, y0, x1, y1)
-        self.message.emit(f"Cut line ({x0:.3f}, {y0:.3f}) -> ({x1:.3f}, {y1:.3f}) mm, "
-                          f"{math.hypot(x1 - x0, y1 - y0):.3f} mm long.")
+        sym = self.unit.symbol
+        self.message.emit(f"Cut line ({self._len(x0)}, {self._len(y0)}) -> ({self._len(x1)}, {self._len(y1)}) "
+                          f"{sym}, {self._len(math.hypot(x1 - x0, y1 - y0))} {sym} long.")
         self.view_state.set_cut_line(CutLine(float(x0), float(y0), float(x1), float(y1)))
         self.cut_line_drawn.emit(float(x0), float(y0), float(x1), float(y1))
 
-    def _measure_click(self, name: str | None) -> None:
-        if name is None:
-            self.message.emit("Measure: click on a site.")
-            return
-        if self._measure_from is None or self.last_measurement is not None:
-            self._measure_from = name
-            self.last_measurement = None
-            self._measure_line.setData([], [])
-            self.message.emit(f"Measure from {name}: click the second site.")
-            return
-        m = self._picker.measure(self._measure_from, name)
-        self.last_measurement = m
-        xy = self._picker.xy_of((m.a, m.b))
-        if len(xy) == 2:
-            self._measure_line.setData(xy[:, 0], xy[:, 1])
-        self.message.emit(m.text())
+    def _ruler_site(self, x_mm: float, y_mm: float) -> list[int]:
+        """Rows of the sites whose centre or opening edges a ruler end may snap to (lower edges reach farthest)."""
+        table = opening_table(self.document.design)
+        lower = float(np.nanmax(table.lower_mm)) / 2.0 if len(table.rows) else 0.0
+        reach = max(self._picker.reach_mm, lower) + self.rulers.tolerance_mm()
+        return self._picker.sites_near(x_mm, y_mm, reach)
 
     def rubber_band(self, x0: float, y0: float, x1: float, y1: float, *, finished: bool,
                     modifiers: QtCore.Qt.KeyboardModifier) -> None:
@@ -441,23 +520,55 @@ class TopView(QtWidgets.QWidget):
         if not self.box.sceneBoundingRect().contains(scene_pos):
             return
         p = self.box.mapSceneToView(scene_pos)
+        if self.tool == Tool.ADD_SITE:
+            self._preview_add(p.x(), p.y())
+        if self.tool == Tool.MEASURE:
+            self.rulers.hover(self.document.design, p.x(), p.y(), self._ruler_site(p.x(), p.y()))
         self.cursor_text.emit(self.describe_point(p.x(), p.y()))
 
+    def set_unit(self, unit: LengthUnit | str) -> None:
+        """Read every length of the view in ``unit``: axes, their titles, the scale bar, the cursor text, rulers."""
+        self.unit = LengthUnit(unit)
+        pi = self.plot.getPlotItem()
+        for name, title in (("bottom", "x"), ("left", "y")):
+            ax = pi.getAxis(name)
+            ax.setScale(self.unit.per_mm)
+            ax.setLabel(title, units=self.unit.symbol, color=style.FOREGROUND)
+            ax.enableAutoSIPrefix(False)
+            ax.picture = None
+            ax.update()
+        self.scale_bar.set_per_mm(self.unit.per_mm)
+        self.rulers.set_unit(self.unit)
+
+    def set_origin(self, x_mm: float, y_mm: float) -> None:
+        """Coordinates in the status bar are measured from here; a cross marks it (none at 0, 0)."""
+        self.origin = (float(x_mm), float(y_mm))
+        self.origin_marker.setData([x_mm], [y_mm]) if self.origin != (0.0, 0.0) else self.origin_marker.setData([], [])
+
+    def _len(self, value_mm: float, width: int = 0) -> str:
+        """A coordinate or length in the view's unit, without the unit (µm to 0.1, mm to 0.1 µm)."""
+        text = f"{value_mm * 1000:.1f}" if self.unit is LengthUnit.UM else f"{value_mm:.3f}"
+        return text.rjust(width)
+
     def describe_point(self, x_mm: float, y_mm: float) -> str:
-        """Coordinates and the site under a point, as the status bar shows them."""
-        text = f"x {x_mm:9.3f}  y {y_mm:9.3f} mm"
+        """Coordinates and the site under a point, as the status bar shows them (in the display unit)."""
+        sym = self.unit.symbol
+        ox, oy = self.origin
+        rel = "\u0394" if (ox, oy) != (0.0, 0.0) else ""  # relative to the user's origin
+        text = f"{rel}x {self._len(x_mm - ox, 9)}  {rel}y {self._len(y_mm - oy, 9)} {sym}"
         name = self._picker.site_at(x_mm, y_mm)
         if name is not None:
             s = self._picker.sites
             i = s.index_of(name)
             table = opening_table(self.document.design)
             du = table.upper_mm[i]
-            state = "populated" if s.populated[i] else "depopulated"
-            opening = "" if math.isnan(du) else f", d_u {du:.3f} d_l {table.lower_mm[i]:.3f}"
-            text += f"   |   {name} ({s.x_mm[i]:.3f}, {s.y_mm[i]:.3f}) {state}{opening}"
+            state = " populated" if s.populated[i] else " depopulated"
+            opening = "" if math.isnan(du) else \
+                f" d_u {length_text(du, self.unit)} d_l {length_text(table.lower_mm[i], self.unit)}"
+            text += f"  |  {name}{state}{opening}"
         if self.tool == Tool.ADD_SITE:
             sx, sy = self._picker.snap(x_mm, y_mm)
-            text += f"   |   snap ({sx:.3f}, {sy:.3f})"
+            text += f"  |  snap ({self._len(sx)}, {self._len(sy)})"
         return text
 
     # -- for tests and the export preview ----------------------------------------------------------------------

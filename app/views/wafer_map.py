@@ -22,13 +22,19 @@ from geometry.model.design import Design
 from geometry.model.layouts.wafer import DieMap, WaferLayout, die_map, die_sites
 
 # cell values of the map image, and their colours (RGBA)
-EMPTY, DROPPED, KEPT, SELECTED = 0, 1, 2, 3
+EMPTY, DROPPED, KEPT, SELECTED, BORDER, INFO, WARNING, ERROR = range(8)
 CELL_COLOURS = np.array([
     [0, 0, 0, 0],  # no die position here
-    [200, 200, 195, 255],  # a partial die, left out by the keep rule
-    [70, 130, 180, 255],  # a kept die
-    [255, 160, 0, 255],  # the selected die
+    [222, 222, 216, 255],  # a partial die, left out by the keep rule
+    [150, 190, 225, 255],  # a kept die without findings
+    [255, 215, 0, 255],  # the selected die
+    [60, 60, 60, 255],  # the border of every die position (streets between cells)
+    [120, 160, 240, 255],  # a die whose worst finding is an info
+    [245, 160, 60, 255],  # ... a warning
+    [225, 50, 50, 255],  # ... an error
 ], dtype=np.ubyte)
+CELL_PX = 8
+"""Image pixels per die cell: the outer ring of each cell is its border, so dies read as cells, not a flat disk."""
 
 
 class WaferMapView(QtWidgets.QWidget):
@@ -41,6 +47,7 @@ class WaferMapView(QtWidgets.QWidget):
         self.document = document
         self.dies: DieMap | None = None
         self.selected = -1
+        self.die_severity = np.zeros(0, dtype=np.ubyte)  # per die position: KEPT or the worst finding's value
         self._cells = np.zeros((1, 1), dtype=np.ubyte)
         self._rect = QtCore.QRectF(0.0, 0.0, 1.0, 1.0)
         self._origin = (0, 0)
@@ -111,6 +118,8 @@ class WaferMapView(QtWidgets.QWidget):
         cells = np.zeros((rows, cols), dtype=np.ubyte)
         cells[dm.j - j0, dm.i - i0] = np.where(dm.kept, KEPT, DROPPED)
         self._cells = cells
+        if len(self.die_severity) != len(dm):
+            self.die_severity = np.where(dm.kept, KEPT, DROPPED).astype(np.ubyte)
         self._origin = (i0, j0)
         # image pixel (c, r) covers die grid position (i0 + c, j0 + r): centre offset + (i, j) * step
         x0 = lay.offset_x_mm + (i0 - 0.5) * lay.step_x
@@ -129,13 +138,50 @@ class WaferMapView(QtWidgets.QWidget):
             xRange=(-lay.radius_mm * 1.05, lay.radius_mm * 1.05),
             yRange=(-lay.radius_mm * 1.05, lay.radius_mm * 1.05), padding=0.0)
 
-    def _paint_cells(self) -> None:
-        cells = self._cells.copy()
+    def set_report(self, report: Any) -> None:
+        """Colour each kept die by its worst finding (the findings' points fall in the die's cell)."""
         dm = self.dies
-        if dm is not None and self.selected >= 0:
-            k = int(dm.kept_rows[self.selected])
-            cells[dm.j[k] - self._origin[1], dm.i[k] - self._origin[0]] = SELECTED
-        self.image.setImage(cells, autoLevels=False, levels=(0, len(CELL_COLOURS) - 1))
+        if dm is None:
+            return
+        sev = np.where(dm.kept, KEPT, DROPPED).astype(np.ubyte)
+        vs = getattr(report, "violations", ())
+        if vs:
+            from geometry.checks.records import Severity
+
+            rank = {Severity.INFO: INFO, Severity.WARNING: WARNING, Severity.ERROR: ERROR}
+            lay = dm.layout
+            vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
+            vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))
+            vr = np.fromiter((rank[v.severity] for v in vs), dtype=np.ubyte, count=len(vs))
+            i = np.rint((vx - lay.offset_x_mm) / lay.step_x).astype(np.intp) - self._origin[0]
+            j = np.rint((vy - lay.offset_y_mm) / lay.step_y).astype(np.intp) - self._origin[1]
+            rows, cols = self._cells.shape
+            lookup = np.full((rows, cols), -1, dtype=np.intp)
+            lookup[dm.j - self._origin[1], dm.i - self._origin[0]] = np.arange(len(dm))
+            ok = (i >= 0) & (i < cols) & (j >= 0) & (j < rows)
+            k = lookup[j[ok], i[ok]]
+            hit = k >= 0
+            np.maximum.at(sev, k[hit], vr[ok][hit])
+            sev = np.where(dm.kept, sev, DROPPED).astype(np.ubyte)
+        self.die_severity = sev
+        self._paint_cells()
+
+    def _paint_cells(self) -> None:
+        dm = self.dies
+        cells = np.zeros_like(self._cells)
+        if dm is not None:
+            sev = self.die_severity if len(self.die_severity) == len(dm) else np.where(dm.kept, KEPT, DROPPED)
+            cells[dm.j - self._origin[1], dm.i - self._origin[0]] = sev
+            if self.selected >= 0:
+                k = int(dm.kept_rows[self.selected])
+                cells[dm.j[k] - self._origin[1], dm.i[k] - self._origin[0]] = SELECTED
+        self.shown_cells = cells  # one value per die position (the image has CELL_PX x CELL_PX pixels per cell)
+        big = np.repeat(np.repeat(cells, CELL_PX, axis=0), CELL_PX, axis=1)
+        edge = np.zeros((CELL_PX, CELL_PX), dtype=bool)
+        edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
+        border = np.tile(edge, cells.shape) & (big != EMPTY)
+        big[border] = BORDER
+        self.image.setImage(big, autoLevels=False, levels=(0, len(CELL_COLOURS) - 1))
         self.image.setRect(self._rect)  # after setImage: the scale follows the image's size
 
     def _show_die(self, group: int) -> None:

@@ -197,6 +197,11 @@ def test_wafer_design_shows_the_map_and_a_die_click_zooms(qtbot, window: MainWin
     assert (x0 + x1) / 2 == pytest.approx(float(wm.dies.x_mm[k]), abs=1e-6)
     assert (y0 + y1) / 2 == pytest.approx(float(wm.dies.y_mm[k]), abs=1e-6)
     assert min(x1 - x0, y1 - y0) == pytest.approx(5.1 * 1.08, rel=1e-6)  # the die and a little street
+    cut = window.cross_section.current_cut()  # the cross-section moved to that die, through a row of its balls
+    xc = float(wm.dies.x_mm[k])
+    assert cut.x0 == pytest.approx(xc - 2.5) and cut.x1 == pytest.approx(xc + 2.5)
+    assert abs(cut.y0 - float(wm.dies.y_mm[k])) < 2.5 and cut.y0 == cut.y1
+    assert window.cross_section.section is not None and len(window.cross_section.section.opening_sites()) > 0
     window.start_new(example_grid_design(rows=2, cols=2))
     assert window.docks["wafer_map"].isHidden()
 
@@ -285,3 +290,27 @@ def test_a_derived_rework_window_refuses_to_derive_again(qtbot, window: MainWind
     trigger(derived, "rework.derive")
     assert errors and "already a rework mask" in errors[0]
     assert not derived.derived_windows
+
+
+def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow,
+                                                                       monkeypatch) -> None:
+    from app import actions
+    from tests.app.test_rework_view import rework_design
+
+    window.start_new(example_grid_design(rows=2, cols=2))
+    legend_names = [label.text for _s, label in window.top_view.legend.items]
+    window.start_new(rework_design())
+    actions.derive_rework_mask(window)
+    if getattr(window, "derived_windows", None):  # the rework mask opens as its own document
+        window = adopt(qtbot, monkeypatch, window.derived_windows[-1])
+    rv = window.rework_view.review
+    changed = {c.site for c in rv.changes}
+    assert changed
+    xs, ys = window.rework_marks.getData()
+    sites = window.document.design.sites()
+    points = list(zip(xs.tolist(), ys.tolist(), strict=True))
+    marked = {str(sites.names[i]) for i in range(len(sites))
+              if any(abs(sites.x_mm[i] - x) < 1e-9 and abs(sites.y_mm[i] - y) < 1e-9 for x, y in points)}
+    assert marked == {n for n in changed if sites.has(n)}
+    names = [label.text for _s, label in window.top_view.legend.items]
+    assert "Changed by rework" in names and "Changed by rework" not in legend_names

@@ -116,3 +116,9 @@ def test_residue_bumps_for_the_cross_section():
     assert bumps[0] == (0.0, pytest.approx(0.6), 0.06)
     assert bumps[1] == (0.8, pytest.approx(2 * np.sqrt(0.09 - 0.0625)), 0.03)
     assert len(bumps) == 2  # A1 damaged: no residue; B3: the line misses its footprint
+
+
+def test_comparison_says_preview_before_deriving_and_changed_after(view):
+    assert "would change" in view.summary_label.text() and "changed against" not in view.summary_label.text()
+    assert view.tabs.tabText(1) == "Would change (3)"
+    assert view.changes_table.item(0, 1).toolTip()  # the full text, whatever the column width

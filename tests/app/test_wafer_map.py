@@ -24,7 +24,7 @@ def test_cells_show_kept_and_dropped_dies(qtbot: QtBot) -> None:
     view = WaferMapView(doc)
     qtbot.addWidget(view)
     dm = die_map(doc.design.layout, doc.design.pad)  # type: ignore[arg-type]
-    cells = view.image.image
+    cells = view.shown_cells
     assert cells is not None
     assert int((cells == KEPT).sum()) == dm.n_kept
     assert int((cells == DROPPED).sum()) == len(dm) - dm.n_kept
@@ -52,7 +52,7 @@ def test_mouse_click_on_a_die_emits_its_index(qtbot: QtBot) -> None:
         qtbot.mouseClick(view.map.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=pos)
     assert sig.args == [target]
     assert view.selected == target
-    assert int((view.image.image == SELECTED).sum()) == 1
+    assert int((view.shown_cells == SELECTED).sum()) == 1
     name = dm.die_name(target)
     assert name in view.caption.text()
     pts = view.die_sites.data
@@ -76,3 +76,30 @@ def test_follows_the_document(qtbot: QtBot) -> None:
     assert view.dies is None
     assert "Not a wafer" in view.caption.text()
     assert np.asarray(view.die_sites.data).size == 0
+
+
+def test_dies_are_cells_with_borders_coloured_by_findings(qtbot: QtBot) -> None:
+    from app.views.wafer_map import BORDER, CELL_PX, ERROR, WARNING
+    from geometry.checks.records import CheckReport, Severity, Violation
+
+    doc = _doc()
+    view = WaferMapView(doc)
+    qtbot.addWidget(view)
+    dm = view.dies
+    assert dm is not None
+    img = view.image.image
+    rows, cols = view.shown_cells.shape
+    assert img.shape == (rows * CELL_PX, cols * CELL_PX)
+    k0, k1 = int(dm.kept_rows[0]), int(dm.kept_rows[1])
+    # every die cell is framed: its first pixel row is border, its inside is the die's colour
+    r, c = (int(dm.j[k0]) - view._origin[1]) * CELL_PX, (int(dm.i[k0]) - view._origin[0]) * CELL_PX
+    assert (img[r, c:c + CELL_PX] == BORDER).all() and img[r + CELL_PX // 2, c + CELL_PX // 2] == KEPT
+    report = CheckReport((
+        Violation("web-upper", Severity.WARNING, ("x",), float(dm.x_mm[k0]), float(dm.y_mm[k0]), 0.1, 0.2),
+        Violation("web-upper", Severity.ERROR, ("y",), float(dm.x_mm[k1]) + 0.3, float(dm.y_mm[k1]) - 0.2,
+                  0.1, 0.2),
+        Violation("flux-clear", Severity.WARNING, ("y",), float(dm.x_mm[k1]), float(dm.y_mm[k1]), 0.1, 0.2),
+    ))
+    view.set_report(report)
+    assert view.die_severity[k0] == WARNING and view.die_severity[k1] == ERROR  # the worst one wins
+    assert int((view.shown_cells == ERROR).sum()) == 1 and int((view.shown_cells == WARNING).sum()) == 1

@@ -310,6 +310,10 @@ def main(argv: list[str] | None = None) -> None:
     run_wafer(150.0 if args.quick else 300.0, not args.no_window, out_dir, say)
     clear_caches()
     run_array(not args.no_window, say)
+    clear_caches()
+    from bench.import_bench import run_import
+
+    run_import(out_dir, say, line)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     report = Path(__file__).with_name("last_run.md")
     report.write_text("# Last benchmark run\n\n```\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")

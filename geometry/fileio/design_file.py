@@ -17,8 +17,9 @@ from typing import Any
 from geometry.base.atomic import write_bytes_atomic
 from geometry.base.errors import DesignError
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
+from geometry.fileio.site_columns import columns_to_data, columns_to_text, decode_sites
 from geometry.model.design import Design
-from geometry.model.layouts import LAYOUT_KINDS, Layout
+from geometry.model.layouts import LAYOUT_KINDS, ExplicitLayout, Layout, SiteColumns
 from geometry.model.layouts.wafer import WaferLayout
 
 FORMAT_VERSION = 1
@@ -62,11 +63,20 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
 
 _REGISTERED = (WaferLayout,)  # imported for its registration: files may hold a "wafer" layout
 
-CODEC = Codec(
-    registries={Layout: LAYOUT_KINDS},
-    adapters={(Design, "limits"): FieldAdapter(_encode_limits, _decode_limits)},
-)
-"""The codec for designs: layouts found by kind in the layout registry, limits written as an object."""
+def _decode_sites(data: JSON, path: str) -> SiteColumns:
+    return decode_sites(data, path, CODEC)
+
+
+_ADAPTERS = {
+    (Design, "limits"): FieldAdapter(_encode_limits, _decode_limits),
+    (ExplicitLayout, "sites"): FieldAdapter(columns_to_data, _decode_sites),
+}
+
+CODEC = Codec(registries={Layout: LAYOUT_KINDS}, adapters=_ADAPTERS)
+"""The codec for designs: layouts found by kind in the layout registry, limits written as an object, explicit
+sites as columns."""
+
+_PLACEHOLDER = "\x00site-columns-"
 
 
 def design_to_data(design: Design) -> dict[str, JSON]:
@@ -76,8 +86,29 @@ def design_to_data(design: Design) -> dict[str, JSON]:
 
 
 def design_to_json(design: Design) -> str:
-    """The file text: indent 2, keys in a fixed order, floats as repr, a trailing newline."""
-    return json.dumps(design_to_data(design), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The file text: indent 2, keys in a fixed order, floats as repr, a trailing newline.
+
+    Explicit site columns are written one line per column by the C encoder: the indenting encoder is pure
+    Python and would take tens of seconds over a million sites. They stand in the tree as placeholder strings
+    that are replaced by their text afterwards.
+    """
+    blocks: list[SiteColumns] = []
+
+    def hold(cols: SiteColumns) -> str:
+        blocks.append(cols)
+        return f"{_PLACEHOLDER}{len(blocks) - 1}"
+
+    codec = Codec(registries={Layout: LAYOUT_KINDS},
+                  adapters={**_ADAPTERS, (ExplicitLayout, "sites"): FieldAdapter(hold, _decode_sites)})
+    body = codec.encode(design)
+    text = json.dumps({"format_version": FORMAT_VERSION, **body}, indent=2, ensure_ascii=False, allow_nan=False)
+    for i, cols in enumerate(blocks):
+        token = json.dumps(f"{_PLACEHOLDER}{i}")
+        at = text.index(token)
+        line_start = text.rfind("\n", 0, at) + 1
+        indent = text[line_start:len(text) - len(text[line_start:].lstrip(" "))]
+        text = text[:at] + columns_to_text(cols, indent) + text[at + len(token):]
+    return text + "\n"
 
 
 def design_from_data(data: JSON) -> Design:

@@ -7,8 +7,10 @@ a :class:`geometry.model.sites.Sites` block (cached, since the parameters are ha
 from geometry.model.layouts.base import LAYOUT_KINDS, Layout, Pad, register_layout
 from geometry.model.layouts.depopulation import CentreVoid, DepopulateNames, Depopulation, PerimeterRings
 from geometry.model.layouts.edits import SiteEdits, build_sites
-from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, read_sites_csv
+from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, SiteColumns
+from geometry.model.layouts.explicit_csv import read_sites_csv
 from geometry.model.layouts.grid import GridLayout
+from geometry.model.layouts.source import ImportSource, Recognition
 from geometry.model.layouts.staggered import StaggeredLayout
 
 __all__ = [
@@ -19,9 +21,12 @@ __all__ = [
     "ExplicitLayout",
     "ExplicitSite",
     "GridLayout",
+    "ImportSource",
     "Layout",
     "Pad",
     "PerimeterRings",
+    "Recognition",
+    "SiteColumns",
     "SiteEdits",
     "StaggeredLayout",
     "build_sites",

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from geometry.base.errors import DesignError
-from geometry.fileio.importers.base import CandidateBuilder, Shape, SourceData, file_hash
+from geometry.fileio.importers.base import UNIT_MM, CandidateBuilder, Shape, SourceData, file_hash
 
 _INSUNITS = {1: ("inch", 1.0), 4: ("mm", 1.0), 13: ("um", 1.0), 9: ("mil", 1.0), 5: ("mm", 10.0),
              6: ("mm", 1000.0), 8: ("inch", 1e-6)}
@@ -50,7 +50,8 @@ def read_dxf(path: Path) -> SourceData:
     except (OSError, DXFError, UnicodeDecodeError, ValueError) as e:
         raise DesignError(str(path), path.name, f"is not a readable DXF file: {e}") from None
     code = int(doc.header.get("$INSUNITS", 0) or 0)
-    unit, factor = _INSUNITS.get(code, ("", 1.0))
+    unit, to_unit = _INSUNITS.get(code, ("", 1.0))
+    factor = to_unit * (UNIT_MM[unit] if unit else 1.0)  # file numbers -> mm (unitless: as if mm)
     builders: dict[str, CandidateBuilder] = {}
     circles: dict[str, list[tuple[float, float, float]]] = {}
     skipped = 0

@@ -173,12 +173,13 @@ def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:
                                       "is a macro this reader cannot outline (clear parts or several pieces)")
                 out.add_polygon(np.asarray(pts))
         elif isinstance(o, Region):
-            r = o.converted(MM)
-            outline = list(r.outline)
+            k = o.unit.convert_to(MM, 1.0)
+            outline = [(px * k, py * k) for px, py in o.outline]
+            arcs = [None if a is None else (a[0], (a[1][0] * k, a[1][1] * k)) for a in o.arc_centers]
             ring: list[tuple[float, float]] = []
             for i, p in enumerate(outline):
                 q = outline[(i + 1) % len(outline)]
-                arc = r.arc_centers[i] if i < len(r.arc_centers) else None
+                arc = arcs[i] if i < len(arcs) else None
                 if arc is None:
                     ring.append(p)
                 else:

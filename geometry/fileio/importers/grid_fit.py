@@ -104,6 +104,13 @@ def _phase(v: FloatArray, pitch: float) -> float:
     return ref + phase * pitch / (2.0 * np.pi)
 
 
+def _slope(k: IntArray, v: FloatArray, pitch: float) -> float:
+    """The least-squares pitch of on-grid values over their indices (``pitch`` when they span one index)."""
+    kc = k - k.mean()
+    ss = float((kc * kc).sum())
+    return float((kc * (v - v.mean())).sum() / ss) if ss > 0 else pitch
+
+
 def fit_grid(x: FloatArray, y: FloatArray, snap_tol_mm: float) -> GridFit | None:
     """The grid the pads lie on; None when fewer than two pads or no spacing repeats."""
     n = x.shape[0]
@@ -121,6 +128,17 @@ def fit_grid(x: FloatArray, y: FloatArray, snap_tol_mm: float) -> GridFit | None
     ox, oy = _phase(x, px), _phase(y, py)
     colf = np.round((x - ox) / px).astype(np.int64)
     rowf = np.round((y - oy) / py).astype(np.int64)
+    sx = ox + colf * px - x
+    sy = oy + rowf * py - y
+    on = (np.abs(sx) <= snap_tol_mm) & (np.abs(sy) <= snap_tol_mm)
+    if not on.any():
+        return None
+    # The origin again, as the median over the on-grid pads only: off-grid pads near a grid line and one
+    # noisy pad then do not move the grid, so each snap is that pad's own error.
+    px = _slope(colf[on], x[on], px)
+    py = _slope(rowf[on], y[on], py)
+    ox = float(np.median(x[on] - colf[on] * px))
+    oy = float(np.median(y[on] - rowf[on] * py))
     sx = ox + colf * px - x
     sy = oy + rowf * py - y
     on = (np.abs(sx) <= snap_tol_mm) & (np.abs(sy) <= snap_tol_mm)

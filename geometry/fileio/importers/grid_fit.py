@@ -87,7 +87,12 @@ def _pitch(centres: FloatArray, tol: float, axis: str) -> float | None:
 
 
 def _phase(v: FloatArray, pitch: float) -> float:
-    """The grid's offset along one axis, robust to a minority of off-grid pads (circular means of the phase)."""
+    """The grid's offset along one axis, robust to a minority of off-grid pads (circular means of the phase).
+
+    An evenly strided sample of 20,000 pads is enough: the origin is refitted on all on-grid pads afterwards.
+    """
+    if v.shape[0] > 20000:
+        v = v[:: v.shape[0] // 20000]
     ref = float(v[0])
     ang = 2.0 * np.pi * (v - ref) / pitch
     keep = np.ones(v.shape[0], bool)

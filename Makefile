@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE ?= resources/examples/bga-0.8mm-tapered.ballmask
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench golden clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check geometry app tests bench
 	$(BIN)/mypy geometry
 	$(BIN)/lint-imports
+
+# Regenerate the golden files of tests/golden after an intended change of the output; review the diff.
+golden: $(STAMP)
+	BALLMASK_UPDATE_GOLDEN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/golden
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -1,6 +1,7 @@
 """The wafer-scale benchmark of issue 6: a ~1.1M-opening 300 mm wafer and a 100,000-opening array.
 
-Run ``python -m bench [--quick] [--no-window] [--out DIR]``. One line per step: wall time, peak resident memory
+Run ``python -m bench [--quick] [--no-window] [--out DIR] [GROUP ...]`` (``--list`` names the groups; the strip
+and the panel are in :mod:`bench.carrier`). One line per step: wall time, peak resident memory
 while the step ran, the target and whether it is met. ``--quick`` replaces the 300 mm wafer by a 150 mm one (for
 development). The last run's table is written to ``bench/last_run.md``.
 
@@ -58,14 +59,15 @@ def array_design() -> Design:
 
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
-    from geometry.derive import openings, pairs
+    from geometry.checks import registry
+    from geometry.derive import openings, pairs, repetition
     from geometry.derive.relief import merged as relief
-    from geometry.derive.relief import repeated as wrelief
     from geometry.model.layouts import edits
     from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
-              wrelief.wafer_relief, layout.die_map, layout._generate, layout._die_sites_cached):
+              repetition.repetition, registry._run_all, registry._repeated, layout.die_map, layout._generate,
+              layout._die_sites_cached):
         f.cache_clear()
 
 
@@ -77,15 +79,15 @@ def generate(make: Callable[[], Design]) -> Design:
 
 
 def checks(d: Design) -> Any:
-    from geometry.checks.repeated import wafer_checks
+    from geometry.checks import run_checks
 
-    return wafer_checks(d)
+    return run_checks(d)
 
 
 def relief_of(d: Design) -> Any:
-    from geometry.derive.relief.repeated import wafer_relief
+    from geometry.derive.relief.merged import lower_relief
 
-    return wafer_relief(d)
+    return lower_relief(d)
 
 
 def dxf_flat(d: Design, out: Path) -> Path:
@@ -95,9 +97,12 @@ def dxf_flat(d: Design, out: Path) -> Path:
 
 
 def dxf_blocks(d: Design, out: Path) -> Path:
-    from geometry.export.dxf_stream import write_wafer_dxf_blocks
+    from geometry.derive.repetition import Repeated, repetition
+    from geometry.export.dxf_stream import write_dxf_blocks
 
-    return write_wafer_dxf_blocks(d, out)
+    rep = repetition(d)
+    assert isinstance(rep, Repeated), rep
+    return write_dxf_blocks(rep, out)
 
 
 def gerber(d: Design, out: Path) -> list[Path]:
@@ -108,10 +113,10 @@ def gerber(d: Design, out: Path) -> list[Path]:
 
 def plain_dxf_formatter(d: Design, out: Path) -> int:
     """The yardstick: a plain Python loop writing the same CIRCLE and LWPOLYLINE entities as text."""
-    from geometry.derive.relief.repeated import wafer_relief
+    from geometry.derive.relief.merged import lower_relief
     from geometry.export.artwork import build_artwork
 
-    art = build_artwork(d, wafer_relief(d))
+    art = build_artwork(d, lower_relief(d))
     n = 0
     with open(out, "w", encoding="utf-8") as f:
         w = f.write
@@ -288,13 +293,31 @@ def line(step: Step, target: str = "", ok: bool | None = None) -> str:
     return f"{step.label:<62} {t}  {mem:<17} {target}{verdict}"
 
 
+GROUPS = {
+    "wafer": "the 1.1 M-opening 300 mm wafer: generate, checks, relief, DXF flat and blocks, Gerber, pipeline, window",
+    "array": "the 100k array: checks and relief against KLayout and shapely, window",
+    "carrier": "a 240 x 74 mm strip and a 600 x 600 mm panel of repeated units",
+    "import": "a 1M-site explicit design saved and loaded; 1M GDS and Gerber pads imported (bench/import_bench.py)",
+}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the table."""
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="a 150 mm wafer instead of 300 mm (development)")
     p.add_argument("--no-window", action="store_true", help="skip the window steps")
     p.add_argument("--out", type=Path, default=None, help="folder for the written files (default: a temp dir)")
+    p.add_argument("--list", action="store_true", help="name the groups of steps and stop")
+    p.add_argument("groups", nargs="*", metavar="GROUP", help=f"run only these groups ({', '.join(GROUPS)})")
     args = p.parse_args(argv)
+    if args.list:
+        for name, what in GROUPS.items():
+            print(f"{name:8s} {what}")
+        return
+    unknown = sorted(set(args.groups) - set(GROUPS))
+    if unknown:
+        p.error(f"unknown group(s) {', '.join(unknown)}; --list names them")
+    groups = args.groups or list(GROUPS)
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="ballmask-bench-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
@@ -307,14 +330,23 @@ def main(argv: list[str] | None = None) -> None:
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}")
 
-    run_wafer(150.0 if args.quick else 300.0, not args.no_window, out_dir, say)
-    clear_caches()
-    run_array(not args.no_window, say)
-    clear_caches()
-    from bench.import_bench import run_import
+    if "wafer" in groups:
+        run_wafer(150.0 if args.quick else 300.0, not args.no_window, out_dir, say)
+    if "array" in groups:
+        clear_caches()
+        run_array(not args.no_window, say)
+    if "carrier" in groups:
+        from bench.carrier import run_carriers
 
-    run_import(out_dir, say, line)
+        run_carriers(out_dir, say)
+    if "import" in groups:
+        clear_caches()
+        from bench.import_bench import run_import
+
+        run_import(out_dir, say, line)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
+    if set(groups) != set(GROUPS):
+        return  # bench/last_run.md holds full runs only
     report = Path(__file__).with_name("last_run.md")
     report.write_text("# Last benchmark run\n\n```\n" + "\n".join(lines) + "\n```\n", encoding="utf-8")
     print(f"written: {report}")

@@ -12,6 +12,7 @@ from dataclasses import replace
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
+TOOL_CHOICES = ("mask", "flux-stencil", "pin-plate", "pick-head", "inspection")  # geometry.model.tools.ToolKind
 FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all")  # geometry.export.run.FORMATS (not imported: --help stays fast)
 
 
@@ -28,6 +29,9 @@ def configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mirror-lower", action="store_true",
                         help="draw the lower-side layers as seen from the lower side")
     parser.add_argument("--force", action="store_true", help="export even when the design has check errors")
+    parser.add_argument("--tool", choices=TOOL_CHOICES, default="mask",
+                        help="what to write: the mask (default, in --format) or a companion tool made from the same "
+                        "sites, as a folder (flux-stencil, pin-plate, pick-head, inspection)")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -51,6 +55,8 @@ def run_export(args: argparse.Namespace) -> int:
     if changes:
         design = design.with_(output=replace(out_settings, **changes))  # type: ignore[arg-type]
     src = Path(args.file)
+    if args.tool != "mask":
+        return _run_tool(design, src, args)
     out = Path(args.output) if args.output else src.with_name(src.stem + ("" if args.format in ("dxf", "pdf")
                                                                           else f"_{args.format}"))
     try:
@@ -64,4 +70,33 @@ def run_export(args: argparse.Namespace) -> int:
     if result.forced:
         sys.stderr.write("ballmask: warning: exported despite check errors (--force)\n")
     sys.stdout.write(f"wrote {result.path}\n")
+    return EXIT_OK
+
+
+def _run_tool(design: object, src: object, args: argparse.Namespace) -> int:
+    """Write one companion tool's folder; refused (exit 1) when its checks find errors, unless forced."""
+    from pathlib import Path
+
+    from geometry.checks.records import Severity
+    from geometry.checks.tools import tool_report
+    from geometry.export.tools import write_tool
+    from geometry.model.design import Design
+    from geometry.model.tools import ToolKind
+
+    assert isinstance(design, Design)
+    assert isinstance(src, Path)
+    tool = ToolKind(args.tool)
+    report = tool_report(design, tool)
+    errors = [v for v in report.violations if v.severity is Severity.ERROR]
+    if errors and not args.force:
+        sys.stderr.write(f"ballmask: export refused: {len(errors)} {tool.value} check error(s); fix them or "
+                         "force the export (--force)\n")
+        for v in errors[:20]:
+            sys.stderr.write(f"  {v.check}: {v.message}\n")
+        return EXIT_REFUSED
+    out = Path(args.output) if args.output else src.with_name(f"{src.stem}_{tool.value}")
+    for v in report.violations:
+        if v.severity is not Severity.ERROR:
+            sys.stderr.write(f"ballmask: {v.severity.value}: {v.message}\n")
+    sys.stdout.write(f"wrote {write_tool(design, tool, out)}\n")
     return EXIT_OK

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cli.new_carrier import CARRIERS, build_carrier_design, configure_carriers
 from cli.report import format_report, opening_lines, relief_summary, report_records, ridge_at_min_pitch
 from geometry.base.errors import DesignError
 
@@ -119,6 +120,7 @@ def _configure_new(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--name", help="design name (default: the file name)")
     o.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ballmask file to write")
     o.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    configure_carriers(layouts, grid)
 
 
 def _as_option(option: str, make: Callable[[], Any]) -> Any:
@@ -211,6 +213,8 @@ def _run_new(args: argparse.Namespace) -> int:
     from geometry.fileio import save_design
 
     design = build_grid_design(args)
+    if args.layout in CARRIERS:
+        design = build_carrier_design(args, design)
     out = Path(args.output)
     if out.exists() and not args.force:
         raise DesignError("-o", str(out), "the file exists: give --force to replace it")

@@ -22,14 +22,21 @@ from app.document import Document
 from geometry.model.design import Design
 from geometry.model.output_settings import OutputSettings
 
-FORMAT_TITLES = {"dxf": "DXF (one file, layers per face and depth)", "gerber": "Gerber RS-274X (folder, one file "
-                 "per layer)", "pdf": "Fabrication drawing (PDF)", "all": "Everything for the shop (folder)"}
+
+def format_titles() -> dict[str, str]:
+    """Every registered export format and its menu title, in the registry's order."""
+    from geometry.export.run import FORMATS, exporter
+
+    return {name: exporter(name).title for name in FORMATS}
 
 
 def default_output(document: Document, fmt: str) -> Path:
-    """Beside the design file (or in the home folder), named after it."""
+    """Beside the design file (or in the home folder), named after it: the format's suffix, or a folder."""
+    from geometry.export.run import exporter
+
     base = document.path.with_suffix("") if document.path else Path.home() / document.design.name
-    return base.with_name(base.name + {"dxf": ".dxf", "pdf": ".pdf"}.get(fmt, f"_{fmt}"))
+    suffix = exporter(fmt).suffix
+    return base.with_name(base.name + (suffix or f"_{fmt}"))
 
 
 def run_export(design: Design, out: Path, fmt: str, force: bool) -> Path:
@@ -79,7 +86,7 @@ class ExportDialog(QtWidgets.QDialog):
 
         self.format = QtWidgets.QComboBox()
         self.format.setObjectName("format")
-        for k, title in FORMAT_TITLES.items():
+        for k, title in format_titles().items():
             self.format.addItem(title, k)
         self.output = QtWidgets.QLineEdit(str(default_output(document, "dxf")))
         self.output.setObjectName("output")

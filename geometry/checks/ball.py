@@ -6,7 +6,7 @@ sites that use it); ``landing`` also depends on the pad, so it reports once per 
 
 from __future__ import annotations
 
-from geometry.checks.base import Check, CheckContext, above, below, fmt_mm
+from geometry.checks.base import Check, CheckContext, Scope, above, below, fmt_mm
 from geometry.checks.records import Severity, Violation
 
 STEPPED_KINDS = frozenset({"stepped", "stepped-tapered"})
@@ -116,10 +116,12 @@ def landing(ctx: CheckContext) -> list[Violation]:
 
 
 CHECKS = (
-    Check("ball-pass", "Ball passes", "d_u >= D + tol_D + c_pass", ball_pass),
+    Check("ball-pass", "Ball passes", "d_u >= D + tol_D + c_pass", ball_pass, Scope.OPENING),
     Check("single-ball", "Only one ball enters",
-          "d_u < 2 D (error); d_u > 1.3 D warns; 1.05 D to 1.2 D is comfortable", single_ball),
-    Check("hold", "Ball held while sweeping", "stepped profiles: h_v >= r; other profiles: t >= r", hold),
-    Check("stack", "No ball stacks", "t <= D + pad stand-off", stack),
-    Check("landing", "Ball lands on its pad", "(d_u - D)/2 + a <= p/2 (error); above p/4 a warning", landing),
+          "d_u < 2 D (error); d_u > 1.3 D warns; 1.05 D to 1.2 D is comfortable", single_ball, Scope.OPENING),
+    Check("hold", "Ball held while sweeping", "stepped profiles: h_v >= r; other profiles: t >= r",
+          hold, Scope.OPENING),
+    Check("stack", "No ball stacks", "t <= D + pad stand-off", stack, Scope.OPENING),
+    Check("landing", "Ball lands on its pad", "(d_u - D)/2 + a <= p/2 (error); above p/4 a warning",
+          landing, Scope.OPENING),
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +30,27 @@ from geometry.model.sites import Sites
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 
-__all__ = ["EPS_MM", "Check", "CheckContext", "CheckFunction", "above", "below", "fmt_deg", "fmt_mm"]
+__all__ = ["EPS_MM", "Check", "CheckContext", "CheckFunction", "Scope", "above", "below", "fmt_deg", "fmt_mm"]
+
+
+class Scope(StrEnum):
+    """What a check's findings depend on, which says how a design of repeated units repeats them.
+
+    Checks of a design whose units are alike run on one unit (:mod:`geometry.checks.repeated`); the scope says
+    how each finding of the unit stands for the whole design:
+
+    * ``OPENING``: one finding per group of sites sharing an opening (and pad); the design's finding lists that
+      group's sites in every unit.
+    * ``PAIR``: one finding per pair of neighbouring sites; every unit has its own copy.
+    * ``ONCE``: one finding for the whole design, at its first occurrence (the first unit's).
+    * ``PLACEMENT``: depends on where sites are on the mask (outline, fiducials, wafer edge): runs on the whole
+      design, never repeated.
+    """
+
+    OPENING = "opening"
+    PAIR = "pair"
+    ONCE = "once"
+    PLACEMENT = "placement"
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,12 +144,14 @@ CheckFunction = Callable[[CheckContext], list[Violation]]
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A registered check: ``id`` as in checks.md, a short ``title``, the one-line ``rule`` and its function."""
+    """A registered check: ``id`` as in checks.md, a short ``title``, the one-line ``rule``, its function, and the
+    :class:`Scope` its findings have (how a design of repeated units repeats them)."""
 
     id: str
     title: str
     rule: str
     run: CheckFunction
+    scope: Scope
 
     def __call__(self, ctx: CheckContext) -> list[Violation]:
         """Run the check on a context."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, fmt_mm
+from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 
 
@@ -56,4 +56,4 @@ def edge(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-CHECKS = (Check("edge", "Edge distance", "distance to the mask outline and fiducials >= e_min", edge),)
+CHECKS = (Check("edge", "Edge distance", "distance to the mask outline and fiducials >= e_min", edge, Scope.PLACEMENT),)

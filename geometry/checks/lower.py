@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geometry.checks.base import EPS_MM, Check, CheckContext, fmt_mm
+from geometry.checks.base import EPS_MM, Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 
 
@@ -83,7 +83,7 @@ def flux_clear(ctx: CheckContext) -> list[Violation]:
 
 
 CHECKS = (
-    Check("web-lower", "Lower web", "lower gap >= w_min, otherwise the outlines must be merged", web_lower),
-    Check("ridge", "Ridge", "ridge height (or h_v for stepped) >= m_min where lower outlines merge", ridge),
-    Check("flux-clear", "Flux clearance", "the lower outline contains the pad grown by f", flux_clear),
+    Check("web-lower", "Lower web", "lower gap >= w_min, otherwise the outlines must be merged", web_lower, Scope.PAIR),
+    Check("ridge", "Ridge", "ridge height (or h_v for stepped) >= m_min where lower outlines merge", ridge, Scope.PAIR),
+    Check("flux-clear", "Flux clearance", "the lower outline contains the pad grown by f", flux_clear, Scope.OPENING),
 )

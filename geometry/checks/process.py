@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geometry.checks.base import Check, CheckContext, below, fmt_mm
+from geometry.checks.base import Check, CheckContext, Scope, below, fmt_mm
 from geometry.checks.records import Severity, Violation
 
 
@@ -21,4 +21,4 @@ def hole_size(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-CHECKS = (Check("hole-size", "Hole size", "d_u >= k_hole t", hole_size),)
+CHECKS = (Check("hole-size", "Hole size", "d_u >= k_hole t", hole_size, Scope.OPENING),)

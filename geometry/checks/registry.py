@@ -8,6 +8,8 @@ from geometry.base.errors import DesignError
 from geometry.checks import ball, edge, lower, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
+from geometry.checks.repeated import repeated_checks
+from geometry.derive.repetition import Repeated, repetition
 from geometry.model.design import Design
 
 # The order of the table in checks.md: reports list violations in this order.
@@ -31,11 +33,11 @@ def run_checks(design: Design, only: set[str] | None = None) -> CheckReport:
         for cid in sorted(only):
             if cid not in CHECKS:
                 raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
-    if getattr(design.layout, "kind", None) == "wafer":
-        # A wafer of identical dies is checked on one die and the findings repeated (same report, far faster).
-        from geometry.checks.repeated import wafer_checks
-
-        return wafer_checks(design, only)
+    rep = repetition(design)
+    if isinstance(rep, Repeated):
+        # Units that are alike are checked once and the findings repeated (the same report, far faster).
+        chosen = CHECKS if only is None else {k: c for k, c in CHECKS.items() if k in only}
+        return _repeated(rep, frozenset(chosen))
     return run_checks_whole(design, only)
 
 
@@ -50,6 +52,11 @@ def run_checks_whole(design: Design, only: set[str] | None = None) -> CheckRepor
 def _run_all(design: Design) -> CheckReport:
     """The full report, cached on the (frozen, hashable) design: an undo back to a checked design is free."""
     return _run(design, frozenset(CHECKS))
+
+
+@lru_cache(maxsize=8)
+def _repeated(rep: Repeated, only: frozenset[str]) -> CheckReport:
+    return repeated_checks(rep, {k: c for k, c in CHECKS.items() if k in only})
 
 
 def _run(design: Design, only: frozenset[str]) -> CheckReport:

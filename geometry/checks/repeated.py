@@ -1,12 +1,12 @@
-"""Checks of a wafer design run on one die and repeated, with the same report as the whole-wafer run.
+"""Checks of a design of repeated units (a wafer's dies) run on one unit and repeated, with the same report as the
+whole-design run.
 
-When every die is alike (:func:`geometry.derive.relief.repeated.repetition_blocker` is None: no die singled out, nothing
-within any check's reach across a street), a check that looks at one opening or at pairs of neighbours finds
-the same thing in every die. :func:`wafer_checks` therefore runs the registered checks on a one-die design and
-repeats each finding for every kept die (names prefixed with the die, points translated); the edge check, which
-depends on the wafer's outline and fiducials, runs on the whole wafer (it is a vectorised pass over centres).
-The report equals :func:`geometry.checks.run_checks` on the whole wafer (same violations in the same order);
-the tests compare the two on random wafers. Any other design goes to :func:`run_checks` unchanged.
+When :func:`geometry.derive.repetition.repetition` finds the units alike (none singled out, nothing within any
+check's reach between units), a check finds the same thing in every unit. :func:`repeated_checks` therefore runs
+each check on the unit's design and repeats its findings as the check's :class:`~geometry.checks.base.Scope`
+says (names prefixed with the unit, points translated); placement checks, which depend on the mask's outline and
+fiducials, run on the whole design (a vectorised pass over centres). The report equals the whole-design run (same
+violations in the same order); the tests compare the two on random wafers.
 """
 
 from __future__ import annotations
@@ -16,24 +16,12 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.base.errors import DesignError
-from geometry.checks import CheckContext
+from geometry.checks.base import Check, CheckContext, Scope
 from geometry.checks.records import CheckReport, Violation
-from geometry.checks.registry import CHECKS, run_checks_whole
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import MergeGraph
-from geometry.derive.relief.repeated import die_design, repetition_blocker
+from geometry.derive.repetition import Repeated
 from geometry.model.design import Design
-from geometry.model.layouts.wafer import WaferLayout, die_map
-
-PAIR_CHECKS = frozenset({"ball-gap", "web-upper", "overlap", "web-lower", "ridge"})
-"""Checks that report one violation per pair of neighbouring sites: repeated once per die."""
-ONCE_CHECKS = frozenset({"pitch"})
-"""Checks that report one violation for the whole design (at its first occurrence): die 0's, renamed."""
-WHOLE_CHECKS = frozenset({"edge"})
-"""Checks that depend on where the die is on the mask: run on the whole wafer."""
-# Every other check reports per group of sites sharing an opening (and pad): one violation listing every die's
-# sites of that group.
 
 
 def _empty_graph() -> MergeGraph:
@@ -56,37 +44,25 @@ def _group_suffix(v: Violation) -> str:
     return f" ({n} sites)" if n > 1 else f" (site {v.sites[0]})"
 
 
-def wafer_checks(design: Design, only: set[str] | None = None) -> CheckReport:
-    """Run the checks on a design; a wafer of identical dies is checked on one die and the findings repeated."""
-    if repetition_blocker(design) is not None:
-        return run_checks_whole(design, only)
-    if only is not None:
-        for cid in sorted(only):
-            if cid not in CHECKS:
-                raise DesignError("only", cid, f"is not a check; known checks: {', '.join(CHECKS)}")
-    lay = design.layout
-    assert isinstance(lay, WaferLayout)
-    dm = die_map(lay, design.pad)
-    centres = dm.kept_centres()
-    prefixes = [f"{n}:" for n in dm.name[dm.kept_rows].tolist()]
-    one = die_design(design)
-    die_ctx = CheckContext.of(one)
+def repeated_checks(rep: Repeated, checks: dict[str, Check]) -> CheckReport:
+    """The report of a design of repeated units, from one unit's findings repeated as each check's scope says."""
+    offsets = rep.offsets_mm
+    prefixes = list(rep.prefixes)
+    unit_ctx = CheckContext.of(rep.unit_design)
     found: list[Violation] = []
-    for cid, check in CHECKS.items():
-        if only is not None and cid not in only:
+    for check in checks.values():
+        if check.scope is Scope.PLACEMENT:
+            found.extend(check(_whole_context(rep.design)))
             continue
-        if cid in WHOLE_CHECKS:
-            found.extend(check(_whole_context(design)))
-            continue
-        local = check(die_ctx)
+        local = check(unit_ctx)
         if not local or not prefixes:
             continue
-        if cid in PAIR_CHECKS:
-            found.extend(_repeat_pairs(local, prefixes, centres))
-        elif cid in ONCE_CHECKS:
-            found.extend(_repeat_pairs(local, prefixes[:1], centres[:1]))
+        if check.scope is Scope.PAIR:
+            found.extend(_repeat_pairs(local, prefixes, offsets))
+        elif check.scope is Scope.ONCE:
+            found.extend(_repeat_pairs(local, prefixes[:1], offsets[:1]))
         else:
-            found.extend(_repeat_groups(local, prefixes, centres))
+            found.extend(_repeat_groups(local, prefixes, offsets))
     return CheckReport(tuple(found))
 
 

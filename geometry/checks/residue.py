@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geometry.checks.base import Check, CheckContext
+from geometry.checks.base import Check, CheckContext, Scope
 from geometry.checks.records import Severity, Violation
 from geometry.derive.residue import residue_table
 from geometry.model.design import Design
@@ -68,5 +68,6 @@ def residue_clear(ctx: CheckContext) -> list[Violation]:
 
 CHECKS = (
     Check(CHECK_ID, "Residue clearance (rework)",
-          "the underside is >= h_res + 0.01 mm above the device over the residue footprint", residue_clear),
+          "the underside is >= h_res + 0.01 mm above the device over the residue footprint",
+          residue_clear, Scope.OPENING),
 )

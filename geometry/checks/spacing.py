@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, fmt_mm
+from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.derive.pairs import close_pairs
 
@@ -99,8 +99,8 @@ def pitch(ctx: CheckContext) -> list[Violation]:
 
 
 CHECKS = (
-    Check("ball-gap", "Ball gap", "centre distance - D >= g_min", ball_gap),
-    Check("web-upper", "Upper web", "upper edge-to-edge distance >= w_min", web_upper),
-    Check("overlap", "Overlapping openings", "upper outlines are disjoint", overlap),
-    Check("pitch", "Ball fits the pitch", "D < smallest centre distance", pitch),
+    Check("ball-gap", "Ball gap", "centre distance - D >= g_min", ball_gap, Scope.PAIR),
+    Check("web-upper", "Upper web", "upper edge-to-edge distance >= w_min", web_upper, Scope.PAIR),
+    Check("overlap", "Overlapping openings", "upper outlines are disjoint", overlap, Scope.PAIR),
+    Check("pitch", "Ball fits the pitch", "D < smallest centre distance", pitch, Scope.ONCE),
 )

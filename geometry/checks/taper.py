@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geometry.checks.base import Check, CheckContext, above, below, fmt_deg
+from geometry.checks.base import Check, CheckContext, Scope, above, below, fmt_deg
 from geometry.checks.records import Severity, Violation
 
 
@@ -33,5 +33,6 @@ def taper_angle(ctx: CheckContext) -> list[Violation]:
 
 
 CHECKS = (
-    Check("taper-angle", "Taper angle", "30 deg <= theta <= 60 deg on a tapered face (claim 4)", taper_angle),
+    Check("taper-angle", "Taper angle", "30 deg <= theta <= 60 deg on a tapered face (claim 4)",
+          taper_angle, Scope.OPENING),
 )

@@ -12,7 +12,9 @@ sink, so a faster writer (streaming DXF text for a wafer of a million openings) 
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
+import uuid
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +23,10 @@ import ezdxf.zoom
 import numpy as np
 from ezdxf.document import Drawing
 from ezdxf.filemanagement import new as ezdxf_new
+from ezdxf.lldxf.const import DXF12
+from ezdxf.tools.codepage import tocodepage
+from ezdxf.tools.juliandate import juliandate
+from ezdxf.version import __version__ as ezdxf_version
 from numpy.typing import NDArray
 
 from geometry.base.atomic import write_with_atomic
@@ -52,8 +58,55 @@ class DxfSink(Protocol):
     def text(self, layer: str, lines: tuple[str, ...], x: float, y: float, height: float) -> None:
         """Lines of text, top line at (x, y)."""
 
+    def stamp(self, title: TitleBlock) -> None:
+        """Take the file's date and identity from the title block (:func:`reproducible_metadata`)."""
+
     def finish(self, target: Path) -> None:
         """Set the header (units, extents), audit and write the file."""
+
+
+def new_r12() -> Drawing:
+    """An R12 document in millimetres. R12 has no $INSUNITS, so none is set (ezdxf's ``new`` would set one and
+    log a warning on every export); $MEASUREMENT = 1 says metric."""
+    doc = Drawing.new("R12")
+    doc.header["$MEASUREMENT"] = 1
+    return doc
+
+
+_GUID_NAMESPACE = uuid.UUID("6d1b2c1e-3f5a-4c1b-9a55-8f0e1d2c3b4a")
+
+
+def reproducible_metadata(doc: Drawing, title: TitleBlock) -> None:
+    """Make the file's metadata a function of the drawing: dates from the title block, GUIDs from its text.
+
+    ezdxf stamps every save with the clock and random GUIDs, so two exports of the same design would differ in
+    bytes and a shop could not tell by a diff that nothing changed. The drawing date ($TDCREATE, $TDUPDATE) is
+    the title block's date, the GUIDs are derived from the title block and notes, and ezdxf's own marker names
+    its version and that date. ezdxf sets these while saving (``Drawing._update_metadata``), so that step is
+    replaced for this document.
+    """
+    try:
+        day = _dt.date.fromisoformat(title.date)
+    except ValueError:
+        day = _dt.date.today()
+    when = _dt.datetime(day.year, day.month, day.day)
+    key = "\n".join((title.name, title.revision, title.date, *title.lines))
+    marker = f"{ezdxf_version} @ {when.isoformat()}+00:00"
+
+    def update() -> None:
+        meta = doc.ezdxf_metadata()
+        meta["CREATED_BY_EZDXF"] = marker
+        meta["WRITTEN_BY_EZDXF"] = marker
+        jd = juliandate(when)
+        for name in ("$TDCREATE", "$TDUCREATE", "$TDUPDATE", "$TDUUPDATE"):
+            doc.header[name] = jd
+        if doc.dxfversion > DXF12:
+            doc.header["$FINGERPRINTGUID"] = "{" + str(uuid.uuid5(_GUID_NAMESPACE, key)).upper() + "}"
+            doc.header["$VERSIONGUID"] = "{" + str(uuid.uuid5(_GUID_NAMESPACE, key + "/version")).upper() + "}"
+        doc.header["$HANDSEED"] = str(doc.entitydb.handles)
+        doc.header["$DWGCODEPAGE"] = tocodepage(doc.encoding)
+
+    doc._update_metadata = update  # type: ignore[method-assign]  # see the docstring: ezdxf has no option for it
 
 
 def check_layer_names(output: OutputSettings, layers: tuple[LayerSpec, ...]) -> None:
@@ -77,7 +130,7 @@ class EzdxfSink:
     def __init__(self, version: str) -> None:
         self.version = version
         if version == "R12":
-            self.doc: Drawing = ezdxf_new("R12")
+            self.doc: Drawing = new_r12()
         else:
             self.doc = ezdxf_new("R2000", units=INSUNITS_MM)
             self.doc.header["$MEASUREMENT"] = 1
@@ -122,6 +175,10 @@ class EzdxfSink:
         """One TEXT per line."""
         for i, line in enumerate(lines):
             self.msp.add_text(line, height=height, dxfattribs={"layer": layer, "insert": (x, y - 1.6 * height * i)})
+
+    def stamp(self, title: TitleBlock) -> None:
+        """Take the file's date and identity from the title block."""
+        reproducible_metadata(self.doc, title)
 
     def finish(self, target: Path) -> None:
         """Units, extents and view; refuse to write a file that ezdxf's audit finds errors in."""
@@ -170,4 +227,5 @@ def write_dxf(art: Artwork, title: TitleBlock, output: OutputSettings, target: s
     check_layer_names(output, art.specs)
     sink = sink or EzdxfSink(output.dxf_version)
     write_layers(sink, art, title, output)
+    sink.stamp(title)
     return write_with_atomic(target, sink.finish)

@@ -1,4 +1,4 @@
-"""DXF at wafer scale: a streaming R2000 writer and die BLOCKs with INSERTs.
+"""DXF at wafer scale: a streaming R2000 writer and unit BLOCKs with INSERTs.
 
 ezdxf's in-memory document costs tens of microseconds per entity, minutes for a wafer of a million openings.
 :class:`StreamingDxfSink` (a :class:`geometry.export.dxf.DxfSink`) lets ezdxf write everything that is not bulk
@@ -8,9 +8,9 @@ chunks of values (no per-entity Python call). Handles continue ezdxf's sequence 
 them, so the file is the same DXF ezdxf would write (tests read it back with ezdxf, audit it and compare
 counts and areas).
 
-:func:`write_wafer_dxf_blocks` writes the die-repetition form: one BLOCK per artwork layer holding one die's
-outlines (its upper circles, its merged lower relief), INSERTed at every kept die, plus the outline,
-fiducials and notes flattened; a few thousand entities in all, written with ezdxf directly.
+:func:`write_dxf_blocks` writes the repetition form of a design of repeated units (a wafer's dies): one BLOCK per
+artwork layer holding one unit's outlines (its upper circles, its merged lower relief), INSERTed at every kept
+unit, plus the outline, fiducials and notes flattened; a few thousand entities in all, written with ezdxf.
 """
 
 from __future__ import annotations
@@ -27,15 +27,24 @@ from ezdxf.filemanagement import new as new_dxf
 from numpy.typing import NDArray
 
 from geometry.base.atomic import write_with_atomic
-from geometry.derive.relief.repeated import die_design, repetition_blocker, wafer_relief
+from geometry.derive.relief.merged import lower_relief
+from geometry.derive.repetition import Repeated
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, build_artwork
-from geometry.export.dxf import INSUNITS_MM, DxfSink, block_name, check_layer_names, notes_placement, write_dxf
+from geometry.export.dxf import (
+    INSUNITS_MM,
+    DxfSink,
+    block_name,
+    check_layer_names,
+    new_r12,
+    notes_placement,
+    reproducible_metadata,
+    write_dxf,
+)
 from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock, title_block
 from geometry.model.design import Design
-from geometry.model.layouts.wafer import WaferLayout, die_map
 
 FloatArray = NDArray[np.float64]
 CHUNK = 20_000
@@ -117,6 +126,10 @@ class StreamingDxfSink:
         """Declare the layers with their colours."""
         for spec in layers:
             self.doc.layers.add(spec.name, color=spec.colour)
+
+    def stamp(self, title: TitleBlock) -> None:
+        """Take the file's date and identity from the title block."""
+        reproducible_metadata(self.doc, title)
 
     def circles(self, layer: str, circles: FloatArray, blocks: bool) -> None:
         """Queue CIRCLEs (or INSERTs of one block per radius)."""
@@ -216,11 +229,10 @@ def write_dxf_streaming(design: Design, target: str | Path, art: Artwork | None 
                         title: TitleBlock | None = None) -> Path:
     """The flattened DXF of a design (R2000, streamed; R12 goes through the ezdxf exporter).
 
-    ``art`` defaults to the design's artwork with the wafer relief (one die's relief repeated when the dies are
-    alike); ``title`` to the design's title block.
+    ``art`` defaults to the design's artwork; ``title`` to the design's title block.
     """
     if art is None:
-        art = build_artwork(design, wafer_relief(design))
+        art = build_artwork(design, lower_relief(design))
     if title is None:
         title = title_block(design, art)
     out = design.output
@@ -228,26 +240,31 @@ def write_dxf_streaming(design: Design, target: str | Path, art: Artwork | None 
     return write_dxf(art, title, out, target, sink)
 
 
-def write_wafer_dxf_blocks(design: Design, target: str | Path, title: TitleBlock | None = None) -> Path:
-    """The DXF with one BLOCK per layer holding one die's outlines, INSERTed at every kept die.
+def blocks_possible(design: Design) -> bool:
+    """Whether the BLOCK form can stand for the design's artwork: units are copied by pure translation, so not
+    with the lower side mirrored, and arcs stay arcs in a block, so not with segments only."""
+    return not (design.output.mirror_lower or design.output.segments_only)
 
-    Needs a wafer whose dies are alike (see :func:`geometry.derive.relief.repeated.repetition_blocker`), not mirrored:
-    otherwise the flattened streamed DXF is written instead, which is always right.
+
+def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:
+    """The DXF with one BLOCK per layer holding one unit's outlines, INSERTed at every kept unit.
+
+    When the BLOCK form cannot stand for the artwork (:func:`blocks_possible`), the flattened streamed DXF is
+    written instead, which is always right.
     """
+    design = rep.design
     out = design.output
-    if repetition_blocker(design) is not None or out.mirror_lower or out.segments_only:
+    if not blocks_possible(design):
         return write_dxf_streaming(design, target, title=title)
-    lay = design.layout
-    assert isinstance(lay, WaferLayout)
-    one = die_design(design)
-    die_art = build_artwork(one, wafer_relief(one))
-    # the wafer's own layers (outline, fiducials, notes) without its bulk: an empty relief of the right depths
+    one = rep.unit_design
+    die_art = build_artwork(one, lower_relief(one))
+    # the design's own layers (outline, fiducials, notes) without its bulk: an empty relief of the right depths
     wafer_art = build_artwork(design, _EmptyRelief.like(die_art))
     check_layer_names(out, wafer_art.specs)
     if title is None:
         title = title_block(design, wafer_art)
-    centres = die_map(lay, design.pad).kept_centres()
-    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_dxf("R12")
+    centres = rep.offsets_mm
+    doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_r12()
     if out.dxf_version == "R2000":
         doc.header["$MEASUREMENT"] = 1
     msp = doc.modelspace()
@@ -260,7 +277,7 @@ def write_wafer_dxf_blocks(design: Design, target: str | Path, title: TitleBlock
             src = die_art.layer(name)
             if not (src.circle_count or len(src.rings)):
                 continue
-            block = doc.blocks.new(f"DIE_{name}")
+            block = doc.blocks.new(f"{rep.layout.unit_word.upper()}_{name}")
             for x, y, r in src.circles.tolist():
                 block.add_circle((x, y), r, dxfattribs={"layer": name})
             _add_rings(block, src.rings, name, r12)
@@ -281,6 +298,7 @@ def write_wafer_dxf_blocks(design: Design, target: str | Path, title: TitleBlock
     auditor = doc.audit()
     if auditor.has_errors:
         raise RuntimeError(f"DXF audit found errors: {[str(e.message) for e in auditor.errors][:5]}")
+    reproducible_metadata(doc, title)
     return write_with_atomic(target, doc.saveas)
 
 

@@ -34,6 +34,8 @@ APP_VERSION = "0.1.0"
 PROFILE_WIDTH_MM = 0.01
 
 
+_CREATION_DATE = re.compile(r"TF\.CreationDate,[^*]*\*")
+
 def file_function(spec: LayerSpec) -> str:
     """The .FileFunction attribute of a layer's file."""
     if spec.role == Role.OUTLINE:
@@ -72,7 +74,7 @@ class GerberSink(Protocol):
     def profile(self, rings: RingSet) -> None:
         """The outline as thin strokes."""
 
-    def text(self, comments: tuple[str, ...]) -> str:
+    def text(self, comments: tuple[str, ...], date: str) -> str:
         """The file, with the comments after its first line."""
 
 
@@ -127,10 +129,13 @@ class GerberWriterSink:
         for k in range(len(rings)):
             self.layer.add_traces_path(self._path(rings, k, centres), PROFILE_WIDTH_MM, self.function)
 
-    def text(self, comments: tuple[str, ...]) -> str:
-        """The Gerber file with the comments inserted after the first line."""
+    def text(self, comments: tuple[str, ...], date: str) -> str:
+        """The Gerber file with the comments inserted after the first line, created on the drawing's date.
+
+        gerber-writer stamps the clock's time; the drawing's date instead makes two exports of one design equal.
+        """
         gw.set_generation_software("ballmask", "ballmask", APP_VERSION)
-        body = self.layer.dumps_gerber()
+        body = _CREATION_DATE.sub(f"TF.CreationDate,{date}T00:00:00*", self.layer.dumps_gerber(), count=1)
         first, _, rest = body.partition("\n")
         notes = "\n".join(f"G04 {_comment(c)}*" for c in comments)
         return f"{first}\n{notes}\n{rest}\n"
@@ -148,7 +153,7 @@ def layer_gerber(la: LayerArt, title: TitleBlock) -> str:
             sink.flashes(la.circles)
     head = (f"ballmask layer {la.layer.name}: {la.layer.meaning}; {la.layer.made_how}",
             "Image positive: dark = metal removed. Units mm.", *title.lines)
-    return sink.text(head)
+    return sink.text(head, title.date)
 
 
 def gerber_file_name(spec: LayerSpec) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.atomic import atomic_folder
-from geometry.derive.relief.repeated import wafer_relief
+from geometry.derive.relief.merged import lower_relief
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt, build_artwork
@@ -142,7 +142,7 @@ def write_gerbers_fast(design: Design, folder: str | Path, art: Artwork | None =
                        title: TitleBlock | None = None) -> list[Path]:
     """One .gbr per artwork layer into ``folder`` (written as a whole, atomically); returns the paths."""
     if art is None:
-        art = build_artwork(design, wafer_relief(design))
+        art = build_artwork(design, lower_relief(design))
     if title is None:
         title = title_block(design, art)
     folder = Path(folder)

@@ -1,5 +1,9 @@
-"""The package for the shop (``--format all``): DXF, one Gerber per layer, the PDF drawing and a README with
-the order notes, as a folder or a zip. Either appears complete or not at all."""
+"""The package for the shop (``--format all``): every registered format that belongs in it, and a README with
+the order notes, as a folder or a zip. Either appears complete or not at all.
+
+The package holds exactly what the single formats write: each backend is called through
+:func:`geometry.export.backends.write_with`, which picks the same mode as a single-format export.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,8 @@ from pathlib import Path
 from geometry.base.atomic import atomic_folder, write_bytes_atomic
 from geometry.checks.records import CheckReport
 from geometry.export.artwork import Artwork
-from geometry.export.dxf import write_dxf
-from geometry.export.gerber import write_gerbers
+from geometry.export.backends import REGISTRY, ExportJob, write_with
 from geometry.export.notes import TitleBlock, check_summary_lines
-from geometry.export.pdf import write_pdf
 from geometry.model.design import Design
 
 
@@ -38,33 +40,34 @@ def readme_text(design: Design, art: Artwork, title: TitleBlock, report: CheckRe
     return "\n".join(lines)
 
 
-def _fill(folder: Path, design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None) -> None:
-    stem = base_name(design)
-    write_dxf(art, title, design.output, folder / f"{stem}.dxf")
-    gerbers = write_gerbers(art, title, folder / "gerber")
-    write_pdf(design, art, title, report, folder / f"{stem}.pdf")
-    files = [f"{stem}.dxf: the artwork, one layer per face and etch depth, mm",
-             *[f"gerber/{p.name}: layer {p.stem} (RS-274X, X2, mm)" for p in gerbers],
-             f"{stem}.pdf: fabrication drawing (top view, cross-sections, checks, notes)",
-             "README.txt: this file"]
-    (folder / "README.txt").write_text(readme_text(design, art, title, report, files), encoding="utf-8")
+def _fill(folder: Path, job: ExportJob) -> None:
+    stem = base_name(job.design)
+    files: list[str] = []
+    for exp in REGISTRY.values():
+        if exp.package_path is None:
+            continue
+        rel = exp.package_path(stem)
+        written = write_with(exp, job, folder / rel)
+        files += [exp.describe(p.relative_to(folder).as_posix()) for p in written]
+    files.append("README.txt: this file")
+    (folder / "README.txt").write_text(readme_text(job.design, job.art, job.title, job.report, files),
+                                       encoding="utf-8")
 
 
-def write_package(design: Design, art: Artwork, title: TitleBlock, report: CheckReport | None,
-                  target: str | Path) -> Path:
+def write_package(job: ExportJob, target: str | Path) -> Path:
     """Write the package to ``target``: a zip when it ends in .zip, else a folder."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() != ".zip":
         with atomic_folder(target) as tmp:
-            _fill(tmp, design, art, title, report)
+            _fill(tmp, job)
         return target
     with tempfile.TemporaryDirectory(prefix=".ballmask-export-", dir=target.parent) as tmp_name:
         tmp = Path(tmp_name)
-        _fill(tmp, design, art, title, report)
+        _fill(tmp, job)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for p in sorted(tmp.rglob("*")):
                 if p.is_file():
-                    zf.write(p, f"{base_name(design)}/{p.relative_to(tmp).as_posix()}")
+                    zf.write(p, f"{base_name(job.design)}/{p.relative_to(tmp).as_posix()}")
     return write_bytes_atomic(target, buf.getvalue())

@@ -20,7 +20,6 @@ from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.fileio.site_columns import columns_to_data, columns_to_text, decode_sites
 from geometry.model.design import Design
 from geometry.model.layouts import LAYOUT_KINDS, ExplicitLayout, Layout, SiteColumns
-from geometry.model.layouts.wafer import WaferLayout
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""
@@ -61,7 +60,6 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
     return out
 
 
-_REGISTERED = (WaferLayout,)  # imported for its registration: files may hold a "wafer" layout
 
 def _decode_sites(data: JSON, path: str) -> SiteColumns:
     return decode_sites(data, path, CODEC)

@@ -20,6 +20,7 @@ from geometry.model.output_settings import OutputSettings
 from geometry.model.profiles import Opening, Profile, Tapered, upper_from_ball
 from geometry.model.rework import Rework
 from geometry.model.sites import Sites
+from geometry.model.tools import Tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ class Design:
     notes: str = ""
     output: OutputSettings = OutputSettings()
     rework: Rework | None = None  # rework data (patent 002, claims 8-16); None for a production design
+    tools: Tools | None = None  # companion tool settings; None: the defaults (geometry.model.tools)
 
     def __post_init__(self) -> None:
         r = self.upper_ratio
@@ -113,6 +115,11 @@ class Design:
             raise DesignError("rework", self.rework, "must be rework data or nothing")
 
     # -- derived values (cheap, or cached elsewhere) -------------------------------------------------------
+    @property
+    def companion_tools(self) -> Tools:
+        """The companion tool settings in force (the defaults unless the design sets its own)."""
+        return self.tools if self.tools is not None else Tools()
+
     @property
     def default_upper_mm(self) -> float:
         """d_u derived from the ball: upper_ratio x D rounded to 1 um."""

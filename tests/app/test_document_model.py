@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.document import Document
-from geometry.model import operations as ops
 from geometry.base.errors import DesignError
+from geometry.model import operations as ops
 from geometry.model.design import example_grid_design
 from geometry.model.profiles import Stepped
 

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from geometry.model import operations as ops
 from geometry.base.errors import DesignError
 from geometry.derive.openings import opening_table
+from geometry.model import operations as ops
 from geometry.model.ball import Ball
 from geometry.model.design import Design, MergeSettings, example_grid_design
 from geometry.model.layouts import CentreVoid, GridLayout, Pad

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Pad, register_layout
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout
 from geometry.model.layouts.source import ImportSource
 from geometry.model.sites import PadKind, Sites, SiteState
 
@@ -236,6 +236,10 @@ class ExplicitLayout:
             object.__setattr__(self, "sites", SiteColumns.of(self.sites))
         if self.source is not None and not isinstance(self.source, ImportSource):
             raise DesignError("source", self.source, "must be an import source or nothing")
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """Smallest centre distance, if there are two sites or more."""

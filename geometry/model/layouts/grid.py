@@ -9,7 +9,7 @@ import numpy as np
 
 from geometry.base.errors import DesignError
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, register_layout, require_count, require_length
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_count, require_length
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -44,6 +44,10 @@ class GridLayout:
     def pitch_y(self) -> float:
         """The row pitch in mm (equal to the column pitch unless given)."""
         return self.pitch_x_mm if self.pitch_y_mm is None else self.pitch_y_mm
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """The smaller of the two pitches."""

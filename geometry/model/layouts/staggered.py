@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from geometry.base.names import grid_names
-from geometry.model.layouts.base import Pad, register_layout, require_count, require_length
+from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_count, require_length
 from geometry.model.layouts.depopulation import Depopulation, depopulation_mask
 from geometry.model.sites import Sites, SiteState
 
@@ -34,6 +34,10 @@ class StaggeredLayout:
         object.__setattr__(self, "pitch_x_mm", require_length("pitch_x_mm", self.pitch_x_mm))
         object.__setattr__(self, "pitch_y_mm", require_length("pitch_y_mm", self.pitch_y_mm))
         object.__setattr__(self, "depopulation", tuple(self.depopulation))
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """Not made of repeated units."""
+        return None
 
     def pitch_hint_mm(self) -> float | None:
         """Nearest-neighbour distance of the stagger."""

@@ -16,6 +16,8 @@ shrunk by the edge exclusion, less the flat (a chord of ``flat_length_mm``, shif
 the notch (approximated as a disc of radius ``notch_depth_mm`` around the notch's tip on the rim, grown by the
 exclusion).
 
+Dies named in ``skip`` are left out (a wafer map's null and bad dies, :mod:`geometry.fileio.wafer_map`).
+
 Sites are die-major: the sites of kept die k (``Sites.group == k``) are rows ``k * n .. (k + 1) * n - 1`` of the
 generated block, n being the die's site count, so every per-die computation can be a reshape.
 """
@@ -23,6 +25,7 @@ generated block, n being the die's site count, so every per-die computation can 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -32,12 +35,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.model.layouts.base import Layout, Pad, register_layout
+from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout
 from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
+
+_DIE_NAME = re.compile(r"C\d{2,}R\d{2,}")
 
 WAFER_DIAMETERS_MM = (100.0, 125.0, 150.0, 200.0, 300.0, 450.0)
 """Standard wafer diameters (SEMI M1); 150, 200 and 300 mm are the ones wafer-level packaging uses."""
@@ -82,6 +87,8 @@ class WaferLayout:
     offset_x_mm: float = 0.0
     offset_y_mm: float = 0.0
     keep: KeepRule = KeepRule.SITES
+    skip: tuple[str, ...] = ()
+    """Dies left out by name (``C07R12``): null or bad dies of a wafer map, or the user's choice."""
 
     def __post_init__(self) -> None:
         if isinstance(self.die, WaferLayout) or not isinstance(self.die, Layout):
@@ -116,6 +123,11 @@ class WaferLayout:
         object.__setattr__(self, "notch_depth_mm", nd)
         object.__setattr__(self, "offset_x_mm", require_finite("offset_x_mm", self.offset_x_mm))
         object.__setattr__(self, "offset_y_mm", require_finite("offset_y_mm", self.offset_y_mm))
+        skip = tuple(self.skip)
+        for k, name in enumerate(skip):
+            if not isinstance(name, str) or not _DIE_NAME.fullmatch(name):
+                raise DesignError(f"skip[{k}]", name, "must be a die name such as C07R12")
+        object.__setattr__(self, "skip", tuple(sorted(set(skip))))
         # a grid of tiny dies on a big wafer is a typo, not a design: 400,000 dies is far beyond any real wafer
         if self.step_x * self.step_y * 400_000 < math.pi * (d / 2.0) ** 2:
             raise DesignError("die_x_mm", self.die_x_mm, "gives more than 400,000 dies on the wafer")
@@ -144,6 +156,12 @@ class WaferLayout:
     def pitch_hint_mm(self) -> float | None:
         """The die pattern's pitch."""
         return self.die.pitch_hint_mm()
+
+    def repetition(self, pad: Pad) -> UnitRepetition | None:
+        """The die pattern at every kept die, in the order :meth:`generate` writes them."""
+        dm = die_map(self, pad)
+        return UnitRepetition(self.die, dm.kept_centres(), tuple(dm.name[dm.kept_rows].tolist()), self.step_x,
+                              self.step_y, unit_word="die")
 
     def generate(self, pad: Pad) -> Sites:
         """Every kept die's sites, die-major; ``group`` is the kept die's index (see :func:`die_map`)."""
@@ -288,6 +306,8 @@ def die_map(layout: WaferLayout, pad: Pad | None = None) -> DieMap:
         np.strings.zfill(row.astype(np.str_), width),
     )
     kept = _keep(layout, pad, cx, cy)
+    if layout.skip:
+        kept &= ~np.isin(names, np.asarray(layout.skip))
     index = np.where(kept, np.cumsum(kept) - 1, -1).astype(np.intp)
     arrays = (gi, gj, col, row, cx, cy, names, kept, index)
     for a in arrays:

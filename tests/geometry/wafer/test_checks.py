@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from geometry.checks import run_checks
 from geometry.checks.records import CheckReport
-from geometry.checks.repeated import wafer_checks
-from geometry.derive.relief.repeated import repetition_blocker
+from geometry.checks.registry import run_checks_whole
+from geometry.derive.repetition import Repeated, repetition
 from geometry.model.layouts import GridLayout, StaggeredLayout
 from geometry.model.layouts.depopulation import CentreVoid
 from geometry.model.mask import Fiducial, SizeOutline
@@ -31,8 +31,8 @@ def assert_same(a: CheckReport, b: CheckReport) -> None:
 def test_crowded_wafer_gives_the_whole_wafer_report() -> None:
     # 0.19 mm pitch with 0.15 mm balls: ball gap, webs and ridges fail in every die
     d = wafer_design(die=GridLayout(5, 6, 0.19), die_mm=3.0, street_mm=1.0, angle_deg=40.0)
-    assert repetition_blocker(d) is None
-    fast, slow = wafer_checks(d), run_checks(d)
+    assert isinstance(repetition(d), Repeated)
+    fast, slow = run_checks(d), run_checks_whole(d)
     assert {v.check for v in slow.violations} >= {"ball-gap", "web-upper", "ridge"}
     assert_same(fast, slow)
 
@@ -41,14 +41,15 @@ def test_edge_and_fiducials_run_on_the_whole_wafer() -> None:
     d = wafer_design(die=GridLayout(4, 4, 0.3), die_mm=3.0)
     d = d.with_(mask=d.mask.__class__(0.08, "electroformed-nickel", SizeOutline(60.0, 60.0),
                                        (Fiducial(0.0, 0.0, 2.0),)))
-    fast, slow = wafer_checks(d), run_checks(d)
+    assert isinstance(repetition(d), Repeated)
+    fast, slow = run_checks(d), run_checks_whole(d)
     assert sum(v.check == "edge" for v in slow.violations) > 0
     assert_same(fast, slow)
 
 
 def test_only_selects_checks() -> None:
     d = wafer_design(die=GridLayout(5, 6, 0.2), die_mm=3.0, street_mm=1.0, angle_deg=40.0)
-    assert_same(wafer_checks(d, {"ball-gap", "pitch"}), run_checks(d, {"ball-gap", "pitch"}))
+    assert_same(run_checks(d, {"ball-gap", "pitch"}), run_checks_whole(d, {"ball-gap", "pitch"}))
 
 
 def test_ball_gap_against_all_pairs() -> None:
@@ -58,7 +59,7 @@ def test_ball_gap_against_all_pairs() -> None:
     dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     i, j = np.nonzero(np.triu(dist - 0.15 < 0.05 - 1e-9, k=1))
     expect = {(str(s.names[a]), str(s.names[b])) for a, b in zip(i, j, strict=True)}
-    got = {v.sites for v in wafer_checks(d, {"ball-gap"}).violations}
+    got = {v.sites for v in run_checks(d, {"ball-gap"}).violations}
     assert got == expect
     assert len(expect) > 0
 
@@ -74,4 +75,4 @@ def test_random_wafers_match_the_whole_wafer_run(rows: int, cols: int, pitch: fl
     die = (StaggeredLayout(rows, cols, pitch, pitch * 0.9, depop) if staggered
            else GridLayout(rows, cols, pitch, None, depop))
     d = wafer_design(die=die, die_mm=2.0, street_mm=street, angle_deg=angle).with_(upper_ratio=ratio)
-    assert_same(wafer_checks(d), run_checks(d))
+    assert_same(run_checks(d), run_checks_whole(d))

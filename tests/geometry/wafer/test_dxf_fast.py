@@ -12,10 +12,11 @@ import ezdxf.path
 import pytest
 from ezdxf.math import area as poly_area
 
-from geometry.derive.relief.repeated import wafer_relief
+from geometry.derive.relief.merged import lower_relief
+from geometry.derive.repetition import Repeated, repetition
 from geometry.export.artwork import build_artwork
 from geometry.export.dxf import write_dxf
-from geometry.export.dxf_stream import write_dxf_streaming, write_wafer_dxf_blocks
+from geometry.export.dxf_stream import write_dxf_blocks, write_dxf_streaming
 from geometry.export.notes import title_block
 from geometry.model.layouts import GridLayout
 from tests.geometry.wafer.conftest import wafer_design
@@ -58,7 +59,7 @@ def test_streamed_dxf_equals_the_ezdxf_one(design: object, tmp_path: Path) -> No
     from geometry.model.design import Design
 
     assert isinstance(design, Design)
-    art = build_artwork(design, wafer_relief(design))
+    art = build_artwork(design, lower_relief(design))
     title = title_block(design, art, DAY)
     write_dxf_streaming(design, tmp_path / "fast.dxf", art, title)
     write_dxf(art, title, design.output, tmp_path / "slow.dxf")
@@ -68,7 +69,7 @@ def test_streamed_dxf_equals_the_ezdxf_one(design: object, tmp_path: Path) -> No
     for layer, a in slow[1].items():
         assert fast[1][layer] == pytest.approx(a, rel=1e-7)
     # every contour's exact area, arcs included (holes are contours of their own in the DXF)
-    relief = wafer_relief(design)
+    relief = lower_relief(design)
     relief_area = float(abs(relief.rings.signed_areas()).sum() + (math.pi * relief.circle_r_mm**2).sum())
     lower = sum(a for layer, a in fast[1].items() if layer.startswith("LOWER_RELIEF_"))
     assert lower == pytest.approx(relief_area, rel=1e-6)
@@ -78,10 +79,12 @@ def test_block_dxf_expands_to_the_same_drawing(design: object, tmp_path: Path) -
     from geometry.model.design import Design
 
     assert isinstance(design, Design)
-    art = build_artwork(design, wafer_relief(design))
+    art = build_artwork(design, lower_relief(design))
     title = title_block(design, art, DAY)
     write_dxf_streaming(design, tmp_path / "flat.dxf", art, title)
-    write_wafer_dxf_blocks(design, tmp_path / "blocks.dxf", title)
+    rep = repetition(design)
+    assert isinstance(rep, Repeated)
+    write_dxf_blocks(rep, tmp_path / "blocks.dxf", title)
     flat, blocks = _summary(tmp_path / "flat.dxf"), _summary(tmp_path / "blocks.dxf")
     assert blocks[0] == flat[0]
     for layer, a in flat[1].items():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geometry.derive.relief.repeated import wafer_relief
+from geometry.derive.relief.merged import lower_relief
 from geometry.export.artwork import build_artwork
 from geometry.export.gerber_stream import write_gerbers_fast
 from geometry.export.notes import title_block
@@ -19,7 +19,7 @@ from tests.geometry.wafer.conftest import wafer_design
 
 def test_streamed_gerber_reads_back(tmp_path: Path) -> None:
     d = wafer_design(die=GridLayout(3, 4, 0.24), die_mm=10.0, diameter_mm=100.0)
-    art = build_artwork(d, wafer_relief(d))
+    art = build_artwork(d, lower_relief(d))
     title = title_block(d, art, datetime.date(2024, 1, 1))
     paths = write_gerbers_fast(d, tmp_path / "gbr", art, title)
     assert sorted(p.name for p in paths) == sorted(f"{la.layer.name}.gbr" for la in art.layers)

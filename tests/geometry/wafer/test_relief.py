@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geometry.derive.openings import opening_table
-from geometry.derive.relief.merged import lower_relief
-from geometry.derive.relief.repeated import repetition_blocker, wafer_relief
+from geometry.derive.relief.merged import lower_relief, whole_relief
+from geometry.derive.repetition import NotRepeated, Repeated, repetition
 from geometry.model.layouts import GridLayout, StaggeredLayout
 from geometry.model.layouts.depopulation import CentreVoid
 from tests.geometry.wafer.conftest import wafer_design
@@ -27,8 +27,8 @@ def _canonical(relief: object) -> tuple[list[tuple[int, ...]], list[float]]:
 
 def test_repeated_relief_equals_whole_wafer_relief() -> None:
     d = wafer_design(diameter_mm=100.0)
-    assert repetition_blocker(d) is None
-    fast, slow = wafer_relief(d), lower_relief(d)
+    assert isinstance(repetition(d), Repeated)
+    fast, slow = lower_relief(d), whole_relief(d)
     assert fast.n_regions == slow.n_regions > 0
     assert _canonical(fast) == _canonical(slow)
     assert sorted(fast.circle_site.tolist()) == sorted(slow.circle_site.tolist())
@@ -60,7 +60,7 @@ def test_relief_area_matches_a_shapely_union(rows: int, cols: int, pitch: float,
     die = (StaggeredLayout(rows, cols, pitch, pitch * 0.9, depop) if staggered
            else GridLayout(rows, cols, pitch, None, depop))
     d = wafer_design(die=die, die_mm=12.0, diameter_mm=100.0, angle_deg=angle, offset_x_mm=ox)
-    relief = wafer_relief(d)
+    relief = lower_relief(d)
     # the full-depth layer is the union of the lower discs (channels, where pairs are bridged, are shallower
     # layers of their own)
     total = relief.areas()[0.08]
@@ -74,12 +74,12 @@ def test_blockers_fall_back_to_the_whole_wafer() -> None:
     d = wafer_design(diameter_mm=100.0)
     name = str(d.sites().names[5])
     edited = d.with_(edits=d.edits.with_moves([name], 0.01, 0.0))
-    assert repetition_blocker(edited) == "sites are edited by hand"
-    r = wafer_relief(edited)
-    assert r.n_regions == lower_relief(edited).n_regions
+    assert repetition(edited) == NotRepeated("sites are edited by hand")
+    assert lower_relief(edited).n_regions == whole_relief(edited).n_regions
     tight = wafer_design(diameter_mm=100.0, street_mm=0.0)
-    assert "across the street" in (repetition_blocker(tight) or "")
-    assert wafer_relief(tight).n_regions == lower_relief(tight).n_regions
+    reason = repetition(tight)
+    assert isinstance(reason, NotRepeated) and "neighbouring dies are only" in reason.reason
+    assert lower_relief(tight).n_regions == whole_relief(tight).n_regions
     plain = d.with_(layout=GridLayout(3, 3, 0.24))
-    assert repetition_blocker(plain) == "the layout is not a wafer"
-    assert np.isclose(sum(wafer_relief(plain).areas().values()), sum(lower_relief(plain).areas().values()))
+    assert repetition(plain) == NotRepeated("the layout is not made of repeated units")
+    assert np.isclose(sum(lower_relief(plain).areas().values()), sum(whole_relief(plain).areas().values()))

@@ -13,7 +13,8 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
 TOOL_CHOICES = ("mask", "flux-stencil", "pin-plate", "pick-head", "inspection")  # geometry.model.tools.ToolKind
-FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all")  # geometry.export.run.FORMATS (not imported: --help stays fast)
+# geometry.export.run.FORMATS (not imported: --help stays fast)
+FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all", "gds", "oasis")
 
 
 def configure_export(parser: argparse.ArgumentParser) -> None:
@@ -57,8 +58,8 @@ def run_export(args: argparse.Namespace) -> int:
     src = Path(args.file)
     if args.tool != "mask":
         return _run_tool(design, src, args)
-    out = Path(args.output) if args.output else src.with_name(src.stem + ("" if args.format in ("dxf", "pdf")
-                                                                          else f"_{args.format}"))
+    single = args.format in ("dxf", "pdf", "gds", "oasis")
+    out = Path(args.output) if args.output else src.with_name(src.stem + ("" if single else f"_{args.format}"))
     try:
         result = export_design(design, out, args.format, force=args.force)
     except ExportRefusedError as e:

@@ -79,6 +79,8 @@ def configure_import(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--name", help="design name (default: the file name)")
     o.add_argument("-o", "--output", metavar="FILE", help="the .ballmask file to write")
     o.add_argument("--report-only", action="store_true", help="print the report, write nothing")
+    o.add_argument("--against", metavar="DESIGN",
+                   help="re-import: list the sites the source adds, removes, moves or resizes against DESIGN")
     o.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
@@ -98,6 +100,16 @@ def run_import(args: argparse.Namespace) -> int:
     result = import_layout(args.source, opts)
     for line in result.report_lines():
         _out(line)
+    if args.against:
+        from geometry.fileio import load_design
+        from geometry.fileio.importers.importing import site_changes
+        from geometry.model.layouts import ExplicitLayout
+
+        old = load_design(args.against)
+        if not isinstance(old.layout, ExplicitLayout):
+            raise DesignError("--against", args.against, "is not an explicit (imported) site list")
+        for line in site_changes(old.layout, result.layout, old.pad.diameter_mm, result.recognised.pad_mm).lines():
+            _out(line)
     if args.report_only:
         return EXIT_OK
     design = build_import_design(args, result)

@@ -159,3 +159,48 @@ def compare_xy(src: np.ndarray, ours: np.ndarray, names: np.ndarray, tol_mm: flo
         tuple((str(names[k]), float(ours[k, 0]), float(ours[k, 1]), float(d_our[k])) for k in extra),
         int(mutual.sum()), float(d_src[mutual].max()) if mutual.any() else 0.0,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class SiteChanges:
+    """What a re-import of a revised source changes, by site name."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    moved: tuple[tuple[str, float], ...]  # name, distance moved (mm)
+    resized: tuple[tuple[str, float, float], ...]  # name, old and new pad diameter (mm)
+
+    @property
+    def empty(self) -> bool:
+        """True when the revised source gives the same sites."""
+        return not (self.added or self.removed or self.moved or self.resized)
+
+    def lines(self) -> list[str]:
+        """The change list, one line per change kind and site."""
+        out = [f"sites added: {len(self.added)}" + _listing(self.added),
+               f"sites removed: {len(self.removed)}" + _listing(self.removed)]
+        out += [f"sites moved: {len(self.moved)}"] + [f"  {n} by {1000 * d:.3f} um" for n, d in self.moved[:50]]
+        out += [f"sites resized: {len(self.resized)}"] + [f"  {n} {a:.4f} -> {b:.4f} mm" for n, a, b in
+                                                          self.resized[:50]]
+        return out
+
+
+def site_changes(old: ExplicitLayout, new: ExplicitLayout, old_pad_mm: float, new_pad_mm: float,
+                 tol_mm: float = 1e-4) -> SiteChanges:
+    """Sites added, removed, moved and resized between two explicit layouts, by name.
+
+    Moves and size changes under ``tol_mm`` (0.1 um) are not changes: a grid refitted to a revised file moves
+    its nodes by nanometres.
+    """
+    a, b = old.sites, new.sites
+    common, ia, ib = np.intersect1d(a.names, b.names, return_indices=True)
+    added = np.setdiff1d(b.names, a.names)
+    removed = np.setdiff1d(a.names, b.names)
+    dist = np.hypot(a.x_mm[ia] - b.x_mm[ib], a.y_mm[ia] - b.y_mm[ib])
+    moved = np.flatnonzero(dist > tol_mm)
+    pa = np.where(np.isnan(a.pad_mm[ia]), old_pad_mm, a.pad_mm[ia])
+    pb = np.where(np.isnan(b.pad_mm[ib]), new_pad_mm, b.pad_mm[ib])
+    resized = np.flatnonzero(np.abs(pa - pb) > tol_mm)
+    return SiteChanges(tuple(added.tolist()), tuple(removed.tolist()),
+                       tuple((str(common[k]), float(dist[k])) for k in moved),
+                       tuple((str(common[k]), float(pa[k]), float(pb[k])) for k in resized))

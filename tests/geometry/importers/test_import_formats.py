@@ -345,3 +345,41 @@ def test_round_trip_export_import_compare_has_no_differences(tmp_path: Path, exa
     n = int(load_design(example).sites().populated.sum())
     assert f"matched: {n} " in text
     assert "no differences" in text
+
+
+def test_re_import_lists_added_removed_moved_and_resized_sites(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    ref = reference(GridLayout(4, 4, 1.0))
+    src = tmp_path / "rev-a.gds"
+    write_gds(src, ref)
+    design = tmp_path / "d.ballmask"
+    assert main(["import", str(src), "--layer", "3/0", "--ball", "0.4", "-o", str(design)]) == 0
+    # Revision B: D4 gone, C3 off by 0.3 um (snapped back: no move), A1 larger, a row E below.
+    rev = ref.take(ref.names != "D4")
+    rev = rev.replace(x_mm=np.where(rev.names == "C3", rev.x_mm + 0.0003, rev.x_mm),
+                      pad_mm=np.where(rev.names == "A1", 0.35, rev.pad_mm))
+    row_e = Sites.build(["", "", "", ""], ref.x_mm[:4], ref.y_mm[12:16] - 1.0, 0.3)
+    src_b = tmp_path / "rev-b.gds"
+    write_gds(src_b, Sites.concat([rev, row_e]))
+    capsys.readouterr()
+    assert main(["import", str(src_b), "--layer", "3/0", "--against", str(design), "--report-only"]) == 0
+    text = capsys.readouterr().out
+    assert "sites added: 4: E1, E2, E3, E4" in text
+    assert "sites removed: 1: D4" in text
+    assert "sites moved: 0" in text
+    assert "  A1 0.3000 -> 0.3500 mm" in text
+    # Names from the source (KiCad): a pad moved by 50 um is a move, not a removal and an addition.
+    def footprint(dx: float) -> str:
+        pads = "\n".join(f'  (pad "{n}" smd circle (at {x + (dx if n == "B2" else 0):.4f} {-y:.4f}) (size 0.3 0.3) '
+                         f'(layers "F.Cu"))' for n, x, y in zip(ref.names.tolist(), ref.x_mm, ref.y_mm, strict=True))
+        return f'(footprint "F"\n{pads}\n)\n'
+    ka, kb = tmp_path / "a.kicad_mod", tmp_path / "b.kicad_mod"
+    ka.write_text(footprint(0.0), encoding="utf-8")
+    kb.write_text(footprint(0.05), encoding="utf-8")
+    kd = tmp_path / "k.ballmask"
+    assert main(["import", str(ka), "--ball", "0.4", "-o", str(kd)]) == 0
+    capsys.readouterr()
+    assert main(["import", str(kb), "--against", str(kd), "--report-only"]) == 0
+    text = capsys.readouterr().out
+    assert "sites moved: 1\n  B2 by 50.000 um" in text
+    assert "off-grid pads: 1: B2" in text

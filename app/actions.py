@@ -17,6 +17,7 @@ from app import style
 from app.document import Document
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
+from geometry.model.drawing_info import DrawingInfo
 from geometry.model.operations import (
     clear_profile,
     delete_sites,
@@ -48,6 +49,7 @@ class Shell(Protocol):
     def ask_residue_csv_path(self) -> Path | None: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
+    def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
     def open_path(self, path: Path) -> bool: ...
     def save_to(self, path: Path) -> bool: ...
     def start_new(self, design: Design) -> None: ...
@@ -332,6 +334,13 @@ def clear_rework_marks_selection(shell: Shell) -> None:
     apply_edit(shell, f"Clear rework marks on {_plural(len(names))}", lambda d: d.with_(rework=new))
 
 
+def edit_drawing_info(shell: Shell) -> None:
+    """Edit the drawing's title block, revisions, order data and frame (one undoable command)."""
+    new = shell.ask_drawing_info(shell.document.design.drawing)
+    if new is not None:
+        apply_edit(shell, "Drawing Fields", lambda d: d.with_(drawing=new))
+
+
 def edit_rework_settings(shell: Shell) -> None:
     """The uniform residue (height, footprint diameter) and the device's identifier."""
     new = shell.ask_rework_settings(_rework(shell))
@@ -364,16 +373,31 @@ def derive_rework_mask(shell: Shell) -> bool:
 
 
 # -- the table -------------------------------------------------------------------------------------------------
+def _toggle_layer(lid: str) -> Callable[[Shell], None]:
+    return lambda s: s.set_layer_visible(lid, not s.layer_visible(lid))
+
+
+def _layer_shown(lid: str) -> Callable[[Shell], bool]:
+    return lambda s: s.layer_visible(lid)
+
+
 def _layer_actions() -> list[ActionSpec]:
-    out = []
-    for i, layer in enumerate(style.LAYERS):
-        out.append(ActionSpec(
-            f"view.layer.{layer.id}", "View/Layers", layer.title,
-            lambda s, lid=layer.id: s.set_layer_visible(lid, not s.layer_visible(lid)),
-            tip=f"Show or hide {layer.meaning}", checkable=True,
-            checked=lambda s, lid=layer.id: s.layer_visible(lid), shortcut=f"Alt+{i + 1}",
-        ))
-    return out
+    return [ActionSpec(f"view.layer.{layer.id}", "View/Layers", layer.title, _toggle_layer(layer.id),
+                       tip=f"Show or hide {layer.meaning}", checkable=True, checked=_layer_shown(layer.id),
+                       shortcut=f"Alt+{i + 1}")
+            for i, layer in enumerate(style.LAYERS)]
+
+
+def _use_tool(tool: str) -> Callable[[Shell], None]:
+    return lambda s: s.set_tool(tool)
+
+
+def _tool_in_use(tool: str) -> Callable[[Shell], bool]:
+    return lambda s: s.current_tool() == tool
+
+
+def _tool_available(tool: str) -> Callable[[Shell], bool]:
+    return lambda s: s.tool_available(tool)
 
 
 def _tool_actions() -> list[ActionSpec]:
@@ -381,9 +405,8 @@ def _tool_actions() -> list[ActionSpec]:
              ("add", "&Add Site", "A", "Click on the grid to add a site (snaps to the pitch)"),
              ("measure", "&Measure", "M", "Click two sites: distance and upper web"),
              ("cut", "&Cut Line", "C", "Drag a line across the mask: the cross-section follows it"))
-    return [ActionSpec(f"tools.{t}", "Tools", title, lambda s, t=t: s.set_tool(t), shortcut=key, tip=tip,
-                       checkable=True, checked=lambda s, t=t: s.current_tool() == t, group="tools",
-                       available=lambda s, t=t: s.tool_available(t))
+    return [ActionSpec(f"tools.{t}", "Tools", title, _use_tool(t), shortcut=key, tip=tip,
+                       checkable=True, checked=_tool_in_use(t), group="tools", available=_tool_available(t))
             for t, title, key, tip in tools]
 
 
@@ -394,6 +417,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
     ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",
                "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
+    ActionSpec("file.drawing", "File", "&Drawing and Title Block...", edit_drawing_info, None,
+               "Title block, revisions, quantity, inspection and the frame of the fabrication drawing"),
     ActionSpec("file.quit", "File", "&Quit", lambda s: s.close_window(), "std:Quit", separator_before=True),
     ActionSpec("edit.undo", "Edit", undo_title, lambda s: s.document.undo(), "std:Undo",
                enabled=lambda s: s.document.stack.can_undo),

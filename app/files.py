@@ -33,9 +33,7 @@ class RecentFiles:
 
     def paths(self) -> list[Path]:
         """Newest first; files that no longer exist are left out."""
-        raw = self._settings.value(RECENT_KEY, [])
-        items = [raw] if isinstance(raw, str) else list(raw or [])
-        return [Path(p) for p in items if p and Path(p).exists()]
+        return [Path(p) for p in settings_strings(self._settings, RECENT_KEY) if p and Path(p).exists()]
 
     def add(self, path: Path) -> None:
         """Put a file at the top of the list."""
@@ -55,6 +53,14 @@ class Recovery:
     path: Path
     original: Path | None
     saved_at: float
+
+
+def settings_strings(settings: QtCore.QSettings, key: str) -> list[str]:
+    """A list of strings stored under ``key``: QSettings hands back a one-item list as a plain string, an empty
+    one as None, and values of other types are not ours (left out)."""
+    raw = settings.value(key, [])
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return [str(v) for v in items if isinstance(v, str)]
 
 
 def _alive(pid: int) -> bool:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.document import Document
 from app.files import Recovery, discard_recovery, find_recovery, recover_into
-from app.main_window import APP_NAME, MainWindow
+from app.main_window import MainWindow
+from app.shell_dialogs import APP_NAME
 from geometry.base.errors import DesignError
+from geometry.base.resources import resource_path
 from geometry.model.design import Design
 
 ORGANISATION = "ballmask"
@@ -25,6 +27,20 @@ def default_design() -> Design:
     from app.dialogs.templates import build_template
 
     return build_template("bga")
+
+
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+"""The PNG sizes of the icon in ``ballmask_resources/icons`` (rendered from ballmask.svg)."""
+
+
+def application_icon() -> QtGui.QIcon:
+    """The window and task-bar icon, from the bundled PNGs (no SVG plugin needed)."""
+    icon = QtGui.QIcon()
+    for size in ICON_SIZES:
+        png = resource_path("icons", f"ballmask-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png), QtCore.QSize(size, size))
+    return icon
 
 
 def recovery_dir() -> Path:
@@ -70,9 +86,13 @@ def build_window(path: Path | None, settings: QtCore.QSettings, recovery: Path,
 
 def run_app(path: Path | None) -> int:
     """Run the application; the exit code of the event loop."""
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    existing = QtWidgets.QApplication.instance()
+    app = existing if isinstance(existing, QtWidgets.QApplication) else QtWidgets.QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
+    app.setWindowIcon(application_icon())
+    # matches packaging/linux/ballmask.desktop, so Wayland and X11 docks group the window under its entry
+    QtGui.QGuiApplication.setDesktopFileName("ballmask")
     settings = QtCore.QSettings(ORGANISATION, APP_NAME)
     window = build_window(path, settings, recovery_dir())
     window.show()

@@ -4,44 +4,37 @@ the status bar; and it answers the few questions the actions ask (file names, co
 Layout: the top view takes the middle and most of the width; the properties panel runs the full height on the
 left; the checks table and the cross-section share the bottom, side by side under the top view; the rework review
 and the wafer map sit on the right and show themselves only for designs they apply to (rework data, a wafer
-layout). Panels that other modules provide are docked when importable, with a plain placeholder otherwise.
+layout). The docks come from the panel table (:mod:`app.panel_table`); panels and views share the display unit,
+cut line, zoom requests, layer visibility and tool through one :class:`app.view_state.ViewState`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import actions as acts
 from app import style
+from app.check_runner import CheckRunner
 from app.document import Document
-from app.files import Autosave, RecentFiles
+from app.files import Autosave, RecentFiles, settings_strings
+from app.panel_table import PANELS, PanelContext
 from app.shell_dialogs import APP_NAME, ShellDialogs
+from app.view_state import Tool, ViewState
+from app.views.cross_section import CrossSectionView
+from app.views.rework_overlay import ReworkOverlay
+from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
+from app.views.wafer_map import WaferMapView
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.fileio import load_design, save_design
 from geometry.model.design import Design
 
-
-def _optional(module: str, name: str) -> Any | None:
-    """A class from a module that may not exist yet (built in parallel); None when it is missing."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _placeholder(text: str) -> QtWidgets.QWidget:
-    label = QtWidgets.QLabel(text)
-    label.setWordWrap(True)
-    label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #808080; padding: 12px;")
-    return label
+_W = TypeVar("_W", bound=QtWidgets.QWidget)
 
 
 def key_sequence(shortcut: str) -> QtGui.QKeySequence:
@@ -65,10 +58,13 @@ class MainWindow(ShellDialogs):
         self.setDockOptions(QtWidgets.QMainWindow.DockOption.AnimatedDocks
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
 
-        self.top_view = TopView(document, self)
+        self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
+        self.top_view = TopView(document, self, view_state=self.view_state)
         self.setCentralWidget(self.top_view)
-        self.runner = self._make_runner()
+        self.runner = CheckRunner(document)
+        self.runner.report_ready.connect(self.show_report)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
+        self.panels: dict[str, QtWidgets.QWidget] = {}
         self._build_docks()
         self._build_status_bar()
         self.qactions: dict[str, QtGui.QAction] = {}
@@ -83,36 +79,14 @@ class MainWindow(ShellDialogs):
         document.path_changed.connect(lambda _p: self.refresh_title())
         self.top_view.cursor_text.connect(self.cursor_label.setText)
         self.top_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))
-        self.top_view.layer_visibility_changed.connect(lambda *_: self.refresh_actions())
-        self.top_view.tool_changed.connect(lambda _t: self.refresh_actions())
+        self.view_state.layer_visibility_changed.connect(lambda *_: self.refresh_actions())
+        self.view_state.tool_changed.connect(lambda _t: self.refresh_actions())
         self.refresh_title()
         self.refresh_actions()
         self.resize(1400, 900)
         self._restore_layout()
 
     # -- composition ----------------------------------------------------------------------------------------------
-    def _make_runner(self) -> Any:
-        runner_cls = _optional("app.check_runner", "CheckRunner")
-        if runner_cls is not None:
-            runner = runner_cls(self.document)
-            runner.report_ready.connect(self.show_report)
-            return runner
-        run_checks = _optional("geometry.checks", "run_checks")
-        if run_checks is not None:  # no runner yet: check synchronously after each change
-            def rerun(design: Design) -> None:
-                self.show_report(run_checks(design))
-
-            self.document.design_changed.connect(rerun)
-            QtCore.QTimer.singleShot(0, lambda: rerun(self.document.design))
-        return None
-
-    def _dock(self, key: str, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea) -> None:
-        dock = QtWidgets.QDockWidget(title, self)
-        dock.setObjectName(f"dock_{key}")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.docks[key] = dock
-
     def _build_docks(self) -> None:
         area = QtCore.Qt.DockWidgetArea
         corner = QtCore.Qt.Corner
@@ -121,71 +95,51 @@ class MainWindow(ShellDialogs):
         self.setCorner(corner.BottomLeftCorner, area.LeftDockWidgetArea)
         self.setCorner(corner.TopRightCorner, area.RightDockWidgetArea)
         self.setCorner(corner.BottomRightCorner, area.RightDockWidgetArea)
-        props_cls = _optional("app.panels.properties", "PropertyPanel")
-        props = props_cls(self.document, self, settings=self.settings) if props_cls else None
-        self._dock("properties", "Properties", props or _placeholder("Properties panel (coming)"),
-                   area.LeftDockWidgetArea)
-        checks_cls = _optional("app.panels.checks_panel", "ChecksPanel")
-        checks = checks_cls(self.document, self.runner, self) if checks_cls and self.runner is not None else None
-        if checks is not None:
-            checks.zoom_requested.connect(self.top_view.zoom_to)
-        self._dock("checks", "Checks", checks or _placeholder("Checks panel (coming)"), area.BottomDockWidgetArea)
-        cross_cls = _optional("app.views.cross_section", "CrossSectionView")
-        cross = cross_cls(self.document, self) if cross_cls else None
-        self.cross_section = cross
-        self._dock("cross_section", "Cross-section", cross or _placeholder("Cross-section view (coming)"),
-                   area.BottomDockWidgetArea)
-        self.splitDockWidget(self.docks["checks"], self.docks["cross_section"], QtCore.Qt.Orientation.Horizontal)
-        self._build_rework_dock(cross)
-        self._build_wafer_dock()
-        self._connect_cut_line(cross)
-        if props is not None and hasattr(props, "units_changed"):
-            for view in (checks, cross):
-                if view is not None and hasattr(view, "set_unit"):
-                    props.units_changed.connect(view.set_unit)
+        ctx = PanelContext(self, self.document, self.view_state, self.settings, self.top_view, self.runner,
+                           lambda t: self.statusBar().showMessage(t, 8000), lambda pid: self.docks[pid].raise_())
+        for spec in PANELS:
+            widget = spec.factory(ctx)
+            dock = QtWidgets.QDockWidget(spec.title, self)
+            dock.setObjectName(f"dock_{spec.id}")
+            dock.setWidget(widget)
+            self.addDockWidget(spec.area, dock)
+            if spec.beside is not None:
+                self.splitDockWidget(self.docks[spec.beside], dock, QtCore.Qt.Orientation.Horizontal)
+            if spec.tabbed_with is not None:
+                self.tabifyDockWidget(self.docks[spec.tabbed_with], dock)
+            if spec.min_width:
+                dock.setMinimumWidth(spec.min_width)
+            self.docks[spec.id] = dock
+            self.panels[spec.id] = widget
+        self.rework_overlay: ReworkOverlay = ctx.overlays["rework"]
         self._default_dock_sizes()
-        self._design_kind: tuple[bool, bool] | None = None
+        self._design_kind: tuple[bool, ...] | None = None
         self.document.design_changed.connect(lambda _d: self._show_docks_for_design())
         self._show_docks_for_design()
 
-    def _build_rework_dock(self, cross: Any) -> None:
-        """The rework review on the right, its states as rings on the top view, its residue in the section."""
-        from app.views.rework_overlay import ReworkOverlay
-        from app.views.rework_view import ReworkView
-        from geometry.derive.section import residue_bumps
+    def _panel(self, panel_id: str, kind: type[_W]) -> _W:
+        widget = self.panels[panel_id]
+        if not isinstance(widget, kind):
+            raise TypeError(f"panel {panel_id!r} is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
 
-        self.rework_view = ReworkView(self.document, self)
-        self.rework_view.message.connect(lambda t: self.statusBar().showMessage(t, 8000))
-        self.rework_overlay = ReworkOverlay(self.top_view.box)
-        self.rework_view.review_changed.connect(
-            lambda: self.rework_overlay.show_review(self.document.design, self.rework_view.review))
-        self.rework_overlay.show_review(self.document.design, self.rework_view.review)
-        self._dock("rework", "Rework", self.rework_view, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        if cross is not None and hasattr(cross, "residue_provider"):
-            cross.residue_provider = residue_bumps
-            cross.redraw(fit=False)
+    @property
+    def cross_section(self) -> CrossSectionView:
+        """The cross-section panel."""
+        return self._panel("cross_section", CrossSectionView)
 
-    def _build_wafer_dock(self) -> None:
-        """The wafer map on the right (wafer designs only); a click on a die zooms the top view to it."""
-        from app.views.wafer_map import WaferMapView
+    @property
+    def rework_view(self) -> ReworkView:
+        """The rework review panel."""
+        return self._panel("rework", ReworkView)
 
-        self.wafer_map = WaferMapView(self.document, self)
-        self.wafer_map.die_clicked.connect(self.zoom_to_die)
-        self._dock("wafer_map", "Wafer map", self.wafer_map, QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["rework"], self.docks["wafer_map"])
-
-    def _connect_cut_line(self, cross: Any) -> None:
-        """A line drawn with the top view's cut-line tool becomes the cross-section's cut (when the view has it)."""
-        signal = getattr(self.top_view, "cut_line_drawn", None)
-        if signal is not None and cross is not None and hasattr(cross, "set_cut_line"):
-            signal.connect(cross.set_cut_line)
-            signal.connect(lambda *_: self.docks["cross_section"].raise_())
+    @property
+    def wafer_map(self) -> WaferMapView:
+        """The wafer map panel."""
+        return self._panel("wafer_map", WaferMapView)
 
     def _default_dock_sizes(self) -> None:
         """Side panels narrow, the bottom row low: the top view gets most of the window."""
-        self.docks["properties"].setMinimumWidth(260)
-        for key in ("rework", "wafer_map"):
-            self.docks[key].setMinimumWidth(280)
         self.resizeDocks([self.docks["properties"], self.docks["rework"]], [300, 380],
                          QtCore.Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["checks"], self.docks["cross_section"]], [430, 570],
@@ -193,22 +147,24 @@ class MainWindow(ShellDialogs):
         self.resizeDocks([self.docks["checks"]], [270], QtCore.Qt.Orientation.Vertical)
 
     def _show_docks_for_design(self) -> None:
-        """Rework and wafer panels follow the design: shown when it becomes a rework / wafer design, hidden when
-        it stops being one; the wafer map cannot be opened for a design that is not a wafer."""
-        from geometry.model.layouts.wafer import WaferLayout
-
+        """Panels with a ``shown_for`` follow the design: shown when it becomes a design they apply to (the
+        last such one in front), hidden when it stops being one; one marked ``only_when_shown`` cannot be opened
+        for a design it does not apply to."""
         design = self.document.design
-        kind = (design.rework is not None, isinstance(design.layout, WaferLayout))
+        conditional = [spec for spec in PANELS if spec.shown_for is not None]
+        kind = tuple(bool(spec.shown_for(design)) for spec in conditional if spec.shown_for is not None)
         previous, self._design_kind = self._design_kind, kind
-        self.docks["wafer_map"].toggleViewAction().setEnabled(kind[1])
-        for key, now, before in (("rework", kind[0], previous and previous[0]),
-                                 ("wafer_map", kind[1], previous and previous[1])):
+        front: str | None = None
+        for i, spec in enumerate(conditional):
+            dock, now, before = self.docks[spec.id], kind[i], previous is not None and previous[i]
+            if spec.only_when_shown:
+                dock.toggleViewAction().setEnabled(now)
             if previous is None or now != before:
-                self.docks[key].setVisible(now)
-        if kind[0] and (previous is None or not previous[0]):
-            self.docks["rework"].raise_()
-        elif kind[1] and (previous is None or not previous[1]):
-            self.docks["wafer_map"].raise_()
+                dock.setVisible(now)
+            if now and not before and front is None:
+                front = spec.id
+        if front is not None:
+            self.docks[front].raise_()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -386,12 +342,8 @@ class MainWindow(ShellDialogs):
 
     def show_about(self) -> None:
         """Version and purpose."""
-        from importlib.metadata import PackageNotFoundError, version
+        from geometry.base.version import __version__ as v
 
-        try:
-            v = version("ballmask")
-        except PackageNotFoundError:
-            v = "unknown"
         QtWidgets.QMessageBox.about(
             self, f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {v}<br>CAD for solder-ball mounting masks: lay out ball sites, shape the "
@@ -412,34 +364,23 @@ class MainWindow(ShellDialogs):
 
     def set_layer_visible(self, layer_id: str, visible: bool) -> None:
         """Show or hide a layer."""
-        self.top_view.set_layer_visible(layer_id, visible)
+        self.view_state.set_layer_visible(layer_id, visible)
 
     def layer_visible(self, layer_id: str) -> bool:
         """Whether a layer is shown."""
-        return self.top_view.layer_visible(layer_id)
+        return self.view_state.layer_visible(layer_id)
 
     def set_tool(self, tool: str) -> None:
         """Choose the mouse tool."""
-        self.top_view.set_tool(tool)
+        self.view_state.set_tool(tool)
 
     def current_tool(self) -> str:
         """The mouse tool in use."""
-        return self.top_view.tool.value
+        return self.view_state.tool.value
 
     def tool_available(self, tool: str) -> bool:
-        """Whether the top view offers this mouse tool (the cut-line tool arrives with the top view's work)."""
-        return tool in {t.value for t in type(self.top_view.tool)}
-
-    def zoom_to_die(self, group: int) -> None:
-        """Show kept die ``group`` of a wafer design in the top view, with a little of its streets."""
-        dm = self.wafer_map.dies
-        layout = self.document.design.layout
-        if dm is None or not 0 <= group < dm.n_kept:
-            return
-        k = int(dm.kept_rows[group])
-        size = max(float(getattr(layout, "step_x", 0.0)), float(getattr(layout, "step_y", 0.0)))
-        self.top_view.zoom_to(float(dm.x_mm[k]), float(dm.y_mm[k]), size * 1.08)
-        self.info(f"Die {dm.name[k]}")
+        """Whether the top view offers this mouse tool (a tool name in the action table that is not a Tool)."""
+        return tool in {t.value for t in Tool}
 
     # -- layout memory and closing ------------------------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -451,22 +392,20 @@ class MainWindow(ShellDialogs):
             self.restoreState(state)
             self._design_kind = None  # the rework and wafer panels follow the design, not the last session
             self._show_docks_for_design()
-        hidden = self.settings.value("view/hidden_layers", [])
-        for lid in [hidden] if isinstance(hidden, str) else list(hidden or []):
-            if lid in self.top_view.layers:
-                self.top_view.set_layer_visible(lid, False)
-        shown = self.settings.value("view/shown_layers", [])
-        for lid in [shown] if isinstance(shown, str) else list(shown or []):
-            if lid in self.top_view.layers:
-                self.top_view.set_layer_visible(lid, True)
+        for lid in settings_strings(self.settings, "view/hidden_layers"):
+            if lid in self.view_state.layers:  # settings files outlive layer ids
+                self.view_state.set_layer_visible(lid, False)
+        for lid in settings_strings(self.settings, "view/shown_layers"):
+            if lid in self.view_state.layers:
+                self.view_state.set_layer_visible(lid, True)
 
     def save_layout(self) -> None:
         """Remember window geometry, dock state and layer visibility."""
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        layers = self.top_view.layers
-        self.settings.setValue("view/hidden_layers", [k for k, v in layers.items() if not v.isVisible()])
-        self.settings.setValue("view/shown_layers", [k for k, v in layers.items() if v.isVisible()])
+        state = self.view_state
+        self.settings.setValue("view/hidden_layers", [k for k in state.layers if not state.layer_visible(k)])
+        self.settings.setValue("view/shown_layers", [k for k in state.layers if state.layer_visible(k)])
         self.settings.sync()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)

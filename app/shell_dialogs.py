@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.document import Document
     from app.files import RecentFiles
     from geometry.model.design import Design
+    from geometry.model.drawing_info import DrawingInfo
     from geometry.model.profiles import Profile
     from geometry.model.rework import Rework
 
@@ -90,6 +91,13 @@ class ShellDialogs(QtWidgets.QMainWindow):
         old = next((f.note for f in rw.failed if f.site == site), "") if rw is not None else ""
         dlg = FailedPlaceDialog(site, old, self)
         return dlg.text() if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None:
+        """The drawing's title-block fields, order data and frame (None: cancelled)."""
+        from app.dialogs.drawing_dialog import DrawingDialog
+
+        dlg = DrawingDialog(info, self)
+        return dlg.info if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_rework_settings(self, rework: Rework) -> Rework | None:
         """The uniform residue and the device id (None: cancelled)."""

@@ -1,8 +1,10 @@
-"""Colours and the layer table of the top view: one place, not string literals spread over the widgets.
+"""Colours and the layer styles of the top view: one place, not string literals spread over the widgets.
 
-Dark-on-light CAD colours: a near-white canvas, saturated but not loud fills, thin dark outlines. The layer table
-is data (id, title, colours, stacking order, what it means) so the view, the legend and the View menu are built
-from the same rows (house style 10).
+Dark-on-light CAD colours: a near-white canvas, saturated but not loud fills, thin dark outlines. The layer
+styles are data so the view, the legend and the View menu are built from the same rows (house style 10). A
+layer that shows an artwork layer names its export role: its meaning and DXF layer name come from the export
+layer table (:mod:`geometry.export.layers`), and the style adds only screen colours and stacking. The few
+layers that exist only on screen (pads, balls, depopulated sites) say what they mean themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geometry.checks.records import Severity
+from geometry.export.layers import ROLE_MEANINGS, Role, role_layer_name
+from geometry.model.output_settings import OutputSettings
 
 CANVAS = "#fbfbf8"
 GRID = "#d8d8d0"
@@ -19,28 +23,48 @@ MEASURE = "#c000c0"
 SNAP = "#208020"
 
 
+DEFAULT_OUTPUT = OutputSettings()
+SCREEN_ONLY_ROLES = frozenset({Role.NOTES})  # the title block and notes are text for the files, not shapes
+
+
 @dataclass(frozen=True, slots=True)
 class LayerStyle:
-    """One drawable layer: outline colour (``pen``), fill (``brush``, RGBA hex or None), stacking ``z``."""
+    """One drawable layer: outline colour (``pen``), fill (``brush``, RGBA hex or None), stacking ``z``.
+
+    ``role`` is the export layer it shows (None: a layer of the screen only, explained by ``screen_meaning``).
+    """
 
     id: str
     title: str
     pen: str
     brush: str | None
     z: float
-    meaning: str
+    role: Role | None = None
+    screen_meaning: str = ""
     visible: bool = True
+
+    def meaning_for(self, output: OutputSettings) -> str:
+        """What the layer shows, with the DXF layer name it is written to under these output settings."""
+        if self.role is None:
+            return self.screen_meaning
+        return f"{ROLE_MEANINGS[self.role]} ({role_layer_name(self.role, output)})"
+
+    @property
+    def meaning(self) -> str:
+        """What the layer shows, with its DXF layer name under the default output settings."""
+        return self.meaning_for(DEFAULT_OUTPUT)
 
 
 LAYERS: tuple[LayerStyle, ...] = (
-    LayerStyle("outline", "Mask outline", "#303030", None, 0, "the mask's outer edge (OUTLINE)"),
-    LayerStyle("pads", "Pads", "#b07020", "#e8a04070", 3.5, "copper pads or solder-resist openings on the device"),
-    LayerStyle("lower", "Lower relief", "#1f5fa8", "#4a8fd860", 2,
-               "lower-surface outlines, merged where openings interconnect (LOWER_RELIEF)"),
-    LayerStyle("upper", "Upper openings", "#202020", "#ffffffe0", 3, "upper-surface openings (UPPER_THROUGH)"),
-    LayerStyle("balls", "Balls", "#707070", "#a0a0a050", 4, "the solder balls as placed", visible=False),
-    LayerStyle("depop", "Depopulated", "#a0a0a0", None, 1.5, "sites without a ball (pad only)"),
-    LayerStyle("fiducials", "Fiducials", "#2a7a2a", "#2a7a2a80", 5, "alignment marks (FIDUCIAL)"),
+    LayerStyle("outline", "Mask outline", "#303030", None, 0, Role.OUTLINE),
+    LayerStyle("pads", "Pads", "#b07020", "#e8a04070", 3.5,
+               screen_meaning="copper pads or solder-resist openings on the device"),
+    LayerStyle("lower", "Lower relief", "#1f5fa8", "#4a8fd860", 2, Role.LOWER),
+    LayerStyle("upper", "Upper openings", "#202020", "#ffffffe0", 3, Role.UPPER),
+    LayerStyle("balls", "Balls", "#707070", "#a0a0a050", 4, screen_meaning="the solder balls as placed",
+               visible=False),
+    LayerStyle("depop", "Depopulated", "#a0a0a0", None, 1.5, screen_meaning="sites without a ball (pad only)"),
+    LayerStyle("fiducials", "Fiducials", "#2a7a2a", "#2a7a2a80", 5, Role.FIDUCIAL),
 )
 
 LAYER_BY_ID = {layer.id: layer for layer in LAYERS}

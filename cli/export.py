@@ -8,10 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geometry.model.output_settings import DxfVersion
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
+DXF_VERSIONS: dict[str, DxfVersion] = {"R2000": "R2000", "R12": "R12"}  # --dxf-version's text to the value
 TOOL_CHOICES = ("mask", "flux-stencil", "pin-plate", "pick-head", "inspection")  # geometry.model.tools.ToolKind
 # geometry.export.run.FORMATS (not imported: --help stays fast)
 FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all", "gds", "oasis")
@@ -23,7 +28,7 @@ def configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="output file (dxf, pdf), folder (gerber, all) or .zip (all); default: beside FILE")
     parser.add_argument("--format", choices=FORMAT_CHOICES, default="dxf", help="what to write (default dxf)")
-    parser.add_argument("--dxf-version", choices=("R2000", "R12"), help="DXF version (default: the design's)")
+    parser.add_argument("--dxf-version", choices=tuple(DXF_VERSIONS), help="DXF version (default: the design's)")
     parser.add_argument("--segments-only", action="store_true",
                         help="write arcs of merged outlines as straight segments within the chord tolerance")
     parser.add_argument("--blocks", action="store_true", help="one BLOCK per distinct opening and INSERTs")
@@ -44,17 +49,14 @@ def run_export(args: argparse.Namespace) -> int:
 
     design = load_design(args.file)
     out_settings = design.output
-    changes: dict[str, object] = {}
-    if args.dxf_version:
-        changes["dxf_version"] = args.dxf_version
-    if args.segments_only:
-        changes["segments_only"] = True
-    if args.blocks:
-        changes["blocks"] = True
-    if args.mirror_lower:
-        changes["mirror_lower"] = True
-    if changes:
-        design = design.with_(output=replace(out_settings, **changes))  # type: ignore[arg-type]
+    # an option given on the command line overrides the design's setting; one left out keeps it
+    wanted = replace(out_settings,
+                     dxf_version=DXF_VERSIONS[args.dxf_version] if args.dxf_version else out_settings.dxf_version,
+                     segments_only=out_settings.segments_only or args.segments_only,
+                     blocks=out_settings.blocks or args.blocks,
+                     mirror_lower=out_settings.mirror_lower or args.mirror_lower)
+    if wanted != out_settings:
+        design = design.with_(output=wanted)
     src = Path(args.file)
     if args.tool != "mask":
         return _run_tool(design, src, args)

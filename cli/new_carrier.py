@@ -89,7 +89,7 @@ def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Desig
 
                 skip = skip_from_map(wafer, read_wafer_map(args.wafer_map), tuple(args.map_offset))
                 wafer = replace(wafer, skip=(*wafer.skip, *skip))
-            layout: object = wafer
+            layout: WaferLayout | CarrierLayout = wafer
         else:
             layout = CarrierLayout(unit, args.unit_rows, args.unit_cols, args.unit_pitch, args.unit_pitch_y,
                                    block_cols=args.block_cols, block_gap_x_mm=args.block_gap,

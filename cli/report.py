@@ -54,11 +54,9 @@ def ridge_at_min_pitch(design: Design) -> tuple[float, float] | None:
 
 def relief_summary(design: Design) -> list[str]:
     """The merged lower relief (claim 7): regions, the openings they join, holes (metal islands), depths."""
-    try:
-        from geometry.derive.relief.merged import lower_relief
-    except ImportError:  # pragma: no cover - the relief module is part of every build
-        return ["not available in this build"]
     import numpy as np
+
+    from geometry.derive.relief.merged import lower_relief
 
     relief = lower_relief(design)
     n_regions = relief.n_regions

@@ -4,4 +4,6 @@ Nothing in this package imports Qt or the application: the model, the checks, th
 exporters run headless (batch jobs, CI, the command line). Lengths are millimetres throughout.
 """
 
-__version__ = "0.1.0"
+from geometry.base.version import __version__
+
+__all__ = ["__version__"]

@@ -66,9 +66,10 @@ def test_new_grid_writes_the_design_it_describes(tmp_path: Path, capsys: pytest.
     assert (d.ball.diameter_mm, d.pad.diameter_mm, d.mask.thickness_mm) == (0.45, 0.36, 0.28)
     assert d.opening.lower_mm == pytest.approx(0.495 + 2 * 0.28 / math.tan(math.radians(60)))
     assert d.name == "first"
-    # The same parameters as the bundled example: the same design apart from names, notes and fiducials.
+    # The same parameters as the bundled example: the same design apart from names, notes, fiducials and the
+    # drawing's title-block fields.
     bga = load_design(BGA)
-    assert d.with_(name=bga.name, notes=bga.notes, mask=bga.mask) == bga
+    assert d.with_(name=bga.name, notes=bga.notes, mask=bga.mask, drawing=bga.drawing) == bga
 
 
 def test_new_refuses_to_overwrite_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -306,7 +307,7 @@ def test_no_arguments_opens_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_file_argument_opens_the_window_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_app(monkeypatch, 3)
     assert main([str(BGA)]) == 3
-    assert calls == [str(BGA)]
+    assert calls == [BGA]  # run_app takes a Path
 
 
 def test_window_on_missing_file_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

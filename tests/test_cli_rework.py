@@ -31,7 +31,7 @@ def test_rework_with_residue_csv_writes_the_rework_design(tmp_path: Path, capsys
     assert sorted(s for o in derived.overrides for s in o.sites) == ["G8", "H8", "H9"]
     # the bundled example was made by this very command (only its name and notes were set by hand)
     example = load_design(EXAMPLE)
-    assert derived.with_(name=example.name, notes=example.notes) == example
+    assert derived.with_(name=example.name, notes=example.notes, drawing=example.drawing) == example
 
 
 def test_unfixable_residue_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

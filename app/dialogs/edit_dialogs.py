@@ -65,10 +65,10 @@ class ProfileDialog(QtWidgets.QDialog):
         self.kind.setCurrentText(op.kind)
         self.angle = _spin(op.angle_deg if op.angle_deg < 90 else 60.0, 1.0, 89.9, " deg", 2)
         self.vertical = _spin(round(min(op.vertical_mm, t * 0.6) or t * 0.6, 3), 0.001, 5.0, " mm")
-        self.lower = _spin(round(op.lower_mm, 3), 0.001, 20.0, " mm")
+        self.lower_diameter = _spin(round(op.lower_mm, 3), 0.001, 20.0, " mm")
         self.direction = _spin(0.0, 0.0, 359.9, " deg", 1)
         for name, w in (("kind", self.kind), ("angle", self.angle), ("vertical", self.vertical),
-                        ("lower", self.lower), ("direction", self.direction)):
+                        ("lower", self.lower_diameter), ("direction", self.direction)):
             w.setObjectName(name)
         self.error_label = QtWidgets.QLabel()
         self.error_label.setStyleSheet("color: #c00000")
@@ -77,7 +77,7 @@ class ProfileDialog(QtWidgets.QDialog):
         self.form.addRow("Profile", self.kind)
         self.form.addRow("Taper angle theta", self.angle)
         self.form.addRow("Vertical height h_v", self.vertical)
-        self.form.addRow("Lower diameter d_l", self.lower)
+        self.form.addRow("Lower diameter d_l", self.lower_diameter)
         self.form.addRow("Direction phi", self.direction)
         self.form.addRow(self.error_label)
         self.form.addRow(ok_cancel_buttons(self))
@@ -89,7 +89,7 @@ class ProfileDialog(QtWidgets.QDialog):
             "straight": (), "tapered": ("angle",), "stepped": ("vertical", "lower"),
             "stepped-tapered": ("vertical", "angle"), "one-side-vertical": ("angle", "direction"),
         }[kind]
-        for name, w in (("angle", self.angle), ("vertical", self.vertical), ("lower", self.lower),
+        for name, w in (("angle", self.angle), ("vertical", self.vertical), ("lower", self.lower_diameter),
                         ("direction", self.direction)):
             self.form.setRowVisible(w, name in need)
 
@@ -101,7 +101,7 @@ class ProfileDialog(QtWidgets.QDialog):
         if k == "tapered":
             return Tapered(self.angle.value())
         if k == "stepped":
-            return Stepped(vertical_mm=self.vertical.value(), lower_mm=self.lower.value())
+            return Stepped(vertical_mm=self.vertical.value(), lower_mm=self.lower_diameter.value())
         if k == "stepped-tapered":
             return SteppedTapered(vertical_mm=self.vertical.value(), angle_deg=self.angle.value())
         return OneSideVertical(angle_deg=self.angle.value(), direction_deg=self.direction.value())

@@ -20,7 +20,9 @@ from PySide6 import QtCore, QtWidgets
 
 from app.document import Document
 from geometry.model.design import Design
-from geometry.model.output_settings import OutputSettings
+from geometry.model.output_settings import DxfVersion, OutputSettings
+
+DXF_VERSIONS: tuple[DxfVersion, ...] = ("R2000", "R12")  # the version box's entries, in this order
 
 
 def format_titles() -> dict[str, str]:
@@ -97,7 +99,7 @@ class ExportDialog(QtWidgets.QDialog):
         row.addWidget(browse)
         self.version = QtWidgets.QComboBox()
         self.version.setObjectName("dxf_version")
-        self.version.addItems(["R2000", "R12"])
+        self.version.addItems(list(DXF_VERSIONS))
         self.version.setCurrentText(out.dxf_version)
         self.segments = QtWidgets.QCheckBox("Arcs as straight segments")
         self.segments.setChecked(out.segments_only)
@@ -156,7 +158,7 @@ class ExportDialog(QtWidgets.QDialog):
     def output_settings(self) -> OutputSettings:
         """The design's output settings with this dialog's DXF options."""
         return replace(self.document.design.output,
-                       dxf_version=self.version.currentText(),  # type: ignore[arg-type]
+                       dxf_version=DXF_VERSIONS[self.version.currentIndex()],
                        segments_only=self.segments.isChecked(), blocks=self.blocks.isChecked(),
                        mirror_lower=self.mirror.isChecked())
 

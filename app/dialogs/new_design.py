@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6 import QtWidgets
 
-from app.dialogs.templates import TEMPLATES, Template, build_template, defaults, wafer_available
+from app.dialogs.templates import TEMPLATES, Template, build_template, defaults
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
 
@@ -23,16 +23,13 @@ class NewDesignDialog(QtWidgets.QDialog):
         for t in TEMPLATES:
             item = QtWidgets.QListWidgetItem(t.title)
             item.setToolTip(t.description)
-            if t.id == "wafer" and not wafer_available():
-                item.setFlags(item.flags() & ~item.flags().ItemIsEnabled)
-                item.setToolTip("The wafer generator is not available in this build yet.")
             self.templates.addItem(item)
         self.templates.setFixedWidth(140)
         self.description = QtWidgets.QLabel()
         self.description.setWordWrap(True)
         self.form_host = QtWidgets.QWidget()
         self.form = QtWidgets.QFormLayout(self.form_host)
-        self.fields: dict[str, QtWidgets.QAbstractSpinBox] = {}
+        self.fields: dict[str, QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox] = {}
         self.error_label = QtWidgets.QLabel()
         self.error_label.setStyleSheet("color: #c00000")
         self.error_label.setWordWrap(True)
@@ -68,11 +65,13 @@ class NewDesignDialog(QtWidgets.QDialog):
         self.description.setText(t.description)
         vals = defaults(t)
         for p in t.params:
-            box: QtWidgets.QAbstractSpinBox
+            box: QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
             if p.integer:
                 ib = QtWidgets.QSpinBox()
                 ib.setRange(int(p.minimum), int(p.maximum))
                 ib.setValue(int(vals[p.key]))
+                if p.unit:
+                    ib.setSuffix(f" {p.unit}")
                 box = ib
             else:
                 db = QtWidgets.QDoubleSpinBox()
@@ -80,9 +79,9 @@ class NewDesignDialog(QtWidgets.QDialog):
                 db.setRange(p.minimum, p.maximum)
                 db.setSingleStep(0.01 if p.unit == "mm" else 1.0)
                 db.setValue(float(vals[p.key]))
+                if p.unit:
+                    db.setSuffix(f" {p.unit}")
                 box = db
-            if p.unit:
-                box.setSuffix(f" {p.unit}")  # type: ignore[attr-defined]
             box.setObjectName(p.key)
             self.fields[p.key] = box
             self.form.addRow(p.label, box)
@@ -90,7 +89,7 @@ class NewDesignDialog(QtWidgets.QDialog):
 
     def values(self) -> dict[str, Any]:
         """The parameters as entered."""
-        return {k: box.value() for k, box in self.fields.items()}  # type: ignore[attr-defined]
+        return {k: box.value() for k, box in self.fields.items()}
 
     def accept(self) -> None:
         """Build the design; an invalid combination is refused with the model's message."""

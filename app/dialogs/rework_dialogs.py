@@ -27,13 +27,13 @@ class ReworkSettingsDialog(QtWidgets.QDialog):
         self.device = QtWidgets.QLineEdit(rework.device)
         self.device.setObjectName("device")
         self.device.setPlaceholderText("serial number, board position, ...")
-        self.height = QtWidgets.QDoubleSpinBox()
-        self.height.setObjectName("height")
-        self.height.setDecimals(1)
-        self.height.setRange(0.0, 2000.0)
-        self.height.setSingleStep(5.0)
-        self.height.setSuffix(" \u00b5m")
-        self.height.setValue(rework.residue.height_mm * 1000.0)
+        self.residue_height = QtWidgets.QDoubleSpinBox()
+        self.residue_height.setObjectName("height")
+        self.residue_height.setDecimals(1)
+        self.residue_height.setRange(0.0, 2000.0)
+        self.residue_height.setSingleStep(5.0)
+        self.residue_height.setSuffix(" \u00b5m")
+        self.residue_height.setValue(rework.residue.height_mm * 1000.0)
         self.diameter = QtWidgets.QDoubleSpinBox()
         self.diameter.setObjectName("diameter")
         self.diameter.setDecimals(3)
@@ -51,7 +51,7 @@ class ReworkSettingsDialog(QtWidgets.QDialog):
         self.error_label.setWordWrap(True)
         form = QtWidgets.QFormLayout(self)
         form.addRow("Device", self.device)
-        form.addRow("Residue height h_res", self.height)
+        form.addRow("Residue height h_res", self.residue_height)
         form.addRow("Residue footprint", self.diameter)
         form.addRow(note)
         form.addRow(self.error_label)
@@ -61,7 +61,7 @@ class ReworkSettingsDialog(QtWidgets.QDialog):
     def value(self) -> Rework:
         """The rework data with these values (DesignError when they are impossible)."""
         d = self.diameter.value()
-        residue = Residue(round(self.height.value() / 1000.0, 6), d if d > 0 else None)
+        residue = Residue(round(self.residue_height.value() / 1000.0, 6), d if d > 0 else None)
         return self.base.with_(device=self.device.text().strip(), residue=residue)
 
     def accept(self) -> None:

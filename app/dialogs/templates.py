@@ -1,12 +1,11 @@
 """Templates for a new design: named recipes with their parameters, as plain data and pure functions (no Qt).
 
 The new-design dialog shows a template's parameters as fields and calls :func:`build_template`; tests build every
-template without a window. The wafer template exists only when ``geometry.model.layouts.wafer`` provides a generator.
+template without a window.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from geometry.model.ball import Ball
 from geometry.model.design import Design
 from geometry.model.layouts import CentreVoid, GridLayout, Pad
+from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.mask import Mask
 from geometry.model.profiles import Stepped, Tapered
 
@@ -66,21 +66,11 @@ def _csp(v: dict[str, Any]) -> Design:
     )
 
 
-def wafer_available() -> bool:
-    """Whether geometry.model.layouts.wafer offers the wafer layout (it does since issue 6; kept for partial builds)."""
-    try:
-        mod = importlib.import_module("geometry.model.layouts.wafer")
-    except ImportError:
-        return False
-    return hasattr(mod, "WaferLayout")
-
-
 def _wafer(v: dict[str, Any]) -> Design:
     """A die pattern (a grid of balls) stepped across a wafer, tapered openings as for wafer-level CSP."""
-    mod = importlib.import_module("geometry.model.layouts.wafer")
     ball = float(v["ball_mm"])
     die = GridLayout(int(v["die_rows"]), int(v["die_cols"]), float(v["pitch_mm"]))
-    layout = mod.WaferLayout(die, float(v["die_mm"]), street_mm=float(v["street_mm"]),
+    layout = WaferLayout(die, float(v["die_mm"]), street_mm=float(v["street_mm"]),
                              diameter_mm=float(v["diameter_mm"]), edge_exclusion_mm=float(v["edge_exclusion_mm"]))
     return Design(
         ball=Ball(ball), pad=Pad(round(ball * 0.8, 3)), layout=layout,

@@ -129,7 +129,8 @@ class ViolationModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    # one return per column and role
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911
         """Qt: text, icon, colour, tooltip and sort key of a cell."""
         if not index.isValid():
             return None

@@ -93,7 +93,8 @@ class CrossSectionView(QWidget):
         self._cut_line: Cut | None = None
         self._current: CutChoice | None = None
         self.section: Section | None = None
-        # Rework (issue 5): a provider of residue bumps (s_centre, footprint diameter, height) for a section.
+        # residue bumps (s_centre, footprint diameter, height) on a section of a rework design; given by the
+        # window (geometry.derive.section.residue_bumps), None draws no residue
         self.residue_provider: Callable[[Design, Section], list[tuple[float, float, float]]] | None = None
 
         self.combo = QComboBox(self)

@@ -2,7 +2,7 @@
 
 For a design carrying rework data the top view shows, over its own layers, a ring per site in the colour of its
 rework state (damaged, failed place, residue too high; sites without a ball as built in a light grey). Sites to
-be reballed as they are get no ring, so the ones that matter stand out. One :class:`~app.views.paths.PathLayer`
+be reballed as they are get no ring, so the ones that matter stand out. One :class:`~app.render.paths.PathLayer`
 per state (never one item per site), fed by the rework view's review (``ReworkView.review_changed``), so the
 review is computed once for both views. The overlay belongs to the window's composition; the top view itself
 does not know about rework.
@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6 import QtGui
 
 from app import style
-from app.views import paths
-from app.views.paths import PathLayer
+from app.render import paths
+from app.render.paths import PathLayer
 from app.views.rework_view import STATUS_COLOURS
 from geometry.analysis.review import ReworkReview, SiteStatus
 from geometry.model.design import Design

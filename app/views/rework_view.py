@@ -259,7 +259,8 @@ class ReworkView(QtWidgets.QWidget):
     # -- selection ---------------------------------------------------------------------------------------------
     def _select_from(self, table: QtWidgets.QTableWidget) -> None:
         sites = self.document.design.sites()
-        names = {table.item(i.row(), 0).text() for i in table.selectionModel().selectedRows()}
+        items = (table.item(i.row(), 0) for i in table.selectionModel().selectedRows())
+        names = {item.text() for item in items if item is not None}
         self.document.set_selection(n for n in names if sites.has(n))
 
     def _scatter_clicked(self, _item: Any, points: Any, *_args: Any) -> None:

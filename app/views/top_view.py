@@ -1,6 +1,6 @@
 """The top view: the mask as seen from the upper surface, in mm, one level-of-detail item per layer.
 
-Each layer is an :class:`app.views.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
+Each layer is an :class:`app.render.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
 design, at the size the zoom needs), zoomed in vector outlines of the visible grid cells only. Merged lower relief
 shows its metal islands as holes in both. The view only calls ``geometry.derive.relief.merged.lower_relief`` (which
 repeats one
@@ -8,13 +8,12 @@ die on a wafer) and never builds geometry per site itself.
 
 It observes the document (design and selection) and the check runner's reports, and turns mouse input into
 document commands (add a site) or selection changes; it never edits the design itself. Geometry comes from
-``geometry/`` (openings, relief) and spatial queries from :mod:`app.views.picking`.
+``geometry/`` (openings, relief) and spatial queries from :mod:`app.render.picking`.
 """
 
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -23,10 +22,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.document import Document
-from app.views import paths, raster
+from app.render import paths, raster
+from app.render.lod import LodLayer, Points, ring_subset
+from app.render.picking import SitePicker
+from app.view_state import CutLine, Tool, ViewState
 from app.views.legend import LayerLegend, cache_in_device_pixels
-from app.views.lod import LodLayer, Points, ring_subset
-from app.views.picking import SitePicker
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
@@ -35,15 +35,6 @@ from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
 from geometry.model.operations import add_site
-
-
-class Tool(StrEnum):
-    """What a left click and a left drag do on the view."""
-
-    SELECT = "select"
-    ADD_SITE = "add"
-    MEASURE = "measure"
-    CUT = "cut"
 
 
 def _pen(colour: str, width: float = 1.0) -> QtGui.QPen:
@@ -133,10 +124,12 @@ class TopView(QtWidgets.QWidget):
     cut_line_drawn = QtCore.Signal(float, float, float, float)  # x0, y0, x1, y1 in mm (the Cut line tool)
     caches_ready = QtCore.Signal()  # every layer's background caches (raster levels, fine grids) are built
 
-    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None,
+                 view_state: ViewState | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.tool = Tool.SELECT
+        # layer visibility, tool, cut line and zoom requests live in the view state, shared with the window
+        self.view_state = view_state or ViewState({spec.id: spec.visible for spec in style.LAYERS})
         self._picker = SitePicker(document.design)
         self._report = CheckReport()
         self._measure_from: str | None = None
@@ -162,7 +155,7 @@ class TopView(QtWidgets.QWidget):
         self.layers: dict[str, LodLayer] = {}
         for spec in style.LAYERS:
             layer = LodLayer(_pen(spec.pen), _brush(spec.brush), spec.z)
-            layer.setVisible(spec.visible)
+            layer.setVisible(self.view_state.layer_visible(spec.id))
             layer.visibleChanged.connect(lambda lid=spec.id: self._visibility_changed(lid))
             self.box.addItem(layer)
             self.layers[spec.id] = layer
@@ -201,13 +194,16 @@ class TopView(QtWidgets.QWidget):
         self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))
         cache_in_device_pixels(self.scale_bar)  # its bar and label change only when the zoom picks a new length
 
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.plot)
+        box_layout = QtWidgets.QVBoxLayout(self)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(self.plot)
 
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         document.design_changed.connect(self._design_changed)
         document.selection_changed.connect(self._selection_changed)
+        self.view_state.layer_visibility_changed.connect(self._show_layer)
+        self.view_state.tool_changed.connect(self._tool_changed)
+        self.view_state.zoom_requested.connect(lambda z: self.zoom_to(z.x_mm, z.y_mm, z.size_mm))
         self._rebuild(document.design)
         self.fit_all()
 
@@ -282,15 +278,20 @@ class TopView(QtWidgets.QWidget):
 
     def set_layer_visible(self, layer_id: str, visible: bool) -> None:
         """Show or hide a layer (the legend and the View menu follow through ``layer_visibility_changed``)."""
-        self.layers[layer_id].setVisible(visible)
+        self.view_state.set_layer_visible(layer_id, visible)
 
     def layer_visible(self, layer_id: str) -> bool:
         """Whether a layer is shown."""
-        return self.layers[layer_id].isVisible()
+        return self.view_state.layer_visible(layer_id)
+
+    def _show_layer(self, layer_id: str, visible: bool) -> None:
+        self.layers[layer_id].setVisible(visible)
 
     def _visibility_changed(self, layer_id: str) -> None:
+        visible = bool(self.layers[layer_id].isVisible())
+        self.view_state.set_layer_visible(layer_id, visible)  # a click on the legend's swatch hides the item itself
         self.legend.refresh()
-        self.layer_visibility_changed.emit(layer_id, self.layers[layer_id].isVisible())
+        self.layer_visibility_changed.emit(layer_id, visible)
 
     # -- selection and violations ------------------------------------------------------------------------------
     def _selection_changed(self, names: frozenset[str]) -> None:
@@ -332,19 +333,24 @@ class TopView(QtWidgets.QWidget):
             self.box.setRange(xRange=(x_mm - h, x_mm + h), yRange=(y_mm - h, y_mm + h), padding=0.0)
 
     # -- tools -------------------------------------------------------------------------------------------------
+    @property
+    def tool(self) -> Tool:
+        """What left clicks do (the view state's tool)."""
+        return self.view_state.tool
+
     def set_tool(self, tool: Tool | str) -> None:
         """Choose what left clicks do."""
-        t = Tool(tool)
-        if t != self.tool:
-            self.tool = t
-            self._measure_from = None
-            self._measure_line.setData([], [])
-            self._cut_line.setData([], [])
-            self.tool_changed.emit(t.value)
-            self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
-                               Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
-                               Tool.MEASURE: "Measure: click two sites.",
-                               Tool.CUT: "Cut line: drag a line; the cross-section follows it."}[t])
+        self.view_state.set_tool(tool)
+
+    def _tool_changed(self, t: Tool) -> None:
+        self._measure_from = None
+        self._measure_line.setData([], [])
+        self._cut_line.setData([], [])
+        self.tool_changed.emit(t.value)
+        self.message.emit({Tool.SELECT: "Select: click a site (Shift adds), drag a box; right-drag pans.",
+                           Tool.ADD_SITE: "Add site: click on the grid; the site snaps to the pitch.",
+                           Tool.MEASURE: "Measure: click two sites.",
+                           Tool.CUT: "Cut line: drag a line; the cross-section follows it."}[t])
 
     def click_at(self, x_mm: float, y_mm: float, modifiers: QtCore.Qt.KeyboardModifier) -> None:
         """A left click at a point in mm, as the current tool understands it."""
@@ -384,6 +390,7 @@ class TopView(QtWidgets.QWidget):
         self.last_cut = (x0, y0, x1, y1)
         self.message.emit(f"Cut line ({x0:.3f}, {y0:.3f}) -> ({x1:.3f}, {y1:.3f}) mm, "
                           f"{math.hypot(x1 - x0, y1 - y0):.3f} mm long.")
+        self.view_state.set_cut_line(CutLine(float(x0), float(y0), float(x1), float(y1)))
         self.cut_line_drawn.emit(float(x0), float(y0), float(x1), float(y1))
 
     def _measure_click(self, name: str | None) -> None:
@@ -442,4 +449,5 @@ class TopView(QtWidgets.QWidget):
     def view_to_widget(self, x_mm: float, y_mm: float) -> QtCore.QPoint:
         """Where a point in mm appears in the plot's viewport (for simulated mouse input)."""
         scene = self.box.mapViewToScene(QtCore.QPointF(x_mm, y_mm))
-        return self.plot.mapFromScene(scene)
+        point: QtCore.QPoint = self.plot.mapFromScene(scene)
+        return point

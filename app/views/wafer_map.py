@@ -188,7 +188,8 @@ class WaferMapView(QtWidgets.QWidget):
         k = int(self.dies.kept_rows[group])
         vb = self.map.getPlotItem().getViewBox()
         scene = vb.mapViewToScene(QtCore.QPointF(float(self.dies.x_mm[k]), float(self.dies.y_mm[k])))
-        return self.map.mapFromScene(scene)
+        point: QtCore.QPoint = self.map.mapFromScene(scene)
+        return point
 
     def _scene_clicked(self, ev: Any) -> None:
         if ev.button() != QtCore.Qt.MouseButton.LeftButton:

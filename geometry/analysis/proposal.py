@@ -119,7 +119,8 @@ def _keep_upper(new: Profile, old: Profile) -> Profile:
     return replace(new, upper_mm=old.upper_mm)
 
 
-def _candidates(design: Design, p: Profile, o: Opening, q: float, need: float) -> list[_Candidate]:
+# one branch per profile kind
+def _candidates(design: Design, p: Profile, o: Opening, q: float, need: float) -> list[_Candidate]:  # noqa: PLR0912
     """Candidate profiles for one site of profile ``p`` (opening ``o``) with reach ``q`` and need ``need``."""
     t, ru, r = o.thickness_mm, o.upper_mm / 2.0, design.ball.radius_mm
     out: list[_Candidate] = []

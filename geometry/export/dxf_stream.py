@@ -246,7 +246,8 @@ def blocks_possible(design: Design) -> bool:
     return not (design.output.mirror_lower or design.output.segments_only)
 
 
-def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:
+# one branch per entity kind
+def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None = None) -> Path:  # noqa: PLR0912
     """The DXF with one BLOCK per layer holding one unit's outlines, INSERTed at every kept unit.
 
     When the BLOCK form cannot stand for the artwork (:func:`blocks_possible`), the flattened streamed DXF is

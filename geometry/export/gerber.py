@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.atomic import write_text_atomic
+from geometry.base.version import __version__
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
@@ -30,7 +31,7 @@ from geometry.export.layers import LayerSpec, Role
 from geometry.export.notes import TitleBlock
 
 FloatArray = NDArray[np.float64]
-APP_VERSION = "0.1.0"
+APP_VERSION = __version__
 PROFILE_WIDTH_MM = 0.01
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.atomic import atomic_folder
+from geometry.base.version import __version__
 from geometry.derive.relief.merged import lower_relief
 from geometry.derive.rings import RingSet
 from geometry.export import ringops
@@ -104,7 +105,7 @@ def layer_gerber_fast(la: LayerArt, title: TitleBlock) -> str:
         f"G04 {_comment(f'ballmask layer {spec.name}: {spec.meaning}; {spec.made_how}')}*\n",
         "G04 Image positive: dark = metal removed. Units mm.*\n",
         *[f"G04 {_comment(line)}*\n" for line in title.lines],
-        "%TF.GenerationSoftware,ballmask,ballmask,0.1.0*%\n",
+        f"%TF.GenerationSoftware,ballmask,ballmask,{__version__}*%\n",
         f"%TF.FileFunction,{file_function(spec)}*%\n",
         "%TF.FilePolarity,Positive*%\n",
         "%FSLAX36Y36*%\n%MOMM*%\n%LPD*%\nG75*\n",

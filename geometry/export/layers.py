@@ -38,6 +38,22 @@ LOWER_COLOURS = (5, 4, 6, 3, 30, 140)
 FIDUCIAL_COLOUR = 2
 NOTES_COLOUR = 8
 
+# What each role's layer holds, for every file and for the window's legend (a relief layer adds its depth).
+ROLE_MEANINGS: dict[Role, str] = {
+    Role.OUTLINE: "the mask's outer edge",
+    Role.UPPER: "every opening's outline on the upper surface",
+    Role.LOWER: "lower-surface outlines (merged where openings interconnect)",
+    Role.FIDUCIAL: "alignment marks",
+    Role.NOTES: "title block and order notes",
+}
+
+
+def role_layer_name(role: Role, output: OutputSettings) -> str:
+    """The layer name of a role in these output settings; the relief layers, one per depth, as their common
+    prefix and ``*`` (LOWER_RELIEF_*)."""
+    return {Role.OUTLINE: output.outline_layer, Role.UPPER: output.upper_layer, Role.LOWER: f"{output.lower_prefix}*",
+            Role.FIDUCIAL: output.fiducial_layer, Role.NOTES: output.notes_layer}[role]
+
 
 @dataclass(frozen=True, slots=True)
 class LayerSpec:
@@ -101,9 +117,9 @@ def layer_table(
     """All layers of a design's files, in drawing order: outline, upper, reliefs (deepest first), fiducials,
     notes. ``thickness_mm`` gives the depth of half-etched fiducials (t / 2) in the meaning text."""
     layers = [
-        LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, "the mask's outer edge",
+        LayerSpec(Role.OUTLINE, output.outline_layer, OUTLINE_COLOUR, ROLE_MEANINGS[Role.OUTLINE],
                   "cut", Side.UPPER),
-        LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, "every opening's outline on the upper surface",
+        LayerSpec(Role.UPPER, output.upper_layer, UPPER_COLOUR, ROLE_MEANINGS[Role.UPPER],
                   "through-etched or cut", Side.UPPER, Side.UPPER),
     ]
     depths = sorted({round(float(d), 6) for d in relief_depths_mm if d > 0}, reverse=True)
@@ -116,8 +132,8 @@ def layer_table(
             half = f" {round(thickness_mm * 500)} um" if thickness_mm is not None else ""
             made = f"half-etched{half} from the upper side"
             depth = thickness_mm / 2.0 if thickness_mm is not None else None
-        layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, "alignment marks", made, Side.UPPER,
+        layers.append(LayerSpec(Role.FIDUCIAL, name, FIDUCIAL_COLOUR, ROLE_MEANINGS[Role.FIDUCIAL], made, Side.UPPER,
                                 Side.UPPER, depth))
-    layers.append(LayerSpec(Role.NOTES, output.notes_layer, NOTES_COLOUR, "title block and order notes",
+    layers.append(LayerSpec(Role.NOTES, output.notes_layer, NOTES_COLOUR, ROLE_MEANINGS[Role.NOTES],
                             "not made", Side.UPPER))
     return tuple(layers)

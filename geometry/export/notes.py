@@ -71,8 +71,9 @@ def check_summary_lines(report: CheckReport | None) -> list[str]:
 
 
 def title_block(design: Design, artwork: Artwork, date: _dt.date | None = None) -> TitleBlock:
-    """Title block and order notes of a design's export. ``date`` defaults to today."""
-    day = (date or _dt.date.today()).isoformat()
+    """Title block and order notes of a design's export. The date is the design's drawing date, else ``date``,
+    else today."""
+    day = design.drawing.day(date).isoformat()
     table = opening_table(design)
     m = design.mask
     x0, y0, x1, y1 = artwork.outline_rect

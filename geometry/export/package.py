@@ -18,6 +18,7 @@ from geometry.checks.records import CheckReport
 from geometry.export.artwork import Artwork
 from geometry.export.backends import REGISTRY, ExportJob, write_with
 from geometry.export.notes import TitleBlock, check_summary_lines
+from geometry.export.shop import gerber_job_text, readme_sections, sites_csv_text, stack_json_text
 from geometry.model.design import Design
 
 
@@ -36,19 +37,39 @@ def readme_text(design: Design, art: Artwork, title: TitleBlock, report: CheckRe
     lines += [f"  {s.name}: {s.meaning}; {s.made_how}" + ("; seen from the LOWER side (mirrored)" if s.mirrored
                                                            else "; seen from the upper side")
               for s in art.specs]
+    lines += ["", *readme_sections(design, art)]
     lines += ["", "ORDER NOTES", *[f"  {n}" for n in title.lines], "", *check_summary_lines(report), ""]
     return "\n".join(lines)
+
+
+def write_shop_reports(folder: Path, job: ExportJob, gerbers: list[Path]) -> list[str]:
+    """sites.csv, stack.json and the Gerber job file at the package's root (the gerber folder stays what
+    ``--format gerber`` writes); returns their README lines."""
+    stem = base_name(job.design)
+    (folder / "sites.csv").write_text(sites_csv_text(job.design), encoding="utf-8")
+    (folder / "stack.json").write_text(stack_json_text(job.design, job.art), encoding="utf-8")
+    job_dir = folder
+    sub = gerbers[0].parent.relative_to(folder).as_posix() if gerbers else ""
+    (job_dir / f"{stem}.gbrjob").write_text(gerber_job_text(job.design, job.art, job.title, gerbers, sub),
+                                            encoding="utf-8")
+    rel = (job_dir / f"{stem}.gbrjob").relative_to(folder).as_posix()
+    return [f"{rel}: Gerber job file (Gerber Job Format, JSON): the files and the sheet",
+            "sites.csv: every site: name, x, y, d_u, d_l, profile, depth, state (mm)",
+            "stack.json: the layer stack: side, depth and order of each layer, registration, frame"]
 
 
 def _fill(folder: Path, job: ExportJob) -> None:
     stem = base_name(job.design)
     files: list[str] = []
+    gerbers: list[Path] = []
     for exp in REGISTRY.values():
         if exp.package_path is None:
             continue
         rel = exp.package_path(stem)
         written = write_with(exp, job, folder / rel)
         files += [exp.describe(p.relative_to(folder).as_posix()) for p in written]
+        gerbers += [p for p in written if p.suffix == ".gbr"]
+    files += write_shop_reports(folder, job, gerbers)
     files.append("README.txt: this file")
     (folder / "README.txt").write_text(readme_text(job.design, job.art, job.title, job.report, files),
                                        encoding="utf-8")

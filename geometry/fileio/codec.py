@@ -117,7 +117,7 @@ class Codec:
         self.adapters = dict(adapters or {})
 
     # -- encoding ----------------------------------------------------------------------------------------
-    def encode(self, value: Any, tp: Any = None) -> JSON:
+    def encode(self, value: Any, tp: Any = None) -> JSON:  # noqa: PLR0911 (one return per value type)
         """The JSON value for ``value`` of declared type ``tp`` (the value's own type when None)."""
         if value is None:
             return None
@@ -169,7 +169,7 @@ class Codec:
         return [None] * n
 
     # -- decoding ----------------------------------------------------------------------------------------
-    def decode(self, data: JSON, tp: Any, path: str = "") -> Any:
+    def decode(self, data: JSON, tp: Any, path: str = "") -> Any:  # noqa: PLR0911, PLR0912 (one branch per value type)
         """The value of type ``tp`` that ``data`` describes; :class:`DesignError` naming ``path`` if it cannot."""
         if tp is Any:
             return data

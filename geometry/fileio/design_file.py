@@ -16,6 +16,7 @@ from typing import Any
 
 from geometry.base.atomic import write_bytes_atomic
 from geometry.base.errors import DesignError
+from geometry.base.version import GENERATOR
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.fileio.site_columns import columns_to_data, columns_to_text, decode_sites
 from geometry.model.design import Design
@@ -78,9 +79,9 @@ _PLACEHOLDER = "\x00site-columns-"
 
 
 def design_to_data(design: Design) -> dict[str, JSON]:
-    """The JSON object of a design, ``format_version`` first."""
+    """The JSON object of a design: ``format_version`` first, then ``generator`` (the program that wrote it)."""
     body = CODEC.encode(design)
-    return {"format_version": FORMAT_VERSION, **body}
+    return {"format_version": FORMAT_VERSION, "generator": GENERATOR, **body}
 
 
 def design_to_json(design: Design) -> str:
@@ -99,7 +100,8 @@ def design_to_json(design: Design) -> str:
     codec = Codec(registries={Layout: LAYOUT_KINDS},
                   adapters={**_ADAPTERS, (ExplicitLayout, "sites"): FieldAdapter(hold, _decode_sites)})
     body = codec.encode(design)
-    text = json.dumps({"format_version": FORMAT_VERSION, **body}, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps({"format_version": FORMAT_VERSION, "generator": GENERATOR, **body}, indent=2,
+                      ensure_ascii=False, allow_nan=False)
     for i, cols in enumerate(blocks):
         token = json.dumps(f"{_PLACEHOLDER}{i}")
         at = text.index(token)
@@ -123,7 +125,11 @@ def design_from_data(data: JSON) -> Design:
             "format_version", version,
             f"is newer than this program reads (format version {FORMAT_VERSION}): update ballmask to open it",
         )
-    body = {k: v for k, v in data.items() if k != "format_version"}
+    # generator says which program wrote the file (for a reader's bug report); it is not part of the design
+    generator = data.get("generator")
+    if generator is not None and not isinstance(generator, str):
+        raise DesignError("generator", generator, "must be text naming the program that wrote the file")
+    body = {k: v for k, v in data.items() if k not in ("format_version", "generator")}
     design = CODEC.decode(body, Design, "")
     assert isinstance(design, Design)
     return design

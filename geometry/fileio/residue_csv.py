@@ -52,7 +52,7 @@ def _read_text(source: str | Path, label: str | None) -> tuple[str, str]:
     return source, label or "CSV"
 
 
-def read_residue_csv(
+def read_residue_csv(  # noqa: PLR0912 (one branch per bad-row reason)
     source: str | Path, sites: Sites, *, tolerance_mm: float = DEFAULT_TOLERANCE_MM, label: str | None = None,
 ) -> tuple[SiteResidue, ...]:
     """Residue measurements (by site name, in file order) from CSV text or a file; DesignError on bad input."""

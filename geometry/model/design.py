@@ -13,6 +13,7 @@ from typing import Any
 
 from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
+from geometry.model.drawing_info import DrawingInfo
 from geometry.model.layouts import GridLayout, Layout, Pad, SiteEdits, build_sites
 from geometry.model.mask import Mask
 from geometry.model.materials import Limits, resolve_limits
@@ -88,6 +89,7 @@ class Design:
     output: OutputSettings = OutputSettings()
     rework: Rework | None = None  # rework data (patent 002, claims 8-16); None for a production design
     tools: Tools | None = None  # companion tool settings; None: the defaults (geometry.model.tools)
+    drawing: DrawingInfo = DrawingInfo()  # title block, revisions, order and frame of the fabrication drawing
 
     def __post_init__(self) -> None:
         r = self.upper_ratio

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtWidgets
 from app.dialogs.edit_dialogs import ProfileDialog
 from app.dialogs.export_dialog import ExportDialog
 from app.dialogs.new_design import NewDesignDialog
-from app.dialogs.templates import TEMPLATES, build_template, wafer_available
+from app.dialogs.templates import TEMPLATES, build_template
 from app.document import Document
 from app.files import Autosave, RecentFiles, find_recovery
 from app.main import build_window
@@ -109,7 +109,7 @@ def test_new_design_dialog_builds_and_refuses(qtbot) -> None:
     dlg = NewDesignDialog()
     qtbot.addWidget(dlg)
     wafer_item = dlg.templates.item(2)
-    assert bool(wafer_item.flags() & QtCore.Qt.ItemFlag.ItemIsEnabled) == wafer_available()
+    assert wafer_item.text() == "Wafer" and wafer_item.flags() & QtCore.Qt.ItemFlag.ItemIsEnabled
     dlg.fields["rows"].setValue(4)
     dlg.fields["cols"].setValue(5)
     dlg.accept()
@@ -131,7 +131,7 @@ def test_profile_dialog_gives_a_valid_profile(qtbot) -> None:
     dlg.accept()
     assert dlg.profile is None and dlg.error_label.text()
     dlg.vertical.setValue(0.2)
-    dlg.lower.setValue(0.6)
+    dlg.lower_diameter.setValue(0.6)
     dlg.accept()
     assert dlg.profile == Stepped(vertical_mm=0.2, lower_mm=0.6)
 

@@ -108,7 +108,7 @@ def test_residue_settings_dialog_and_derive_as_one_command(qtbot, window: MainWi
     dlg = ReworkSettingsDialog(Rework(), window)
     qtbot.addWidget(dlg)
     dlg.device.setText("U7 / SN-1")
-    dlg.height.setValue(60.0)  # um
+    dlg.residue_height.setValue(60.0)  # um
     dlg.diameter.setValue(0.6)
     dlg.accept()
     assert dlg.rework == Rework(device="U7 / SN-1", residue=Residue(0.06, 0.6))

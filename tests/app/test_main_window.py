@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 
 from app.document import Document
 from app.main_window import MainWindow
+from app.panels.checks_panel import ChecksPanel
 from geometry.base.resources import example_paths
 from geometry.fileio import load_design
 from geometry.model.design import example_grid_design
@@ -223,7 +224,7 @@ def test_report_draws_violations_and_counts_in_status_bar(qtbot, window: MainWin
 
 def test_checks_panel_zoom_request_moves_the_view(window: MainWindow) -> None:
     checks = window.docks["checks"].widget()
-    assert hasattr(checks, "zoom_requested"), "the checks panel is composed"
+    assert isinstance(checks, ChecksPanel), "the checks panel is composed"
     checks.zoom_requested.emit(3.0, -2.0, 1.0)
     (x0, x1), (y0, y1) = window.top_view.box.viewRange()
     assert abs((x0 + x1) / 2 - 3.0) < 1e-6 and abs((y0 + y1) / 2 + 2.0) < 1e-6

@@ -9,8 +9,8 @@ import pytest
 from PySide6 import QtGui
 
 from app.document import Document
-from app.views import paths
-from app.views.picking import SitePicker
+from app.render import paths
+from app.render.picking import SitePicker
 from app.views.scale_bar import format_mm, nice_length
 from app.views.top_view import TopView
 from geometry.base.resources import example_paths
@@ -177,7 +177,7 @@ def test_lod_raster_at_fit_all_vector_when_zoomed_in(qtbot) -> None:
 
 
 def test_raster_keeps_the_holes_of_merged_discs() -> None:
-    from app.views import raster
+    from app.render import raster
 
     # four overlapping discs round an island at the origin
     x = np.array([-1.0, 1.0, -1.0, 1.0])
@@ -238,7 +238,7 @@ def test_background_builds_the_raster_levels_and_swaps_them_in(qtbot) -> None:
     pads = view.layers["pads"]
     assert pads.last_mode == "raster" and len(pads.raster_sizes) >= 1
     qtbot.waitUntil(view.background_idle, timeout=20_000)
-    from app.views.lod import RASTER_SIZES
+    from app.render.lod import RASTER_SIZES
 
     assert pads.raster_sizes == list(RASTER_SIZES)  # every level of the pyramid, 512 to 4096 px
     # a zoom that needs another level finds it ready (no build in the paint), and draws the pads
@@ -323,7 +323,7 @@ def test_tiles_around_the_view_are_prefetched_once_the_worker_is_idle(qtbot) -> 
 def test_background_rasterisation_pauses_while_the_gui_paints(monkeypatch) -> None:
     import threading
 
-    from app.views import raster
+    from app.render import raster
 
     monkeypatch.setattr(raster, "PAUSE_MAX_S", 30.0)
     done = threading.Event()

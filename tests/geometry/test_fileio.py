@@ -133,7 +133,7 @@ def test_round_tripped_designs_validate_against_the_schema(make: Any) -> None:
 
 def test_file_layout_is_what_the_docs_say() -> None:
     data = json.loads(design_to_json(full_design()))
-    assert list(data)[:5] == ["format_version", "ball", "pad", "layout", "mask"]
+    assert list(data)[:6] == ["format_version", "generator", "ball", "pad", "layout", "mask"]
     assert data["format_version"] == FORMAT_VERSION == 1
     assert data["pad"]["kind"] == "solder-resist"
     assert data["mask"]["fiducials"][0]["etch"] == "through"

@@ -132,7 +132,7 @@ def schema_properties() -> dict[str, set[str]]:
     for name, d in schema["$defs"].items():
         props = d.get("properties", {})
         out[name] = {k for k, v in props.items() if not (k == "kind" and "const" in v)}  # the tag is no field
-    out["Design"] = set(schema["properties"]) - {"format_version"}
+    out["Design"] = set(schema["properties"]) - {"format_version", "generator"}  # file-level, not Design fields
     return out
 
 

@@ -20,7 +20,7 @@ _EXTENSIONS = {".gds": "gds", ".gds2": "gds", ".gdsii": "gds", ".oas": "oasis", 
                ".csv": "csv"}
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path) -> str:  # noqa: PLR0911 - one return per recognised signature
     """The format by extension, else by the first bytes; DesignError when neither tells."""
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is not None:

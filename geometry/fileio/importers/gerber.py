@@ -130,7 +130,7 @@ def _macro_polygon(flash: Any, mm: Any) -> list[tuple[float, float]] | None:
     return list(u.exterior.coords)[:-1]
 
 
-def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:
+def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:  # noqa: PLR0912 - one branch per object kind
     from gerbonara import GerberFile
     from gerbonara.apertures import (
         ApertureMacroInstance,

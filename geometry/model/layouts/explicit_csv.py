@@ -18,7 +18,8 @@ _COLUMN_ALIASES = {
 }
 
 
-def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:
+# one branch per bad-row reason
+def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:  # noqa: PLR0912
     """Read sites from CSV text or a file: a header row naming ``name, x, y[, pad]`` (mm), one site per line.
 
     Extra columns are ignored; a bad number raises :class:`DesignError` naming the line and column, because a

@@ -67,8 +67,8 @@ def test_pdf_pages(grid_design: Design, fake_relief: FakeRelief, tmp_path: Path)
     assert len(reader.pages) == 3
     p1, p2, p3 = (p.extract_text() for p in reader.pages)
     assert "TOP VIEW" in p1 and "13.200" in p1 and "12.400" in p1  # the outline dimensioned
-    assert "d_u 0.495" in p2 and "theta 60.0 deg" in p2 and "t 0.300" in p2 and "D 0.450" in p2
-    assert "NO APERTURE MODIFICATION" in p3 and "CHECK SUMMARY" in p3
+    assert "d_u Ø0.495 ±" in p2 and "theta 60.0° ±" in p2 and "t 0.300 ±" in p2 and "ball Ø0.450 ±" in p2
+    assert "NO APERTURE MODIFICATION" in p3 and "CHECK SUMMARY" in p3 and "OPENING TABLE" in p3
 
 
 def test_refused_with_check_errors_then_forced(grid_design: Design, tmp_path: Path) -> None:

@@ -1,17 +1,17 @@
 """One top-view layer at any zoom: a cached raster when zoomed out, vector outlines of what is visible when zoomed in.
 
-A layer holds its shapes as numpy arrays (circles and crosses as :class:`~app.views.shape_arrays.Points`, merged
-relief as a :class:`~geometry.derive.rings.RingSet`, a few fixed outlines as :class:`~app.views.paths.Polylines`), each
-kind behind a uniform grid index (:mod:`app.views.grid_index`). A frame decides per layer, from how many shapes the
+A layer holds its shapes as numpy arrays (circles and crosses as :class:`~app.render.shape_arrays.Points`, merged
+relief as a :class:`~geometry.derive.rings.RingSet`, a few fixed outlines as :class:`~app.render.paths.Polylines`), each
+kind behind a uniform grid index (:mod:`app.render.grid_index`). A frame decides per layer, from how many shapes the
 exposed rectangle holds and how many millimetres a pixel covers:
 
 * **raster** when many shapes are in view (more than ``vector_max``, or more than ``vector_easy`` while a raster
   of at most ``RASTER_MAX`` pixels is still as sharp as the screen): one image over the whole layer at the
-  power-of-two size the zoom needs, or tiles of a finer level (:mod:`app.views.raster_levels`);
+  power-of-two size the zoom needs, or tiles of a finer level (:mod:`app.render.raster_levels`);
 * **vector** otherwise: one QPainterPath for every visible grid cell, or dots for shapes smaller than a few
-  pixels (:mod:`app.views.vector_tiles`).
+  pixels (:mod:`app.render.vector_tiles`).
 
-Caches are built by one background worker (:mod:`app.views.lod_worker`). Layers with fewer than ``raster_min``
+Caches are built by one background worker (:mod:`app.render.lod_worker`). Layers with fewer than ``raster_min``
 shapes never use a raster. Nothing here loops over sites in Python.
 """
 
@@ -25,12 +25,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.views.grid_index import SHAPES_PER_FINE_CELL, Grid
-from app.views.lod_worker import SKIPPED, Jobs
-from app.views.paths import Polylines
-from app.views.raster_levels import RASTER_SIZES, TILED_MAX, RasterLevel, RasterLevels
-from app.views.shape_arrays import Points, ring_bboxes, ring_subset
-from app.views.vector_tiles import VectorTiles
+from app.render.grid_index import SHAPES_PER_FINE_CELL, Grid
+from app.render.lod_worker import SKIPPED, Jobs
+from app.render.paths import Polylines
+from app.render.raster_levels import RASTER_SIZES, TILED_MAX, RasterLevel, RasterLevels
+from app.render.shape_arrays import Points, ring_bboxes, ring_subset
+from app.render.vector_tiles import VectorTiles
 from geometry.derive.rings import RingSet
 
 __all__ = ["RASTER_SIZES", "LodLayer", "Points", "ring_subset"]
@@ -160,11 +160,11 @@ class LodLayer(pg.GraphicsObject):
         if n >= FINE_GRID_BELOW:
             return n
         if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
-            n = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
-            return round(n + (self._rings[1].estimate_in(rect) if self._rings is not None else 0))
+            est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
+            return round(est + (self._rings[1].estimate_in(rect) if self._rings is not None else 0.0))
         # few in view: count again on the fine grids (the coarse cells count up to 1024 shapes off-screen)
-        n = sum(g.count_in(rect) * (2 if p.cross else 1)  # type: ignore[union-attr]
-                for (p, _), g in zip(self._points, self._fine_points, strict=True))
+        n = sum(g.count_in(rect) * (2 if p.cross else 1)
+                for (p, _), g in zip(self._points, self._fine_points, strict=True) if g is not None)
         return n + (self._fine_rings.count_in(rect) if self._fine_rings is not None else 0)
 
     def _fine_ready(self) -> bool:

@@ -17,10 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui
 
-from app.views import paths
-from app.views.grid_index import Grid
-from app.views.paths import Polylines
-from app.views.shape_arrays import Points, ring_subset
+from app.render import paths
+from app.render.grid_index import Grid
+from app.render.paths import Polylines
+from app.render.shape_arrays import Points, ring_subset
 from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]

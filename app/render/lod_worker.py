@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
-from app.views import raster
+from app.render import raster
 
 SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
 

@@ -3,7 +3,7 @@
 The whole-layer levels are powers of two from ``RASTER_MIN_PX`` to ``RASTER_MAX`` pixels a side, built on first
 use (the rest in the background) and kept until the content changes. Finer levels, up to ``TILED_MAX``, are cut
 into ``TILE_PX`` tiles built in the background for the view and the ring around it, and kept in a bounded cache;
-until a tile is ready, the finest whole-layer level stands in for it. Rasterised by :mod:`app.views.raster`.
+until a tile is ready, the finest whole-layer level stands in for it. Rasterised by :mod:`app.render.raster`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 from PySide6 import QtCore, QtGui
 
-from app.views import paths, raster
-from app.views.grid_index import Grid
-from app.views.lod_worker import Jobs
-from app.views.shape_arrays import Points, ring_bboxes, ring_subset
-from app.views.vector_tiles import CHORD_PX
+from app.render import paths, raster
+from app.render.grid_index import Grid
+from app.render.lod_worker import Jobs
+from app.render.shape_arrays import Points, ring_bboxes, ring_subset
+from app.render.vector_tiles import CHORD_PX
 from geometry.derive.rings import RingSet
 
 RASTER_MAX = 4096  # largest raster side, pixels
@@ -69,7 +69,7 @@ def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen
     if big or len(rings):
         # shapes the numpy rasteriser leaves out (channel regions, very large discs); QPainter on a QImage is
         # fine off the GUI thread
-        qp = QtGui.QPainter(image)  # type: ignore[arg-type]
+        qp = QtGui.QPainter(image)
         qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
         qp.translate(-frame.x0, -frame.y0)
@@ -81,7 +81,7 @@ def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen
             tol = max(frame.mm_per_px * CHORD_PX, 1e-5)
             qp.drawPath(paths.rings(rings, tol, 30.0).to_path(odd_even=False))
         qp.end()
-    return RasterLevel(image, pixels, frame)  # type: ignore[arg-type]
+    return RasterLevel(image, pixels, frame)
 
 
 def tile_frame(size: int, tile: tuple[int, int], bounds: tuple[float, float, float, float]) -> raster.Frame:
@@ -94,7 +94,10 @@ def tile_frame(size: int, tile: tuple[int, int], bounds: tuple[float, float, flo
     return raster.Frame(whole.x0 + i * TILE_PX * s, whole.y0 + j * TILE_PX * s, s, w, h)
 
 
-def tile_index(index: list[Any], points: list[Points], rings: RingSet) -> tuple[list[Grid], NDArray[np.float64]]:
+TileIndex = tuple[list[Grid], NDArray[np.float64]]  # grids of a layer's raster points, its raster rings' boxes
+
+
+def tile_index(index: list[TileIndex], points: list[Points], rings: RingSet) -> TileIndex:
     """Grids of a layer's raster points and its raster rings' boxes, built into ``index`` on first use (the
     worker thread runs jobs one at a time)."""
     if not index:
@@ -102,7 +105,7 @@ def tile_index(index: list[Any], points: list[Points], rings: RingSet) -> tuple[
         for g in grids:
             _ = g.members
         index.append((grids, ring_bboxes(rings) if len(rings) else np.zeros((0, 4))))
-    return index[0]  # type: ignore[no-any-return]
+    return index[0]
 
 
 def tile_shapes(frame: raster.Frame, points: list[Points], grids: list[Grid], rings: RingSet,
@@ -165,7 +168,7 @@ class RasterLevels:
         self.levels: dict[int, RasterLevel] = {}
         self.failed: set[int] = set()
         self.tiles: OrderedDict[TileKey, RasterLevel] = OrderedDict()
-        self._tile_index: list[Any] = []  # filled by the tile-index job: grids of the raster points, ring boxes
+        self._tile_index: list[TileIndex] = []  # filled by the tile-index job: grids of the raster points, ring boxes
         self.wanted: frozenset[TileKey] = frozenset()  # tiles in (or around) the current view
         self.view_tiles: tuple[int, int, int, int, int] | None = None  # size, i0, i1, j0, j1 of the last frame
         self._table: NDArray[np.uint32] | None = None
@@ -186,7 +189,9 @@ class RasterLevels:
     def job_failed(self, key: tuple[object, ...]) -> None:
         """A job failed: a whole-layer level is not asked for again."""
         if key[0] == "raster":
-            self.failed.add(int(key[1]))  # type: ignore[call-overload]
+            size = key[1]
+            assert isinstance(size, int), key  # _want submits ("raster", size)
+            self.failed.add(size)
 
     def no_tiles(self) -> None:
         """The view needs no tiles (queued ones are dropped)."""
@@ -218,8 +223,7 @@ class RasterLevels:
 
     def _want(self, size: int) -> None:
         if size not in self.levels and size not in self.failed:
-            self._jobs.submit(("raster", size), self._work(size),
-                              lambda level, size=size: self.levels.__setitem__(size, level))
+            self._jobs.submit(("raster", size), self._work(size), partial(self.levels.__setitem__, size))
 
     def size_for(self, px_per_mm: float) -> int:
         """The power-of-two raster side that matches the screen at this zoom."""
@@ -288,7 +292,7 @@ class RasterLevels:
     def _want_tile(self, key: TileKey) -> None:
         if ("tile", *key) not in self._jobs:
             self._jobs.submit(("tile", *key), self._work(key[0], (key[1], key[2])),
-                              lambda lv, key=key: self._tile_built(key, lv), lambda key=key: key in self.wanted)
+                              partial(self._tile_built, key), partial(self._still_wanted, key))
 
     def prefetch(self) -> None:
         """With the worker idle for this layer: build the tiles around the last tiled view (dropped again if the
@@ -299,6 +303,9 @@ class RasterLevels:
         for key in sorted(self.wanted - self.tiles.keys()):
             if key[0] == size:
                 self._want_tile(key)
+
+    def _still_wanted(self, key: TileKey) -> bool:
+        return key in self.wanted  # read when the job's turn comes: the view may have moved on since
 
     def _tile_built(self, key: TileKey, level: RasterLevel) -> None:
         self.tiles[key] = level

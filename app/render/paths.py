@@ -70,7 +70,7 @@ class Polylines:
             return QtGui.QPainterPath()
         connect = np.ones(self.xs.size, dtype=np.int32)
         connect[self.start[1:] - 1] = 0  # do not join one polyline's last point to the next one's first
-        path = pg.arrayToQPath(self.xs, self.ys, connect=connect, finiteCheck=False)
+        path: QtGui.QPainterPath = pg.arrayToQPath(self.xs, self.ys, connect=connect, finiteCheck=False)
         path.setFillRule(QtCore.Qt.FillRule.OddEvenFill if odd_even else QtCore.Qt.FillRule.WindingFill)
         return path
 
@@ -213,7 +213,7 @@ def make_tiles(shapes: Polylines, odd_even: bool, per_tile: int = SHAPES_PER_TIL
 
 def dots(x: FloatArray, y: FloatArray) -> QtGui.QPolygonF:
     """Points as one polygon, for ``QPainter.drawPoints``."""
-    poly = pg.functions.create_qpolygonf(x.size)
+    poly: QtGui.QPolygonF = pg.functions.create_qpolygonf(x.size)
     arr = pg.functions.ndarray_from_qpolygonf(poly)
     arr[:, 0] = x
     arr[:, 1] = y

@@ -14,9 +14,13 @@ import math
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from PySide6 import QtGui
 
 FloatArray = NDArray[np.float64]
 
@@ -145,17 +149,20 @@ def colour_table(pen: tuple[int, int, int, int], brush: tuple[int, int, int, int
         col = np.outer(w, [pr, pg, pb]) + np.outer(1.0 - w, [br, bg, bb])
     alpha = np.clip(alpha, 0, 255)
     pm = col * (alpha[:, None] / 255.0)
-    return ((np.rint(alpha).astype(np.uint32) << 24) | (np.rint(pm[:, 0]).astype(np.uint32) << 16)
-            | (np.rint(pm[:, 1]).astype(np.uint32) << 8) | np.rint(pm[:, 2]).astype(np.uint32))
+    u = np.uint32
+    argb: NDArray[np.uint32] = ((np.rint(alpha).astype(u) << u(24)) | (np.rint(pm[:, 0]).astype(u) << u(16))
+                                | (np.rint(pm[:, 1]).astype(u) << u(8)) | np.rint(pm[:, 2]).astype(u))
+    return argb
 
 
 def colourise(dist: NDArray[np.float32], table: NDArray[np.uint32]) -> NDArray[np.uint32]:
     """(height, width) ARGB32-premultiplied pixels from signed distances through the colour table."""
     idx = np.clip((dist - LUT_FROM) * LUT_STEPS, 0, 255).astype(np.uint8)
-    return table[idx]
+    pixels: NDArray[np.uint32] = table[idx]
+    return pixels
 
 
-def to_qimage(pixels: NDArray[np.uint32]) -> object:
+def to_qimage(pixels: NDArray[np.uint32]) -> QtGui.QImage:
     """A QImage over the pixel array (shares the memory; keep the array alive as long as the image)."""
     from PySide6 import QtGui
 

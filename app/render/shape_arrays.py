@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from app.views import paths
-from app.views.paths import Polylines
+from app.render import paths
+from app.render.paths import Polylines
 from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]

@@ -1,7 +1,7 @@
 """A uniform grid index of shapes: which shapes lie in which cell, and about how many lie in a rectangle.
 
-The top view's layers (:mod:`app.views.lod`) find what a frame shows through it, and the raster tiles
-(:mod:`app.views.raster_levels`) what one tile holds, without a Python loop over shapes.
+The top view's layers (:mod:`app.render.lod`) find what a frame shows through it, and the raster tiles
+(:mod:`app.render.raster_levels`) what one tile holds, without a Python loop over shapes.
 """
 
 from __future__ import annotations
@@ -80,10 +80,12 @@ class Grid:
         return members
 
     def _ix(self, x: FloatArray) -> IntArray:
-        return np.clip(np.floor((x - self.x0) / self.cw), 0, self.nx - 1).astype(np.intp)
+        ix: IntArray = np.clip(np.floor((x - self.x0) / self.cw), 0, self.nx - 1).astype(np.intp)
+        return ix
 
     def _iy(self, y: FloatArray) -> IntArray:
-        return np.clip(np.floor((y - self.y0) / self.ch), 0, self.ny - 1).astype(np.intp)
+        iy: IntArray = np.clip(np.floor((y - self.y0) / self.ch), 0, self.ny - 1).astype(np.intp)
+        return iy
 
     def _range(self, rect: QtCore.QRectF) -> tuple[int, int, int, int] | None:
         m = self.margin
@@ -113,7 +115,7 @@ class Grid:
         ix0, ix1, iy0, iy1 = r
         cells = (ix1 - ix0 + 1) * self.cw * (iy1 - iy0 + 1) * self.ch
         m = 2.0 * self.margin
-        return self.count_in(rect) * min(1.0, (rect.width() + m) * (rect.height() + m) / max(cells, 1e-12))
+        return self.count_in(rect) * min(1.0, (rect.width() + m) * (rect.height() + m) / max(float(cells), 1e-12))
 
     def cells_in(self, rect: QtCore.QRectF) -> list[int]:
         """Non-empty cells touching the rectangle."""

@@ -131,6 +131,8 @@ def _macro_polygon(flash: Any, mm: Any) -> list[tuple[float, float]] | None:
 
 
 def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:  # noqa: PLR0912 - one branch per object kind
+    import warnings
+
     from gerbonara import GerberFile
     from gerbonara.apertures import (
         ApertureMacroInstance,
@@ -143,9 +145,14 @@ def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:  # noqa: PLR
     from gerbonara.utils import MM
 
     try:
-        g = GerberFile.open(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            g = GerberFile.open(path)
     except Exception as e:  # gerbonara raises many kinds (SyntaxError, ValueError, KeyError) on a bad file
         raise DesignError(str(path), path.name, f"is not a readable Gerber file: {type(e).__name__}: {e}") from None
+    said = [str(w.message).split(": ", 1)[-1] for w in caught]
+    if not g.objects and said:
+        raise DesignError(str(path), path.name, f"is not a readable Gerber file: {said[0]}")
     ff = g.file_attrs.get(".FileFunction") if hasattr(g, "file_attrs") else None
     function = ",".join(ff) if isinstance(ff, tuple | list) else (ff or "")
     unit = "inch" if g.unit is not None and g.unit != MM else "mm"
@@ -187,6 +194,7 @@ def _slow(path: Path) -> tuple[str, str, PadCandidates, list[str]]:  # noqa: PLR
             out.add_polygon(np.asarray(ring))
         else:
             skipped["strokes"] += 1
+    notes.extend(f"reader: {w}" for w in said[:3])
     if skipped["strokes"]:
         notes.append(f"{skipped['strokes']} strokes (lines, arcs) are not pads and were left out")
     if skipped["clear"]:

@@ -383,3 +383,13 @@ def test_re_import_lists_added_removed_moved_and_resized_sites(tmp_path: Path,
     text = capsys.readouterr().out
     assert "sites moved: 1\n  B2 by 50.000 um" in text
     assert "off-grid pads: 1: B2" in text
+
+
+def test_corrupt_gerber_and_kicad_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.gbr"
+    bad.write_text("this is not gerber\n", encoding="ascii")
+    assert main(["import", str(bad), "--report-only"]) == 2
+    err = capsys.readouterr().err
+    assert "broken.gbr" in err
+    assert "not a readable Gerber file" in err
+    assert "Traceback" not in err

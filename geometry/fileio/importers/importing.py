@@ -74,7 +74,8 @@ class ImportResult:
         else:
             cols = (g.cols + 1) // 2 if g.staggered else g.cols
             lines.append(f"grid: pitch {g.pitch_x_mm * (2 if g.staggered else 1):.4f} x {g.pitch_y_mm:.4f} mm, "
-                         f"{g.rows} rows x {cols} columns, origin ({g.origin_x_mm:.4f}, {g.origin_y_mm:.4f}) mm, "
+                         f"{g.rows} rows x {cols} columns, origin ({round(g.origin_x_mm, 4) + 0.0:.4f}, "
+                         f"{round(g.origin_y_mm, 4) + 0.0:.4f}) mm, "
                          f"rotation 0, {'staggered' if g.staggered else 'not staggered'}")
             lines.append(f"missing sites (depopulated): {len(r.depopulated)}" + _listing(r.depopulated))
             lines.append(f"largest snap: {1000 * r.largest_snap_mm:.3f} um (tolerance {1000 * rec.snap_tol_mm:g} um)")

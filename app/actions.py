@@ -47,6 +47,7 @@ class Shell(Protocol):
     def ask_move_vector(self) -> tuple[float, float] | None: ...
     def ask_profile(self) -> Profile | None: ...
     def ask_residue_csv_path(self) -> Path | None: ...
+    def ask_import_pads(self) -> object | None: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
     def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
@@ -146,6 +147,27 @@ def file_new(shell: Shell) -> None:
     design = shell.ask_new_design()
     if design is not None:
         shell.start_new(design)
+
+
+def import_pads(shell: Shell) -> bool:
+    """Replace the layout by the pads of a customer's file (after its report was accepted), one undoable command."""
+    from geometry.fileio.importers.importing import ImportResult
+    from geometry.model.layouts import Pad, SiteEdits
+
+    result = shell.ask_import_pads()
+    if not isinstance(result, ImportResult):
+        return False
+    layout = result.layout
+    pad = Pad(result.recognised.pad_mm, result.pad_kind)
+
+    def change(d: Design) -> Design:
+        return d.with_(layout=layout, pad=pad, edits=SiteEdits())
+
+    ok = apply_edit(shell, f"Import {_plural(len(layout.sites), 'pad')} from {result.source.file}", change)
+    if ok:
+        shell.fit_all()
+        shell.info(f"Imported {_plural(len(layout.sites), 'pad')} from {result.source.file} layer {result.pads.layer}")
+    return ok
 
 
 def file_open(shell: Shell) -> None:
@@ -428,6 +450,8 @@ def _tool_actions() -> list[ActionSpec]:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.new", "File", "&New from Template...", file_new, "std:New", "Start a new design"),
     ActionSpec("file.open", "File", "&Open...", file_open, "std:Open", "Open a .ballmask design"),
+    ActionSpec("file.import_pads", "File", "&Import Pads...", import_pads, None,
+               "Start the layout from a customer's GDS, OASIS, Gerber, DXF, IPC-2581, KiCad or CSV pads"),
     ActionSpec("file.save", "File", "&Save", file_save, "std:Save", "Save the design", separator_before=True),
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
     ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",

@@ -91,6 +91,18 @@ class ShellDialogs(QtWidgets.QMainWindow):
                                                         "CSV files (*.csv *.txt);;All files (*)")
         return Path(name) if name else None
 
+    def ask_import_pads(self) -> object | None:
+        """A pad file chosen, imported and its report accepted (an ImportResult), or None."""
+        from app.dialogs.import_dialog import ImportPadsDialog
+
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Import Pads", self._start_dir(),
+            "Pad files (*.gds *.oas *.gbr *.ger *.gts *.gbs *.gtl *.gbl *.dxf *.xml *.kicad_mod *.csv);;All files (*)")
+        if not name:
+            return None
+        dlg = ImportPadsDialog(Path(name), self)
+        return dlg.imported if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
     def ask_failed_note(self, site: str) -> str | None:
         """A note for the failed place at ``site`` (None: cancelled)."""
         from app.dialogs.rework_dialogs import FailedPlaceDialog

@@ -297,6 +297,7 @@ GROUPS = {
     "wafer": "the 1.1 M-opening 300 mm wafer: generate, checks, relief, DXF flat and blocks, Gerber, pipeline, window",
     "array": "the 100k array: checks and relief against KLayout and shapely, window",
     "carrier": "a 240 x 74 mm strip and a 600 x 600 mm panel of repeated units",
+    "import": "a 1M-site explicit design saved and loaded; 1M GDS and Gerber pads imported (bench/import_bench.py)",
 }
 
 
@@ -338,6 +339,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench.carrier import run_carriers
 
         run_carriers(out_dir, say)
+    if "import" in groups:
+        clear_caches()
+        from bench.import_bench import run_import
+
+        run_import(out_dir, say, line)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     if set(groups) != set(GROUPS):
         return  # bench/last_run.md holds full runs only

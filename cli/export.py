@@ -19,7 +19,8 @@ EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
 DXF_VERSIONS: dict[str, DxfVersion] = {"R2000": "R2000", "R12": "R12"}  # --dxf-version's text to the value
 TOOL_CHOICES = ("mask", "flux-stencil", "pin-plate", "pick-head", "inspection")  # geometry.model.tools.ToolKind
-FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all")  # geometry.export.run.FORMATS (not imported: --help stays fast)
+# geometry.export.run.FORMATS (not imported: --help stays fast)
+FORMAT_CHOICES = ("dxf", "gerber", "pdf", "all", "gds", "oasis")
 
 
 def configure_export(parser: argparse.ArgumentParser) -> None:
@@ -79,11 +80,13 @@ def run_export(args: argparse.Namespace) -> int:
     src = Path(args.file)
     if args.tool != "mask":
         return _run_tool(design, src, args)
-    out = Path(args.output) if args.output else src.with_name(src.stem + ("" if args.format in ("dxf", "pdf")
-                                                                          else f"_{args.format}"))
-    if args.format in ("dxf", "pdf") and not out.suffix:
-        out = out.with_suffix(f".{args.format}")
-    check_output(out, [src], folder=args.format == "gerber" or (args.format == "all" and out.suffix.lower() != ".zip"),
+    from geometry.export.run import exporter
+
+    suffix = exporter(args.format).suffix  # empty: the format writes a folder (or, for all, a .zip if asked)
+    out = Path(args.output) if args.output else src.with_name(src.stem + (suffix or f"_{args.format}"))
+    if suffix and not out.suffix:
+        out = out.with_suffix(suffix)
+    check_output(out, [src], folder=not suffix and not (args.format == "all" and out.suffix.lower() == ".zip"),
                  force=args.force)
     if design.output.segments_only:
         note = segments_note(design)

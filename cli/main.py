@@ -366,6 +366,17 @@ def _run_rework(args: argparse.Namespace) -> int:
     return run_rework(args)
 
 
+def _lazy(name: str) -> Callable[[Any], Any]:
+    """A function of cli.import_cmd, imported when first called (cli.import_cmd imports this module)."""
+
+    def call(arg: Any) -> Any:
+        from cli import import_cmd
+
+        return getattr(import_cmd, name)(arg)
+
+    return call
+
+
 COMMANDS: list[Command] = [
     Command("new", "make a new design file from a generator", _configure_new, _run_new),
     Command("info", "show a design: sites, ball, mask, profile and derived values, lower relief",
@@ -376,6 +387,10 @@ COMMANDS: list[Command] = [
             _configure_export, _run_export),
     Command("rework", "derive a rework mask for a device peeled off its board and print the review",
             _configure_rework, _run_rework),
+    Command("import", "start a design from a customer's pad file (GDS, OASIS, Gerber, DXF, IPC-2581, KiCad, CSV)",
+            _lazy("configure_import"), _lazy("run_import")),
+    Command("compare", "match a design's openings with the pads of a file; exit 1 on any difference",
+            _lazy("configure_compare"), _lazy("run_compare")),
 ]
 """The subcommands, in the order ``--help`` lists them. Append a :class:`Command` to add one."""
 

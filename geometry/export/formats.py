@@ -62,3 +62,23 @@ PDF = register(Exporter(
     describe=lambda rel: f"{rel}: fabrication drawing (top view, cross-sections, checks, notes)"))
 PACKAGE = register(Exporter(
     "all", "Everything for the shop (folder)", "", frozenset({Mode.OBJECT}), _package))
+
+
+def _gds(job: ExportJob, target: Path) -> list[Path]:
+    from geometry.export.gds import write_gds
+
+    return [write_gds(job.art, job.design.output.chord_tol_mm, target, "gds")]
+
+
+def _oasis(job: ExportJob, target: Path) -> list[Path]:
+    from geometry.export.gds import write_gds
+
+    return [write_gds(job.art, job.design.output.chord_tol_mm, target, "oasis")]
+
+
+GDS = register(Exporter(
+    "gds", "GDS2 (one layer per DXF layer, circles as polygons)", ".gds", frozenset({Mode.OBJECT, Mode.STREAM}),
+    _gds))
+OASIS = register(Exporter(
+    "oasis", "OASIS (one layer per DXF layer, circles as polygons)", ".oas", frozenset({Mode.OBJECT, Mode.STREAM}),
+    _oasis))

@@ -21,8 +21,9 @@ from geometry.base.textio import decode_text, read_bounded
 from geometry.base.version import GENERATOR
 from geometry.fileio.codec import JSON, Codec, FieldAdapter
 from geometry.fileio.guard import check_tree, parse_json
+from geometry.fileio.site_columns import columns_to_data, columns_to_text, decode_sites
 from geometry.model.design import Design
-from geometry.model.layouts import LAYOUT_KINDS, Layout
+from geometry.model.layouts import LAYOUT_KINDS, ExplicitLayout, Layout, SiteColumns
 
 FORMAT_VERSION = 1
 """The version of the file format this program writes and the newest it reads."""
@@ -64,11 +65,20 @@ def _decode_limits(data: JSON, path: str) -> dict[str, float]:
 
 
 
-CODEC = Codec(
-    registries={Layout: LAYOUT_KINDS},
-    adapters={(Design, "limits"): FieldAdapter(_encode_limits, _decode_limits)},
-)
-"""The codec for designs: layouts found by kind in the layout registry, limits written as an object."""
+def _decode_sites(data: JSON, path: str) -> SiteColumns:
+    return decode_sites(data, path, CODEC)
+
+
+_ADAPTERS = {
+    (Design, "limits"): FieldAdapter(_encode_limits, _decode_limits),
+    (ExplicitLayout, "sites"): FieldAdapter(columns_to_data, _decode_sites),
+}
+
+CODEC = Codec(registries={Layout: LAYOUT_KINDS}, adapters=_ADAPTERS)
+"""The codec for designs: layouts found by kind in the layout registry, limits written as an object, explicit
+sites as columns."""
+
+_PLACEHOLDER = "\x00site-columns-"
 
 
 def design_to_data(design: Design) -> dict[str, JSON]:
@@ -78,8 +88,30 @@ def design_to_data(design: Design) -> dict[str, JSON]:
 
 
 def design_to_json(design: Design) -> str:
-    """The file text: indent 2, keys in a fixed order, floats as repr, a trailing newline."""
-    return json.dumps(design_to_data(design), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The file text: indent 2, keys in a fixed order, floats as repr, a trailing newline.
+
+    Explicit site columns are written one line per column by the C encoder: the indenting encoder is pure
+    Python and would take tens of seconds over a million sites. They stand in the tree as placeholder strings
+    that are replaced by their text afterwards.
+    """
+    blocks: list[SiteColumns] = []
+
+    def hold(cols: SiteColumns) -> str:
+        blocks.append(cols)
+        return f"{_PLACEHOLDER}{len(blocks) - 1}"
+
+    codec = Codec(registries={Layout: LAYOUT_KINDS},
+                  adapters={**_ADAPTERS, (ExplicitLayout, "sites"): FieldAdapter(hold, _decode_sites)})
+    body = codec.encode(design)
+    text = json.dumps({"format_version": FORMAT_VERSION, "generator": GENERATOR, **body}, indent=2,
+                      ensure_ascii=False, allow_nan=False)
+    for i, cols in enumerate(blocks):
+        token = json.dumps(f"{_PLACEHOLDER}{i}")
+        at = text.index(token)
+        line_start = text.rfind("\n", 0, at) + 1
+        indent = text[line_start:len(text) - len(text[line_start:].lstrip(" "))]
+        text = text[:at] + columns_to_text(cols, indent) + text[at + len(token):]
+    return text + "\n"
 
 
 def design_from_data(data: JSON) -> Design:

@@ -10,8 +10,10 @@ from geometry.model.layouts.base import LAYOUT_KINDS, Layout, Pad, UnitRepetitio
 from geometry.model.layouts.carrier import CarrierForm, CarrierLayout
 from geometry.model.layouts.depopulation import CentreVoid, DepopulateNames, Depopulation, PerimeterRings
 from geometry.model.layouts.edits import SiteEdits, build_sites
-from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, read_sites_csv
+from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, SiteColumns
+from geometry.model.layouts.explicit_csv import read_sites_csv
 from geometry.model.layouts.grid import GridLayout
+from geometry.model.layouts.source import ImportSource, Recognition
 from geometry.model.layouts.staggered import StaggeredLayout
 from geometry.model.layouts.wafer import WaferLayout
 
@@ -25,9 +27,12 @@ __all__ = [
     "ExplicitLayout",
     "ExplicitSite",
     "GridLayout",
+    "ImportSource",
     "Layout",
     "Pad",
     "PerimeterRings",
+    "Recognition",
+    "SiteColumns",
     "SiteEdits",
     "StaggeredLayout",
     "UnitRepetition",

@@ -1,19 +1,27 @@
-"""Explicit site lists, typed in or imported from CSV (name, x, y, pad diameter)."""
+"""Explicit site lists (typed in, read from CSV or imported from a customer's file), held as numpy columns.
+
+An imported wafer-level layout has a million sites; one Python object per site would cost seconds to build, hash
+and write. The list is therefore a :class:`SiteColumns` block of frozen arrays, hashed once from their bytes.
+:class:`ExplicitSite` stays the form of one site (hand edits, tests, the old design-file form).
+"""
 
 from __future__ import annotations
 
-import math
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
-from geometry.base.limits import MAX_LENGTH_MM, MAX_NAME_CHARS
-from geometry.base.textio import csv_rows, parse_decimal, read_csv_file
 from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_site_count
+from geometry.model.layouts.source import ImportSource
 from geometry.model.sites import PadKind, Sites, SiteState
+
+NO_KIND = 255
+"""``pad_kind`` value of a site that takes the design's pad kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,163 @@ class ExplicitSite:
                 raise DesignError("pad_kind", self.pad_kind, "must be copper or solder-resist") from None
 
 
+def _frozen(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.ascontiguousarray(a)
+    a.flags.writeable = False
+    return a
+
+
+class SiteColumns:
+    """Explicit sites as parallel read-only arrays.
+
+    ``pad_mm`` is NaN and ``pad_kind`` is :data:`NO_KIND` where a site takes the design's pad. Names are stored
+    at their narrowest width, so equal lists have equal bytes and the hash (of the bytes, computed once) agrees
+    with equality.
+    """
+
+    __slots__ = ("_hash", "names", "pad_kind", "pad_mm", "x_mm", "y_mm")
+
+    names: NDArray[np.str_]
+    x_mm: NDArray[np.float64]
+    y_mm: NDArray[np.float64]
+    pad_mm: NDArray[np.float64]
+    pad_kind: NDArray[np.uint8]
+    _hash: int | None
+
+    def __init__(
+        self,
+        names: Iterable[str] | NDArray[np.str_],
+        x_mm: Iterable[float] | NDArray[np.float64],
+        y_mm: Iterable[float] | NDArray[np.float64],
+        pad_mm: Iterable[float] | NDArray[np.float64] | None = None,
+        pad_kind: Iterable[int] | NDArray[np.uint8] | None = None,
+        *,
+        where: Callable[[int, str], str] | None = None,
+    ) -> None:
+        names_a = np.asarray(names if isinstance(names, np.ndarray) else list(names), dtype=np.str_)
+        if names_a.ndim != 1:
+            names_a = names_a.reshape(-1)
+        n = names_a.shape[0]
+        width = int(np.char.str_len(names_a).max()) if n else 1
+        names_a = names_a.astype(f"<U{max(width, 1)}")
+        x = np.asarray(x_mm, dtype=np.float64).reshape(-1)
+        y = np.asarray(y_mm, dtype=np.float64).reshape(-1)
+        pad = np.full(n, np.nan) if pad_mm is None else np.asarray(pad_mm, dtype=np.float64).reshape(-1)
+        kind = np.full(n, NO_KIND, np.uint8) if pad_kind is None else np.asarray(pad_kind).reshape(-1)
+        for what, a in (("x_mm", x), ("y_mm", y), ("pad_mm", pad), ("pad_kind", kind)):
+            if a.shape[0] != n:
+                raise DesignError(f"sites.{what}", a.shape[0], f"must have one value per site ({n} names)")
+        _validate(names_a, x, y, pad, kind, where or _site_path)
+        object.__setattr__(self, "names", _frozen(names_a))
+        object.__setattr__(self, "x_mm", _frozen(x))
+        object.__setattr__(self, "y_mm", _frozen(y))
+        object.__setattr__(self, "pad_mm", _frozen(pad))
+        object.__setattr__(self, "pad_kind", _frozen(kind.astype(np.uint8)))
+        object.__setattr__(self, "_hash", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("SiteColumns is immutable")
+
+    @staticmethod
+    def of(sites: Iterable[ExplicitSite]) -> SiteColumns:
+        """Columns of a sequence of :class:`ExplicitSite` (the slow, per-object form)."""
+        items = list(sites)
+        for i, s in enumerate(items):
+            if not isinstance(s, ExplicitSite):
+                raise DesignError(f"sites[{i}]", s, "must be an explicit site")
+        return SiteColumns(
+            [s.name for s in items], [s.x_mm for s in items], [s.y_mm for s in items],
+            [np.nan if s.pad_mm is None else s.pad_mm for s in items],
+            [NO_KIND if s.pad_kind is None else int(s.pad_kind) for s in items],
+        )
+
+    def __len__(self) -> int:
+        return int(self.names.shape[0])
+
+    def __getitem__(self, i: int) -> ExplicitSite:
+        pad = float(self.pad_mm[i])
+        kind = int(self.pad_kind[i])
+        return ExplicitSite(str(self.names[i]), float(self.x_mm[i]), float(self.y_mm[i]),
+                            None if np.isnan(pad) else pad, None if kind == NO_KIND else PadKind(kind))
+
+    def __iter__(self) -> Iterator[ExplicitSite]:
+        return (self[i] for i in range(len(self)))
+
+    def __hash__(self) -> int:
+        h: int | None = self._hash
+        if h is None:
+            digest = hashlib.blake2b(digest_size=8)
+            for a in (self.names, self.x_mm, self.y_mm, self.pad_mm, self.pad_kind):
+                digest.update(str(a.dtype).encode())
+                digest.update(a.tobytes())
+            h = int.from_bytes(digest.digest(), "little", signed=True)
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SiteColumns):
+            return NotImplemented
+        if other is self:
+            return True
+        return (hash(self) == hash(other) and np.array_equal(self.names, other.names)
+                and np.array_equal(self.x_mm, other.x_mm) and np.array_equal(self.y_mm, other.y_mm)
+                and np.array_equal(self.pad_mm, other.pad_mm, equal_nan=True)
+                and np.array_equal(self.pad_kind, other.pad_kind))
+
+    def __repr__(self) -> str:
+        return f"SiteColumns({len(self)} sites)"
+
+    def has_own_pads(self) -> bool:
+        """Whether any site has its own pad diameter."""
+        return bool((~np.isnan(self.pad_mm)).any())
+
+    def has_own_kinds(self) -> bool:
+        """Whether any site has its own pad kind."""
+        return bool((self.pad_kind != NO_KIND).any())
+
+    def sites(self, pad: Pad) -> Sites:
+        """The sites, missing pads filled from ``pad``."""
+        pads = np.where(np.isnan(self.pad_mm), pad.diameter_mm, self.pad_mm)
+        kinds = np.where(self.pad_kind == NO_KIND, np.uint8(int(pad.kind)), self.pad_kind).astype(np.uint8)
+        return Sites.build(self.names, self.x_mm, self.y_mm, pads, kinds, SiteState.POPULATED)
+
+
+def _site_path(i: int, field: str) -> str:
+    return f"sites[{i}].{field}"
+
+
+def _validate(names: NDArray[np.str_], x: NDArray[np.float64], y: NDArray[np.float64],
+              pad: NDArray[np.float64], kind: NDArray[Any], where: Callable[[int, str], str]) -> None:
+    """Refuse bad columns with the row and the value (vectorised; the loop runs only to name the culprit).
+
+    ``where(row, field)`` is the path of one value (``sites[3].name``, or ``names[3]`` in the column form).
+    """
+    blank = np.char.str_len(np.char.strip(names)) == 0
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        raise DesignError(where(i, "name"), str(names[i]), "must be a non-empty name")
+    for what, a in (("x_mm", x), ("y_mm", y)):
+        bad = ~np.isfinite(a)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DesignError(where(i, what), float(a[i]), "must be a finite number")
+    bad = ~np.isnan(pad) & ~(np.isfinite(pad) & (pad > 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DesignError(where(i, "pad_mm"), float(pad[i]), "must be positive")
+    bad = ~np.isin(kind, (int(PadKind.COPPER), int(PadKind.SOLDER_RESIST), NO_KIND))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DesignError(where(i, "pad_kind"), kind[i].item(), "must be copper or solder-resist")
+    listed = names.tolist()
+    if len(set(listed)) != len(listed):
+        seen: set[str] = set()
+        for i, name in enumerate(listed):
+            if name in seen:
+                raise DesignError(where(i, "name"), name, "is used by another site")
+            seen.add(name)
+
+
 def sites_from_explicit(items: tuple[ExplicitSite, ...], pad: Pad) -> Sites:
     """Sites for a tuple of explicit sites, filling missing pads from ``pad``."""
     n = len(items)
@@ -56,19 +221,22 @@ def sites_from_explicit(items: tuple[ExplicitSite, ...], pad: Pad) -> Sites:
 @register_layout
 @dataclass(frozen=True, slots=True)
 class ExplicitLayout:
-    """Sites listed one by one (hand-placed or imported). Names must be unique."""
+    """Sites listed one by one (hand-placed or imported). Names must be unique.
+
+    ``sites`` accepts a :class:`SiteColumns` block or any sequence of :class:`ExplicitSite`; it is held as
+    columns. ``source`` says where an imported list came from (None for one typed in or read from CSV).
+    """
 
     kind: ClassVar[str] = "explicit"
-    sites: tuple[ExplicitSite, ...]
+    sites: SiteColumns
+    source: ImportSource | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sites", tuple(self.sites))
+        if not isinstance(self.sites, SiteColumns):
+            object.__setattr__(self, "sites", SiteColumns.of(self.sites))
+        if self.source is not None and not isinstance(self.source, ImportSource):
+            raise DesignError("source", self.source, "must be an import source or nothing")
         require_site_count("sites", len(self.sites), len(self.sites))
-        seen: set[str] = set()
-        for i, s in enumerate(self.sites):
-            if s.name in seen:
-                raise DesignError(f"sites[{i}].name", s.name, "is used by another site")
-            seen.add(s.name)
 
     def site_count(self) -> int:
         """The number of listed sites."""
@@ -84,102 +252,12 @@ class ExplicitLayout:
             return None
         from scipy.spatial import cKDTree
 
-        xy = np.array([(s.x_mm, s.y_mm) for s in self.sites])
+        xy = np.column_stack([self.sites.x_mm, self.sites.y_mm])
         d, _ = cKDTree(xy).query(xy, k=2)
         m = float(d[:, 1].min())
         return m if m > 0 else None
 
     def generate(self, pad: Pad) -> Sites:
         """The listed sites in order."""
-        return sites_from_explicit(self.sites, pad)
+        return self.sites.sites(pad)
 
-
-_COLUMN_ALIASES = {
-    "name": ("name", "site", "ball", "pin"),
-    "x": ("x", "x_mm", "x (mm)"),
-    "y": ("y", "y_mm", "y (mm)"),
-    "pad": ("pad", "pad_mm", "pad_diameter", "pad diameter", "pad_diameter_mm", "pad (mm)"),
-}
-
-
-# one branch per bad-row reason
-def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:
-    """Read sites from CSV text or a file: a header row naming ``name, x, y[, pad]`` (mm), one site per line.
-
-    Extra columns are ignored; a bad number raises :class:`DesignError` naming the line and column, because a
-    designer fixing a 2,000-line export needs to know exactly where to look.
-    """
-    if isinstance(source, Path):
-        text, where = read_csv_file(source, label)
-    else:
-        text, where = source, label or "CSV"
-    # Each row with the number of the line it ends on, so errors point at the file's own line numbers even
-    # after leading blank lines or a quoted cell that spans lines.
-    numbered = csv_rows(text, where)
-    while numbered and not any(cell.strip() for cell in numbered[0][0]):
-        numbered.pop(0)
-    if not numbered:
-        raise DesignError(f"{where} line 1", "", "the file is empty: expected a header row name,x,y,pad")
-    rows = [r for r, _ in numbered]
-    header_line = numbered[0][1]
-    header = [h.strip().lower() for h in rows[0]]
-    cols: dict[str, int] = {}
-    for key, aliases in _COLUMN_ALIASES.items():
-        for i, h in enumerate(header):
-            if h in aliases:
-                cols[key] = i
-                break
-    missing = [k for k in ("name", "x", "y") if k not in cols]
-    if missing:
-        raise DesignError(
-            f"{where} line {header_line}", ",".join(rows[0]), f"the header has no column {', '.join(missing)}"
-        )
-    items: list[ExplicitSite] = []
-    seen: dict[str, int] = {}
-    for row, line_no in numbered[1:]:
-        if any(cell.strip() for cell in row):
-            item = _csv_site(row, line_no, cols, header, where)
-            if item.name in seen:
-                raise DesignError(
-                    f"{where} line {line_no}, column {header[cols['name']]!r}", item.name,
-                    f"repeats the site of line {seen[item.name]}",
-                )
-            seen[item.name] = line_no
-            items.append(item)
-    if not items:
-        raise DesignError(f"{where} line {header_line + 1}", "", "the file has a header but no sites")
-    return ExplicitLayout(tuple(items))
-
-
-def _csv_site(row: list[str], line_no: int, cols: dict[str, int], header: list[str], where: str) -> ExplicitSite:
-    """One CSV line as a site; errors name the line and the column."""
-
-    def place(key: str) -> str:
-        return f"{where} line {line_no}, column {header[cols[key]]!r}"
-
-    def cell(key: str) -> str:
-        i = cols[key]
-        if i >= len(row):
-            raise DesignError(place(key), "", "the value is missing")
-        return row[i].strip()
-
-    def number(key: str, positive: bool = False) -> float:
-        raw = cell(key)
-        parsed = parse_decimal(raw)
-        if parsed is None:
-            raise DesignError(place(key), raw, "is not a number (ASCII digits, e.g. 0.8)")
-        v = parsed
-        if abs(v) > MAX_LENGTH_MM:
-            raise DesignError(place(key), raw, f"is more than {MAX_LENGTH_MM:g} mm (1 m)")
-        if not math.isfinite(v) or (positive and v <= 0):
-            raise DesignError(place(key), raw, "must be a positive number" if positive else "must be a finite number")
-        return v
-
-    name = cell("name")
-    if not name:
-        raise DesignError(place("name"), "", "the name is empty")
-    if len(name) > MAX_NAME_CHARS or not name.isprintable():
-        raise DesignError(place("name"), name, f"must be a printable name of at most {MAX_NAME_CHARS} characters")
-    # The pad column is optional per row too: an empty or absent trailing cell means the default pad.
-    pad = number("pad", positive=True) if "pad" in cols and cols["pad"] < len(row) and cell("pad") else None
-    return ExplicitSite(name, number("x"), number("y"), pad)

@@ -73,6 +73,13 @@ def render_window_png(design_path: Path, png: Path, settle_s: float = 0.5) -> Sn
     while time.monotonic() < end:
         app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
         time.sleep(0.01)
+    # a shown window fits itself to the screen; the snapshot is not on a screen (the offscreen platform's is
+    # 800 px wide), so it is drawn at its designed size once that fitting has run
+    window.resize(*SIZE)
+    window.fit_all()
+    for _ in range(10):
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
     frame = window.grab()
     view = window.top_view.grab().toImage()
     title = window.windowTitle()

@@ -47,7 +47,7 @@ class Shell(Protocol):
     def ask_move_vector(self) -> tuple[float, float] | None: ...
     def ask_profile(self) -> Profile | None: ...
     def ask_residue_csv_path(self) -> Path | None: ...
-    def ask_import_pads(self) -> object | None: ...
+    def ask_import_pads(self, against: object | None = None) -> object | None: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
     def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
@@ -149,12 +149,25 @@ def file_new(shell: Shell) -> None:
         shell.start_new(design)
 
 
-def import_pads(shell: Shell) -> bool:
+def _imported(shell: Shell) -> bool:
+    from geometry.model.layouts import ExplicitLayout
+
+    lay = shell.document.design.layout
+    return isinstance(lay, ExplicitLayout) and lay.source is not None
+
+
+def reimport_pads(shell: Shell) -> bool:
+    """Re-import a revised pad file: the dialog shows the change list against the design first."""
+    d = shell.document.design
+    return import_pads(shell, against=(d.layout, d.pad.diameter_mm))
+
+
+def import_pads(shell: Shell, against: object | None = None) -> bool:
     """Replace the layout by the pads of a customer's file (after its report was accepted), one undoable command."""
     from geometry.fileio.importers.importing import ImportResult
     from geometry.model.layouts import Pad, SiteEdits
 
-    result = shell.ask_import_pads()
+    result = shell.ask_import_pads(against) if against is not None else shell.ask_import_pads()
     if not isinstance(result, ImportResult):
         return False
     layout = result.layout
@@ -163,7 +176,8 @@ def import_pads(shell: Shell) -> bool:
     def change(d: Design) -> Design:
         return d.with_(layout=layout, pad=pad, edits=SiteEdits())
 
-    ok = apply_edit(shell, f"Import {_plural(len(layout.sites), 'pad')} from {result.source.file}", change)
+    verb = "Re-import" if against is not None else "Import"
+    ok = apply_edit(shell, f"{verb} {_plural(len(layout.sites), 'pad')} from {result.source.file}", change)
     if ok:
         shell.fit_all()
         shell.info(f"Imported {_plural(len(layout.sites), 'pad')} from {result.source.file} layer {result.pads.layer}")
@@ -452,6 +466,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.open", "File", "&Open...", file_open, "std:Open", "Open a .ballmask design"),
     ActionSpec("file.import_pads", "File", "&Import Pads...", import_pads, None,
                "Start the layout from a customer's GDS, OASIS, Gerber, DXF, IPC-2581, KiCad or CSV pads"),
+    ActionSpec("file.reimport_pads", "File", "&Re-import Pads...", reimport_pads, None,
+               "Read a revised pad file: see the sites added, removed, moved and resized, then apply",
+               enabled=_imported),
     ActionSpec("file.save", "File", "&Save", file_save, "std:Save", "Save the design", separator_before=True),
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
     ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",

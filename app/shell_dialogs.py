@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from geometry.fileio import SUFFIX
+from geometry.model.layouts import ExplicitLayout
 
 if TYPE_CHECKING:
     from app.document import Document
@@ -91,8 +92,11 @@ class ShellDialogs(QtWidgets.QMainWindow):
                                                         "CSV files (*.csv *.txt);;All files (*)")
         return Path(name) if name else None
 
-    def ask_import_pads(self) -> object | None:
-        """A pad file chosen, imported and its report accepted (an ImportResult), or None."""
+    def ask_import_pads(self, against: object | None = None) -> object | None:
+        """A pad file chosen, imported and its report accepted (an ImportResult), or None.
+
+        ``against`` (layout, pad diameter) makes it a re-import: the report starts with the change list.
+        """
         from app.dialogs.import_dialog import ImportPadsDialog
 
         name, _ = QtWidgets.QFileDialog.getOpenFileName(
@@ -100,7 +104,7 @@ class ShellDialogs(QtWidgets.QMainWindow):
             "Pad files (*.gds *.oas *.gbr *.ger *.gts *.gbs *.gtl *.gbl *.dxf *.xml *.kicad_mod *.csv);;All files (*)")
         if not name:
             return None
-        dlg = ImportPadsDialog(Path(name), self)
+        dlg = ImportPadsDialog(Path(name), self, _reimport_against(against))
         return dlg.imported if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
 
     def ask_failed_note(self, site: str) -> str | None:
@@ -168,3 +172,16 @@ class ShellDialogs(QtWidgets.QMainWindow):
         box.open()  # window-modal, not blocking: the caller goes on with nothing changed
         self.last_error = text
 
+
+
+def _reimport_against(against: object | None) -> tuple[ExplicitLayout, float] | None:
+    """The (layout, pad diameter) a re-import compares with, checked at the boundary of the untyped action."""
+    if against is None:
+        return None
+    if not isinstance(against, tuple) or len(against) != 2:
+        raise TypeError(f"a re-import compares with (ExplicitLayout, pad), not {against!r}")
+    layout: object = against[0]
+    pad: object = against[1]
+    if not isinstance(layout, ExplicitLayout) or not isinstance(pad, int | float):
+        raise TypeError(f"a re-import compares with (ExplicitLayout, pad), not {against!r}")
+    return layout, float(pad)

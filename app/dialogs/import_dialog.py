@@ -1,6 +1,8 @@
 """File > Import Pads...: a customer's pad file read, recognised and reported before it replaces the layout.
 
-The dialog reads the file once per choice (layer, view, A1 corner, names, non-round pads, unit) and shows the
+With ``against`` (File > Re-import) the report starts with the change list against the design's imported
+sites: added, removed, moved, resized. The dialog reads the file once per choice (layer, view, A1 corner, names,
+non-round pads, unit) and shows the
 import report of :mod:`geometry.fileio.importers.importing`; OK is enabled only when the import succeeded, so
 what is applied is exactly what the report says. The change (layout and pad) is one undoable command.
 """
@@ -12,8 +14,8 @@ from pathlib import Path
 from PySide6 import QtGui, QtWidgets
 
 from geometry.base.errors import DesignError
-from geometry.fileio.importers.importing import ImportOptions, ImportResult, import_layout
-from geometry.model.layouts import Recognition
+from geometry.fileio.importers.importing import ImportOptions, ImportResult, import_layout, site_changes
+from geometry.model.layouts import ExplicitLayout, Recognition
 
 UNITS = ("(as the file says)", "mm", "um", "inch", "mil", "nm")
 
@@ -28,9 +30,11 @@ def _combo(name: str) -> QtWidgets.QComboBox:
 class ImportPadsDialog(QtWidgets.QDialog):
     """Choices and the live report of one import; :attr:`imported` is the import when accepted."""
 
-    def __init__(self, path: Path, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, path: Path, parent: QtWidgets.QWidget | None = None,
+                 against: tuple[ExplicitLayout, float] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Import Pads - {path.name}")
+        self.against = against
+        self.setWindowTitle(f"{'Re-import' if against else 'Import'} Pads - {path.name}")
         self.setObjectName("import_pads")
         self.path = path
         self.imported: ImportResult | None = None
@@ -103,5 +107,10 @@ class ImportPadsDialog(QtWidgets.QDialog):
             self.report.setPlainText(f"Cannot import:\n{e}")
             ok_button.setEnabled(False)
             return
-        self.report.setPlainText("\n".join(self.imported.report_lines()))
+        lines = self.imported.report_lines()
+        if self.against is not None:
+            old, old_pad = self.against
+            changes = site_changes(old, self.imported.layout, old_pad, self.imported.recognised.pad_mm)
+            lines = ["changes against the design:", *changes.lines(), "", *lines]
+        self.report.setPlainText("\n".join(lines))
         ok_button.setEnabled(True)

@@ -72,3 +72,38 @@ def test_import_pads_action_is_one_undoable_command(qtbot, settings, tmp_path: P
     assert doc.stack.undo_text == "Import 30 pads from pkg.gds"
     w.qactions["edit.undo"].trigger()
     assert doc.design == before
+
+
+def test_reimport_shows_the_change_list_and_applies_as_one_command(qtbot, settings, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    doc = Document(example_grid_design(rows=3, cols=3, pitch_mm=0.8, ball_mm=0.45, thickness_mm=0.3))
+    w = MainWindow(doc, settings, tmp_path / "recovery")
+    qtbot.addWidget(w)
+    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)  # unsaved at close
+    w.refresh_actions()
+    assert not w.qactions["file.reimport_pads"].isEnabled()  # nothing imported yet
+    src_a, src_b = tmp_path / "a.gds", tmp_path / "b.gds"
+    write_pads(src_a, 4, 4, 800.0)
+    write_pads(src_b, 5, 4, 800.0)  # revision B: a fifth row
+    first = ImportPadsDialog(src_a)
+    qtbot.addWidget(first)
+    monkeypatch.setattr(w, "ask_import_pads", lambda *a: first.imported)
+    w.qactions["file.import_pads"].trigger()
+    imported = doc.design
+    seen: list[str] = []
+
+    def reimport(against: object = None) -> object:
+        dlg = ImportPadsDialog(src_b, None, against)  # type: ignore[arg-type]
+        qtbot.addWidget(dlg)
+        seen.append(dlg.report.toPlainText())
+        return dlg.imported
+
+    monkeypatch.setattr(w, "ask_import_pads", reimport)
+    w.refresh_actions()
+    assert w.qactions["file.reimport_pads"].isEnabled()
+    w.qactions["file.reimport_pads"].trigger()
+    assert seen[0].startswith("changes against the design:\nsites added: 4")
+    assert len(doc.design.sites()) == 20
+    assert doc.stack.undo_text == "Re-import 20 pads from b.gds"
+    w.qactions["edit.undo"].trigger()
+    assert doc.design == imported

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6 import QtCore
 
 from app.document import Document
+from geometry.base.atomic import process_alive
 from geometry.fileio import load_design, save_design
 from geometry.model.design import example_grid_design
 
@@ -63,18 +64,6 @@ def settings_strings(settings: QtCore.QSettings, key: str) -> list[str]:
     return [str(v) for v in items if isinstance(v, str)]
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def find_recovery(directory: Path) -> Recovery | None:
     """The newest recovery file whose process is no longer running (a crash), or None."""
     found: list[Recovery] = []
@@ -85,7 +74,7 @@ def find_recovery(directory: Path) -> Recovery | None:
         except (OSError, ValueError, KeyError, TypeError):
             continue
         design = meta.with_suffix(".ballmask")
-        if _alive(pid) or not design.exists():
+        if process_alive(pid) or not design.exists():
             continue
         original = Path(info["original"]) if info.get("original") else None
         found.append(Recovery(design, original, float(info.get("saved_at", 0.0))))

@@ -18,7 +18,8 @@ _LEGACY_AGE_S = 3600.0
 """Temporaries named without a process id (older versions) count as stale after an hour."""
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id runs (this one does; one we may not signal counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -62,7 +63,7 @@ def clean_stale(folder: str | os.PathLike[str], name: str) -> list[Path]:
             continue
         try:
             if pid is not None:
-                if _alive(pid):
+                if process_alive(pid):
                     continue
             elif now - entry.stat(follow_symlinks=False).st_mtime < _LEGACY_AGE_S:
                 continue

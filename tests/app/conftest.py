@@ -38,3 +38,21 @@ def _fail_on_qt_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
 def settings(tmp_path: Path) -> QSettings:
     """A settings file of the test's own (never the user's real settings)."""
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+    """The main window, shown at 1300 x 850 on a 4 x 4 grid, answering "discard" to any question."""
+    from PySide6 import QtWidgets
+
+    from app.document import Document
+    from app.main_window import MainWindow
+    from geometry.model.design import example_grid_design
+
+    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery")
+    qtbot.addWidget(w)
+    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
+    w.resize(1300, 850)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

@@ -3,31 +3,19 @@ d_u, d_l and findings; its buttons run commands like any other edit."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
-from app.document import Document
 from app.main_window import MainWindow
 from app.preferences import Preferences
 from app.units import LengthUnit
 from geometry.derive.openings import opening_table
-from geometry.model.design import example_grid_design
 from geometry.model.profiles import Straight
 
 
 @pytest.fixture
-def window(qtbot, settings, tmp_path: Path, monkeypatch) -> MainWindow:
-    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery")
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
+def window(main_window_4x4: MainWindow) -> MainWindow:
+    return main_window_4x4
 
 def test_one_site(window: MainWindow) -> None:
     window.document.set_selection(["B3"])

@@ -4,28 +4,17 @@ to site centres and opening edges, and a ruler between two sites gives the upper
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
-from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
-from app.document import Document
 from app.main_window import MainWindow
 from geometry.derive.openings import opening_table
-from geometry.model.design import example_grid_design
 
 
 @pytest.fixture
-def window(qtbot, settings, tmp_path: Path, monkeypatch) -> MainWindow:
-    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery")
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
+def window(main_window_4x4: MainWindow) -> MainWindow:
+    return main_window_4x4
 
 def click_mm(qtbot, w: MainWindow, x: float, y: float) -> None:
     qtbot.mouseClick(w.top_view.plot.viewport(), Qt.MouseButton.LeftButton, pos=w.top_view.view_to_widget(x, y))

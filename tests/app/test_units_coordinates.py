@@ -3,30 +3,19 @@ grid name and its preview, and a snapping cut line (item 11)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
-from app.document import Document
 from app.main_window import MainWindow
 from app.preferences import Preferences
 from app.units import LengthUnit
-from geometry.model.design import example_grid_design
 
 
 @pytest.fixture
-def window(qtbot, settings, tmp_path: Path, monkeypatch) -> MainWindow:
-    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery")
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
+def window(main_window_4x4: MainWindow) -> MainWindow:
+    return main_window_4x4
 
 def answer(monkeypatch, w: MainWindow, texts: list[str], relative: bool | None = None) -> None:
     """Answer the next coordinate dialog by typing into its fields and pressing OK."""

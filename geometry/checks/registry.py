@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from geometry.base.errors import DesignError
-from geometry.checks import ball, edge, islands, lower, margins, process, residue, spacing, taper
+from geometry.checks import ball, edge, features, islands, lower, margins, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
 from geometry.checks.repeated import repeated_checks
@@ -15,10 +15,10 @@ from geometry.model.design import Design
 # The order of the table in checks.md: reports list violations in this order.
 _ORDER = (
     "ball-pass", "single-ball", "hold", "stack", "taper-angle", "landing", "ball-gap", "web-upper", "hole-size",
-    "web-lower", "ridge", "flux-clear", "residue-clear", "lower-island", "span", "overlap", "edge", "pitch",
-    "margin", "thermal",
+    "web-lower", "ridge", "flux-clear", "residue-clear", "lower-island", "span", "overlap", "edge", "feature-clear",
+    "frame-fit", "pitch", "margin", "thermal",
 )
-_FAMILIES = (ball, taper, spacing, process, lower, residue, islands, edge, margins)
+_FAMILIES = (ball, taper, spacing, process, lower, residue, islands, edge, features, margins)
 _ALL = {c.id: c for family in _FAMILIES for c in family.CHECKS}
 assert set(_ALL) == set(_ORDER), "every check of checks.md is registered once"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
+from geometry.model.carrier_features import CarrierFeature, validate_features
 from geometry.model.drawing_info import DrawingInfo
 from geometry.model.layouts import GridLayout, Layout, Pad, SiteEdits, build_sites
 from geometry.model.mask import Mask
@@ -92,6 +93,7 @@ class Design:
     tools: Tools | None = None  # companion tool settings; None: the defaults (geometry.model.tools)
     drawing: DrawingInfo = DrawingInfo()  # title block, revisions, order and frame of the fabrication drawing
     tolerances: Tolerances = Tolerances()  # process and thermal tolerances of the margin checks
+    carrier_features: tuple[CarrierFeature, ...] | None = None  # fiducials and tooling holes; None: none
 
     def __post_init__(self) -> None:
         r = self.upper_ratio
@@ -115,6 +117,8 @@ class Design:
             except DesignError as e:
                 raise e.under(f"overrides[{i}].profile") from None
         resolve_limits(self.mask.material, self.mask.thickness_mm, dict(self.limits))
+        if self.carrier_features is not None:
+            object.__setattr__(self, "carrier_features", validate_features(self.carrier_features))
         if self.rework is not None and not isinstance(self.rework, Rework):
             raise DesignError("rework", self.rework, "must be rework data or nothing")
 
@@ -123,6 +127,11 @@ class Design:
     def companion_tools(self) -> Tools:
         """The companion tool settings in force (the defaults unless the design sets its own)."""
         return self.tools if self.tools is not None else Tools()
+
+    @property
+    def features(self) -> tuple[CarrierFeature, ...]:
+        """The carrier fiducials and tooling holes (none unless the design sets them)."""
+        return self.carrier_features or ()
 
     @property
     def default_upper_mm(self) -> float:

@@ -76,7 +76,9 @@ class FrameSettings:
 
     ``preset``: ``none`` (a loose foil cut to the outline), ``736x736`` (29 in), ``584x584`` (23 in) or
     ``custom`` (``width_mm`` x ``height_mm``, the frame's outer size). ``border_mm`` is the band between the
-    frame's inner edge and the foil (mesh or tensioning border). The pattern is centred in the frame.
+    frame's inner edge and the foil (mesh or tensioning border). The pattern (the mask outline's centre) sits
+    at ``offset_x_mm`` / ``offset_y_mm`` from the frame's centre, along the frame's own axes, turned by
+    ``rotation_deg`` counter-clockwise (seen from the upper surface); None: centred and square to the frame.
     """
 
     preset: FramePreset = "none"
@@ -85,8 +87,19 @@ class FrameSettings:
     profile_mm: float = 40.0
     border_mm: float = 25.0
     tooling_holes: tuple[ToolingHole, ...] = ()
+    offset_x_mm: float | None = None
+    offset_y_mm: float | None = None
+    rotation_deg: float | None = None
 
     def __post_init__(self) -> None:
+        for name in ("offset_x_mm", "offset_y_mm"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, require_finite(name, getattr(self, name)))
+        r = self.rotation_deg
+        if r is not None:
+            if isinstance(r, bool) or not isinstance(r, int | float) or not -360.0 <= r <= 360.0:
+                raise DesignError("rotation_deg", r, "must be an angle from -360 to 360 degrees")
+            object.__setattr__(self, "rotation_deg", float(r))
         if self.preset not in ("none", "custom", *FRAME_PRESETS):
             raise DesignError("preset", self.preset, "must be none, 736x736, 584x584 or custom")
         for name in ("width_mm", "height_mm"):
@@ -121,6 +134,10 @@ class FrameSettings:
             return None
         m = 2.0 * (self.profile_mm + self.border_mm)
         return size[0] - m, size[1] - m
+
+    def placement(self) -> tuple[float, float, float]:
+        """(offset x, offset y, rotation in degrees) of the pattern in the frame, zeros when not set."""
+        return (self.offset_x_mm or 0.0, self.offset_y_mm or 0.0, self.rotation_deg or 0.0)
 
     @property
     def label(self) -> str:

@@ -163,9 +163,14 @@ def build_artwork(design: Design, relief: ReliefLike | None = None) -> Artwork:
                                                 np.array([f.diameter_mm / 2.0 for f in mine])),
                                  RingSet.empty(), 0))
     notes = next(s for s in specs if s.role == Role.NOTES)
+    from geometry.export.features import feature_layers, frame_layer  # it builds on LayerArt
+
+    arts += feature_layers(design, axis)
+    art = Artwork(tuple(arts), notes, rect, axis)
     if out.artwork_scale_ppm is not None:
-        return _scaled(Artwork(tuple(arts), notes, rect, axis), 1.0 + out.artwork_scale_ppm * 1e-6)
-    return Artwork(tuple(arts), notes, rect, axis)
+        art = _scaled(art, 1.0 + out.artwork_scale_ppm * 1e-6)
+    frame = frame_layer(design)  # a reference: never scaled with the photo tools
+    return art if frame is None else Artwork((*art.layers, frame), notes, art.outline_rect, axis)
 
 
 def _scaled(art: Artwork, k: float) -> Artwork:

@@ -53,10 +53,14 @@ def aperture_function(spec: LayerSpec) -> str:
         return "Profile"
     if spec.role == Role.WAFER:
         return "Other,WaferReference"
+    if spec.role == Role.FRAME:
+        return "Other,FrameReference"
+    if spec.role == Role.TOOLING:
+        return "Other,ToolingHole"
     return "Other,BallOpening" if spec.role == Role.UPPER else "Other,LowerRelief"
 
 
-STROKED = (Role.OUTLINE, Role.WAFER)
+STROKED = (Role.OUTLINE, Role.WAFER, Role.FRAME)
 """Roles drawn as thin strokes along their rings (a profile, a reference drawing), not as filled areas."""
 
 
@@ -64,6 +68,8 @@ def image_comment(spec: LayerSpec) -> str:
     """What the image means: metal removed, or (the WAFER layer) lines drawn for reference only."""
     if spec.role == Role.WAFER:
         return "Reference drawing, not made: thin lines along the wafer rim and the usable-area edge. Units mm."
+    if spec.role == Role.FRAME:
+        return "Reference drawing, not made: thin lines along the frame, its window and the foil edge. Units mm."
     return "Image positive: dark = metal removed. Units mm."
 
 

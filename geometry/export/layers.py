@@ -22,6 +22,8 @@ class Role(StrEnum):
     LOWER = "lower"
     FIDUCIAL = "fiducial"
     WAFER = "wafer"
+    TOOLING = "tooling"
+    FRAME = "frame"
     NOTES = "notes"
 
 
@@ -38,9 +40,13 @@ UPPER_COLOUR = 1
 LOWER_COLOURS = (5, 4, 6, 3, 30, 140)
 FIDUCIAL_COLOUR = 2
 WAFER_COLOUR = 9
+TOOLING_COLOUR = 6
+FRAME_COLOUR = 9
 NOTES_COLOUR = 8
 
 WAFER_MADE_HOW = "not made: reference only (for alignment and review), nothing on this layer is made"
+FRAME_MADE_HOW = ("not made: reference only, the frame's outer edge and window and the foil's edge at the "
+                  "pattern's position and rotation in the frame")
 
 # What each role's layer holds, for every file and for the window's legend (a relief layer adds its depth).
 ROLE_MEANINGS: dict[Role, str] = {
@@ -50,6 +56,8 @@ ROLE_MEANINGS: dict[Role, str] = {
     Role.FIDUCIAL: "alignment marks",
     Role.WAFER: "the wafer's rim with its notch or flat, and the edge of its usable area (inside the edge "
                 "exclusion)",
+    Role.TOOLING: "tooling holes through the sheet (fit over the fixture's tooling pins)",
+    Role.FRAME: "the frame, its window and the foil, with the pattern placed in it",
     Role.NOTES: "title block and order notes",
 }
 
@@ -58,7 +66,8 @@ def role_layer_name(role: Role, output: OutputSettings) -> str:
     """The layer name of a role in these output settings; the relief layers, one per depth, as their common
     prefix and ``*`` (LOWER_RELIEF_*)."""
     return {Role.OUTLINE: output.outline_layer, Role.UPPER: output.upper_layer, Role.LOWER: f"{output.lower_prefix}*",
-            Role.FIDUCIAL: output.fiducial_layer, Role.WAFER: output.wafer_layer, Role.NOTES: output.notes_layer}[role]
+            Role.FIDUCIAL: output.fiducial_layer, Role.WAFER: output.wafer_layer, Role.TOOLING: "TOOLING_*",
+            Role.FRAME: "FRAME", Role.NOTES: output.notes_layer}[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +95,8 @@ class LayerSpec:
 
     @property
     def is_made(self) -> bool:
-        """Whether the shop makes the layer's shapes (not the notes, not the WAFER reference)."""
-        return self.role not in (Role.NOTES, Role.WAFER)
+        """Whether the shop makes the layer's shapes (not the notes, not the WAFER or FRAME reference)."""
+        return self.role not in (Role.NOTES, Role.WAFER, Role.FRAME)
 
     @property
     def mirrored(self) -> bool:

@@ -25,8 +25,11 @@ MARK = colors.Color(0.55, 0.0, 0.55)
 
 
 def view_box(design: Design, art: Artwork) -> tuple[float, float, float, float]:
-    """What the top view shows: the artwork, the outline and the tooling holes (model mm)."""
-    x0, y0, x1, y1 = art.bounds()
+    """What the top view shows: the artwork but the FRAME reference (the frame sketch shows the frame, not to
+    scale), the outline and the tooling holes (model mm)."""
+    shown = Artwork(tuple(la for la in art.layers if la.layer.role != Role.FRAME), art.notes_layer,
+                    art.outline_rect, art.mirror_axis_x_mm)
+    x0, y0, x1, y1 = shown.bounds()
     for h in design.drawing.frame.tooling_holes:
         r = h.diameter_mm / 2
         x0, y0, x1, y1 = min(x0, h.x_mm - r), min(y0, h.y_mm - r), max(x1, h.x_mm + r), max(y1, h.y_mm + r)
@@ -76,6 +79,8 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
     scale_bar(sh, hx + sh.box_of(0, 0, sc, 10, True)[2] + 6, y1a - 6.2, v.scale)
     box = view_box(design, art)
     for la in art.layers:
+        if la.layer.role == Role.FRAME:
+            continue  # hundreds of mm across: the frame sketch draws it
         lower = la.layer.role == Role.LOWER
         width = 0.5 if la.layer.role == Role.OUTLINE else 0.18
         dash = wafer_dash(la.layer) or ((1.2, 0.6) if lower and not crowded(la) else ())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from geometry.derive.frame import frame_geometry
 from geometry.export.artwork import Artwork
 from geometry.export.drawing.facts import artwork_scale, material_grade
 from geometry.export.drawing.tolerances import ProcessTolerances, pm
@@ -23,14 +24,15 @@ def layer_stack(design: Design, art: Artwork, tol: ProcessTolerances) -> list[di
     """One entry per artwork layer in the order the shop makes them: through openings first, then the relief
     depths from the lower side (deepest first), then half-etched fiducials; the outline is cut last."""
     made = PROCESS.get(design.mask.material, ("etched", "etched"))[1]
-    order = {Role.UPPER: 0, Role.LOWER: 1, Role.FIDUCIAL: 2, Role.OUTLINE: 3}
+    order = {Role.UPPER: 0, Role.TOOLING: 0, Role.LOWER: 1, Role.FIDUCIAL: 2, Role.OUTLINE: 3}
     out: list[dict[str, Any]] = []
     made_layers = [la for la in art.layers if la.layer.is_made]  # not the WAFER reference drawing
     layers = sorted(made_layers, key=lambda la: (order.get(la.layer.role, 9), -(la.layer.depth_mm or 0.0)))
     for step, la in enumerate(layers, start=1):
         s = la.layer
         depth = s.depth_mm if s.role in (Role.LOWER, Role.FIDUCIAL) else None
-        through = s.role in (Role.UPPER, Role.OUTLINE) or (s.role == Role.FIDUCIAL and s.depth_mm is None)
+        through = s.role in (Role.UPPER, Role.OUTLINE, Role.TOOLING) or (s.role == Role.FIDUCIAL
+                                                                          and s.depth_mm is None)
         side = s.etched_from.value if s.etched_from is not None else Side.UPPER.value
         out.append({
             "step": step,
@@ -52,7 +54,14 @@ def layer_stack(design: Design, art: Artwork, tol: ProcessTolerances) -> list[di
 def registration_text(design: Design, tol: ProcessTolerances) -> str:
     """How the two sides register."""
     fids = len(design.mask.fiducials)
-    ref = (f"the {fids} fiducial(s) F1..F{fids}" if fids else "the outline corners") + " and the origin 0,0"
+    carrier = [f.name for f in design.features]
+    if fids:
+        ref = f"the {fids} fiducial(s) F1..F{fids}"
+    elif carrier:
+        ref = f"the carrier features {', '.join(carrier)}"
+    else:
+        ref = "the outline corners"
+    ref += " and the origin 0,0"
     return (f"REGISTRATION: upper and lower artwork share one coordinate system (origin 0,0, mm); register the "
             f"lower-side tool to the upper-side tool on {ref} to within {pm(tol.position_mm)} mm.")
 
@@ -94,12 +103,14 @@ def order_notes(design: Design, art: Artwork, tol: ProcessTolerances) -> list[st
         lines.append(f"FIDUCIALS: {len(fids)} round mark(s), {'; '.join(kinds)}; positions in the fiducial table "
                      f"{pm(tol.position_mm)} mm; layer {design.output.fiducial_layer}.")
     else:
-        lines.append("FIDUCIALS: none in the artwork; register on the outline.")
+        lines.append("FIDUCIALS: none but the carrier's below." if design.features else
+                     "FIDUCIALS: none in the artwork; register on the outline.")
+    lines += carrier_feature_notes(design)
     lines.append(f"FRAME: {frame.label}.")
     size = frame.foil_size()
     if size is not None:
         lines.append(f"FOIL: {size[0]:.1f} x {size[1]:.1f} mm inside the frame (profile {frame.profile_mm:.1f} mm, "
-                     f"border {frame.border_mm:.1f} mm); pattern centred in the frame; pattern outline "
+                     f"border {frame.border_mm:.1f} mm); {placement_text(design)}; pattern outline "
                      f"{x1 - x0:.3f} x {y1 - y0:.3f} mm; flat, tension per the shop's standard.")
     else:
         lines.append(f"FOIL: cut to the outline {x1 - x0:.3f} x {y1 - y0:.3f} mm (layer "
@@ -115,3 +126,39 @@ def order_notes(design: Design, art: Artwork, tol: ProcessTolerances) -> list[st
         "(four corners and centre) and the thickness at three points; report the values with the delivery; "
         "no burrs, no residue of resist, no blocked openings.")))
     return lines
+
+
+def carrier_feature_notes(design: Design) -> list[str]:
+    """The carrier's tooling holes and fiducials, each with its position, size and how it is made."""
+    feats = design.features
+    if not feats:
+        return []
+    holes = [f for f in feats if f.through]
+    marks = [f for f in feats if not f.through]
+    out = []
+    if holes:
+        out.append("CARRIER TOOLING HOLES: " + "; ".join(f"{f.name} Ø{f.diameter_mm:.3f} at ({f.x_mm:.3f}, "
+                                                          f"{f.y_mm:.3f})" for f in holes)
+                   + ", through the sheet (layers TOOLING_UPPER and TOOLING_LOWER, one per face), for the "
+                   "fixture's tooling pins.")
+    if marks:
+        t = design.mask.thickness_mm
+        out.append("CARRIER FIDUCIALS: " + "; ".join(
+            f"{f.name} Ø{f.diameter_mm:.3f} at ({f.x_mm:.3f}, {f.y_mm:.3f}) etched {f.etch_depth_mm(t):.3f} deep "
+            f"from the {f.face} face" for f in marks) + ", blind (not through), for the camera.")
+    return out
+
+
+def placement_text(design: Design) -> str:
+    """Where the pattern sits in the frame, and the narrowest border left between it and the foil's edge."""
+    geo = frame_geometry(design)
+    if geo is None:
+        return "no frame"
+    dx, dy = geo.offset_mm
+    where = ("pattern centred in the frame" if dx == 0 and dy == 0 else
+             f"pattern centre at ({dx:.3f}, {dy:.3f}) mm from the frame centre")
+    turn = "square to the frame" if geo.rotation_deg == 0 else \
+        f"turned {geo.rotation_deg:g} deg counter-clockwise in the frame"
+    left, bottom, right, top = geo.border_mm
+    return (f"{where}, {turn}, upper surface (ball side) up; unpatterned foil around the pattern: left "
+            f"{left:.1f}, bottom {bottom:.1f}, right {right:.1f}, top {top:.1f} mm (layer FRAME, reference)")

@@ -67,6 +67,10 @@ def fiducial_table(sh: Sheet, design: Design, tol: ProcessTolerances, x: float, 
             for i, f in enumerate(design.mask.fiducials)]
     rows += [(f"T{i + 1}", f"{h.x_mm:.3f}", f"{h.y_mm:.3f}", f"{h.diameter_mm:.3f}", "tooling, through")
              for i, h in enumerate(design.drawing.frame.tooling_holes)]
+    t = design.mask.thickness_mm
+    rows += [(f.name, f"{f.x_mm:.3f}", f"{f.y_mm:.3f}", f"{f.diameter_mm:.3f}",
+              "carrier tooling, through" if f.through else f"{f.face} {f.etch_depth_mm(t):.3f} deep")
+             for f in design.features]
     head = f"FIDUCIALS AND TOOLING HOLES (from origin 0,0; position {pm(tol.position_mm)})"
     lines = wrap(head, 7, width)
     y = top - 3

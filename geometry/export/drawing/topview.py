@@ -93,6 +93,7 @@ def top_view(sh: Sheet, design: Design, art: Artwork, v: View, scale: Fraction |
     if arr is not None:
         sh.keepouts.append(arr)
     _fiducials(sh, design, v)
+    _carrier_features(sh, design, v)
     _rework_marks(sh, design, v)
     _origin(sh, v, arr)
     _a1(sh, design, art, v)
@@ -131,6 +132,21 @@ def _fiducials(sh: Sheet, design: Design, v: View) -> None:
         sh.line(x, y - r - 1.5, x, y + r + 1.5)
         sh.stroke()
         place_leader(sh, x + r * 0.7071, y + r * 0.7071, f"T{i + 1} Ø{h.diameter_mm:.2f} ({h.x_mm:.3f}, {h.y_mm:.3f})")
+
+
+def _carrier_features(sh: Sheet, design: Design, v: View) -> None:
+    """Centre lines and a leader with the name and position of each carrier fiducial and tooling hole (the
+    circles themselves are on their layers)."""
+    for f in design.features:
+        x, y = v.p(f.x_mm, f.y_mm)
+        r = f.radius_mm * v.scale
+        sh.stroke(0.15, dash=(1.5, 0.6, 0.3, 0.6) if f.through else ())
+        sh.line(x - r - 1.5, y, x + r + 1.5, y)
+        sh.line(x, y - r - 1.5, x, y + r + 1.5)
+        sh.stroke()
+        size = f"Ø{f.diameter_mm:.2f} " if f.through else ""
+        place_leader(sh, x + r * 0.7071, y + r * 0.7071, f"{f.name} {size}({f.x_mm:.3f}, {f.y_mm:.3f})",
+                     tries=[(6, 6), (6, -6), (-6, 6), (-6, -6), (10, 10), (-10, -10)])
 
 
 def _rework_marks(sh: Sheet, design: Design, v: View) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cli import options
+from cli.feature_options import apply_features, configure_features
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def configure_carriers(layouts: argparse._SubParsersAction[argparse.ArgumentPars
                            help="extra gap between blocks along x, mm")
             c.add_argument("--skip", type=_unit_ref, action="append", default=[], metavar="ROW,COL",
                            help="leave out the unit at ROW,COL (from 1 at the first corner); repeatable")
+            configure_features(c)
 
 
 def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Design:
@@ -97,7 +99,8 @@ def build_carrier_design(args: argparse.Namespace, unit_design: Design) -> Desig
             layout = CarrierLayout(unit, args.unit_rows, args.unit_cols, args.unit_pitch, args.unit_pitch_y,
                                    block_cols=args.block_cols, block_gap_x_mm=args.block_gap,
                                    skip=tuple(args.skip), form=CarrierForm(args.layout))
-        return replace(unit_design, layout=layout)
+        design = replace(unit_design, layout=layout)
     except DesignError as e:
         field = e.path.split("[")[0]
         raise DesignError(option.get(field, e.path), e.value, e.problem) from None
+    return design if args.layout == "wafer" else apply_features(args, design)

@@ -10,6 +10,8 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from geometry.base.errors import DesignError
+
 if TYPE_CHECKING:
     from geometry.model.design import Design
     from geometry.model.output_settings import DxfVersion
@@ -38,6 +40,9 @@ def configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="export even when the design has check errors, and replace a file by a folder output "
                              "(or a folder by a file)")
+    parser.add_argument("--with-inspection", action="store_true",
+                        help="with --format all: the package holds the post-mount inspection reference too "
+                             "(inspection/balls.csv and its DXF)")
     parser.add_argument("--tool", choices=TOOL_CHOICES, default="mask",
                         help="what to write: the mask (default, in --format) or a companion tool made from the same "
                         "sites, as a folder (flux-stencil, pin-plate, pick-head, inspection)")
@@ -74,7 +79,10 @@ def run_export(args: argparse.Namespace) -> int:
                      dxf_version=DXF_VERSIONS[args.dxf_version] if args.dxf_version else out_settings.dxf_version,
                      segments_only=out_settings.segments_only or args.segments_only,
                      blocks=out_settings.blocks or args.blocks,
-                     mirror_lower=out_settings.mirror_lower or args.mirror_lower)
+                     mirror_lower=out_settings.mirror_lower or args.mirror_lower,
+                     package_inspection=True if args.with_inspection else out_settings.package_inspection)
+    if args.with_inspection and args.format != "all":
+        raise DesignError("--with-inspection", args.format, "needs --format all (the shop package)")
     if wanted != out_settings:
         design = design.with_(output=wanted)
     src = Path(args.file)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
-    from geometry.model.carrier_features import CarrierFeature
+    from geometry.model.carrier_features import CarrierFeature, Face, FeatureKind
     from geometry.model.design import Design
 
 
@@ -73,16 +73,15 @@ def configure_features(group: argparse._ArgumentGroup) -> None:
 
 def apply_features(args: argparse.Namespace, design: Design) -> Design:
     """The design with the preset's outline and the features the options give (errors name the option)."""
-    from geometry.model.carrier_features import CarrierFeature, Face, FeatureKind, strip_features
+    from geometry.model.carrier_features import Face, FeatureKind, strip_features
     from geometry.model.layouts.carrier import STRIP_PRESETS
     from geometry.model.mask import SizeOutline
 
     feats: list[CarrierFeature] = []
     for i, (x, y, d, face, depth) in enumerate(getattr(args, "fiducial", []), start=1):
-        feats.append(_made("--fiducial", lambda: CarrierFeature(f"F{i}", x, y, d, FeatureKind.FIDUCIAL,
-                                                                Face(face), depth)))
+        feats.append(_made("--fiducial", f"F{i}", x, y, d, FeatureKind.FIDUCIAL, Face(face), depth))
     for i, (x, y, d) in enumerate(getattr(args, "tooling_hole", []), start=1):
-        feats.append(_made("--tooling-hole", lambda: CarrierFeature(f"T{i}", x, y, d, FeatureKind.TOOLING_HOLE)))
+        feats.append(_made("--tooling-hole", f"T{i}", x, y, d, FeatureKind.TOOLING_HOLE, Face.UPPER, None))
     preset = next((p for p in STRIP_PRESETS if p.name == getattr(args, "preset", None)), None)
     if preset is not None:
         design = design.with_(mask=replace(design.mask, outline=SizeOutline(preset.width_mm, preset.height_mm)))
@@ -93,8 +92,12 @@ def apply_features(args: argparse.Namespace, design: Design) -> Design:
     return design.with_(carrier_features=tuple(feats))
 
 
-def _made(option: str, make: object) -> CarrierFeature:
+def _made(option: str, name: str, x: float, y: float, d: float, kind: FeatureKind, face: Face,
+          depth: float | None) -> CarrierFeature:
+    """One feature, a validation error reported against ``option``."""
+    from geometry.model.carrier_features import CarrierFeature
+
     try:
-        return make()  # type: ignore[operator, no-any-return]
+        return CarrierFeature(name, x, y, d, kind, face, depth)
     except DesignError as e:
         raise DesignError(option, e.value, e.problem) from None

@@ -64,11 +64,11 @@ def feature_layers(design: Design, axis_x_mm: float) -> list[LayerArt]:
     if holes:
         c = _circles(holes)
         cut_once = design.mask.material.startswith("laser")
-        for face, seen in ((Side.UPPER, Side.UPPER), (Side.LOWER, lower_seen)):
-            made = (f"{words.fiducial_through}, cut once: drawn for the {face} face" if cut_once else
-                    f"{words.fiducial_through} from both faces: the {face} face's artwork")
-            spec = LayerSpec(Role.TOOLING, f"{TOOLING_LAYER}_{face.value.upper()}", TOOLING_COLOUR,
-                             ROLE_MEANINGS[Role.TOOLING], made, seen, face)
+        for side, seen in ((Side.UPPER, Side.UPPER), (Side.LOWER, lower_seen)):
+            made = (f"{words.fiducial_through}, cut once: drawn for the {side} face" if cut_once else
+                    f"{words.fiducial_through} from both faces: the {side} face's artwork")
+            spec = LayerSpec(Role.TOOLING, f"{TOOLING_LAYER}_{side.value.upper()}", TOOLING_COLOUR,
+                             ROLE_MEANINGS[Role.TOOLING], made, seen, side)
             layers.append(LayerArt(spec, _mirror(c, axis_x_mm) if seen is Side.LOWER else c, RingSet.empty(), 0))
     marks: dict[tuple[Face, float], list[CarrierFeature]] = {}
     for f in feats:
@@ -76,15 +76,15 @@ def feature_layers(design: Design, axis_x_mm: float) -> list[LayerArt]:
             marks.setdefault((f.face, round(f.etch_depth_mm(t), 6)), []).append(f)
     for (face, depth), group in sorted(marks.items(), key=lambda kv: (kv[0][0] != Face.UPPER, -kv[0][1])):
         um = round(depth * 1000)
-        side = Side(face.value)
-        seen = lower_seen if side is Side.LOWER else Side.UPPER
+        etched = Side(face.value)
+        seen_from = lower_seen if etched is Side.LOWER else Side.UPPER
         made = f"half-etched {um} um deep from the {face} face" if design.mask.material != "electroformed-nickel" \
             else f"plated step {um} um deep from the {face} face"
         spec = LayerSpec(Role.FIDUCIAL, f"{out_settings.fiducial_layer}_{face.value.upper()}_{um}UM",
-                         FIDUCIAL_COLOUR, "carrier fiducials (alignment to the strip or panel)", made, seen, side,
-                         depth)
+                         FIDUCIAL_COLOUR, "carrier fiducials (alignment to the strip or panel)", made, seen_from,
+                         etched, depth)
         c = _circles(group)
-        layers.append(LayerArt(spec, _mirror(c, axis_x_mm) if seen is Side.LOWER else c, RingSet.empty(), 0))
+        layers.append(LayerArt(spec, _mirror(c, axis_x_mm) if seen_from is Side.LOWER else c, RingSet.empty(), 0))
     return layers
 
 

@@ -7,6 +7,7 @@ The package holds exactly what the single formats write: each backend is called 
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import os
 import re
@@ -59,6 +60,19 @@ def write_shop_reports(folder: Path, job: ExportJob, gerbers: list[Path]) -> lis
             "stack.json: the layer stack: side, depth and order of each layer, registration, frame"]
 
 
+def write_inspection(folder: Path, job: ExportJob) -> list[str]:
+    """The inspection reference (``inspection/``: balls.csv and its R12 DXF) when the output settings ask for it
+    in the package (``ballmask export --format all --with-inspection``); returns its README lines."""
+    if not job.design.output.package_inspection:
+        return []
+    from geometry.export.tools import write_tool  # the tools' writers build on this module's base_name
+    from geometry.model.tools import ToolKind
+
+    write_tool(job.design, ToolKind.INSPECTION, folder / "inspection", _dt.date.fromisoformat(job.title.date))
+    return ["inspection/: the post-mount inspection reference: balls.csv (every expected ball, x, y, D and the "
+            "tolerances) and an R12 DXF of the ball circles"]
+
+
 def _fill(folder: Path, job: ExportJob) -> None:
     stem = base_name(job.design)
     files: list[str] = []
@@ -71,6 +85,7 @@ def _fill(folder: Path, job: ExportJob) -> None:
         files += [exp.describe(p.relative_to(folder).as_posix()) for p in written]
         gerbers += [p for p in written if p.suffix == ".gbr"]
     files += write_shop_reports(folder, job, gerbers)
+    files += write_inspection(folder, job)
     files.append("README.txt: this file")
     (folder / "README.txt").write_text(readme_text(job.design, job.art, job.title, job.report, files),
                                        encoding="utf-8")

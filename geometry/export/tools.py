@@ -3,7 +3,7 @@ is a sheet with holes (DXF with ezdxf, Gerber), and plain CSV where a machine ta
 
 * flux-stencil: ``<name>_flux-stencil.dxf`` (apertures, outline, fiducials, notes) and ``gerber/``;
 * pin-plate: ``pins.csv`` (name, x, y, pin and flux spot diameter) and a DXF of the pins;
-* pick-head: a DXF of the vacuum holes;
+* pick-head: a DXF of the vacuum holes and its drawing (PDF, :mod:`geometry.export.drawing.pick_head`);
 * inspection: ``balls.csv`` (name, x, y, D, tolerances) and an R12 DXF of the ball circles, the form most
   post-mount inspection machines import.
 
@@ -20,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from geometry.base.atomic import atomic_folder
+from geometry.base.atomic import atomic_folder, write_bytes_atomic
 from geometry.checks.records import Severity
 from geometry.checks.tools import tool_report
 from geometry.derive.rings import RingSet
 from geometry.derive.tools import flux_apertures_mm, pick_hole_mm, pin_diameters_mm, spot_diameters_mm, tool_sites
 from geometry.export import ringops
 from geometry.export.artwork import Artwork, LayerArt
+from geometry.export.drawing.pick_head import pick_head_pdf_bytes
 from geometry.export.dxf import write_dxf
 from geometry.export.gerber import write_gerbers
 from geometry.export.layers import FIDUCIAL_COLOUR, NOTES_COLOUR, OUTLINE_COLOUR, UPPER_COLOUR, LayerSpec, Role, Side
@@ -119,7 +120,9 @@ def write_tool(design: Design, tool: ToolKind, target: str | Path, date: _dt.dat
             hole = pick_hole_mm(design)
             title = _title(design, tool, date, [f"holes {hole:.3f} mm (ball x "
                                                 f"{design.companion_tools.pick_head.hole_ratio:g})"])
-            write_dxf(_artwork(design, tool, np.full(len(ts), hole)), title, design.output, tmp / f"{stem}.dxf")
+            art = _artwork(design, tool, np.full(len(ts), hole))
+            write_dxf(art, title, design.output, tmp / f"{stem}.dxf")
+            write_bytes_atomic(tmp / f"{stem}.pdf", pick_head_pdf_bytes(design, art, title))
         else:
             ins = design.companion_tools.inspection
             ball = design.ball

@@ -110,18 +110,20 @@ class CarrierFeature:
 def validate_features(features: Iterable[object]) -> tuple[CarrierFeature, ...]:
     """The features as a tuple, each a :class:`CarrierFeature` with a name of its own (the findings and the
     drawing name them, so two alike would be ambiguous)."""
-    out = tuple(features)
-    if len(out) > MAX_FEATURES:
-        raise DesignError("carrier_features", len(out), f"more than {MAX_FEATURES} features")
+    items = tuple(features)
+    if len(items) > MAX_FEATURES:
+        raise DesignError("carrier_features", len(items), f"more than {MAX_FEATURES} features")
+    out: list[CarrierFeature] = []
     seen: set[str] = set()
-    for i, f in enumerate(out):
+    for i, f in enumerate(items):
         if not isinstance(f, CarrierFeature):
             raise DesignError(f"carrier_features[{i}]", f, "must be a fiducial or tooling hole")
+        out.append(f)
         key = f.name.casefold()
         if key in seen:
             raise DesignError(f"carrier_features[{i}].name", f.name, "is the name of another feature")
         seen.add(key)
-    return out
+    return tuple(out)
 
 
 TOOLING_HOLE_MM = 2.0

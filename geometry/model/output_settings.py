@@ -42,6 +42,7 @@ class OutputSettings:
     mirror_lower: bool = False
     wafer_layer: str = "WAFER"  # after the first fields, so that positional construction keeps its meaning
     artwork_scale_ppm: float | None = None  # every coordinate scaled by 1 + ppm/1e6 about the outline centre
+    package_inspection: bool | None = None  # the shop package holds the inspection reference too; None: no
 
     def __post_init__(self) -> None:
         for name in ("outline_layer", "upper_layer", "lower_prefix", "fiducial_layer", "notes_layer", "wafer_layer"):
@@ -62,6 +63,8 @@ class OutputSettings:
         if self.dxf_version not in ("R2000", "R12"):
             raise DesignError("dxf_version", self.dxf_version, "must be R2000 or R12")
         object.__setattr__(self, "chord_tol_mm", require_length("chord_tol_mm", self.chord_tol_mm))
+        if self.package_inspection is not None and not isinstance(self.package_inspection, bool):
+            raise DesignError("package_inspection", self.package_inspection, "must be true or false")
         s = self.artwork_scale_ppm
         if s is not None:
             if isinstance(s, bool) or not isinstance(s, int | float) or not math.isfinite(s) or abs(s) >= 10000:

@@ -4,6 +4,11 @@ The strip: 240 x 74 mm, 4 x 16 units in 4 blocks of 4 (2 mm between blocks), eac
 pitch, D 0.3 mm, 0.2 mm laser-cut stainless, tapered at 55 degrees (25,600 openings). The panel: 600 x 600 mm,
 28 x 28 units in blocks of 7 (4 mm between blocks) of the same unit (313,600 openings). Both repeat one unit,
 so relief, checks and the block DXF work on one unit (:mod:`geometry.derive.repetition`).
+
+:func:`run_pipeline` then runs the whole pipeline on each carrier as a shop gets it, with its rail tooling holes
+and fiducials (geometry.model.carrier_features.strip_features) and mounted in a frame (584 mm for the strip,
+736 mm for the panel), so the feature checks and the TOOLING, FIDUCIAL and FRAME layers are timed too; the
+target is the wafer's (<= 60 s, <= 2 GB).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from pathlib import Path
 from bench.memory import measure
 from bench.wafer import checks, clear_caches, dxf_blocks, dxf_flat, generate, gerber, line, relief_of
 from geometry.model.ball import Ball
+from geometry.model.carrier_features import strip_features
 from geometry.model.design import Design
+from geometry.model.drawing_info import DrawingInfo, FrameSettings
 from geometry.model.layouts import CarrierForm, CarrierLayout, GridLayout, Pad
 from geometry.model.mask import Mask, SizeOutline
 from geometry.model.profiles import Tapered
@@ -53,7 +60,32 @@ def run_carrier(label: str, make: Callable[[], Design], out_dir: Path, say: Call
     say(line(gbr, "<= 10 s", gbr.seconds <= 10.0))
 
 
+def mounted(make: Callable[[], Design], size_mm: tuple[float, float], frame: str) -> Callable[[], Design]:
+    """``make``'s design with the rail features of a ``size_mm`` carrier and mounted in the ``frame`` preset."""
+    def build() -> Design:
+        return make().with_(carrier_features=strip_features(*size_mm), drawing=DrawingInfo(frame=FrameSettings(frame)))
+    return build
+
+
+def run_pipeline(label: str, make: Callable[[], Design], out_dir: Path, say: Callable[[str], None]) -> None:
+    """Generate, check, merge, DXF and Gerber in one go, against the wafer's whole-pipeline target."""
+    def pipeline() -> None:
+        clear_caches()
+        d = generate(make)
+        report = checks(d)
+        assert not [v for v in report.violations if v.check in ("feature-clear", "frame-fit")], label
+        relief_of(d)
+        dxf_flat(d, out_dir / f"{label}-pipeline.dxf")
+        gerber(d, out_dir / f"{label}-pipeline-gerber")
+
+    whole = measure(f"{label}: whole pipeline with features and frame (generate, check, merge, DXF, Gerber)",
+                    pipeline)
+    say(line(whole, "<= 60 s, <= 2 GB", whole.seconds <= 60.0 and whole.peak_mb <= 2048))
+
+
 def run_carriers(out_dir: Path, say: Callable[[str], None]) -> None:
     """The strip and the panel."""
     run_carrier("strip", strip_design, out_dir, say)
+    run_pipeline("strip", mounted(strip_design, (240.0, 74.0), "584x584"), out_dir, say)
     run_carrier("panel", panel_design, out_dir, say)
+    run_pipeline("panel", mounted(panel_design, (600.0, 600.0), "736x736"), out_dir, say)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from geometry.analysis.live_engine import Fallback, State, full_state, incremental
+from geometry.analysis.live_engine import FallbackError, State, full_state, incremental
 from geometry.checks import CheckReport, run_checks
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.model.design import Design
@@ -84,7 +84,7 @@ class LiveAnalysis:
             progress(0.0, "local update")
             try:
                 state = incremental(self._state, design)
-            except Fallback as e:
+            except FallbackError as e:
                 why = str(e)
                 self.fallbacks[why] = self.fallbacks.get(why, 0) + 1
             else:

@@ -47,8 +47,8 @@ from geometry.derive.openings import OpeningTable, opening_table
 from geometry.derive.pairs import close_pairs
 from geometry.derive.relief.merged import Relief, whole_relief
 from geometry.derive.relief.model import depth_key
-from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.derive.rings import RingSet
+from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.model.design import Design
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
 
@@ -60,7 +60,7 @@ MAX_DRIFT_MM = 0.05  # how far sites may move from where the site tree was built
 TILE_MM = 2.0
 
 
-class Fallback(Exception):
+class FallbackError(Exception):
     """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
 
 
@@ -145,13 +145,13 @@ def _meets(a: Box, b: Box) -> bool:
 
 
 def incremental(state: State, design: Design) -> State:
-    """The state for ``design`` computed from ``state``; raises :class:`Fallback` when that is not exact."""
+    """The state for ``design`` computed from ``state``; raises :class:`FallbackError` when that is not exact."""
     old = state.design
     why = design_wide_change(old, design)
     if why is not None:
-        raise Fallback(f"design-wide change: {why}")
+        raise FallbackError(f"design-wide change: {why}")
     if design.merge.channels or design.rework is not None:
-        raise Fallback("explicit channels or rework data")
+        raise FallbackError("explicit channels or rework data")
     table = opening_table(design)
     changed = changed_rows(state.table, table)
     new = State(design, table, {k: list(v) for k, v in state.findings.items()},
@@ -161,12 +161,17 @@ def incremental(state: State, design: Design) -> State:
         new.relief = state.relief
         return new
     if len(changed) > MAX_CHANGED:
-        raise Fallback(f"{len(changed)} sites changed")
+        raise FallbackError(f"{len(changed)} sites changed")
     ot, nt = state.table, table
     sites = nt.sites
     lim = design.effective_limits()
     r_max = max(_radius_max(ot), _radius_max(nt))
-    reach_l = 2.0 * r_max + lim.web_min_mm if design.merge.auto else 0.0
+    # channels join a changed site to a partner up to 2 r_max + w_min away; only channels at the relief's depth
+    # can be applied here (another depth is a fallback below), so without those the capsules add no reach
+    t = design.mask.thickness_mm
+    depths = [o.relief_depth_mm for o in (*ot.openings, *nt.openings) if o.relief_depth_mm > EPS_MM]
+    same_depth_channels = design.merge.auto and any(d <= t - lim.membrane_min_mm + EPS_MM for d in depths)
+    reach_l = 2.0 * r_max + lim.web_min_mm if same_depth_channels else 0.0
     du_max = max((o.upper_mm for o in (*ot.openings, *nt.openings)), default=0.0)
     reach_pair = max(design.ball.diameter_mm + lim.ball_gap_min_mm, du_max + lim.web_min_mm, 2 * r_max + lim.web_min_mm)
     c = changed
@@ -175,15 +180,17 @@ def incremental(state: State, design: Design) -> State:
     zb = union_box(zb, disks_box(np.concatenate([ot.sites.x_mm[c], sites.x_mm[c]]),
                                  np.concatenate([ot.sites.y_mm[c], sites.y_mm[c]]), np.zeros(2 * len(c))))
     zb = grow(zb, reach_l + 1e-9)  # channels of a changed site reach its partner's circle
-    margin_e = 2.0 * r_max + reach_l
-    g = max(2.2 * 2.0 * r_max, reach_pair)
+    # nothing from outside the window reaches E: a circle r_max, a channel reach_l; the sites named around an
+    # island of E lie within r_max and half its inscribed circle of it
+    margin_e = 1.5 * r_max + reach_l
+    g = max(1.1 * 2.0 * r_max + 4.0 * SPAN_CHORD_MM, reach_pair)
     wbox = grow(zb, margin_e + g)
     ebox = grow(wbox, -margin_e)
     # -- the window's rows -------------------------------------------------------------------------------
     moved = np.hypot(sites.x_mm[c] - state.tree_xy[c, 0], sites.y_mm[c] - state.tree_xy[c, 1])
     new.drift = max(state.drift, float(moved.max()))
     if new.drift > MAX_DRIFT_MM:
-        raise Fallback("sites moved too far from the site tree")
+        raise FallbackError("sites moved too far from the site tree")
     cx, cy = (wbox[0] + wbox[2]) / 2.0, (wbox[1] + wbox[3]) / 2.0
     cand = np.asarray(state.tree.query_ball_point([cx, cy], np.hypot(wbox[2] - cx, wbox[3] - cy) + new.drift),
                       dtype=np.intp)
@@ -196,7 +203,7 @@ def incremental(state: State, design: Design) -> State:
     r_sub = whole_relief(sub)
     keys = set(np.unique(np.concatenate([depth_key(r_sub.circle_depth_mm), depth_key(r_sub.region_depth_mm)])).tolist())
     if len(state.store.keys | keys) > 1:
-        raise Fallback("more than one relief depth")
+        raise FallbackError("more than one relief depth")
     store = state.store.copy()
     store.keys |= keys
     _update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, nt)
@@ -211,7 +218,22 @@ def incremental(state: State, design: Design) -> State:
         kept = [v for v in new.findings[cid] if not names_hit(v, changed_names)]
         new.findings[cid] = kept + [v for v in CHECKS[cid](ctx) if names_hit(v, changed_names)]
     _pitch(new, sub, changed_names)
-    # -- group checks over the design ----------------------------------------------------------------------
+    _group_checks(new, ot, nt, c)
+    # -- edge and thermal ------------------------------------------------------------------------------------
+    if design.outline_rect() != old.outline_rect():
+        raise FallbackError("the outline moved")
+    kept = [v for v in new.findings["edge"] if not names_hit(v, changed_names)]
+    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c)) if v.sites]
+    if design.tolerances.delta_t_k != 0.0 or design.output.artwork_scale_ppm is not None:
+        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows))
+    return new
+
+
+def _group_checks(new: State, ot: OpeningTable, nt: OpeningTable, c: IntArray) -> None:
+    """Recompute the findings of the opening groups that a changed site left or joined (all groups' margins
+    when the populated bounds moved, since the margin reads them)."""
+    design = new.design
+    sites = nt.sites
     touched = group_keys(ot, c) | group_keys(nt, c)
     bounds_same = _pop_bounds(ot) == _pop_bounds(nt)
     for cid in (*OPENING_CHECKS, *PAD_CHECKS):
@@ -226,14 +248,6 @@ def incremental(state: State, design: Design) -> State:
         for v in CHECKS[cid](gctx):
             key = first[v.sites[0]]
             new.groups[cid].setdefault(key if cid in PAD_CHECKS else (key[0], None), []).append(v)
-    # -- edge and thermal ------------------------------------------------------------------------------------
-    if design.outline_rect() != old.outline_rect():
-        raise Fallback("the outline moved")
-    kept = [v for v in new.findings["edge"] if not names_hit(v, changed_names)]
-    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c)) if v.sites]
-    if design.tolerances.delta_t_k != 0.0 or design.output.artwork_scale_ppm is not None:
-        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows))
-    return new
 
 
 def _pop_bounds(t: OpeningTable) -> tuple[float, float, float, float]:
@@ -256,12 +270,13 @@ def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_row
     hit_new = touching(sub_rings, zb)
     in_e = inside(sub_rings, ebox)
     if (hit_new & ~in_e).any():
-        raise Fallback("a ring near the edit leaves the window (a region's outer boundary)")
+        raise FallbackError("a ring near the edit leaves the window (a region's outer boundary)")
     found = store.find(zb, touching)
     removed = store.rings_of(found)
     n_sub = r_sub.n_regions
     sub_site_region = np.full(len(w_rows), -1, dtype=np.intp)
-    sub_site_region[r_sub.region_site_rows] = np.repeat(np.arange(n_sub, dtype=np.intp), np.diff(r_sub.region_site_start))
+    sub_site_region[r_sub.region_site_rows] = np.repeat(np.arange(n_sub, dtype=np.intp),
+                                                        np.diff(r_sub.region_site_start))
     # core: window sites whose lower circle meets the box (every site whose relief can change)
     lx, ly, lr = table.lower_x_mm[w_rows], table.lower_y_mm[w_rows], table.lower_mm[w_rows] / 2.0
     core = ~np.isnan(lx) & (lx + lr >= zb[0]) & (lx - lr <= zb[2]) & (ly + lr >= zb[1]) & (ly - lr <= zb[3])
@@ -281,29 +296,14 @@ def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_row
             pos = np.searchsorted(w_rows, members)
             relevant |= set(sub_site_region[pos][sub_site_region[pos] >= 0].tolist())
     unchanged = ~np.isin(w_rows, changed)
-    mapping: dict[int, int] = {}
-    interior: list[int] = []
-    for k in sorted(relevant):
-        mine = sub_site_region == k
-        olds = set(old_region[mine & unchanged].tolist()) - {-1}
-        if region_all_in[k]:
-            if olds - touched_old:
-                raise Fallback("a region splits off a region that stays")
-            interior.append(k)
-            continue
-        if len(olds) != 1:
-            raise Fallback("regions merge or split across the window")
-        g = olds.pop()
-        if g in mapping.values():
-            raise Fallback("a region may split across the window")
-        mapping[k] = g
+    mapping, interior = _map_regions(relevant, sub_site_region, old_region, unchanged, region_all_in, touched_old)
     replaced = touched_old - set(mapping.values())
     for g in replaced:
         members = np.flatnonzero(before.site_region == g)
         if not in_win[members].all():
-            raise Fallback("a replaced region reaches out of the window")
+            raise FallbackError("a replaced region reaches out of the window")
         if int(before.ring_count[g]) != int(np.sum(removed.region == g)):
-            raise Fallback("a replaced region has rings away from the edit")
+            raise FallbackError("a replaced region has rings away from the edit")
     fresh = store.new_regions([float(r_sub.region_depth_mm[k]) for k in interior])
     mapping.update(dict(zip(interior, fresh.tolist(), strict=True)))
     store.remove(found)
@@ -323,7 +323,7 @@ def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_row
     rows_u = w_rows[update]
     sr = sub_site_region[update]
     if (sr >= 0).any() and (lut[sr[sr >= 0]] < 0).any():
-        raise Fallback("a site joins a region the window cannot place")
+        raise FallbackError("a site joins a region the window cannot place")
     store.site_region[rows_u] = np.where(sr >= 0, lut[np.maximum(sr, 0)], -1)
     sub_circle = np.zeros(len(w_rows), dtype=bool)
     sub_circle[r_sub.circle_site] = True
@@ -331,6 +331,29 @@ def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_row
     for gid in set(mapping.values()):
         members = np.flatnonzero(store.site_region == gid)
         store.region_lower[gid] = float(np.max(table.lower_mm[members])) if len(members) else np.nan
+
+
+def _map_regions(relevant: set[int], sub_site_region: IntArray, old_region: IntArray, unchanged: NDArray[np.bool_],
+                 region_all_in: NDArray[np.bool_], touched_old: set[int]) -> tuple[dict[int, int], list[int]]:
+    """Which global region each window region near the edit continues ({window: global}), and the window
+    regions that lie wholly inside E (complete regions of their own, to get fresh ids)."""
+    mapping: dict[int, int] = {}
+    interior: list[int] = []
+    for k in sorted(relevant):
+        mine = sub_site_region == k
+        olds = set(old_region[mine & unchanged].tolist()) - {-1}
+        if region_all_in[k]:
+            if olds - touched_old:
+                raise FallbackError("a region splits off a region that stays")
+            interior.append(k)
+            continue
+        if len(olds) != 1:
+            raise FallbackError("regions merge or split across the window")
+        g = olds.pop()
+        if g in mapping.values():
+            raise FallbackError("a region may split across the window")
+        mapping[k] = g
+    return mapping, interior
 
 
 def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, Violation]]:
@@ -344,7 +367,7 @@ def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, 
     if not near.any():
         return []
     if not inside(subset(rs, near), grow(ebox, -0.0)).all():
-        raise Fallback("a hole near the edit leaves the window")
+        raise FallbackError("a hole near the edit leaves the window")
     mini = Relief(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp), subset(rs, near),
                   r_sub.region_depth_mm, r_sub.region_site_start, r_sub.region_site_rows)
     isl = whole_islands(sub, mini)
@@ -361,14 +384,14 @@ def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, 
             f" {fmt_mm(m)} across (narrowest width {fmt_mm(w)}), below the lower web minimum {fmt_mm(w_min)}:"
             " it cannot be made; move the openings apart or etch it with a channel",
         )
-        out.append((tuple(hb[k].tolist()), v))  # type: ignore[arg-type]
+        out.append((tuple(hb[k].tolist()), v))
     return out
 
 
 def _span(state: State, store: ReliefStore, r_sub: Relief, ebox: Box, g: float) -> float:
     """The new bound of the span; raises Fallback unless the span check still finds nothing."""
     if state.findings.get("span"):
-        raise Fallback("the design has a span finding")
+        raise FallbackError("the design has a span finding")
     layers = list(r_sub.to_shapely(SPAN_CHORD_MM).values())
     m = 0.0
     if layers:
@@ -377,14 +400,14 @@ def _span(state: State, store: ReliefStore, r_sub: Relief, ebox: Box, g: float) 
             m = 2.0 * float(shapely.length(shapely.maximum_inscribed_circle(area, SPAN_CHORD_MM / 2.0)))
     m += 2.0 * SPAN_CHORD_MM  # the search's tolerance and the chords' sagitta
     if m >= g:
-        raise Fallback("the window's span is as wide as the window")
+        raise FallbackError("the window's span is as wide as the window")
     bound = max(state.span_bound, m)
     # every part is a region (one depth) or a single circle, whose span is its own lower outline: no finding
     # while the bound stays within every region's widest lower outline
     lower = store.region_lower[store.alive]
     narrowest = float(np.nanmin(lower)) if len(lower) and not np.isnan(lower).all() else np.inf
     if bound > narrowest + SPAN_CHORD_MM:
-        raise Fallback("the span may now exceed a lower outline")
+        raise FallbackError("the span may now exceed a lower outline")
     return bound
 
 

@@ -245,12 +245,11 @@ class ReliefStore:
             n_reg = int(alive.sum())
             start = np.searchsorted(reg[o], np.arange(n_reg + 1)).astype(np.intp)
             cs = np.flatnonzero(circle).astype(np.intp)
-            relief = Relief(
+            return Relief(
                 circle_x_mm=lower_x[cs], circle_y_mm=lower_y[cs], circle_r_mm=lower_r[cs],
                 circle_depth_mm=depth_key(relief_mm[cs]) / 1000.0, circle_site=cs, rings=rings,
                 region_depth_mm=depth[alive], region_site_start=start, region_site_rows=sites[o],
             )
-            return relief
 
         return build
 

@@ -6,15 +6,18 @@ The window (and the ``edit-1m`` benchmark) hold one :class:`LiveAnalysis` per do
 ``cancel`` callable is polled between steps: when it returns True the update stops with :class:`Cancelled` and the
 previous result stays the current one, so a newer edit can cancel older work.
 
-This first form recomputes in full; the incremental engine replaces the inside of :meth:`LiveAnalysis.update`
-without changing this interface.
+The engine (:mod:`geometry.analysis.live_engine`) recomputes only around the edited sites when the edit is
+local (site edits and profile overrides) and the locality argument holds; otherwise it recomputes in full and
+says why in :attr:`LiveResult.fallback`. ``LiveResult.relief`` is assembled on first access (it copies every
+ring of a million-site design, which an update does not need).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from geometry.analysis.live_engine import FallbackError, State, full_state, incremental
 from geometry.checks import CheckReport, run_checks
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.model.design import Design
@@ -27,14 +30,28 @@ class Cancelled(Exception):
     """The update was cancelled; the previous result is still the current one."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class LiveResult:
-    """The relief and the findings of one design (``full``: whether it was computed from scratch)."""
+    """The relief and the findings of one design (``full``: whether it was computed from scratch; ``fallback``:
+    why an incremental update was not possible, None when it was or when there was no previous result).
+
+    ``relief`` may be given as a function that assembles it; it is called once, on first access.
+    """
 
     design: Design
-    relief: Relief
+    relief_source: Relief | Callable[[], Relief]
     report: CheckReport
     full: bool = True
+    fallback: str | None = None
+    _relief: Relief | None = field(default=None, repr=False)
+
+    @property
+    def relief(self) -> Relief:
+        """The lower relief of the design (equal to ``lower_relief(design)``)."""
+        if self._relief is None:
+            src = self.relief_source
+            self._relief = src if isinstance(src, Relief) else src()
+        return self._relief
 
 
 def _never() -> bool:
@@ -50,6 +67,8 @@ class LiveAnalysis:
 
     def __init__(self) -> None:
         self._result: LiveResult | None = None
+        self._state: State | None = None
+        self.fallbacks: dict[str, int] = {}
 
     @property
     def result(self) -> LiveResult | None:
@@ -60,6 +79,24 @@ class LiveAnalysis:
         """The result for ``design``; raises :class:`Cancelled` (and keeps the previous result) when cancelled."""
         if self._result is not None and self._result.design is design:
             return self._result
+        why: str | None = None
+        if self._state is not None:
+            progress(0.0, "local update")
+            try:
+                state = incremental(self._state, design)
+            except FallbackError as e:
+                why = str(e)
+                self.fallbacks[why] = self.fallbacks.get(why, 0) + 1
+            else:
+                if cancel():
+                    raise Cancelled
+                t = state.table
+                source: Relief | Callable[[], Relief] = state.relief if state.relief is not None else (
+                    state.store.snapshot(t.lower_x_mm, t.lower_y_mm, t.lower_mm / 2.0, t.relief_mm))
+                progress(1.0, "done")
+                self._state = state
+                self._result = LiveResult(design, source, state.report(), full=False)
+                return self._result
         progress(0.0, "lower relief")
         relief = lower_relief(design)
         if cancel():
@@ -68,6 +105,10 @@ class LiveAnalysis:
         report = run_checks(design)
         if cancel():
             raise Cancelled
+        state = full_state(design, report, relief)
+        if cancel():
+            raise Cancelled
         progress(1.0, "done")
-        self._result = LiveResult(design, relief, report, full=True)
+        self._state = state
+        self._result = LiveResult(design, relief, report, full=True, fallback=why)
         return self._result

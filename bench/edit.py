@@ -1,0 +1,98 @@
+"""The ``edit-1m`` step of issue 12: single-site edits on a 1M-site jittered explicit design.
+
+The design: 1000 x 1000 explicit sites at 0.4 mm pitch, jittered by up to 3 um (seeded), D 0.25 mm, 130 um
+laser-cut stainless tapered at 60 degrees (the 100k array's geometry: lower outlines merge into one region with a
+metal island in every cell). After the first full analysis, 50 random single-site edits (a profile override, a
+move by a few um, a depopulation) go through one :class:`geometry.analysis.live.LiveAnalysis`; each update's
+wall time is measured (the design edit itself, ``geometry.model.operations``, and building the new design's
+sites and opening table are outside it and reported apart). ``python -m bench edit [--quick] [--side=N]``;
+``--quick`` uses 300 x 300 sites, ``--side=N`` N x N.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from geometry.model.ball import Ball
+from geometry.model.design import Design
+from geometry.model.layouts import Pad
+from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
+from geometry.model.mask import Mask
+from geometry.model.profiles import Tapered
+
+EDITS = 50
+TARGET_MS = 100.0
+
+
+def jittered_design(n_side: int, seed: int = 12, jitter_mm: float = 0.003) -> Design:
+    """The benchmark design (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    ix, iy = np.meshgrid(np.arange(n_side), np.arange(n_side))
+    n = ix.size
+    x = ix.ravel() * 0.4 + rng.uniform(-jitter_mm, jitter_mm, n)
+    y = iy.ravel() * 0.4 + rng.uniform(-jitter_mm, jitter_mm, n)
+    names = np.char.add("S", np.arange(n).astype(str))
+    return Design(Ball(0.25), Pad(0.2), ExplicitLayout(SiteColumns(names, x, y)), Mask(0.13, "laser-cut-stainless"),
+                  Tapered(60.0), name="bench-edit")
+
+
+def run_edit(quick: bool, say: Callable[[str], None], n_side: int | None = None) -> None:
+    """First full analysis, then EDITS single-site edits; prints the median and 95th percentile update times."""
+    from geometry.analysis.live import LiveAnalysis
+    from geometry.derive.openings import opening_table
+    from geometry.model import operations as op
+
+    n_side = n_side or (300 if quick else 1000)
+    rng = np.random.default_rng(7)
+    design = jittered_design(n_side)
+    live = LiveAnalysis()
+    t0 = time.perf_counter()
+    live.update(design)
+    full_s = time.perf_counter() - t0
+    times: list[float] = []
+    prep: list[float] = []
+    for k in range(EDITS):
+        name = f"S{int(rng.integers(n_side)) * n_side + int(rng.integers(n_side))}"
+        t1 = time.perf_counter()
+        kind = k % 3
+        if kind == 0:
+            design = op.set_profile(design, [name], Tapered(float(rng.choice([55.0, 58.0]))))
+        elif kind == 1:
+            dx, dy = (float(v) for v in rng.uniform(-0.004, 0.004, 2))
+            design = op.move_sites(design, [name], dx, dy)
+        else:
+            design = op.depopulate(design, [name])
+        opening_table(design)  # the model's part of an edit (sites and openings of the new design)
+        t2 = time.perf_counter()
+        res = live.update(design)
+        t3 = time.perf_counter()
+        prep.append(t2 - t1)
+        times.append(t3 - t2)
+        if res.full:
+            say(f"edit-1m: edit {k} ({name}) fell back: {res.fallback}")
+    ms = np.asarray(times) * 1000.0
+    med, p95 = float(np.median(ms)), float(np.percentile(ms, 95))
+    falls = sum(live.fallbacks.values())
+    verdict = "ok" if med <= TARGET_MS else "MISSES"
+    say(f"edit-1m: {n_side * n_side:,} sites, median {med:.0f} ms, 95th {p95:.0f} ms, full {full_s:.1f} s, "
+        f"fallbacks {falls} of {EDITS}  (target median <= {TARGET_MS:.0f} ms: {verdict})")
+    say(f"edit-1m: the model's edit and new opening table outside the update: median {np.median(prep) * 1000:.0f} ms")
+    t4 = time.perf_counter()
+    relief = live.result.relief if live.result is not None else None
+    say(f"edit-1m: assembling the Relief of the last design on demand: {time.perf_counter() - t4:.2f} s "
+        f"({relief.n_regions if relief is not None else 0} regions)")
+
+
+def cli(argv: list[str]) -> None:
+    """``python -m bench edit [--quick]``."""
+    side = next((int(a.split("=")[1]) for a in argv if a.startswith("--side=")), None)
+    run_edit("--quick" in argv, lambda text: print(text, flush=True), side)
+
+
+if __name__ == "__main__":
+    import sys
+
+    cli(sys.argv[1:])

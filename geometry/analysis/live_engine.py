@@ -1,0 +1,436 @@
+"""The incremental engine behind :class:`geometry.analysis.live.LiveAnalysis` (issue 12).
+
+Locality (docs/architecture.md, issue 12): an edit at a site changes the lower relief only inside the changed
+lower circles and channels (the box ``B``), and each neighbour check only for pairs naming a changed site. The
+engine takes the sites in the box ``B`` grown by ``G`` as a window design (:mod:`geometry.analysis.live_diff`),
+computes its relief and checks with the ordinary functions, and keeps from them what is exact:
+
+* inside ``E`` (the window less ``2 r_max + L``: no circle or channel from outside reaches it) the window's
+  union equals the design's, so a ring of the window lying in ``E`` is a ring of the design. Rings meeting
+  ``B`` are replaced by the window's rings meeting ``B``; a ring meeting ``B`` that leaves ``E`` (the outer
+  ring of a merged array near its border), a region that splits or two that merge, more than one relief depth,
+  explicit channels: the engine says why and the caller recomputes everything;
+* the islands of holes near ``B`` are measured again; the span is bounded: a circle inscribed in the new relief
+  that is larger than both the old span and the window's must meet ``B`` and leave ``E``, so it is at least
+  ``g`` = dist(B, outside E) across; while the window's span is below ``g`` the new span is at most the larger
+  of the two, and while that stays within the narrowest lower outline no finding can appear;
+* pitch: its finding is the closest pair when one is within D; the pairs within D are kept by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+from geometry.analysis.live_checks import (
+    OPENING_CHECKS,
+    PAD_CHECKS,
+    PAIR_CHECKS,
+    GroupKey,
+    finding_key,
+    group_context,
+    group_keys,
+    names_hit,
+    rows_context,
+)
+from geometry.analysis.live_diff import Box, changed_rows, design_wide_change, disks_box, grow, union_box, window_design
+from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, subset, touching
+from geometry.checks.base import EPS_MM, CheckContext, fmt_mm
+from geometry.checks.records import CheckReport, Severity, Violation
+from geometry.checks.registry import CHECKS
+from geometry.derive.islands import MEASURE_TOL_MM, whole_islands
+from geometry.derive.openings import OpeningTable, opening_table
+from geometry.derive.pairs import close_pairs
+from geometry.derive.relief.merged import Relief, whole_relief
+from geometry.derive.relief.model import depth_key
+from geometry.derive.rings import RingSet
+from geometry.derive.span import SPAN_CHORD_MM, largest_span
+from geometry.model.design import Design
+from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+MAX_CHANGED = 64  # more changed sites than this: a full recompute is as quick
+MAX_DRIFT_MM = 0.05  # how far sites may move from where the site tree was built
+TILE_MM = 2.0
+
+
+class FallbackError(Exception):
+    """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
+
+
+@dataclass
+class State:
+    """Everything the engine keeps between updates for the current design."""
+
+    design: Design
+    table: OpeningTable
+    findings: dict[str, list[Violation]]
+    groups: dict[str, dict[GroupKey, list[Violation]]]
+    store: ReliefStore
+    tree: cKDTree
+    tree_xy: FloatArray
+    drift: float
+    islands: list[tuple[Box, Violation]]
+    pitch_pairs: dict[tuple[str, str], float]
+    span_bound: float
+    relief: Relief | None = None
+    fallbacks: dict[str, int] = field(default_factory=dict)
+
+    def report(self) -> CheckReport:
+        """The findings in check order."""
+        out: list[Violation] = []
+        for cid in CHECKS:
+            if cid in self.groups:
+                for vs in self.groups[cid].values():
+                    out.extend(vs)
+            elif cid == "lower-island":
+                out.extend(v for _, v in self.islands)
+            else:
+                out.extend(self.findings.get(cid, []))
+        return CheckReport(tuple(out))
+
+
+def _radius_max(table: OpeningTable) -> float:
+    return max((o.lower_mm / 2.0 for o in table.openings), default=0.0)
+
+
+def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
+    """The engine's state after a full recompute (``report`` and ``relief`` are the design's)."""
+    table = opening_table(design)
+    sites = table.sites
+    findings: dict[str, list[Violation]] = {cid: [] for cid in CHECKS}
+    groups: dict[str, dict[GroupKey, list[Violation]]] = {cid: {} for cid in (*OPENING_CHECKS, *PAD_CHECKS)}
+    isl: list[tuple[Box, Violation]] = []
+    store = ReliefStore(relief, table.lower_mm, TILE_MM)
+    holes = subset(relief.rings, relief.rings.hole)
+    hb = ring_boxes(holes)
+    for v in report.violations:
+        if v.check in groups:
+            groups[v.check].setdefault(finding_key(v.check, table, sites.index_of(v.sites[0])), []).append(v)
+        elif v.check == "lower-island":
+            isl.append((_hole_box_of(hb, v.x_mm, v.y_mm), v))
+        else:
+            findings[v.check].append(v)
+    rows = table.rows
+    d = design.ball.diameter_mm
+    pi, pj, dist = close_pairs(sites.xy[rows], d + EPS_MM)
+    names = sites.names
+    pitch_pairs = {(str(names[rows[a]]), str(names[rows[b]])): float(m)
+                   for a, b, m in zip(pi.tolist(), pj.tolist(), dist.tolist(), strict=True)}
+    s = largest_span(design)
+    lower = table.lower_mm[rows]
+    bound = s.span_mm if s is not None else (float(np.nanmax(lower)) if len(rows) else 0.0)
+    xy = sites.xy.copy()
+    return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound, relief)
+
+
+def _hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
+    """The box of the smallest hole whose box holds the point (the point itself when none does)."""
+    inb = np.flatnonzero((boxes[:, 0] <= x) & (boxes[:, 2] >= x) & (boxes[:, 1] <= y) & (boxes[:, 3] >= y))
+    if not len(inb):
+        return (x, y, x, y)
+    area = (boxes[inb, 2] - boxes[inb, 0]) * (boxes[inb, 3] - boxes[inb, 1])
+    b = boxes[inb[int(np.argmin(area))]]
+    return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+def _meets(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and a[2] >= b[0] and a[1] <= b[3] and a[3] >= b[1]
+
+
+def incremental(state: State, design: Design) -> State:
+    """The state for ``design`` computed from ``state``; raises :class:`FallbackError` when that is not exact."""
+    old = state.design
+    why = design_wide_change(old, design)
+    if why is not None:
+        raise FallbackError(f"design-wide change: {why}")
+    if design.merge.channels or design.rework is not None:
+        raise FallbackError("explicit channels or rework data")
+    table = opening_table(design)
+    changed = changed_rows(state.table, table)
+    new = State(design, table, {k: list(v) for k, v in state.findings.items()},
+                {k: dict(v) for k, v in state.groups.items()}, state.store, state.tree, state.tree_xy, state.drift,
+                list(state.islands), dict(state.pitch_pairs), state.span_bound, None, state.fallbacks)
+    if not len(changed):
+        new.relief = state.relief
+        return new
+    if len(changed) > MAX_CHANGED:
+        raise FallbackError(f"{len(changed)} sites changed")
+    ot, nt = state.table, table
+    sites = nt.sites
+    lim = design.effective_limits()
+    r_max = max(_radius_max(ot), _radius_max(nt))
+    # channels join a changed site to a partner up to 2 r_max + w_min away; only channels at the relief's depth
+    # can be applied here (another depth is a fallback below), so without those the capsules add no reach
+    t = design.mask.thickness_mm
+    depths = [o.relief_depth_mm for o in (*ot.openings, *nt.openings) if o.relief_depth_mm > EPS_MM]
+    same_depth_channels = design.merge.auto and any(d <= t - lim.membrane_min_mm + EPS_MM for d in depths)
+    reach_l = 2.0 * r_max + lim.web_min_mm if same_depth_channels else 0.0
+    du_max = max((o.upper_mm for o in (*ot.openings, *nt.openings)), default=0.0)
+    reach_pair = max(design.ball.diameter_mm + lim.ball_gap_min_mm, du_max + lim.web_min_mm, 2 * r_max + lim.web_min_mm)
+    c = changed
+    zb = union_box(disks_box(ot.lower_x_mm[c], ot.lower_y_mm[c], ot.lower_mm[c] / 2.0),
+                   disks_box(nt.lower_x_mm[c], nt.lower_y_mm[c], nt.lower_mm[c] / 2.0))
+    zb = union_box(zb, disks_box(np.concatenate([ot.sites.x_mm[c], sites.x_mm[c]]),
+                                 np.concatenate([ot.sites.y_mm[c], sites.y_mm[c]]), np.zeros(2 * len(c))))
+    zb = grow(zb, reach_l + 1e-9)  # channels of a changed site reach its partner's circle
+    # nothing from outside the window reaches E: a circle r_max, a channel reach_l; the sites named around an
+    # island of E lie within r_max and half its inscribed circle of it
+    margin_e = 1.5 * r_max + reach_l
+    g = max(1.1 * 2.0 * r_max + 4.0 * SPAN_CHORD_MM, reach_pair)
+    wbox = grow(zb, margin_e + g)
+    ebox = grow(wbox, -margin_e)
+    # -- the window's rows -------------------------------------------------------------------------------
+    moved = np.hypot(sites.x_mm[c] - state.tree_xy[c, 0], sites.y_mm[c] - state.tree_xy[c, 1])
+    new.drift = max(state.drift, float(moved.max()))
+    if new.drift > MAX_DRIFT_MM:
+        raise FallbackError("sites moved too far from the site tree")
+    cx, cy = (wbox[0] + wbox[2]) / 2.0, (wbox[1] + wbox[3]) / 2.0
+    cand = np.asarray(state.tree.query_ball_point([cx, cy], np.hypot(wbox[2] - cx, wbox[3] - cy) + new.drift),
+                      dtype=np.intp)
+    x, y = sites.x_mm[cand], sites.y_mm[cand]
+    w_rows = np.sort(cand[(x >= wbox[0]) & (x <= wbox[2]) & (y >= wbox[1]) & (y <= wbox[3])])
+    win = window_design(design, nt, w_rows)
+    sub = win.design
+    changed_names = set(sites.names[c].tolist())
+    # -- relief ------------------------------------------------------------------------------------------
+    r_sub = whole_relief(sub)
+    keys = set(np.unique(np.concatenate([depth_key(r_sub.circle_depth_mm), depth_key(r_sub.region_depth_mm)])).tolist())
+    if len(state.store.keys | keys) > 1:
+        raise FallbackError("more than one relief depth")
+    store = state.store.copy()
+    store.keys |= keys
+    _update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, nt)
+    new.store = store
+    # -- islands -----------------------------------------------------------------------------------------
+    new.islands = [(b, v) for b, v in new.islands if not _meets(_grown_hole(b), zb)] + _islands(r_sub, sub, zb, ebox)
+    # -- span --------------------------------------------------------------------------------------------
+    new.span_bound = _span(state, store, r_sub, ebox, g)
+    # -- pair checks on the window -----------------------------------------------------------------------
+    ctx = CheckContext.of(sub)
+    for cid in PAIR_CHECKS:
+        kept = [v for v in new.findings[cid] if not names_hit(v, changed_names)]
+        new.findings[cid] = kept + [v for v in CHECKS[cid](ctx) if names_hit(v, changed_names)]
+    _pitch(new, sub, changed_names)
+    _group_checks(new, ot, nt, c)
+    # -- edge and thermal ------------------------------------------------------------------------------------
+    if design.outline_rect() != old.outline_rect():
+        raise FallbackError("the outline moved")
+    kept = [v for v in new.findings["edge"] if not names_hit(v, changed_names)]
+    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c)) if v.sites]
+    if design.tolerances.delta_t_k != 0.0 or design.output.artwork_scale_ppm is not None:
+        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows))
+    return new
+
+
+def _group_checks(new: State, ot: OpeningTable, nt: OpeningTable, c: IntArray) -> None:
+    """Recompute the findings of the opening groups that a changed site left or joined (all groups' margins
+    when the populated bounds moved, since the margin reads them)."""
+    design = new.design
+    sites = nt.sites
+    touched = group_keys(ot, c) | group_keys(nt, c)
+    bounds_same = _pop_bounds(ot) == _pop_bounds(nt)
+    for cid in (*OPENING_CHECKS, *PAD_CHECKS):
+        keys_c = {k for k in touched if (k[1] is None) == (cid not in PAD_CHECKS)}
+        if cid == "margin" and not bounds_same:
+            keys_c = {(o, float(p)) for o in nt.openings for p in np.unique(sites.pad_mm[nt.rows]).tolist()}
+            new.groups[cid] = {}
+        for k in keys_c:
+            new.groups[cid].pop(k, None)
+        gctx = group_context(design, nt, keys_c)
+        first = gctx.first_sites()
+        for v in CHECKS[cid](gctx):
+            key = first[v.sites[0]]
+            new.groups[cid].setdefault(key if cid in PAD_CHECKS else (key[0], None), []).append(v)
+
+
+def _pop_bounds(t: OpeningTable) -> tuple[float, float, float, float]:
+    rows = t.rows
+    if not len(rows):
+        return (0.0, 0.0, 0.0, 0.0)
+    x, y = t.sites.x_mm[rows], t.sites.y_mm[rows]
+    return (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
+
+
+def _grown_hole(b: Box) -> Box:
+    """A hole's box grown by half its size: the sites named around an island lie within that of it."""
+    return grow(b, max(b[2] - b[0], b[3] - b[1]) / 2.0 + 1e-6)
+
+
+def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_rows: IntArray, changed: IntArray,
+                   zb: Box, ebox: Box, table: OpeningTable) -> None:
+    """Replace the store's rings and memberships around ``zb`` by the window's (see the module docstring)."""
+    sub_rings = r_sub.rings
+    hit_new = touching(sub_rings, zb)
+    in_e = inside(sub_rings, ebox)
+    if (hit_new & ~in_e).any():
+        raise FallbackError("a ring near the edit leaves the window (a region's outer boundary)")
+    found = store.find(zb, touching)
+    removed = store.rings_of(found)
+    n_sub = r_sub.n_regions
+    sub_site_region = np.full(len(w_rows), -1, dtype=np.intp)
+    sub_site_region[r_sub.region_site_rows] = np.repeat(np.arange(n_sub, dtype=np.intp),
+                                                        np.diff(r_sub.region_site_start))
+    # core: window sites whose lower circle meets the box (every site whose relief can change)
+    lx, ly, lr = table.lower_x_mm[w_rows], table.lower_y_mm[w_rows], table.lower_mm[w_rows] / 2.0
+    core = ~np.isnan(lx) & (lx + lr >= zb[0]) & (lx - lr <= zb[2]) & (ly + lr >= zb[1]) & (ly - lr <= zb[3])
+    core |= np.isin(w_rows, changed)
+    old_region = before.site_region[w_rows]
+    touched_old = set(old_region[core][old_region[core] >= 0].tolist()) | set(removed.region.tolist())
+    region_all_in = np.zeros(n_sub, dtype=bool)
+    if n_sub:
+        bad = np.bincount(sub_rings.region[~in_e], minlength=n_sub) > 0
+        region_all_in = ~bad
+    relevant = set(sub_rings.region[hit_new].tolist()) | set(sub_site_region[core][sub_site_region[core] >= 0].tolist())
+    in_win = np.zeros(len(before.site_region), dtype=bool)
+    in_win[w_rows] = True
+    for g in touched_old:
+        members = np.flatnonzero(before.site_region == g)
+        if len(members) <= len(w_rows) and in_win[members].all():
+            pos = np.searchsorted(w_rows, members)
+            relevant |= set(sub_site_region[pos][sub_site_region[pos] >= 0].tolist())
+    unchanged = ~np.isin(w_rows, changed)
+    mapping, interior = _map_regions(relevant, sub_site_region, old_region, unchanged, region_all_in, touched_old)
+    replaced = touched_old - set(mapping.values())
+    for g in replaced:
+        members = np.flatnonzero(before.site_region == g)
+        if not in_win[members].all():
+            raise FallbackError("a replaced region reaches out of the window")
+        if int(before.ring_count[g]) != int(np.sum(removed.region == g)):
+            raise FallbackError("a replaced region has rings away from the edit")
+    fresh = store.new_regions([float(r_sub.region_depth_mm[k]) for k in interior])
+    mapping.update(dict(zip(interior, fresh.tolist(), strict=True)))
+    store.remove(found)
+    add_sel = hit_new & ~np.isin(sub_rings.region, interior)
+    add_sel |= np.isin(sub_rings.region, interior)
+    add = subset(sub_rings, add_sel)
+    lut = np.full(max(n_sub, 1), -1, dtype=np.intp)
+    for k, gid in mapping.items():
+        lut[k] = gid
+    store.add(RingSet(add.xy, add.bulge, add.start, lut[add.region], add.hole))
+    for g in replaced:
+        store.alive[g] = False
+    update = core.copy()
+    update |= np.isin(sub_site_region, interior)
+    for g in replaced:
+        update |= old_region == g
+    rows_u = w_rows[update]
+    sr = sub_site_region[update]
+    if (sr >= 0).any() and (lut[sr[sr >= 0]] < 0).any():
+        raise FallbackError("a site joins a region the window cannot place")
+    store.site_region[rows_u] = np.where(sr >= 0, lut[np.maximum(sr, 0)], -1)
+    sub_circle = np.zeros(len(w_rows), dtype=bool)
+    sub_circle[r_sub.circle_site] = True
+    store.circle[rows_u] = sub_circle[update]
+    for gid in set(mapping.values()):
+        members = np.flatnonzero(store.site_region == gid)
+        store.region_lower[gid] = float(np.max(table.lower_mm[members])) if len(members) else np.nan
+
+
+def _map_regions(relevant: set[int], sub_site_region: IntArray, old_region: IntArray, unchanged: NDArray[np.bool_],
+                 region_all_in: NDArray[np.bool_], touched_old: set[int]) -> tuple[dict[int, int], list[int]]:
+    """Which global region each window region near the edit continues ({window: global}), and the window
+    regions that lie wholly inside E (complete regions of their own, to get fresh ids)."""
+    mapping: dict[int, int] = {}
+    interior: list[int] = []
+    for k in sorted(relevant):
+        mine = sub_site_region == k
+        olds = set(old_region[mine & unchanged].tolist()) - {-1}
+        if region_all_in[k]:
+            if olds - touched_old:
+                raise FallbackError("a region splits off a region that stays")
+            interior.append(k)
+            continue
+        if len(olds) != 1:
+            raise FallbackError("regions merge or split across the window")
+        g = olds.pop()
+        if g in mapping.values():
+            raise FallbackError("a region may split across the window")
+        mapping[k] = g
+    return mapping, interior
+
+
+def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, Violation]]:
+    """The island findings of the window's holes near the edit, with each hole's box."""
+    rs = r_sub.rings
+    if not rs.hole.any():
+        return []
+    boxes = ring_boxes(rs)
+    near = np.array([rs.hole[k] and _meets(_grown_hole(tuple(boxes[k].tolist())), zb) for k in range(len(rs))],
+                    dtype=bool)
+    if not near.any():
+        return []
+    if not inside(subset(rs, near), grow(ebox, -0.0)).all():
+        raise FallbackError("a hole near the edit leaves the window")
+    mini = Relief(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp), subset(rs, near),
+                  r_sub.region_depth_mm, r_sub.region_site_start, r_sub.region_site_rows)
+    isl = whole_islands(sub, mini)
+    w_min = sub.effective_limits().web_min_mm
+    names = sub.sites().names
+    hb = boxes[near]
+    out: list[tuple[Box, Violation]] = []
+    for k in np.flatnonzero(isl.inscribed_mm < w_min - MEASURE_TOL_MM).tolist():
+        around = tuple(names[isl.sites_of(k)].tolist())
+        m, w, x, y = (float(isl.inscribed_mm[k]), float(isl.width_mm[k]), float(isl.x_mm[k]), float(isl.y_mm[k]))
+        v = Violation(
+            "lower-island", Severity.ERROR, around, x, y, m, w_min, "mm",
+            f"metal island on the lower surface between {', '.join(around)} is"
+            f" {fmt_mm(m)} across (narrowest width {fmt_mm(w)}), below the lower web minimum {fmt_mm(w_min)}:"
+            " it cannot be made; move the openings apart or etch it with a channel",
+        )
+        out.append((tuple(hb[k].tolist()), v))
+    return out
+
+
+def _span(state: State, store: ReliefStore, r_sub: Relief, ebox: Box, g: float) -> float:
+    """The new bound of the span; raises Fallback unless the span check still finds nothing."""
+    if state.findings.get("span"):
+        raise FallbackError("the design has a span finding")
+    layers = list(r_sub.to_shapely(SPAN_CHORD_MM).values())
+    m = 0.0
+    if layers:
+        area = shapely.intersection(shapely.union_all(layers), shapely.box(*ebox))
+        if not area.is_empty:
+            m = 2.0 * float(shapely.length(shapely.maximum_inscribed_circle(area, SPAN_CHORD_MM / 2.0)))
+    m += 2.0 * SPAN_CHORD_MM  # the search's tolerance and the chords' sagitta
+    if m >= g:
+        raise FallbackError("the window's span is as wide as the window")
+    bound = max(state.span_bound, m)
+    # every part is a region (one depth) or a single circle, whose span is its own lower outline: no finding
+    # while the bound stays within every region's widest lower outline
+    lower = store.region_lower[store.alive]
+    narrowest = float(np.nanmin(lower)) if len(lower) and not np.isnan(lower).all() else np.inf
+    if bound > narrowest + SPAN_CHORD_MM:
+        raise FallbackError("the span may now exceed a lower outline")
+    return bound
+
+
+def _pitch(new: State, sub: Design, changed: set[str]) -> None:
+    """Keep the pairs closer than D by name; the pitch finding is the closest of them, found on their sites."""
+    t = opening_table(sub)
+    rows = t.rows
+    pi, pj, dist = close_pairs(t.sites.xy[rows], sub.ball.diameter_mm + EPS_MM)
+    names = t.sites.names
+    pairs = {k: m for k, m in new.pitch_pairs.items() if k[0] not in changed and k[1] not in changed}
+    for a, b, m in zip(pi.tolist(), pj.tolist(), dist.tolist(), strict=True):
+        na, nb = str(names[rows[a]]), str(names[rows[b]])
+        if na in changed or nb in changed:
+            pairs[(na, nb)] = float(m)
+    new.pitch_pairs = pairs
+    if not pairs:
+        new.findings["pitch"] = []
+        return
+    d = new.design
+    s = new.table.sites
+    who = sorted({n for p in pairs for n in p}, key=lambda n: int(s.index_of(n)))
+    rows_p = s.indices_of(who)
+    cols = SiteColumns(s.names[rows_p], s.x_mm[rows_p], s.y_mm[rows_p], s.pad_mm[rows_p], s.pad_kind[rows_p])
+    tiny = Design(d.ball, d.pad, ExplicitLayout(cols), d.mask, d.profile, upper_ratio=d.upper_ratio,
+                  limits=d.limits)
+    new.findings["pitch"] = CHECKS["pitch"](CheckContext.of(tiny))

@@ -95,8 +95,10 @@ def grid_names_of(grid: GridFit, a1: str) -> NDArray[np.str_]:
     if grid.staggered:
         col = np.where(on, col // 2, -1)
     n_rows = int(row.max()) + 1 if on.any() else 0
+    n_cols = int(col.max()) + 1 if on.any() else 0
     letters = np.array([row_name(r) for r in range(n_rows)] or [""], dtype=np.str_)
-    names = np.char.add(letters[np.maximum(row, 0)], (np.maximum(col, 0) + 1).astype(np.str_))
+    numbers = (np.arange(max(n_cols, 1)) + 1).astype(np.str_)  # one text per column, gathered per pad
+    names = np.strings.add(letters[np.maximum(row, 0)], numbers[np.maximum(col, 0)])
     return np.where(on, names, "")
 
 

@@ -76,7 +76,8 @@ class ImportResult:
             lines.append(f"grid: pitch {g.pitch_x_mm * (2 if g.staggered else 1):.4f} x {g.pitch_y_mm:.4f} mm, "
                          f"{g.rows} rows x {cols} columns, origin ({round(g.origin_x_mm, 4) + 0.0:.4f}, "
                          f"{round(g.origin_y_mm, 4) + 0.0:.4f}) mm, "
-                         f"rotation 0, {'staggered' if g.staggered else 'not staggered'}")
+                         f"rotation {r.rotation_deg}{_ROTATION_FROM[r.rotation_from]}, "
+                         f"{'staggered' if g.staggered else 'not staggered'}")
             lines.append(f"missing sites (depopulated): {len(r.depopulated)}" + _listing(r.depopulated))
             lines.append(f"largest snap: {1000 * r.largest_snap_mm:.3f} um (tolerance {1000 * rec.snap_tol_mm:g} um)")
         lines.append(f"off-grid pads: {len(r.off_grid)}" + _listing(r.off_grid))
@@ -85,6 +86,9 @@ class ImportResult:
                          + _listing(r.inscribed))
         lines.append(f"names: {'from the source' if r.names_from == 'source' else f'from the grid, A1 at {rec.a1}'}")
         return lines
+
+
+_ROTATION_FROM = {"chosen": "", "names": " (told from the source's pad names)", "default": ""}
 
 
 def _listing(names: tuple[str, ...], most: int = 12) -> str:

@@ -113,9 +113,21 @@ def resolve_unit(source: SourceData, units: str | None) -> tuple[str, float]:
 
 def import_layout(path: str | Path, options: ImportOptions = ImportOptions()) -> ImportResult:
     """Read, recognise and report one layer of a source file (see the module docstring)."""
-    p = Path(path)
-    source = read_source(p, options.fmt, circle_tol_mm=options.recognition.circle_tol_mm,
-                         magnification=options.magnification, pad_mm=options.pad_mm)
+    return import_source(read_options_source(Path(path), options), options)
+
+
+def read_options_source(path: Path, options: ImportOptions) -> SourceData:
+    """The source file read as ``options`` say (format, circle tolerance, magnification, CSV pad)."""
+    return read_source(path, options.fmt, circle_tol_mm=options.recognition.circle_tol_mm,
+                       magnification=options.magnification, pad_mm=options.pad_mm)
+
+
+def import_source(source: SourceData, options: ImportOptions) -> ImportResult:
+    """Recognise and report one layer of a source already read (the window reads once, recognises per choice).
+
+    The reader fitted hierarchical GDS circles with the circle tolerance it was given: a source read with
+    another tolerance than ``options`` has must be read again (:func:`read_options_source`).
+    """
     pads = source.layer(options.layer)
     unit, factor = resolve_unit(source, options.units)
     if factor != 1.0:

@@ -27,7 +27,7 @@ from geometry.fileio.importers.base import SourceData
 if TYPE_CHECKING:
     from app.views.top_view import TopView
 
-COLOURS = ("#0077bb", "#ee7733", "#009988", "#cc3311", "#33bbee", "#ee3377")
+COLOURS = ("#e6007e", "#009988", "#7b1fa2", "#0077bb", "#ee7733", "#33bbee")
 """One colour per overlay, in turn (a palette that stays apart from the layers' colours)."""
 Z_OVERLAY = style.Z_SELECTION - 2.0  # over the design's layers, under the selection and the findings
 INLINE_BYTES = 4 << 20

@@ -147,3 +147,22 @@ def test_design_file_numbers_parse_alike_with_or_without_the_hooks(text: str, fa
             guard.check_tree(got)
     else:
         assert got == json.loads(text)
+
+
+def test_damaged_flat_gds_never_raises_from_the_fast_reader(tmp_path: Path) -> None:
+    """Truncated or corrupted bytes give None (klayout then reports the file) or boundaries, never an exception."""
+    path = tmp_path / "flat.gds"
+    _mixed_flat_gds(path)
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(11)
+    outcomes = set()
+    for _ in range(300):
+        bad = bytearray(data)
+        for i in rng.integers(0, len(bad), rng.integers(1, 4)).tolist():
+            bad[i] = int(rng.integers(0, 256))
+        cut = int(rng.integers(len(bad) // 2, len(bad) + 1))
+        flat = read_flat_gds(bytes(bad[:cut]))
+        outcomes.add(flat is None)
+        if flat is not None:
+            assert flat.start[-1] == flat.xy.shape[0] and flat.layer.shape[0] == flat.start.shape[0] - 1
+    assert True in outcomes

@@ -90,3 +90,29 @@ def test_rotation_is_saved_only_when_chosen() -> None:
     assert CODEC.decode({"rotation_deg": 90}, Recognition, "r") == Recognition(rotation_deg=90)
     with pytest.raises(Exception, match="must be one of 0, 90"):
         CODEC.decode({"rotation_deg": 45}, Recognition, "r")
+
+
+def test_design_with_a_chosen_rotation_validates_against_the_schema(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    from geometry.fileio import design_to_json
+    from geometry.model.design import Design
+    from geometry.model.layouts import ExplicitLayout, ImportSource, Pad, SiteColumns
+    from tests.geometry.wafer.conftest import wafer_design
+
+    schema_path = Path(__file__).resolve().parents[3] / "resources" / "schema" / "ballmask.schema.json"
+    validator = jsonschema.Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    base = wafer_design()
+    cols = SiteColumns(np.array(["A1", "A2"]), np.array([0.0, 0.5]), np.array([0.0, 0.0]))
+    for rotation in (None, 0, 90):
+        src = ImportSource("pkg.gds", "gds", "3/0", "0" * 64, "um", Recognition(rotation_deg=rotation))  # type: ignore[arg-type]
+        d = Design(base.ball, Pad(0.3), ExplicitLayout(cols, src), base.mask)
+        data = json.loads(design_to_json(d))
+        validator.validate(data)
+        rec = data["layout"]["source"]["recognition"]
+        assert ("rotation_deg" in rec) == (rotation is not None)
+    bad = json.loads(design_to_json(d))
+    bad["layout"]["source"]["recognition"]["rotation_deg"] = 45
+    assert not validator.is_valid(bad)

@@ -14,6 +14,7 @@ once. Anything else goes through klayout.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError
-from geometry.fileio.importers.base import CandidateBuilder, PadCandidates, Shape, SourceData, file_hash, read_bytes
+from geometry.fileio.importers.base import CandidateBuilder, PadCandidates, Shape, SourceData, read_bytes
 from geometry.fileio.importers.circles import fit_circles
 from geometry.fileio.importers.gds_flat import FlatGds, read_flat_gds
 
@@ -172,12 +173,54 @@ def read_gds(path: Path, *, fmt: str = "gds", circle_tol_mm: float = 0.0005,
         reason = str(e).split(" (")[0].strip()
         raise DesignError(str(path), path.name, f"is not a readable {fmt.upper()} file: {reason}") from None
     scale = layout.dbu * 1e-3 * magnification  # dbu -> um -> mm
-    placements = _placements(layout)
+    names = [f"{layout.get_info(li).layer}/{layout.get_info(li).datatype}" for li in layout.layer_indexes()]
+    flattened = _flattened(layout) if _own_shapes(layout) > FLATTEN_ABOVE else None
     layers: dict[str, PadCandidates] = {}
-    for li in layout.layer_indexes():
-        info = layout.get_info(li)
-        name = f"{info.layer}/{info.datatype}"
-        layers[name] = _layer_pads(layout, li, name, placements, scale, circle_tol_mm)
+    if flattened is not None:
+        found = _flat_source(flattened, scale, circle_tol_mm)
+        layers = {name: found.get(name, CandidateBuilder(name).build()) for name in names}
+    else:
+        placements = _placements(layout)
+        for li, name in zip(layout.layer_indexes(), names, strict=True):
+            layers[name] = _layer_pads(layout, li, name, placements, scale, circle_tol_mm)
     notes = (f"database unit {layout.dbu:g} um" + (f", magnification {magnification:g}" if magnification != 1
                                                   else ""),)
-    return SourceData(path.name, fmt, "um", file_hash(path), layers, notes)
+    return SourceData(path.name, fmt, "um", hashlib.sha256(data).hexdigest(), layers, notes)
+
+
+FLATTEN_ABOVE = 20_000
+"""Cells holding more polygons of their own than this (over all cells) are flattened by klayout and streamed."""
+
+
+def _own_shapes(layout: Any) -> int:
+    """How many shapes the cells hold themselves (not through their instances)."""
+    return sum(int(layout.cell(ci).shapes(li).size()) for ci in range(layout.cells())
+               for li in layout.layer_indexes())
+
+
+def _flattened(layout: Any) -> FlatGds | None:
+    """Every layer's polygons flattened in klayout (boxes and paths as polygons, texts left out), written to a
+    GDS2 stream in memory and read by :mod:`.gds_flat`.
+
+    Handing a big cell's polygons to Python one by one costs tens of seconds per million; klayout's own
+    flattening and writer and the numpy reader take a few. The price is the hierarchy: every placement of a
+    polygon is fitted (once per distinct shape, see :func:`.circles.fit_circles`), so this is used only for
+    layouts with many polygons of their own.
+    """
+    import klayout.db as kdb
+
+    out = kdb.Layout()
+    out.dbu = layout.dbu
+    cell = out.create_cell("FLAT")
+    for li in layout.layer_indexes():
+        info = layout.get_info(li)
+        target = out.layer(info.layer, info.datatype)
+        for top in layout.top_cells():
+            cell.shapes(target).insert(kdb.Region(top.begin_shapes_rec(li)))
+    opts = kdb.SaveLayoutOptions()
+    opts.format = "GDS2"
+    # through a temporary file: klayout's write_bytes grows its buffer slowly (three times the file's time)
+    with tempfile.TemporaryDirectory(prefix="ballmask-flat-") as tmp:
+        stream = Path(tmp) / "flat.gds"
+        out.write(str(stream), opts)
+        return read_flat_gds(stream.read_bytes())

@@ -166,3 +166,35 @@ def test_damaged_flat_gds_never_raises_from_the_fast_reader(tmp_path: Path) -> N
         if flat is not None:
             assert flat.start[-1] == flat.xy.shape[0] and flat.layer.shape[0] == flat.start.shape[0] - 1
     assert True in outcomes
+
+
+@pytest.mark.parametrize("fmt", ["gds", "oasis"])
+def test_layouts_with_many_own_polygons_are_flattened_by_klayout_alike(tmp_path: Path, fmt: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell with many polygons and a placed cell (with a rotation, a path and a box): klayout flattens it and
+    the numpy reader reads the stream; the result is what the hierarchical walk gives."""
+    flat = tmp_path / "flat.gds"
+    _mixed_flat_gds(flat)
+    ly = klayout.Layout()
+    ly.read(str(flat))
+    top = ly.top_cell()
+    pad = ly.create_cell("PAD")
+    pad.shapes(ly.layer(3, 0)).insert(klayout.DPolygon([klayout.DPoint(*p) for p in _ngon(0, 0, 60, 32)]))
+    pad.shapes(ly.layer(7, 0)).insert(klayout.DBox(-10, -10, 10, 10))
+    pad.shapes(ly.layer(7, 0)).insert(klayout.DPath([klayout.DPoint(0, 0), klayout.DPoint(50, 0)], 5))
+    top.insert(klayout.DCellInstArray(pad.cell_index(), klayout.DTrans(1, False, klayout.DVector(-7000, 0)),
+                                      klayout.DVector(300, 0), klayout.DVector(0, 300), 4, 3))
+    path = tmp_path / ("mixed.oas" if fmt == "oasis" else "mixed.gds")
+    ly.write(str(path))
+    assert read_flat_gds(path.read_bytes()) is None  # references: not for the stream reader alone
+    want = _klayout_pads(path)
+    monkeypatch.setattr(gds_reader, "FLATTEN_ABOVE", 100)
+    calls = []
+    real = gds_reader._flattened
+    monkeypatch.setattr(gds_reader, "_flattened", lambda layout: calls.append(1) or real(layout))
+    src = gds_reader.read_gds(path, fmt=fmt)
+    assert calls == [1]
+    assert sorted(src.layers) == sorted(want)
+    assert len(src.layers["3/0"]) == 302 + 12
+    for name, got in src.layers.items():
+        np.testing.assert_allclose(_rows(got), _rows(want[name]), atol=1e-9, err_msg=name)

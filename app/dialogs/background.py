@@ -70,6 +70,7 @@ class BackgroundJob(QtCore.QObject):
         self.progress.canceled.disconnect(self.cancel)
         self.progress.reset()
         self.progress.hide()
+        self.progress.deleteLater()  # one progress dialog per job: none piles up under the window
 
     def _check(self) -> None:
         if not self._result or not self.running:

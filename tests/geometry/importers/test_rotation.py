@@ -116,3 +116,15 @@ def test_design_with_a_chosen_rotation_validates_against_the_schema(tmp_path: Pa
     bad = json.loads(design_to_json(d))
     bad["layout"]["source"]["recognition"]["rotation_deg"] = 45
     assert not validator.is_valid(bad)
+
+
+def test_cli_rotation_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.main import main
+
+    path = tmp_path / "turned.gds"
+    write_gds(path, turned(REF, clockwise=True))
+    assert main(["import", str(path), "--layer", "3/0", "--rotation", "90", "--a1", "top-right",
+                 "--report-only"]) == 0
+    out = capsys.readouterr().out
+    assert "rotation 90, not staggered" in out and "6 rows x 4 columns" in out  # rows and columns of the file
+    assert main(["import", str(path), "--layer", "3/0", "--rotation", "45", "--report-only"]) == 2

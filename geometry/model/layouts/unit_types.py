@@ -50,7 +50,7 @@ class UnitType:
                 raise DesignError(f"units[{k}]", rc, "must be a (row, column) pair of whole numbers")
         if not units:
             raise DesignError("units", [], "must list at least one (row, column) unit")
-        object.__setattr__(self, "units", tuple(sorted(set(units))))  # type: ignore[arg-type]
+        object.__setattr__(self, "units", tuple(sorted(set(units))))
 
     def as_repeated(self) -> RepeatedType:
         """The type as the repetition describes it."""

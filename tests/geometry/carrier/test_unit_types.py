@@ -4,15 +4,18 @@ relief and checks equal to the whole-carrier computation, the file round trip, a
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import ezdxf
+import jsonschema
 import numpy as np
 import pytest
 
 from geometry.base.errors import DesignError
+from geometry.base.resources import resource_path
 from geometry.derive.openings import opening_table
-from geometry.derive.repetition import Repeated, repetition
+from geometry.derive.repetition import Repeated
 from geometry.export.run import export_design
 from geometry.fileio import load_design, save_design
 from geometry.model.ball import Ball
@@ -26,9 +29,10 @@ from tests.geometry.test_repetition import assert_like_whole
 
 SMALL = GridLayout(3, 3, 0.6)  # the second device: 9 balls at 0.6 mm
 B_UNITS = ((1, 2), (2, 1), (2, 3))
+STRAIGHT = Straight()
 
 
-def mixed(profile: Tapered | Straight | None = Straight(), **kw: object) -> Design:
+def mixed(profile: Tapered | Straight | None = STRAIGHT, **kw: object) -> Design:
     """2 x 3 units at 4 x 5 mm: a 4 x 4 grid at 0.5 mm, and type B (a 3 x 3 grid at 0.6 mm) at three units."""
     lay = CarrierLayout(GridLayout(4, 4, 0.5), 2, 3, 4.0, 5.0, unit_types=(UnitType("B", SMALL, B_UNITS, profile),),
                         **kw)  # type: ignore[arg-type]
@@ -85,7 +89,10 @@ def test_the_design_file_round_trips(tmp_path: Path) -> None:
     d = mixed(skip=((2, 2),))
     save_design(d, tmp_path / "m.ballmask")
     assert load_design(tmp_path / "m.ballmask") == d
-    assert '"unit_types"' in (tmp_path / "m.ballmask").read_text()
+    text = (tmp_path / "m.ballmask").read_text()
+    assert '"unit_types"' in text
+    schema = json.loads(resource_path("schema", "ballmask.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(text))
 
 
 @pytest.mark.parametrize(("types", "field"), [

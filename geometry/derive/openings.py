@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.model.design import Design
+from geometry.model.layouts.site_rows import edited_rows
 from geometry.model.profiles import Opening, Profile
 from geometry.model.sites import Sites
 
@@ -50,6 +51,15 @@ def _per_site(values: list[float], which: NDArray[np.intp]) -> FloatArray:
     out = table[which]  # which == -1 picks the trailing NaN
     out.flags.writeable = False
     return out
+
+
+def _rows(design: Design, sites: Sites, names: tuple[str, ...]) -> NDArray[np.intp]:
+    """Rows of the named sites (names that are not sites skipped); a layout of repeated units finds them from its
+    unit structure, without a dictionary of every name."""
+    if design.layout.repetition(design.pad) is None:
+        return sites.indices_of(names)
+    rows = edited_rows(design.layout, design.pad, design.edits, names)
+    return rows[rows >= 0]
 
 
 def _unit_type_profiles(design: Design, sites: Sites, profiles: list[Profile], which: NDArray[np.intp]) -> None:
@@ -90,7 +100,7 @@ def opening_table(design: Design) -> OpeningTable:
         else:
             profiles.append(o.profile)
             k = len(profiles) - 1
-        which[sites.indices_of(o.sites)] = k
+        which[_rows(design, sites, o.sites)] = k
     which[~sites.populated] = -1
     openings = [design.resolve(p) for p in profiles]
     offsets = [o.lower_offset_mm for o in openings]

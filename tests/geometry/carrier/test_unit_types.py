@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from geometry.base.errors import DesignError
-from geometry.base.resources import resource_path
 from geometry.derive.openings import opening_table
 from geometry.derive.repetition import Repeated
 from geometry.export.run import export_design
@@ -30,6 +29,7 @@ from tests.geometry.test_repetition import assert_like_whole
 SMALL = GridLayout(3, 3, 0.6)  # the second device: 9 balls at 0.6 mm
 B_UNITS = ((1, 2), (2, 1), (2, 3))
 STRAIGHT = Straight()
+SCHEMA = Path(__file__).resolve().parents[3] / "resources" / "schema" / "ballmask.schema.json"  # this checkout's
 
 
 def mixed(profile: Tapered | Straight | None = STRAIGHT, **kw: object) -> Design:
@@ -91,7 +91,7 @@ def test_the_design_file_round_trips(tmp_path: Path) -> None:
     assert load_design(tmp_path / "m.ballmask") == d
     text = (tmp_path / "m.ballmask").read_text()
     assert '"unit_types"' in text
-    schema = json.loads(resource_path("schema", "ballmask.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(json.loads(text))
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +30,9 @@ from geometry.checks.records import CheckReport, Violation
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import MergeGraph
 from geometry.derive.repetition import Repeated, UnitGroup
-from geometry.model.design import Design
+from geometry.model.profiles import Opening
+
+IntArray = NDArray[np.intp]
 
 ONCE_WORST: dict[str, Callable[[Violation], float]] = {
     "pitch": lambda v: -v.measured,  # the closest pair of sites
@@ -61,10 +64,12 @@ def _group_suffix(v: Violation) -> str:
 def repeated_checks(rep: Repeated, checks: dict[str, Check]) -> CheckReport:
     """The report of a design of repeated units, from each group's findings repeated as each check's scope says."""
     contexts = [CheckContext.of(g.unit_design) for g in rep.groups]
+    whole: CheckContext | None = None
     found: list[Violation] = []
     for check in checks.values():
         if check.scope is Scope.PLACEMENT:
-            found.extend(check(_whole_context(rep.design)))
+            whole = whole or _placement_context(rep, contexts)
+            found.extend(check(whole))
             continue
         per_group = [(g, check(ctx), ctx) for g, ctx in zip(rep.groups, contexts, strict=True)]
         per_group = [(g, local, ctx) for g, local, ctx in per_group if local and g.unit_count]
@@ -79,10 +84,39 @@ def repeated_checks(rep: Repeated, checks: dict[str, Check]) -> CheckReport:
     return CheckReport(tuple(found))
 
 
-def _whole_context(design: Design) -> CheckContext:
-    """A context of the whole design without the merge graph (the placement checks do not read it)."""
+@dataclass(frozen=True, eq=False)
+class _GroupedContext(CheckContext):
+    """The whole design's context for the placement checks, whose grouping of sites by opening and pad comes from
+    the groups' units (each unit's classes, their rows mapped to the design's) instead of a pass over every site:
+    the same classes, in the same order, with the same rows."""
+
+    groups: tuple[UnitGroup, ...] = ()
+    unit_contexts: tuple[CheckContext, ...] = ()
+
+    def groups_by_opening_and_pad(self) -> list[tuple[Opening, float, IntArray]]:
+        """Populated sites grouped by (opening, pad), ordered by (the design's profile index, pad)."""
+        profiles = self.table.profiles
+        by_key: dict[tuple[int, float], list[IntArray]] = {}
+        for g, ctx in zip(self.groups, self.unit_contexts, strict=True):
+            if not g.unit_count:
+                continue
+            for _opening, pad, rows in ctx.groups_by_opening_and_pad():
+                k = profiles.index(ctx.table.profiles[int(ctx.table.which[int(rows[0])])])
+                by_key.setdefault((k, pad), []).append(g.site_rows[:, rows].ravel())
+        out = []
+        for k, pad in sorted(by_key):
+            parts = by_key[k, pad]
+            rows = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
+            out.append((self.table.openings[k], pad, rows))
+        return out
+
+
+def _placement_context(rep: Repeated, unit_contexts: list[CheckContext]) -> CheckContext:
+    """The whole design's context for the placement checks (without the merge graph: they do not read it)."""
+    design = rep.design
     table = opening_table(design)
-    return CheckContext(design, table.sites, table, design.effective_limits(), _empty_graph())
+    return _GroupedContext(design, table.sites, table, design.effective_limits(), _empty_graph(), rep.groups,
+                           tuple(unit_contexts))
 
 
 def _repeat_pairs(local: list[Violation], prefixes: list[str] | tuple[str, ...],

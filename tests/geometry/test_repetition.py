@@ -249,3 +249,29 @@ def test_no_module_above_the_model_asks_a_layout_for_its_kind() -> None:
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_the_block_dxf_keeps_blocks_for_alike_units_and_gives_an_edited_unit_its_own(tmp_path: Path) -> None:
+    import ezdxf
+
+    from geometry.export.dxf_stream import write_dxf_blocks
+
+    d = crowded_strip()
+    edited = d.with_(edits=d.edits.with_moves(["U2:A1"], 0.05, 0.0).with_state(["U2:B2"], SiteState.DEPOPULATED))
+    rep = repetition(edited)
+    assert isinstance(rep, Repeated)
+    doc = ezdxf.readfile(write_dxf_blocks(rep, tmp_path / "e.dxf"))
+    assert not doc.audit().has_errors
+    inserts = [e for e in doc.modelspace() if e.dxftype() == "INSERT" and e.dxf.name.endswith("UPPER_THROUGH")]
+    assert sorted({e.dxf.name for e in inserts}) == ["UNIT_U2_UPPER_THROUGH", "UNIT_UPPER_THROUGH"]
+    assert [e.dxf.name for e in inserts].count("UNIT_UPPER_THROUGH") == 5
+    # every upper circle, blocks placed at their inserts, against the design's populated sites
+    placed = []
+    for e in inserts:
+        for c in doc.blocks.get(e.dxf.name):
+            if c.dxftype() == "CIRCLE":
+                placed.append((round(c.dxf.center.x + e.dxf.insert.x, 6), round(c.dxf.center.y + e.dxf.insert.y, 6)))
+    s = edited.sites()
+    want = sorted((round(x, 6), round(y, 6)) for x, y, p in zip(s.x_mm.tolist(), s.y_mm.tolist(),
+                                                                  s.populated.tolist(), strict=True) if p)
+    assert sorted(placed) == want and len(want) == 6 * 20 - 1

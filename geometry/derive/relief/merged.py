@@ -31,7 +31,7 @@ from geometry.derive.relief.model import (
     densify_rings,
     depth_key,
 )
-from geometry.derive.relief.repeated import concat_reliefs, tile_relief
+from geometry.derive.relief.repeated import repeated_relief
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
@@ -135,8 +135,7 @@ def lower_relief(design: Design) -> Relief:
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
-        return concat_reliefs([tile_relief(lower_relief(g.unit_design), g.offsets_mm, g.site_rows)
-                               for g in rep.groups])
+        return repeated_relief([(lower_relief(g.unit_design), g.offsets_mm, g.site_rows) for g in rep.groups])
     return whole_relief(design)
 
 

@@ -3,7 +3,8 @@
 Alike units of a repeated layout (a wafer's dies) carry the same site pattern, so when
 :func:`geometry.derive.repetition.repetition` groups them, the merged lower relief is the same for every unit of a
 group: it is computed once on the group's unit design and :func:`tile_relief` repeats the arrays at the group's
-units (a few array operations, no per-unit Python work); :func:`repeated_relief` puts the groups together. A unit
+units (a few array operations, no per-unit Python work); :func:`repeated_relief` tiles every group into one
+relief in one pass. A unit
 singled out by its edits is a group of its own. The result equals the whole-design computation (the same
 circles in site order, the same regions with the same site rows; regions come group by group, unit by unit),
 because no lower outline comes within the interaction reach of an outline in another unit (the repetition checks
@@ -66,34 +67,56 @@ def tile_relief(die: Relief, centres: FloatArray, site_rows: np.ndarray | int) -
     return _frozen(out)
 
 
-def concat_reliefs(parts: list[Relief]) -> Relief:
-    """Reliefs of disjoint sets of sites as one: regions one part after another, circles in site order."""
+def repeated_relief(parts: list[tuple[Relief, FloatArray, np.ndarray]]) -> Relief:
+    """Each (unit relief, centres (K, 2), site rows (K, n)) tiled, all in one relief written in one pass: regions
+    group by group and unit by unit, circles in site order (the rows of different groups interleave)."""
     if len(parts) == 1:
-        return parts[0]
-    n_reg = np.cumsum([0] + [p.n_regions for p in parts])
-    n_vert = np.cumsum([0] + [len(p.rings.bulge) for p in parts])
-    n_pairs = np.cumsum([0] + [len(p.region_site_rows) for p in parts])
-    site = np.concatenate([p.circle_site for p in parts]).astype(np.intp)
-    order = np.argsort(site, kind="stable")
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in parts])
-
-    rings = RingSet(
-        np.concatenate([p.rings.xy for p in parts]).reshape(-1, 2),
-        np.concatenate([p.rings.bulge for p in parts]),
-        np.append(np.concatenate([p.rings.start[:-1] + n_vert[i] for i, p in enumerate(parts)]),
-                  n_vert[-1]).astype(np.intp),
-        np.concatenate([p.rings.region + n_reg[i] for i, p in enumerate(parts)]).astype(np.intp),
-        np.concatenate([p.rings.hole for p in parts]),
-    )
+        die, centres, rows = parts[0]
+        return tile_relief(die, centres, rows)
+    ks = [len(c) for _, c, _ in parts]
+    n_reg = np.cumsum([0] + [d.n_regions * k for (d, _, _), k in zip(parts, ks, strict=True)])
+    n_vert = np.cumsum([0] + [len(d.rings.bulge) * k for (d, _, _), k in zip(parts, ks, strict=True)])
+    n_ring = np.cumsum([0] + [len(d.rings) * k for (d, _, _), k in zip(parts, ks, strict=True)])
+    n_pair = np.cumsum([0] + [len(d.region_site_rows) * k for (d, _, _), k in zip(parts, ks, strict=True)])
+    n_circ = np.cumsum([0] + [len(d.circle_x_mm) * k for (d, _, _), k in zip(parts, ks, strict=True)])
+    xy = np.empty((int(n_vert[-1]), 2))
+    bulge = np.empty(int(n_vert[-1]))
+    start = np.empty(int(n_ring[-1]) + 1, dtype=np.intp)
+    region = np.empty(int(n_ring[-1]), dtype=np.intp)
+    hole = np.empty(int(n_ring[-1]), dtype=bool)
+    depth = np.empty(int(n_reg[-1]))
+    site_start = np.empty(int(n_reg[-1]) + 1, dtype=np.intp)
+    site_rows = np.empty(int(n_pair[-1]), dtype=np.intp)
+    circles = np.empty((5, int(n_circ[-1])))
+    for g, ((die, centres, rows), k) in enumerate(zip(parts, ks, strict=True)):
+        rs = die.rings
+        nv, nr, ng, npairs, nc = len(rs.bulge), len(rs), die.n_regions, len(die.region_site_rows), len(die.circle_x_mm)
+        unit = np.arange(k, dtype=np.intp)[:, None]
+        v0, r0, g0, p0, c0 = int(n_vert[g]), int(n_ring[g]), int(n_reg[g]), int(n_pair[g]), int(n_circ[g])
+        np.add(centres[:, None, :], rs.xy[None, :, :], out=xy[v0:v0 + k * nv].reshape(k, nv, 2))
+        bulge[v0:v0 + k * nv].reshape(k, nv)[:] = rs.bulge
+        start[r0:r0 + k * nr].reshape(k, nr)[:] = rs.start[:-1][None, :] + unit * nv + v0
+        region[r0:r0 + k * nr].reshape(k, nr)[:] = rs.region[None, :] + unit * ng + g0
+        hole[r0:r0 + k * nr].reshape(k, nr)[:] = rs.hole
+        depth[g0:g0 + k * ng].reshape(k, ng)[:] = die.region_depth_mm
+        site_start[g0:g0 + k * ng].reshape(k, ng)[:] = die.region_site_start[:-1][None, :] + unit * npairs + p0
+        site_rows[p0:p0 + k * npairs] = np.asarray(rows, dtype=np.intp)[:, die.region_site_rows].ravel()
+        if nc:
+            c = circles[:, c0:c0 + k * nc].reshape(5, k, nc)
+            c[0] = centres[:, 0:1] + die.circle_x_mm[None, :]
+            c[1] = centres[:, 1:2] + die.circle_y_mm[None, :]
+            c[2] = die.circle_r_mm
+            c[3] = die.circle_depth_mm
+            c[4] = np.asarray(rows, dtype=np.intp)[:, die.circle_site]
+    start[-1] = int(n_vert[-1])
+    site_start[-1] = int(n_pair[-1])
+    csite = circles[4].astype(np.intp)
+    order = np.argsort(csite, kind="stable")
     out = Relief(
-        circle_x_mm=cat("circle_x_mm")[order], circle_y_mm=cat("circle_y_mm")[order],
-        circle_r_mm=cat("circle_r_mm")[order], circle_depth_mm=cat("circle_depth_mm")[order],
-        circle_site=site[order], rings=rings, region_depth_mm=cat("region_depth_mm"),
-        region_site_start=np.append(np.concatenate([p.region_site_start[:-1] + n_pairs[i]
-                                                    for i, p in enumerate(parts)]), n_pairs[-1]).astype(np.intp),
-        region_site_rows=cat("region_site_rows").astype(np.intp),
+        circle_x_mm=circles[0][order], circle_y_mm=circles[1][order], circle_r_mm=circles[2][order],
+        circle_depth_mm=circles[3][order], circle_site=csite[order],
+        rings=RingSet(xy, bulge, start, region, hole), region_depth_mm=depth, region_site_start=site_start,
+        region_site_rows=site_rows,
     )
     return _frozen(out)
 

@@ -62,12 +62,12 @@ def clear_caches() -> None:
     from geometry.checks import registry
     from geometry.derive import openings, pairs, repetition
     from geometry.derive.relief import merged as relief
-    from geometry.model.layouts import edits
+    from geometry.model.layouts import edits, site_rows
     from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
-              repetition.repetition, registry._run_all, registry._repeated, layout.die_map, layout._generate,
-              layout._die_sites_cached):
+              repetition.repetition, repetition._unit_index, repetition._names_cached, site_rows._units,
+              registry._run_all, registry._repeated, layout.die_map, layout._generate, layout._die_sites_cached):
         f.cache_clear()
 
 

@@ -335,18 +335,38 @@ def lower_islands(design: Design) -> Islands:
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
-        return tile_islands(lower_islands(rep.unit_design), rep.offsets_mm, rep.sites_per_unit)
+        parts = [tile_islands(lower_islands(g.unit_design), g.offsets_mm, g.site_rows) for g in rep.groups]
+        return parts[0] if len(parts) == 1 else _concat(parts)
     return whole_islands(design)
 
 
-def tile_islands(die: Islands, centres: FloatArray, sites_per_die: int) -> Islands:
-    """``die`` (die-local coordinates, site rows 0..n-1) repeated at every centre (K, 2), die-major."""
+def tile_islands(die: Islands, centres: FloatArray, site_rows: IntArray | int) -> Islands:
+    """``die`` (unit-local coordinates, site rows 0..n-1) repeated at every centre (K, 2), unit by unit;
+    ``site_rows`` (K, n) maps each unit's site rows to the design's (an int n: unit k's site j is k * n + j)."""
     k = len(centres)
     di = np.arange(k, dtype=np.intp)[:, None]
     n_pairs = len(die.site_rows)
     start = np.append((die.site_start[:-1][None, :] + di * n_pairs).ravel(), k * n_pairs).astype(np.intp)
+    if isinstance(site_rows, int | np.integer):
+        rows = (die.site_rows[None, :] + di * int(site_rows)).ravel()
+    else:
+        rows = np.asarray(site_rows, dtype=np.intp)[:, die.site_rows].ravel()
     return _frozen(Islands(
         (centres[:, 0:1] + die.x_mm[None, :]).ravel(), (centres[:, 1:2] + die.y_mm[None, :]).ravel(),
         np.tile(die.inscribed_mm, k), np.tile(die.width_mm, k), np.tile(die.depth_mm, k), start,
-        (die.site_rows[None, :] + di * sites_per_die).ravel().astype(np.intp),
+        rows.astype(np.intp),
+    ))
+
+
+def _concat(parts: list[Islands]) -> Islands:
+    """Islands of groups of units one group after another."""
+    n_pairs = np.cumsum([0] + [len(p.site_rows) for p in parts])
+    def cat(field: str) -> FloatArray:
+        return np.concatenate([getattr(p, field) for p in parts])
+
+    return _frozen(Islands(
+        cat("x_mm"), cat("y_mm"), cat("inscribed_mm"), cat("width_mm"), cat("depth_mm"),
+        np.append(np.concatenate([p.site_start[:-1] + n_pairs[i] for i, p in enumerate(parts)]),
+                  n_pairs[-1]).astype(np.intp),
+        np.concatenate([p.site_rows for p in parts]).astype(np.intp),
     ))

@@ -123,6 +123,8 @@ def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
     base = layout.generate(pad)
     if edits.is_empty():
         return base
+    if layout.repetition(pad) is not None:
+        return _build_repeated(layout, pad, edits, base)
     if edits.removed:
         keep = ~np.isin(base.names, np.asarray(edits.removed, dtype=np.str_))
         base = base.take(keep)
@@ -143,4 +145,41 @@ def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
         state[base.indices_of(edits.depopulated)] = SiteState.DEPOPULATED
     if edits.restored:
         state[base.indices_of(edits.restored)] = SiteState.POPULATED
+    return base.replace(x_mm=x, y_mm=y, state=state)
+
+
+def _build_repeated(layout: Layout, pad: Pad, edits: SiteEdits, base: Sites) -> Sites:
+    """:func:`build_sites` for a layout of repeated units: the same sites, rows found from the unit structure
+    (:mod:`geometry.model.layouts.site_rows`) instead of a dictionary of every site name."""
+    from geometry.model.layouts.site_rows import edited_rows, generated_rows, removed_rows
+
+    gone = removed_rows(layout, pad, edits)
+    if len(gone):
+        keep = np.ones(len(base), dtype=bool)
+        keep[gone] = False
+        base = base.take(keep)
+    if edits.added:
+        names = [a.name for a in edits.added]
+        gen = generated_rows(layout, pad, names)
+        clash = [n for n, g in zip(names, gen.tolist(), strict=True) if g >= 0 and g not in set(gone.tolist())]
+        if clash:
+            raise DesignError("edits.added", clash[0], "a site of that name exists already")
+        base = Sites.concat([base, sites_from_explicit(edits.added, pad)])
+    x = base.x_mm.copy()
+    y = base.y_mm.copy()
+    state = base.state.copy()
+
+    def rows_of(names: list[str] | tuple[str, ...]) -> np.ndarray:
+        rows = edited_rows(layout, pad, edits, names)
+        return rows[rows >= 0]
+
+    if edits.moves:
+        rows = edited_rows(layout, pad, edits, [m.name for m in edits.moves])
+        present = rows >= 0
+        x[rows[present]] += np.array([m.dx_mm for m in edits.moves])[present]
+        y[rows[present]] += np.array([m.dy_mm for m in edits.moves])[present]
+    if edits.depopulated:
+        state[rows_of(edits.depopulated)] = SiteState.DEPOPULATED
+    if edits.restored:
+        state[rows_of(edits.restored)] = SiteState.POPULATED
     return base.replace(x_mm=x, y_mm=y, state=state)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,18 +99,24 @@ class UnitArt:
     name: str
 
 
-def repeated_artwork(rep: Repeated) -> tuple[Artwork, UnitArt] | None:
-    """The design's own layers (outline, marks, notes) and its unit's artwork, or None when a unit cell cannot
-    stand for the artwork (mirrored lower side, segments only, a scaled artwork: the DXF block rule)."""
+def repeated_artwork(rep: Repeated) -> tuple[Artwork, list[UnitArt]] | None:
+    """The design's own layers (outline, marks, notes) and one unit artwork per group of alike units, or None when
+    a unit cell cannot stand for the artwork (mirrored lower side, segments only, a scaled artwork: the DXF block
+    rule). The first group's cell is named for the unit word (DIE, UNIT); a unit type or a singled-out unit adds
+    its label."""
     from geometry.derive.relief.merged import lower_relief
     from geometry.export.dxf_stream import _EmptyRelief, blocks_possible
 
     if not blocks_possible(rep.design):
         return None
-    one = rep.unit_design
-    unit_art = build_artwork(one, lower_relief(one))
-    design_art = build_artwork(rep.design, _EmptyRelief.like(unit_art))
-    return design_art, UnitArt(unit_art, rep.offsets_mm, rep.layout.unit_word.upper())
+    word = rep.layout.unit_word.upper()
+    arts = [build_artwork(g.unit_design, lower_relief(g.unit_design)) for g in rep.groups]
+    design_art = build_artwork(rep.design, _EmptyRelief.like(arts))
+    units = []
+    for k, (g, art) in enumerate(zip(rep.groups, arts, strict=True)):
+        label = "".join(c if c.isalnum() or c in "_-" else "_" for c in g.label) if k else ""
+        units.append(UnitArt(art, g.offsets_mm, f"{word}_{label}" if label else word))
+    return design_art, units
 
 
 def array_runs(offsets: NDArray[np.int64]) -> list[tuple[int, int, int, int, int, int]]:
@@ -153,29 +160,32 @@ def array_runs(offsets: NDArray[np.int64]) -> list[tuple[int, int, int, int, int
     return out
 
 
-def build_layout(art: Artwork, chord_tol_mm: float, top_name: str = "MASK", unit: UnitArt | None = None) -> Any:
+def build_layout(art: Artwork, chord_tol_mm: float, top_name: str = "MASK",
+                 units: Sequence[UnitArt] = ()) -> Any:
     """The klayout Layout of an artwork (see the module docstring).
 
-    With ``unit``, the upper and lower layers come from the unit's artwork, drawn once in the unit's cell, and the
-    cell is placed at every unit as regular cell arrays (:func:`array_runs`); ``art`` then holds the design's own
-    layers only.
+    With ``units``, the upper and lower layers come from each group's unit artwork, drawn once in that unit's
+    cell, and each cell is placed at its units as regular cell arrays (:func:`array_runs`); ``art`` then holds the
+    design's own layers only.
     """
     import klayout.db as kdb
 
     layout = kdb.Layout()
     layout.dbu = DBU_UM
     top = layout.create_cell(top_name)
-    unit_cell = layout.create_cell(unit.name) if unit is not None else None
+    cells = [layout.create_cell(u.name) for u in units]
     for number, la in enumerate(art.layers, start=1):
         li = layout.insert_layer(kdb.LayerInfo(number, 0, la.layer.name))
-        if unit is not None and unit_cell is not None and la.layer.role in (Role.UPPER, Role.LOWER):
-            _draw_layer(layout, unit_cell, li, unit.art.layer(la.layer.name), chord_tol_mm, f"{unit.name}_")
+        if units and la.layer.role in (Role.UPPER, Role.LOWER):
+            for u, cell in zip(units, cells, strict=True):
+                if any(spec.name == la.layer.name for spec in u.art.specs):
+                    _draw_layer(layout, cell, li, u.art.layer(la.layer.name), chord_tol_mm, f"{u.name}_")
         else:
             _draw_layer(layout, top, li, la, chord_tol_mm, "")
-    if unit is not None and unit_cell is not None:
-        scale = 1000.0 / DBU_UM
-        offsets = np.round(unit.offsets_mm * scale).astype(np.int64)
-        ci = unit_cell.cell_index()
+    scale = 1000.0 / DBU_UM
+    for u, cell in zip(units, cells, strict=True):
+        offsets = np.round(u.offsets_mm * scale).astype(np.int64)
+        ci = cell.cell_index()
         for x0, y0, sx, nx, sy, ny in array_runs(offsets):
             top.insert(kdb.CellInstArray(ci, kdb.Trans(kdb.Vector(x0, y0)), kdb.Vector(sx, 0), kdb.Vector(0, sy),
                                          nx, ny))
@@ -188,15 +198,15 @@ def write_design_gds(design: Design, art: Artwork, target: Path, fmt: str) -> Pa
     parts = repeated_artwork(rep) if isinstance(rep, Repeated) else None
     if parts is None:
         return write_gds(art, design.output.chord_tol_mm, target, fmt)
-    return write_gds(parts[0], design.output.chord_tol_mm, target, fmt, unit=parts[1])
+    return write_gds(parts[0], design.output.chord_tol_mm, target, fmt, units=parts[1])
 
 
-def write_gds(art: Artwork, chord_tol_mm: float, target: Path, fmt: str = "gds", unit: UnitArt | None = None
+def write_gds(art: Artwork, chord_tol_mm: float, target: Path, fmt: str = "gds", units: Sequence[UnitArt] = ()
               ) -> Path:
     """Write the artwork as GDS2 (``fmt`` gds) or OASIS, atomically (a temporary file renamed)."""
     import klayout.db as kdb
 
-    layout = build_layout(art, chord_tol_mm, unit=unit)
+    layout = build_layout(art, chord_tol_mm, units=units)
     opts = kdb.SaveLayoutOptions()
     opts.format = "OASIS" if fmt == "oasis" else "GDS2"
     target = Path(target)

@@ -138,3 +138,31 @@ def test_repeated_design_is_one_unit_cell_in_arrays_and_flattens_to_the_flat_fil
         assert sorted(fa) == sorted(fb)
         for layer in fa:
             np.testing.assert_allclose(_signature(fb[layer]), _signature(fa[layer]), rtol=0, atol=1e-6)
+
+
+def test_an_edited_die_gets_its_own_cell_and_the_file_still_flattens_to_the_flat_one(tmp_path: Path) -> None:
+    from geometry.model.design import ProfileOverride
+    from geometry.model.profiles import Straight
+
+    base = wafer_design(GridLayout(3, 3, 0.5), die_mm=8.0, street_mm=0.1, diameter_mm=100.0)
+    one = base.sites().names[4]  # the centre site of the first kept die
+    design = base.with_(overrides=(ProfileOverride((one,), Straight()),))
+    rep = repetition(design)
+    assert isinstance(rep, Repeated) and len(rep.groups) == 2
+    art = build_artwork(design, lower_relief(design))
+    flat, hier = tmp_path / "flat.gds", tmp_path / "hier.gds"
+    write_gds(art, design.output.chord_tol_mm, flat, "gds")
+    write_design_gds(design, art, hier, "gds")
+    b = kdb.Layout()
+    b.read(str(hier))
+    placed = {b.cell(inst.cell_index).name: inst.cell_inst.size() for inst in b.top_cell().each_inst()}
+    counts: dict[str, int] = {}
+    for inst in b.top_cell().each_inst():
+        name = b.cell(inst.cell_index).name
+        counts[name] = counts.get(name, 0) + inst.cell_inst.size()
+    assert set(placed) == {"DIE", f"DIE_{rep.groups[1].label}".replace(":", "_")}
+    assert sorted(counts.values()) == sorted(g.unit_count for g in rep.groups)
+    fa, fb = _read_gds_flat(flat), _read_gds_flat(hier)
+    assert sorted(fa) == sorted(fb)
+    for layer in fa:
+        np.testing.assert_allclose(_signature(fb[layer]), _signature(fa[layer]), rtol=0, atol=1e-6)

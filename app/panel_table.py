@@ -16,7 +16,9 @@ from PySide6 import QtCore, QtWidgets
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.panels.checks_panel import ChecksPanel
+from app.panels.fields import connect_event
 from app.panels.properties import PropertyPanel
+from app.tool_selector import install_tool_views
 from app.view_state import CutLine, ViewState
 from app.views.cross_section import CrossSectionView
 from app.views.rework_overlay import ReworkOverlay
@@ -73,6 +75,7 @@ def _properties(ctx: PanelContext) -> QtWidgets.QWidget:
     ctx.view_state.set_unit(panel.unit)  # the unit remembered from the last run is everyone's at the start
     panel.units_changed.connect(ctx.view_state.set_unit)
     ctx.view_state.unit_changed.connect(panel.set_unit)
+    connect_event(panel, ctx.view_state.tool_kind_changed, panel.tool_group.set_tool)  # the Tools menu's tool
     return panel
 
 
@@ -81,6 +84,7 @@ def _checks(ctx: PanelContext) -> QtWidgets.QWidget:
     panel.set_unit(ctx.view_state.unit)
     ctx.view_state.unit_changed.connect(panel.set_unit)
     panel.zoom_requested.connect(ctx.view_state.request_zoom)
+    install_tool_views(ctx, panel)  # the Tools menu's tool: on the top view, its findings in this panel
     return panel
 
 

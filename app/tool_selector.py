@@ -181,3 +181,11 @@ def install_tool_views(ctx: PanelContext, panel: ChecksPanel) -> None:
     top.tool_selector = selector  # type: ignore[attr-defined]  # found by tests and screenshots by this name
     top.tool_layer = ToolLayer(top.box, top.layers, ctx.document, ctx.view_state, top)  # type: ignore[attr-defined]
     panel.tool_findings = ToolFindings(ctx, panel)  # type: ignore[attr-defined]
+    window = ctx.window
+
+    def refresh_menus(_kind: ToolKind) -> None:  # the check marks and Export's title follow the tool
+        refresh = getattr(window, "refresh_actions", None)
+        if refresh is not None and getattr(window, "qactions", None):
+            refresh()
+
+    connect_event(window, ctx.view_state.tool_kind_changed, refresh_menus)

@@ -24,9 +24,11 @@ from app.views.cross_section import CrossSectionView
 from app.views.rework_overlay import ReworkOverlay
 from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
+from app.views.unit_map import UnitMapView, unit_cut_line
 from app.views.wafer_map import WaferMapView
 from geometry.derive.section import residue_bumps
 from geometry.model.design import Design
+from geometry.model.layouts import CarrierLayout
 from geometry.model.layouts.wafer import WaferLayout
 
 Area = QtCore.Qt.DockWidgetArea
@@ -129,6 +131,22 @@ def _wafer_map(ctx: PanelContext) -> QtWidgets.QWidget:
     return view
 
 
+def _unit_map(ctx: PanelContext) -> QtWidgets.QWidget:
+    view = UnitMapView(ctx.document, ctx.window)
+    view.message.connect(ctx.show_message)
+    ctx.runner.report_ready.connect(view.set_report)  # the mask's findings (a tool's stay in the checks panel)
+    view.set_report(ctx.runner.report)
+
+    def cut_through(row: int, col: int) -> None:
+        line = unit_cut_line(ctx.document.design, row, col)
+        if line is not None:
+            ctx.top_view.cut_drag(*line, finished=True, snap=False)  # the cross-section follows the cut line
+            ctx.show_message(f"Unit {row}, {col}: the cross-section cuts through its middle row")
+
+    view.unit_clicked.connect(cut_through)
+    return view
+
+
 def has_rework(design: Design) -> bool:
     """Rework data: the review applies."""
     return design.rework is not None
@@ -139,9 +157,14 @@ def is_wafer(design: Design) -> bool:
     return isinstance(design.layout, WaferLayout)
 
 
+def is_carrier(design: Design) -> bool:
+    """A strip or panel layout: the unit map applies."""
+    return isinstance(design.layout, CarrierLayout)
+
+
 # -- the table ---------------------------------------------------------------------------------------------
 # The top view takes the middle; the properties run the full height on the left; the checks table and the
-# cross-section share the bottom, side by side; rework review and wafer map stack on the right.
+# cross-section share the bottom, side by side; rework review, wafer map and unit map stack on the right.
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("properties", "Properties", Area.LeftDockWidgetArea, _properties, min_width=260),
     PanelSpec("checks", "Checks", Area.BottomDockWidgetArea, _checks),
@@ -149,4 +172,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("rework", "Rework", Area.RightDockWidgetArea, _rework, shown_for=has_rework, min_width=280),
     PanelSpec("wafer_map", "Wafer map", Area.RightDockWidgetArea, _wafer_map, shown_for=is_wafer,
               tabbed_with="rework", min_width=280, only_when_shown=True),
+    PanelSpec("unit_map", "Unit map", Area.RightDockWidgetArea, _unit_map, shown_for=is_carrier,
+              tabbed_with="wafer_map", min_width=280, only_when_shown=True),
 )

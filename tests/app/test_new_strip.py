@@ -3,6 +3,7 @@ defaults."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -86,7 +87,7 @@ def test_panel_dialog_builds_the_typed_matrix(qtbot) -> None:
     d = dlg.design
     assert d is not None and isinstance(d.layout, CarrierLayout) and d.layout.form is CarrierForm.PANEL
     xs = sorted({round(float(x), 6) for x in d.layout.repetition(d.pad).offsets_mm[:, 0]})  # type: ignore[union-attr]
-    steps = [round(b - a, 6) for a, b in zip(xs, xs[1:], strict=False)]
+    steps = [round(b - a, 6) for a, b in itertools.pairwise(xs)]
     assert steps == [12.0, 16.0, 12.0, 16.0]  # pitch inside a block, pitch + gap between blocks
     assert _errors(d) == []
 

@@ -1,0 +1,68 @@
+"""Text labels that keep their size on screen (pyqtgraph TextItems) placed without overlaps.
+
+A dimension label of the cross-section or a ruler's tag sits at a point of the drawing but is sized in screen
+pixels, so whether two of them overlap depends on the zoom, the dock's width and the screen's scale factor (at 1.5
+the same dock holds two thirds of the pixels). After every change of the view the labels go back to their own
+points and, in order (the first keeps its place), each one that would cover an earlier one moves to the nearest
+free place: up or down by its own height, then sideways. :func:`spread` is the arithmetic, on plain rectangles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6 import QtCore
+
+Rect = tuple[float, float, float, float]  # x, y, width, height (screen pixels)
+GAP_PX = 2.0
+
+
+def _hits(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _candidates(r: Rect, tries: int) -> list[tuple[float, float]]:
+    """Shifts to try for ``r``, nearest first: 0, then down / up by one height (and more), then sideways."""
+    h, w = r[3] + GAP_PX, r[2] + GAP_PX
+    out: list[tuple[float, float]] = [(0.0, 0.0)]
+    for n in range(1, tries + 1):
+        out += [(0.0, n * h), (0.0, -n * h)]
+    for n in range(1, tries + 1):
+        out += [(n * w, 0.0), (-n * w, 0.0), (n * w, h), (-n * w, -h)]
+    return out
+
+
+def spread(rects: Sequence[Rect], tries: int = 6) -> list[tuple[float, float]]:
+    """Offsets (dx, dy) that move each rectangle off every earlier one (its own place when that is free; the
+    nearest free candidate otherwise; its own place when none of ``tries`` steps each way is free)."""
+    placed: list[Rect] = []
+    out: list[tuple[float, float]] = []
+    for r in rects:
+        shift = (0.0, 0.0)
+        for dx, dy in _candidates(r, tries):
+            moved = (r[0] + dx, r[1] + dy, r[2], r[3])
+            if not any(_hits(moved, p) for p in placed):
+                shift = (dx, dy)
+                break
+        placed.append((r[0] + shift[0], r[1] + shift[1], r[2], r[3]))
+        out.append(shift)
+    return out
+
+
+def place_labels(box: Any, labels: Sequence[tuple[Any, float, float]]) -> None:
+    """Put pyqtgraph TextItems ``(item, x, y)`` of a ViewBox ``box`` at their points (view coordinates), then move
+    the overlapping ones apart on screen (:func:`spread`). pyqtgraph ships no types, hence ``Any``."""
+    box.updateMatrix()  # the view's transform follows a range change lazily (at the next paint)
+    shown = [(item, x, y) for item, x, y in labels if item.isVisible()]
+    rects: list[Rect] = []
+    for item, x, y in shown:
+        item.setPos(x, y)
+        item.updateTransform(force=True)  # its size on screen at this zoom
+        r = item.sceneBoundingRect()
+        rects.append((r.x(), r.y(), r.width(), r.height()))
+    for (item, x, y), (dx, dy) in zip(shown, spread(rects), strict=True):
+        if dx or dy:
+            p = box.mapViewToScene(QtCore.QPointF(x, y))
+            q = box.mapSceneToView(QtCore.QPointF(p.x() + dx, p.y() + dy))
+            item.setPos(q.x(), q.y())

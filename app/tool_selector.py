@@ -165,8 +165,9 @@ class ToolFindings(QtCore.QObject):
         self.panel.set_report(report)
         self.ctx.top_view.set_report(report)
         n_err, n_warn = report.count(Severity.ERROR), report.count(Severity.WARNING)
-        self.banner.setText(f"{TITLES[kind]} checks: {n_err} error(s), {n_warn} warning(s). The mask's findings "
-                            f"are back with Tools > Mask (Ctrl+1).")
+        found = (f"{TITLES[kind]} checks: {n_err} error(s), {n_warn} warning(s)." if kind is not ToolKind.INSPECTION
+                 else "The inspection reference has no checks of its own (it is not made).")
+        self.banner.setText(f"{found} The mask's findings are back with Tools > Mask (Ctrl+1).")
         self.banner.show()
 
 

@@ -4,7 +4,8 @@ A dimension label of the cross-section or a ruler's tag sits at a point of the d
 pixels, so whether two of them overlap depends on the zoom, the dock's width and the screen's scale factor (at 1.5
 the same dock holds two thirds of the pixels). After every change of the view the labels go back to their own
 points and, in order (the first keeps its place), each one that would cover an earlier one moves to the nearest
-free place: up or down by its own height, then sideways. :func:`spread` is the arithmetic, on plain rectangles.
+free place: up or down by its own height, then sideways; a label that would reach past the view's edge is moved
+in first. :func:`keep_inside` and :func:`spread` are the arithmetic, on plain rectangles.
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ def _candidates(r: Rect, tries: int) -> list[tuple[float, float]]:
     return out
 
 
+def keep_inside(r: Rect, bounds: Rect) -> tuple[float, float]:
+    """The shift that brings ``r`` inside ``bounds`` (a label at the view's edge is not cut off), (0, 0) when it is
+    inside; a rectangle larger than the bounds keeps its left or top edge in."""
+    dx = dy = 0.0
+    if r[0] + r[2] > bounds[0] + bounds[2]:
+        dx = bounds[0] + bounds[2] - (r[0] + r[2])
+    if r[0] + dx < bounds[0]:
+        dx = bounds[0] - r[0]
+    if r[1] + r[3] > bounds[1] + bounds[3]:
+        dy = bounds[1] + bounds[3] - (r[1] + r[3])
+    if r[1] + dy < bounds[1]:
+        dy = bounds[1] - r[1]
+    return dx, dy
+
+
 def spread(rects: Sequence[Rect], tries: int = 6) -> list[tuple[float, float]]:
     """Offsets (dx, dy) that move each rectangle off every earlier one (its own place when that is free; the
     nearest free candidate otherwise; its own place when none of ``tries`` steps each way is free)."""
@@ -56,12 +72,18 @@ def place_labels(box: Any, labels: Sequence[tuple[Any, float, float]]) -> None:
     box.updateMatrix()  # the view's transform follows a range change lazily (at the next paint)
     shown = [(item, x, y) for item, x, y in labels if item.isVisible()]
     rects: list[Rect] = []
+    inside: list[tuple[float, float]] = []
+    view = box.sceneBoundingRect()
     for item, x, y in shown:
         item.setPos(x, y)
         item.updateTransform(force=True)  # its size on screen at this zoom
         r = item.sceneBoundingRect()
-        rects.append((r.x(), r.y(), r.width(), r.height()))
-    for (item, x, y), (dx, dy) in zip(shown, spread(rects), strict=True):
+        cx, cy = keep_inside((r.x(), r.y(), r.width(), r.height()),
+                             (view.x(), view.y(), view.width(), view.height()))
+        inside.append((cx, cy))
+        rects.append((r.x() + cx, r.y() + cy, r.width(), r.height()))
+    for (item, x, y), (cx, cy), (sx, sy) in zip(shown, inside, spread(rects), strict=True):
+        dx, dy = cx + sx, cy + sy
         if dx or dy:
             p = box.mapViewToScene(QtCore.QPointF(x, y))
             q = box.mapSceneToView(QtCore.QPointF(p.x() + dx, p.y() + dy))

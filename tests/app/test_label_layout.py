@@ -47,6 +47,8 @@ def test_cross_section_labels_at_the_smallest_width_and_zoomed_out(qtbot, settin
     texts = [item for item, _x, _y in cs.labels]
     cs.plot.grab()  # painted: the labels where the screen shows them
     assert len(texts) >= 4 and _overlaps([t.sceneBoundingRect() for t in texts]) == []
+    view = cs.box.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
+    assert all(view.contains(t.sceneBoundingRect()) for t in texts)  # none cut off at the view's edge
     cs.box.setRange(xRange=(-40.0, 40.0), yRange=(-30.0, 30.0), padding=0.0)  # every label near one pixel
     cs.plot.grab()
     assert _overlaps([t.sceneBoundingRect() for t in texts]) == []
@@ -113,3 +115,12 @@ def test_ruler_tags_ending_at_one_point_do_not_overlap(qtbot, main_window_4x4: M
     w.top_view.zoom(0.3)
     w.top_view.plot.grab()
     assert _overlaps([t.sceneBoundingRect() for t in tags]) == []
+
+
+def test_keep_inside_moves_a_label_in_from_the_edge() -> None:
+    from app.views.label_layout import keep_inside
+
+    view = (0.0, 0.0, 300.0, 200.0)
+    assert keep_inside((10.0, 10.0, 50.0, 12.0), view) == (0.0, 0.0)
+    assert keep_inside((-20.0, 10.0, 50.0, 12.0), view) == (20.0, 0.0)  # cut off on the left: moved right
+    assert keep_inside((280.0, 195.0, 50.0, 12.0), view) == (-30.0, -7.0)

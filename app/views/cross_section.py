@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
@@ -76,7 +76,7 @@ def _rect(s0: float, z0: float, s1: float, z1: float) -> FloatArray:
 def _shape_item(pen: str, brush: str, z: float) -> QGraphicsPathItem:
     item = QGraphicsPathItem()
     item.setPen(_pen(pen))
-    item.setBrush(QBrush(QColor(brush)))
+    item.setBrush(pg.mkBrush(brush))  # "#RRGGBBAA" (QColor would read the last two digits as red)
     item.setZValue(z)
     return item
 

@@ -24,14 +24,11 @@ def _hits(a: Rect, b: Rect) -> bool:
 
 
 def _candidates(r: Rect, tries: int) -> list[tuple[float, float]]:
-    """Shifts to try for ``r``, nearest first: 0, then down / up by one height (and more), then sideways."""
-    h, w = r[3] + GAP_PX, r[2] + GAP_PX
-    out: list[tuple[float, float]] = [(0.0, 0.0)]
-    for n in range(1, tries + 1):
-        out += [(0.0, n * h), (0.0, -n * h)]
-    for n in range(1, tries + 1):
-        out += [(n * w, 0.0), (-n * w, 0.0), (n * w, h), (-n * w, -h)]
-    return out
+    """Shifts to try for ``r``, nearest first: steps of its height up and down and of half its width sideways, so
+    a label moves as little as it can from the point it labels."""
+    h, w = r[3] + GAP_PX, (r[2] + GAP_PX) / 2.0
+    steps = [(i * w, j * h) for i in range(-2 * tries, 2 * tries + 1) for j in range(-tries, tries + 1)]
+    return sorted(steps, key=lambda d: (d[0] ** 2 + d[1] ** 2, abs(d[0]), d[1]))
 
 
 def keep_inside(r: Rect, bounds: Rect) -> tuple[float, float]:
@@ -49,15 +46,25 @@ def keep_inside(r: Rect, bounds: Rect) -> tuple[float, float]:
     return dx, dy
 
 
-def spread(rects: Sequence[Rect], tries: int = 6) -> list[tuple[float, float]]:
+def _within(r: Rect, bounds: Rect | None) -> bool:
+    if bounds is None:
+        return True
+    x, y, w, h = bounds
+    return r[0] >= x - 0.5 and r[1] >= y - 0.5 and r[0] + r[2] <= x + w + 0.5 and r[1] + r[3] <= y + h + 0.5
+
+
+def spread(rects: Sequence[Rect], tries: int = 6, bounds: Rect | None = None) -> list[tuple[float, float]]:
     """Offsets (dx, dy) that move each rectangle off every earlier one (its own place when that is free; the
-    nearest free candidate otherwise; its own place when none of ``tries`` steps each way is free)."""
+    nearest free candidate inside ``bounds`` otherwise; its own place when none of ``tries`` steps each way is
+    free)."""
     placed: list[Rect] = []
     out: list[tuple[float, float]] = []
     for r in rects:
         shift = (0.0, 0.0)
         for dx, dy in _candidates(r, tries):
             moved = (r[0] + dx, r[1] + dy, r[2], r[3])
+            if (dx or dy) and not _within(moved, bounds):
+                continue
             if not any(_hits(moved, p) for p in placed):
                 shift = (dx, dy)
                 break
@@ -78,11 +85,11 @@ def place_labels(box: Any, labels: Sequence[tuple[Any, float, float]]) -> None:
         item.setPos(x, y)
         item.updateTransform(force=True)  # its size on screen at this zoom
         r = item.sceneBoundingRect()
-        cx, cy = keep_inside((r.x(), r.y(), r.width(), r.height()),
-                             (view.x(), view.y(), view.width(), view.height()))
+        cx, cy = keep_inside((r.x(), r.y(), r.width(), r.height()), (view.x(), view.y(), view.width(), view.height()))
         inside.append((cx, cy))
         rects.append((r.x() + cx, r.y() + cy, r.width(), r.height()))
-    for (item, x, y), (cx, cy), (sx, sy) in zip(shown, inside, spread(rects), strict=True):
+    bounds = (view.x(), view.y(), view.width(), view.height())
+    for (item, x, y), (cx, cy), (sx, sy) in zip(shown, inside, spread(rects, bounds=bounds), strict=True):
         dx, dy = cx + sx, cy + sy
         if dx or dy:
             p = box.mapViewToScene(QtCore.QPointF(x, y))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from app.document import Document
@@ -84,7 +85,7 @@ class ToolLayer:
     def _layers_of(self, kind: ToolKind) -> tuple[LodLayer, LodLayer]:
         if kind not in self.layers:
             line, fill, other = TOOL_COLOURS[kind]
-            main = LodLayer(_pen(line, 1.2), QtGui.QBrush(QtGui.QColor(fill)), Z_TOOL_LAYER)
+            main = LodLayer(_pen(line, 1.2), pg.mkBrush(fill), Z_TOOL_LAYER)  # "#RRGGBBAA", as pyqtgraph reads it
             main.setObjectName(f"toolLayer.{kind.value}")
             secondary = LodLayer(_pen(other, 1.0, dashed=True), None, Z_TOOL_LAYER + 0.5)
             secondary.setObjectName(f"toolLayer.{kind.value}.secondary")

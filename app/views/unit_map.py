@@ -107,6 +107,16 @@ class UnitMapView(QtWidgets.QWidget):
         self.plot.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.plot.customContextMenuRequested.connect(self._context_menu)
 
+        self.detail = pg.PlotWidget(background=style.CANVAS)  # the unit's own sites, as in the wafer map
+        self.detail.setObjectName("unitSitesPlot")
+        self.detail.setAspectLocked(True)
+        self.detail.getPlotItem().hideButtons()
+        self.detail.getPlotItem().setMenuEnabled(False)
+        self.unit_outline = pg.PlotCurveItem(pen=pg.mkPen(style.FOREGROUND))
+        self.unit_sites = pg.ScatterPlotItem(pen=pg.mkPen(style.FOREGROUND), brush=pg.mkBrush(70, 130, 180, 160),
+                                             pxMode=False)
+        self.detail.addItem(self.unit_outline)
+        self.detail.addItem(self.unit_sites)
         self.caption = QtWidgets.QLabel()
         self.caption.setObjectName("unitMapCaption")
         self.caption.setWordWrap(True)
@@ -124,10 +134,19 @@ class UnitMapView(QtWidgets.QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.caption, 1)
         bar.addWidget(self.skip_button, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        side = QtWidgets.QWidget()
+        side_layout = QtWidgets.QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addLayout(bar)
+        side_layout.addWidget(self.detail, 1)
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)  # a narrow side dock: they stack
+        self.splitter.addWidget(self.plot)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.plot, 1)
-        layout.addLayout(bar)
+        layout.addWidget(self.splitter)
 
         connect_event(self, document.design_changed, self._design_changed)
         self._design_changed(document.design)
@@ -143,6 +162,8 @@ class UnitMapView(QtWidgets.QWidget):
             self.severity = np.zeros(0, dtype=np.intp)
             self.current = -1
             self.cells.setData([])
+            self.unit_sites.setData([])
+            self.unit_outline.setData([], [])
             self.caption.setText("Not a strip or panel: the unit map shows the units of a carrier layout.")
             self._update_action()
             return
@@ -161,8 +182,13 @@ class UnitMapView(QtWidgets.QWidget):
             self.current = -1
             self.severity = np.zeros(len(self.rows), dtype=np.intp)
         self._paint()
+        local = lay.unit.generate(design.pad)
+        hx, hy = lay.unit_pitch_x_mm / 2.0, lay.unit_pitch_y / 2.0
+        self.unit_outline.setData([-hx, hx, hx, -hx, -hx], [-hy, -hy, hy, hy, -hy])  # the unit's pitch cell
+        self.unit_sites.setData(x=local.x_mm, y=local.y_mm, size=local.pad_mm)
         if not same_matrix:
             self.plot.getPlotItem().getViewBox().autoRange(padding=0.04)
+            self.detail.getPlotItem().getViewBox().autoRange(padding=0.04)
 
     def _symbol(self) -> tuple[QtGui.QPainterPath, float]:
         """A rectangle of the unit pitch's aspect (the scatter scales a symbol by one size) and that size, mm."""

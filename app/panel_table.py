@@ -24,7 +24,7 @@ from app.views.cross_section import CrossSectionView
 from app.views.rework_overlay import ReworkOverlay
 from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
-from app.views.unit_map import UnitMapView, unit_cut_line
+from app.views.unit_map import UnitMapView, unit_cut_line, unit_name
 from app.views.wafer_map import WaferMapView
 from geometry.derive.section import residue_bumps
 from geometry.model.design import Design
@@ -141,7 +141,8 @@ def _unit_map(ctx: PanelContext) -> QtWidgets.QWidget:
         line = unit_cut_line(ctx.document.design, row, col)
         if line is not None:
             ctx.top_view.cut_drag(*line, finished=True, snap=False)  # the cross-section follows the cut line
-            ctx.show_message(f"Unit {row}, {col}: the cross-section cuts through its middle row")
+            ctx.show_message(f"Unit {unit_name(ctx.document.design.layout, row, col)}: the cross-section cuts "  # type: ignore[arg-type]
+                             "through its middle row")
 
     view.unit_clicked.connect(cut_through)
     return view

@@ -395,8 +395,20 @@ COMMANDS: list[Command] = [
 """The subcommands, in the order ``--help`` lists them. Append a :class:`Command` to add one."""
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def chosen_command(args_list: Sequence[str]) -> str | None:
+    """The subcommand a command line names (its first word that is a command's name), None when it names none."""
+    names = {c.name for c in COMMANDS}
+    return next((a for a in args_list if a in names), None)
+
+
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, or with only the options of the subcommand ``only``.
+
+    Configuring a subcommand imports its module (``rework`` the rework model and numpy, ``export`` the
+    exporter registry), so ``ballmask check FILE`` configures ``check`` alone and every other subcommand is
+    just its name and help line (what ``ballmask --help`` lists) -- a cold ``check`` then imports only what
+    checking needs.
+    """
     parser = GuardedParser(
         prog=PROG,
         description="CAD for solder-ball mounting masks. Without a command (or with a .ballmask file) it "
@@ -410,7 +422,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS:
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
-        cmd.configure(p)
+        if only is None or cmd.name == only:
+            cmd.configure(p)
         p.set_defaults(run=cmd.run)
     return parser
 
@@ -423,7 +436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(None)
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
-    return run_guarded(make_parser, args_list, _self_test)
+    only = chosen_command(args_list)
+    return run_guarded(lambda: make_parser(only), args_list, _self_test)
 
 
 def _self_test(args: argparse.Namespace) -> int | None:

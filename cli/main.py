@@ -402,12 +402,13 @@ def chosen_command(args_list: Sequence[str]) -> str | None:
 
 
 def make_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser with every subcommand, or with only the options of the subcommand ``only``.
+    """The argument parser with every subcommand, or with only the options of the subcommand ``only`` (none
+    when ``only`` is "").
 
     Configuring a subcommand imports its module (``rework`` the rework model and numpy, ``export`` the
     exporter registry), so ``ballmask check FILE`` configures ``check`` alone and every other subcommand is
     just its name and help line (what ``ballmask --help`` lists) -- a cold ``check`` then imports only what
-    checking needs.
+    checking needs, and ``ballmask --help`` nothing of geometry but the option types.
     """
     parser = GuardedParser(
         prog=PROG,
@@ -436,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(None)
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
-    only = chosen_command(args_list)
+    only = chosen_command(args_list) or ""
     return run_guarded(lambda: make_parser(only), args_list, _self_test)
 
 

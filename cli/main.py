@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -438,6 +439,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
     only = chosen_command(args_list) or ""
+    if "numpy" not in sys.modules:
+        # OpenBLAS starts a thread per core when numpy is imported, about 30 ms of CPU on a 2-core machine; no
+        # command does a matrix product big enough to use them (geometry solves 2 x 2 and 3 x 3 systems at most)
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     return run_guarded(lambda: make_parser(only), args_list, _self_test)
 
 

@@ -160,4 +160,5 @@ def test_equal_1m_designs_built_apart_compare_by_value() -> None:
     moved = a.with_(layout=ExplicitLayout(SiteColumns(a.layout.sites.names, x, a.layout.sites.y_mm)))
     assert moved != a  # before either knows its hash
     hash(moved)
-    assert moved != a and moved != b
+    assert moved != a
+    assert moved != b

@@ -331,6 +331,7 @@ GROUPS = {
     "array": "the 100k array: checks and relief against KLayout and shapely, window",
     "carrier": "a 240 x 74 mm strip and a 600 x 600 mm panel of repeated units",
     "import": "a 1M-site explicit design saved and loaded; 1M GDS and Gerber pads imported (bench/import_bench.py)",
+    "cold": "check-cold: ballmask check of the 225-site BGA in fresh processes, CPU (bench/check_cold.py)",
 }
 
 
@@ -377,6 +378,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.import_bench import run_import
 
         run_import(out_dir, say, line)
+    if "cold" in groups:
+        from bench.check_cold import run_check_cold
+
+        run_check_cold(say, line)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     if set(groups) != set(GROUPS):
         return  # bench/last_run.md holds full runs only

@@ -32,8 +32,8 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import points_near
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
 from geometry.derive.repetition import Repeated, repetition
@@ -297,12 +297,7 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     reach = np.array([float(np.hypot(*(v - local[first[s]]).T).max()) if len(v) else 0.0
                       for s, v in enumerate(verts)])
     near = f.inscribed / 2.0 + 1e-6
-    hits = cKDTree(np.column_stack([cx, cy])).query_ball_point(np.column_stack([f.x, f.y]),
-                                                               reach[f.shape] + float(r.max()) + near)
-    counts = np.array([len(h) for h in hits], dtype=np.intp)
-    isl = np.repeat(np.arange(n, dtype=np.intp), counts)
-    cand = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits]) if counts.sum() else np.zeros(
-        0, dtype=np.intp)
+    isl, cand = points_near(f.x, f.y, cx, cy, reach[f.shape] + float(r.max()) + near)
     pts = shapely.points(cx[cand] - f.shift[isl, 0], cy[cand] - f.shift[isl, 1])
     touching = shapely.distance(f.coarse[f.shape[isl]], pts) - r[cand] <= near[isl]
     isl, cand = isl[touching], rows[cand[touching]]

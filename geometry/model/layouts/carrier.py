@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_length
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import (
     Layout,
     Pad,
@@ -47,8 +48,8 @@ class CarrierForm(StrEnum):
 
 
 @register_layout
-@dataclass(frozen=True, slots=True)
-class CarrierLayout:
+@dataclass(frozen=True, slots=True, eq=False)
+class CarrierLayout(HashedOnce):
     """A matrix of units, each the layout ``unit`` (see the module docstring).
 
     ``unit_pitch_x_mm`` / ``unit_pitch_y_mm`` (square when None) are the distances between neighbouring unit

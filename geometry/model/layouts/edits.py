@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from geometry.base.errors import DesignError, require_finite
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import Layout, Pad
 from geometry.model.layouts.explicit import ExplicitSite, sites_from_explicit
 from geometry.model.sites import Sites, SiteState
@@ -30,8 +31,8 @@ class SiteMove:
         object.__setattr__(self, "dy_mm", require_finite("dy_mm", self.dy_mm))
 
 
-@dataclass(frozen=True, slots=True)
-class SiteEdits:
+@dataclass(frozen=True, slots=True, eq=False)
+class SiteEdits(HashedOnce):
     """Depopulated / restored sites, moves, added and removed sites, all by name, sorted for stable files."""
 
     depopulated: tuple[str, ...] = ()

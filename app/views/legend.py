@@ -1,8 +1,10 @@
 """The top view's legend: one swatch per layer in the layer's colours; clicking a swatch shows or hides it.
 
-Built from the layer table (app.style.LAYERS), so the legend, the View menu and the drawing cannot disagree. It is
-small and out of the way (the companion tool's layers join it while a tool is shown, :meth:`LayerLegend.set_tool_entries`): anchored by the view at its top-right corner, one column, folded to its title line by a
-click on the title, and fixed in place (a drag on it selects or pans like anywhere else on the canvas).
+Built from the layer table (app.style.LAYERS), so the legend, the View menu and the drawing cannot disagree; while
+a companion tool is shown its layers join the list (:meth:`LayerLegend.set_tool_entries`), so a screenshot of the
+tool says what each colour is. It is small and out of the way: anchored by the view at its top-right corner, one
+column, folded to its title line by a click on the title, and fixed in place (a drag on it selects or pans like
+anywhere else on the canvas).
 """
 
 from __future__ import annotations

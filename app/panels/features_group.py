@@ -2,8 +2,9 @@
 
 A strip or panel mask registers to its substrate by tooling holes (through the sheet, over the fixture's pins)
 and fiducials (blind marks the camera finds), ``Design.carrier_features``
-(:mod:`geometry.model.carrier_features`). Each row is one feature: name, kind, x, y, diameter, the face a fiducial
-is etched from and its depth (empty: half the sheet). Every change is one undoable command through
+(:mod:`geometry.model.carrier_features`). Each row is one feature: name, kind (a tooling hole, or a fiducial on
+the upper or the lower face: one column, so the table fits the narrow panel), x, y, diameter and a fiducial's
+depth (empty: half the sheet), lengths in the display unit. Every change is one undoable command through
 ``document.apply`` ("Set T1 x to 12.000 mm", "Add fiducial F3", "Remove T2"); a value the model refuses (a
 diameter of 30 mm, a name another feature has, a depth for a tooling hole) changes nothing: the row snaps back and
 the group's message line says why, with the field and the value. The table refreshes from ``design_changed``
@@ -38,12 +39,15 @@ from geometry.base.errors import DesignError
 from geometry.model.carrier_features import FIDUCIAL_MM, TOOLING_HOLE_MM, CarrierFeature, Face, FeatureKind
 from geometry.model.design import Design
 
-COLUMNS = ("Name", "Kind", "x", "y", "Ø", "Face", "Depth")
-KIND_LABELS: tuple[tuple[FeatureKind, str], ...] = ((FeatureKind.FIDUCIAL, "Fiducial"),
-                                                    (FeatureKind.TOOLING_HOLE, "Tooling hole"))
-FACE_LABELS: tuple[tuple[Face, str], ...] = ((Face.UPPER, "Upper"), (Face.LOWER, "Lower"))
-LENGTH_FIELDS = {2: "x_mm", 3: "y_mm", 4: "diameter_mm", 6: "depth_mm"}
+COLUMNS = ("Name", "Kind", "x", "y", "Ø", "Depth")
+KIND_LABELS: tuple[tuple[tuple[FeatureKind, Face], str], ...] = (
+    ((FeatureKind.TOOLING_HOLE, Face.UPPER), "Tooling hole"),
+    ((FeatureKind.FIDUCIAL, Face.UPPER), "Upper fiducial"),
+    ((FeatureKind.FIDUCIAL, Face.LOWER), "Lower fiducial"),
+)
+LENGTH_FIELDS = {2: "x_mm", 3: "y_mm", 4: "diameter_mm", 5: "depth_mm"}
 ROW_HEIGHT = 24
+ROWS_SHOWN = 8  # more features scroll inside the table
 
 
 def _next_name(design: Design, prefix: str) -> str:
@@ -83,12 +87,15 @@ def remove_feature(design: Design, index: int) -> Design:
 def edit_feature(design: Design, index: int, field: str, value: Any) -> Design:
     """The design with one field of one feature changed (validated by the model: DesignError names it).
 
-    A fiducial made a tooling hole loses its depth (a hole goes through)."""
+    ``field`` "kind" takes (kind, face); a fiducial made a tooling hole loses its depth (a hole goes through)."""
     feats = design.features
     f = feats[index]
     changes: dict[str, Any] = {field: value}
-    if field == "kind" and value is FeatureKind.TOOLING_HOLE:
-        changes["depth_mm"] = None
+    if field == "kind":
+        kind, face = value
+        changes = {"kind": kind, "face": face}
+        if kind is FeatureKind.TOOLING_HOLE:
+            changes["depth_mm"] = None
     try:
         new = replace(f, **changes)
     except DesignError as e:
@@ -101,6 +108,7 @@ class FeaturesGroup(FieldGroup):
 
     def __init__(self, document: Document, unit: LengthUnit, parent: QWidget | None = None) -> None:
         super().__init__(document, "Fiducials and tooling holes", unit, parent)
+        self.box.setObjectName("features.box")
         self.table = QTableWidget(0, len(COLUMNS), self.box)
         self.table.setObjectName("features.table")
         self.table.verticalHeader().hide()
@@ -113,6 +121,8 @@ class FeaturesGroup(FieldGroup):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(28)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemChanged.connect(self._item_changed)
         self.form.addRow(self.table)
         buttons = QWidget(self.box)
@@ -145,9 +155,9 @@ class FeaturesGroup(FieldGroup):
         self.setVisible(carrier_of(design) is not None or bool(design.features))
         feats = design.features
         t = design.mask.thickness_mm
+        self.box.setTitle(f"Fiducials and tooling holes ({self.unit.symbol})")
         with QSignalBlocker(self.table):
-            self.table.setHorizontalHeaderLabels([
-                c if i not in LENGTH_FIELDS else f"{c} ({self.unit.symbol})" for i, c in enumerate(COLUMNS)])
+            self.table.setHorizontalHeaderLabels(list(COLUMNS))
             self.table.setRowCount(len(feats))
             for r, f in enumerate(feats):
                 self._set_text(r, 0, f.name)
@@ -155,13 +165,13 @@ class FeaturesGroup(FieldGroup):
                 self._set_text(r, 3, length_text(f.y_mm, self.unit))
                 self._set_text(r, 4, length_text(f.diameter_mm, self.unit))
                 depth = "" if f.through or f.depth_mm is None else length_text(f.depth_mm, self.unit)
-                item = self._set_text(r, 6, depth, editable=not f.through)
+                item = self._set_text(r, 5, depth, editable=not f.through)
                 item.setToolTip("through the sheet" if f.through else
                                 f"etched {format_length(f.etch_depth_mm(t), self.unit)} deep (empty: half the sheet)")
-                self._combo(r, 1, KIND_LABELS, f.kind, "kind")
-                face = self._combo(r, 5, FACE_LABELS, f.face, "face")
-                face.setEnabled(not f.through)
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + ROW_HEIGHT * max(len(feats), 1) + 6)
+                self._combo(r, 1, (f.kind, Face.UPPER if f.through else f.face))
+        rows = min(max(len(feats), 1), ROWS_SHOWN)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * rows
+                                  + 2 * self.table.frameWidth())
         self._selection_changed()
 
     def _set_text(self, row: int, col: int, text: str, editable: bool = True) -> QTableWidgetItem:
@@ -171,18 +181,19 @@ class FeaturesGroup(FieldGroup):
         self.table.setItem(row, col, item)
         return item
 
-    def _combo(self, row: int, col: int, labels: tuple[tuple[Any, str], ...], value: Any, field: str) -> QComboBox:
+    def _combo(self, row: int, col: int, value: tuple[FeatureKind, Face]) -> QComboBox:
         combo = self.table.cellWidget(row, col)
         if not isinstance(combo, QComboBox):
             combo = QComboBox(self.table)
-            combo.setObjectName(f"features.{field}.{row}")
-            for v, label in labels:
-                combo.addItem(label, v)
+            combo.setObjectName(f"features.kind.{row}")
+            combo.setFrame(False)
+            for _v, label in KIND_LABELS:
+                combo.addItem(label)
             combo.setProperty("row", row)  # a cell's combo stays in its row while the table lives
-            combo.currentIndexChanged.connect(lambda i, c=combo, f=field: self._combo_changed(c, f, i))
+            combo.currentIndexChanged.connect(lambda i, c=combo: self._combo_changed(c, i))
             self.table.setCellWidget(row, col, combo)
         with QSignalBlocker(combo):
-            combo.setCurrentIndex(next(i for i, (v, _) in enumerate(labels) if v == value))
+            combo.setCurrentIndex(next(i for i, (v, _) in enumerate(KIND_LABELS) if v == value))
         return combo
 
     def _selection_changed(self) -> None:
@@ -212,14 +223,13 @@ class FeaturesGroup(FieldGroup):
         name = self.document.design.features[index].name
         self._apply(f"Remove {name}", lambda d: remove_feature(d, index))
 
-    def _combo_changed(self, combo: QComboBox, field: str, index: int) -> None:
+    def _combo_changed(self, combo: QComboBox, index: int) -> None:
         row = int(combo.property("row"))
         if index < 0 or row >= len(self.document.design.features):
             return
-        value = (KIND_LABELS if field == "kind" else FACE_LABELS)[index][0]  # the enum (item data would be text)
+        value, label = KIND_LABELS[index]
         name = self.document.design.features[row].name
-        self._apply(f"Set {name} {field} to {combo.itemText(index).lower()}",
-                    lambda d: edit_feature(d, row, field, value))
+        self._apply(f"Set {name} kind to {label.lower()}", lambda d: edit_feature(d, row, "kind", value))
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         row, col = item.row(), item.column()

@@ -94,10 +94,11 @@ def test_feature_table_lists_every_feature(panel: PropertyPanel, document: Docum
     assert [table.item(r, 0).text() for r in range(4)] == ["T1", "T2", "F1", "F2"]
     assert [table.item(r, 2).text() for r in range(4)] == ["-25.00", "25.00", "-25.00", "25.00"]
     kinds = [table.cellWidget(r, 1).currentText() for r in range(4)]
-    assert kinds == ["Tooling hole", "Tooling hole", "Fiducial", "Fiducial"]
-    assert table.item(3, 6).text() == "0.05"  # F2 50 um deep; F1 empty (half the sheet)
-    assert table.item(2, 6).text() == ""
-    assert not table.cellWidget(0, 5).isEnabled()  # a hole has no face of its own
+    assert kinds == ["Tooling hole", "Tooling hole", "Upper fiducial", "Lower fiducial"]
+    assert table.item(3, 5).text() == "0.05"  # F2 50 um deep; F1 empty (half the sheet)
+    assert table.item(2, 5).text() == ""
+    assert not table.item(0, 5).flags() & Qt.ItemFlag.ItemIsEditable  # a hole goes through: no depth
+    assert table.horizontalScrollBar().maximum() == 0  # the columns fit the panel
 
 
 def test_edit_a_cell_is_one_undoable_command(qtbot, panel: PropertyPanel, document: Document) -> None:
@@ -105,14 +106,15 @@ def test_edit_a_cell_is_one_undoable_command(qtbot, panel: PropertyPanel, docume
     edit_cell(qtbot, table, 0, 2, "-24.5")
     assert document.design.features[0].x_mm == pytest.approx(-24.5)
     assert document.stack.undo_text == "Set T1 x to -24.50 mm"
-    edit_cell(qtbot, table, 2, 6, "60 um")
+    edit_cell(qtbot, table, 2, 5, "60 um")
     assert document.design.features[2].depth_mm == pytest.approx(0.06)
     edit_cell(qtbot, table, 1, 0, "T9")
     assert document.design.features[1].name == "T9"
-    face = table.cellWidget(3, 5)
+    face = table.cellWidget(3, 1)
     assert isinstance(face, QComboBox)
-    face.setCurrentIndex(face.findText("Upper"))
+    face.setCurrentIndex(face.findText("Upper fiducial"))
     assert document.design.features[3].face is Face.UPPER
+    assert document.stack.undo_text == "Set F2 kind to upper fiducial"
     kind = table.cellWidget(2, 1)
     kind.setCurrentIndex(kind.findText("Tooling hole"))
     f = document.design.features[2]
@@ -127,7 +129,7 @@ def test_edit_a_cell_is_one_undoable_command(qtbot, panel: PropertyPanel, docume
     (0, 4, "30", "diameter_mm"),  # more than 20 mm: a unit typo
     (1, 0, "t1", "is the name of another feature"),  # names are compared case-insensitively
     (2, 3, "abc", "is not a number"),
-    (3, 6, "-0.01", "depth_mm"),
+    (3, 5, "-0.01", "depth_mm"),
 ])
 def test_refused_value_changes_nothing_and_says_why(qtbot, panel: PropertyPanel, document: Document, row: int,
                                                      col: int, text: str, words: str) -> None:

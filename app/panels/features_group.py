@@ -40,11 +40,14 @@ from geometry.model.carrier_features import FIDUCIAL_MM, TOOLING_HOLE_MM, Carrie
 from geometry.model.design import Design
 
 COLUMNS = ("Name", "Kind", "x", "y", "Ø", "Depth")
-KIND_LABELS: tuple[tuple[tuple[FeatureKind, Face], str], ...] = (
-    ((FeatureKind.TOOLING_HOLE, Face.UPPER), "Tooling hole"),
-    ((FeatureKind.FIDUCIAL, Face.UPPER), "Upper fiducial"),
-    ((FeatureKind.FIDUCIAL, Face.LOWER), "Lower fiducial"),
+KIND_LABELS: tuple[tuple[tuple[FeatureKind, Face], str], ...] = (  # short: the panel is narrow
+    ((FeatureKind.TOOLING_HOLE, Face.UPPER), "Hole"),
+    ((FeatureKind.FIDUCIAL, Face.UPPER), "Fid. upper"),
+    ((FeatureKind.FIDUCIAL, Face.LOWER), "Fid. lower"),
 )
+KIND_TIPS = ("Tooling hole, through the sheet (over the fixture's pin)",
+             "Fiducial etched from the upper face (blind)", "Fiducial etched from the lower face (blind)")
+KIND_WORDS = ("tooling hole", "upper fiducial", "lower fiducial")  # in the command's name
 LENGTH_FIELDS = {2: "x_mm", 3: "y_mm", 4: "diameter_mm", 5: "depth_mm"}
 ROW_HEIGHT = 24
 ROWS_SHOWN = 8  # more features scroll inside the table
@@ -120,7 +123,7 @@ class FeaturesGroup(FieldGroup):
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the kind takes what the numbers leave
         header.setMinimumSectionSize(28)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemChanged.connect(self._item_changed)
@@ -187,8 +190,9 @@ class FeaturesGroup(FieldGroup):
             combo = QComboBox(self.table)
             combo.setObjectName(f"features.kind.{row}")
             combo.setFrame(False)
-            for _v, label in KIND_LABELS:
+            for i, (_v, label) in enumerate(KIND_LABELS):
                 combo.addItem(label)
+                combo.setItemData(i, KIND_TIPS[i], Qt.ItemDataRole.ToolTipRole)
             combo.setProperty("row", row)  # a cell's combo stays in its row while the table lives
             combo.currentIndexChanged.connect(lambda i, c=combo: self._combo_changed(c, i))
             self.table.setCellWidget(row, col, combo)
@@ -227,9 +231,9 @@ class FeaturesGroup(FieldGroup):
         row = int(combo.property("row"))
         if index < 0 or row >= len(self.document.design.features):
             return
-        value, label = KIND_LABELS[index]
+        value, _label = KIND_LABELS[index]
         name = self.document.design.features[row].name
-        self._apply(f"Set {name} kind to {label.lower()}", lambda d: edit_feature(d, row, "kind", value))
+        self._apply(f"Set {name} kind to {KIND_WORDS[index]}", lambda d: edit_feature(d, row, "kind", value))
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         row, col = item.row(), item.column()

@@ -94,7 +94,7 @@ def test_feature_table_lists_every_feature(panel: PropertyPanel, document: Docum
     assert [table.item(r, 0).text() for r in range(4)] == ["T1", "T2", "F1", "F2"]
     assert [table.item(r, 2).text() for r in range(4)] == ["-25.00", "25.00", "-25.00", "25.00"]
     kinds = [table.cellWidget(r, 1).currentText() for r in range(4)]
-    assert kinds == ["Tooling hole", "Tooling hole", "Upper fiducial", "Lower fiducial"]
+    assert kinds == ["Hole", "Hole", "Fid. upper", "Fid. lower"]
     assert table.item(3, 5).text() == "0.05"  # F2 50 um deep; F1 empty (half the sheet)
     assert table.item(2, 5).text() == ""
     assert not table.item(0, 5).flags() & Qt.ItemFlag.ItemIsEditable  # a hole goes through: no depth
@@ -112,11 +112,11 @@ def test_edit_a_cell_is_one_undoable_command(qtbot, panel: PropertyPanel, docume
     assert document.design.features[1].name == "T9"
     face = table.cellWidget(3, 1)
     assert isinstance(face, QComboBox)
-    face.setCurrentIndex(face.findText("Upper fiducial"))
+    face.setCurrentIndex(face.findText("Fid. upper"))
     assert document.design.features[3].face is Face.UPPER
     assert document.stack.undo_text == "Set F2 kind to upper fiducial"
     kind = table.cellWidget(2, 1)
-    kind.setCurrentIndex(kind.findText("Tooling hole"))
+    kind.setCurrentIndex(kind.findText("Hole"))
     f = document.design.features[2]
     assert f.kind is FeatureKind.TOOLING_HOLE and f.depth_mm is None  # a hole goes through
     for _ in range(5):

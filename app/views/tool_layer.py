@@ -142,7 +142,7 @@ class ToolLayer:
         line, fill, other = TOOL_COLOURS[kind]
         main_title, second_title = TOOL_TITLES[kind]
         a, b = self.layers[kind]
-        entries = [(f"tool.{kind.value}", a, line, fill, main_title)]
+        entries: list[tuple[str, LodLayer, str, str | None, str]] = [(f"tool.{kind.value}", a, line, fill, main_title)]
         if second_title is not None:
             entries.append((f"tool.{kind.value}.secondary", b, other, None, second_title))
         set_entries(entries)

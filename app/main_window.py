@@ -406,6 +406,11 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         """Show the whole mask."""
         self.top_view.fit_all()
 
+    def fit_frame(self) -> None:
+        """Show the whole frame (View > Fit Frame)."""
+        if not self.top_view.fit_frame():
+            self.info("The design has no frame: choose one in File > Drawing and Title Block.")
+
     def zoom(self, factor: float) -> None:
         """Zoom about the centre."""
         self.top_view.zoom(factor)

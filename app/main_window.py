@@ -469,4 +469,9 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         if self.autosave is not None:
             self.autosave.timer.stop()
             self.autosave.remove()
+        # A closed window lives on until Qt deletes it; its application-wide shortcuts must not answer (or make
+        # the keys of another open window ambiguous) in the meantime.
+        for a in self.findChildren(QtGui.QAction):
+            if a.shortcutContext() == QtCore.Qt.ShortcutContext.ApplicationShortcut:
+                a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
         event.accept()

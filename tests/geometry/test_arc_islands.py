@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import geometry.derive.islands as islands_mod
+import geometry.derive.span as span_mod
 from geometry.derive.arc_islands import measure_arc_holes
 from geometry.derive.islands import MEASURE_TOL_MM, whole_islands
 from geometry.derive.relief.merged import lower_relief
@@ -83,3 +84,43 @@ def test_four_arc_island_of_a_square_cell_in_closed_form() -> None:
     assert ins[0] == pytest.approx(math.sqrt(2) * p - 2 * r, abs=1e-12)
     assert wid[0] == pytest.approx(math.sqrt(2) * (p / 2 - h), abs=1e-12)
     assert (x[0], y[0]) == pytest.approx((5.0 + p / 2, 5.0 + p / 2), abs=1e-12)
+
+
+def polygon_span(design: Design) -> span_mod.Span | None:
+    """The span through the polygon path only (shapely's inscribed circle of the flattened union)."""
+    real = span_mod._disk_spans
+    span_mod._disk_spans = lambda d: None  # type: ignore[assignment,return-value]
+    graph = span_mod.merge_graph
+
+    class Bridged:
+        bridged = np.ones(1, dtype=bool)
+
+    span_mod.merge_graph = lambda d: Bridged  # type: ignore[assignment,return-value]
+    try:
+        return span_mod.largest_span.__wrapped__(design)
+    finally:
+        span_mod._disk_spans = real
+        span_mod.merge_graph = graph
+
+
+def test_span_of_an_array_with_islands_is_its_lower_outline_exactly() -> None:
+    d = jittered(14, 4.0, 3)
+    fast, slow = span_mod.largest_span(d), polygon_span(d)
+    assert fast is not None and slow is not None
+    # every disk keeps free arcs all round: the span is the widest lower outline, which the polygons (chords
+    # inside the arcs) measure up to 2 um short
+    assert fast.span_mm == fast.lower_mm == d.resolve(d.profile).lower_mm
+    assert 0.0 <= fast.span_mm - slow.span_mm <= 2 * span_mod.SPAN_CHORD_MM
+    assert np.array_equal(fast.site_rows, slow.site_rows)
+
+
+def test_span_where_islands_vanished_is_measured_as_before() -> None:
+    # lower outlines of 1.29 mm on a 0.8 mm pitch: diagonals overlap, no island is left, disks are covered
+    # all round: those areas go to the polygon path, with the same outline as before
+    d = jittered(6, 2.0, 4).with_(profile=Tapered(35.0), overrides=())
+    relief = lower_relief(d)
+    assert not relief.rings.hole.any()
+    fast, slow = span_mod.largest_span(d), polygon_span(d)
+    assert fast is not None and slow is not None
+    assert fast.span_mm == slow.span_mm > 3 * fast.lower_mm
+    assert np.array_equal(fast.site_rows, slow.site_rows)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
@@ -51,6 +51,7 @@ class CircleUnion:
     sizes: IntArray
     rings: RingSet
     bad: BoolArray
+    areas: FloatArray | None = None  # signed area of every ring of ``rings`` (computed once, for the caller)
 
 
 def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
@@ -190,34 +191,12 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     iv_end_xy = np.empty((2 * m, 2))
     iv_end_xy[0::2], iv_end_xy[1::2] = left, right
 
-    # Union of intervals per circle on the line, with copies shifted by 2 pi and 4 pi: gaps that start in
-    # [2 pi, 4 pi) are exactly the free arcs, each once, and none wraps.
-    q = np.tile(np.arange(2 * m, dtype=np.intp), 3)
-    shift = np.repeat(np.array([0.0, TWO_PI, 2.0 * TWO_PI]), 2 * m)
-    lo = iv_lo[q] + shift
-    hi = lo + iv_len[q]
-    base = iv_circle[q] * 8.0 * np.pi  # separate the circles on one line (each spans less than 8 pi)
-    order = np.lexsort((lo, iv_circle[q]))
-    q, lo, hi, base = q[order], lo[order], hi[order], base[order]
-    run_hi = np.maximum.accumulate(hi + base)
-    at_max = np.where(hi + base >= run_hi, np.arange(len(q)), 0)
-    arg_hi = np.maximum.accumulate(at_max)
-    same = np.zeros(len(q), dtype=bool)
-    same[1:] = iv_circle[q[1:]] == iv_circle[q[:-1]]
-    prev_hi = np.empty(len(q))
-    prev_hi[1:] = run_hi[:-1] - base[1:]
-    gap = same & (lo > prev_hi)
-    gap[1:] &= (prev_hi[1:] >= 2.0 * np.pi) & (prev_hi[1:] < 2.0 * TWO_PI)
-    g = np.flatnonzero(gap)
-    start_iv = q[arg_hi[g - 1]]  # the interval whose end starts the free arc
-    end_iv = q[g]  # the interval whose start stops it
-    start_angle = prev_hi[g]
-    sweep = lo[g] - start_angle
+    start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
     arc_circle = iv_circle[end_iv]
 
     # Successor of each arc: at the start of interval (c from k) the boundary goes on along k, on the arc that
     # starts at the end of interval (k from c), which is the partner interval q ^ 1.
-    n_arc = len(g)
+    n_arc = len(end_iv)
     arc_of = np.full(2 * m, -1, dtype=np.intp)
     arc_of[start_iv] = np.arange(n_arc, dtype=np.intp)
     nxt = arc_of[end_iv ^ 1] if n_arc else np.zeros(0, dtype=np.intp)
@@ -253,19 +232,154 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     lone = (sizes > 1) & ~has_arc & ~bad
     roots = np.flatnonzero(lone[comp] & ~contained)
     rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
-    hole = rings.signed_areas() < 0
+    areas = np.concatenate([_arc_ring_areas(a_xy, a_sweep, a_circle, ring_start, a_ring, x, y, r),
+                            np.pi * r[roots] ** 2])
+    hole = areas < 0
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
-    return CircleUnion(comp, n_comp, sizes, _ordered(rings, hole, ~bad[rings.region]), bad)
+    ordered, order = _ordered_with(rings, hole, ~bad[rings.region])
+    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order])
+
+
+def _arc_ring_areas(a_xy: FloatArray, sweep: FloatArray, circle: IntArray, ring_start: IntArray, ring: IntArray,
+                    x: FloatArray, y: FloatArray, r: FloatArray) -> FloatArray:
+    """Signed areas of rings of arcs in ring order (arc k from ``a_xy[k]`` to the next arc's start, ``sweep[k]``
+    about circle ``circle[k]``), by Green's theorem: an arc adds (r^2 sweep + C x (p1 - p0)) / 2. Coordinates are
+    taken from each ring's first point, so the sum does not cancel digits away on a large mask."""
+    n_ring = len(ring_start) - 1
+    if len(ring) == 0:
+        return np.zeros(n_ring)
+    first = np.searchsorted(ring, np.arange(n_ring))
+    nxt = np.arange(1, len(ring) + 1, dtype=np.intp)
+    last = np.ones(len(ring), dtype=bool)
+    last[:-1] = ring[1:] != ring[:-1]
+    nxt[last] = first[ring[last]]
+    o = a_xy[first[ring]]
+    p0 = a_xy - o
+    p1 = a_xy[nxt] - o
+    cx, cy = x[circle] - o[:, 0], y[circle] - o[:, 1]
+    per_arc = 0.5 * (r[circle] ** 2 * sweep + cx * (p1[:, 1] - p0[:, 1]) - cy * (p1[:, 0] - p0[:, 0]))
+    out: FloatArray = np.bincount(ring, weights=per_arc, minlength=n_ring).astype(np.float64)
+    return out
+
+
+PADDED_MAX = 64
+"""Circles with at most this many covering intervals are merged in a padded (circles x intervals) array."""
+
+
+def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
+              ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """The free arcs left by covering intervals (on circle ``iv_circle``, from ``iv_lo`` over ``iv_len``, angles in
+    [0, 2 pi)): for each arc the interval whose end starts it, the interval whose start stops it, its start angle
+    and its sweep.
+
+    Every circle is cut at the start of one of its own intervals (its anchor), so no free arc crosses the cut:
+    intervals that run past the cut get a copy one turn earlier, and a copy of the anchor one turn later closes
+    the circle. One sort by (circle, angle) then a running maximum per circle (exact: in a padded array, one
+    row per circle, or on integer ranks when a circle has very many intervals) leave the gaps, each once.
+    """
+    m2 = len(iv_circle)
+    if m2 == 0:
+        e = np.zeros(0, dtype=np.intp)
+        return e, e, np.zeros(0), np.zeros(0)
+    # intervals grouped by circle with a counting sort (CSR), not a comparison sort of all of them
+    grouped = csr_matrix((np.ones(m2, dtype=np.int8), (iv_circle, np.arange(m2, dtype=np.intp))),
+                         shape=(n, m2))
+    counts = np.diff(grouped.indptr)
+    width = int(counts.max())
+    if width > PADDED_MAX:
+        return _free_arcs_sorted(iv_circle, iv_lo, iv_len, n)
+    has = np.flatnonzero(counts)
+    ids = grouped.indices.astype(np.intp)
+    starts = grouped.indptr[has]
+    row = np.repeat(np.arange(len(has), dtype=np.intp), counts[has])
+    col = np.arange(m2, dtype=np.intp) - np.repeat(starts, counts[has])
+    # each circle cut at the start of its first interval (the anchor)
+    shift = iv_lo[ids[starts]]
+    lo = np.mod(iv_lo[ids] - shift[row], TWO_PI)
+    lo[col == 0] = 0.0
+    hi = lo + iv_len[ids]
+    wrap = hi > TWO_PI
+    cw = np.cumsum(wrap)
+    wrap_col = cw - 1 - np.repeat(np.concatenate([[0], cw])[starts], counts[has])  # rank among its row's wraps
+    n_wrap = np.bincount(row[wrap], minlength=len(has))
+    w_max = int(n_wrap.max()) if len(n_wrap) else 0
+    w = width + w_max + 1
+    pl = np.full((len(has), w), np.inf)
+    ph = np.full((len(has), w), -np.inf)
+    pq = np.zeros((len(has), w), dtype=np.intp)
+    pl[row, col], ph[row, col], pq[row, col] = lo, hi, ids
+    wr = np.flatnonzero(wrap)
+    wc = width + wrap_col[wr]
+    pl[row[wr], wc], ph[row[wr], wc], pq[row[wr], wc] = lo[wr] - TWO_PI, hi[wr] - TWO_PI, ids[wr]
+    first = np.flatnonzero(col == 0)
+    pl[:, w - 1], ph[:, w - 1], pq[:, w - 1] = TWO_PI, hi[first] + TWO_PI, ids[first]
+    order = np.argsort(pl, axis=1, kind="stable")
+    pl = np.take_along_axis(pl, order, axis=1)
+    ph = np.take_along_axis(ph, order, axis=1)
+    pq = np.take_along_axis(pq, order, axis=1)
+    run = np.maximum.accumulate(ph, axis=1)
+    at = np.where(ph >= run, np.arange(w, dtype=np.intp)[None, :], 0)
+    arg = np.maximum.accumulate(at, axis=1)
+    gap = np.zeros((len(has), w), dtype=bool)
+    gap[:, 1:] = (pl[:, 1:] > run[:, :-1]) & np.isfinite(pl[:, 1:])
+    gr, gc = np.nonzero(gap)
+    prev = run[gr, gc - 1]
+    start_iv = pq[gr, arg[gr, gc - 1]]
+    end_iv = pq[gr, gc]
+    return start_iv, end_iv, prev + shift[gr], pl[gr, gc] - prev
+
+
+def _free_arcs_sorted(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
+                      ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """:func:`free_arcs` for circles with very many intervals: one sort of all of them, exact integer ranks."""
+    m2 = len(iv_circle)
+    anchor = np.full(n, -1, dtype=np.intp)
+    anchor[iv_circle] = np.arange(m2, dtype=np.intp)
+    has = np.flatnonzero(anchor >= 0)
+    close = anchor[has]
+    shift = iv_lo[anchor[iv_circle]]
+    lo = np.mod(iv_lo - shift, TWO_PI)
+    lo[close] = 0.0
+    hi = lo + iv_len
+    wrap = np.flatnonzero(hi > TWO_PI)
+    q = np.concatenate([np.arange(m2, dtype=np.intp), wrap, close])
+    lo2 = np.concatenate([lo, lo[wrap] - TWO_PI, np.full(len(close), TWO_PI)])
+    hi2 = np.concatenate([hi, hi[wrap] - TWO_PI, hi[close] + TWO_PI])
+    own = iv_circle[q]
+    order = np.lexsort((lo2, own))
+    q, own, lo2, hi2 = q[order], own[order], lo2[order], hi2[order]
+    k = len(q)
+    first = np.ones(k, dtype=bool)
+    first[1:] = own[1:] != own[:-1]
+    seg = (np.cumsum(first) - 1).astype(np.int64)
+    rank_order = np.argsort(hi2, kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[rank_order] = np.arange(k, dtype=np.int64)
+    comb = seg * np.int64(k + 1) + rank
+    arg = rank_order[np.maximum.accumulate(comb) - seg * np.int64(k + 1)].astype(np.intp)
+    run_hi = hi2[arg]
+    prev_hi = np.empty(k)
+    prev_hi[0] = -np.inf
+    prev_hi[1:] = run_hi[:-1]
+    g = np.flatnonzero(~first & (lo2 > prev_hi))
+    start_iv = q[arg[g - 1]]
+    end_iv = q[g]
+    return start_iv, end_iv, prev_hi[g] + shift[end_iv], lo2[g] - prev_hi[g]
 
 
 def _ordered(rings: RingSet, hole: BoolArray, keep: BoolArray) -> RingSet:
     """The kept rings, ordered region by region with the outer ring first, and their hole flags set."""
+    return _ordered_with(rings, hole, keep)[0]
+
+
+def _ordered_with(rings: RingSet, hole: BoolArray, keep: BoolArray) -> tuple[RingSet, IntArray]:
+    """:func:`_ordered` and which ring of ``rings`` each ordered ring is."""
     sel = np.flatnonzero(keep)
     if len(sel) == 0:
-        return RingSet.empty()
+        return RingSet.empty(), np.zeros(0, dtype=np.intp)
     order = sel[np.lexsort((hole[sel], rings.region[sel]))].astype(np.intp)
     lengths = np.diff(rings.start)[order]
     start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
     idx = np.repeat(rings.start[:-1][order] - start[:-1], lengths) + np.arange(int(start[-1]), dtype=np.intp)
-    return RingSet(rings.xy[idx], rings.bulge[idx], start, rings.region[order], hole[order])
+    return RingSet(rings.xy[idx], rings.bulge[idx], start, rings.region[order], hole[order]), order

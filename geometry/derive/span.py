@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
-from geometry.derive.relief.arcs import _components
+from geometry.derive.relief.arcs import _components, free_arcs
 from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
 from geometry.derive.rings import RingSet
@@ -167,40 +167,37 @@ GAP_MAX = 2.0 * math.pi / 3.0 - 1e-7
 def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, n: int) -> BoolArray:
     """Per circle: no stretch of it that other disks cover (overlapping pairs ``i, j``) is longer than GAP_MAX.
 
-    Covered intervals are merged per circle in one sort, over two turns so that a stretch across angle zero is
-    seen whole; a circle inside another one is covered all round.
+    The free arcs come from :func:`geometry.derive.relief.arcs.free_arcs` (one counting sort, no comparison sort);
+    the covered stretches are the spaces between a circle's consecutive free arcs, and a circle with covering
+    intervals but no free arc (or inside another disk) is covered all round.
     """
     d = np.hypot(x[j] - x[i], y[j] - y[i])
     inside = d <= np.abs(r[i] - r[j]) + 1e-9
     out = np.ones(n, dtype=bool)
     out[np.where(r[i] <= r[j], i, j)[inside]] = False
     i, j, d = i[~inside], j[~inside], d[~inside]
+    if not len(i):
+        return out
     theta = np.arctan2(y[j] - y[i], x[j] - x[i])
-    with np.errstate(invalid="ignore"):
-        ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
-        aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
+    ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
+    aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
     owner = np.concatenate([i, j])
     lo = np.mod(np.concatenate([theta - ai, theta + np.pi - aj]), 2.0 * math.pi)
-    length = np.concatenate([2.0 * ai, 2.0 * aj])
-    owner = np.concatenate([owner, owner])
-    lo = np.concatenate([lo, lo + 2.0 * math.pi])
-    hi = lo + np.concatenate([length, length])
-    if not len(owner):
-        return out
-    order = np.lexsort((lo, owner))
-    owner, lo, hi = owner[order], lo[order], hi[order]
-    base = owner * 16.0  # circles apart on one line: each spans less than 6 pi
-    run = np.maximum.accumulate(hi + base) - base
-    prev = np.empty(len(owner))
-    prev[0] = -np.inf
-    prev[1:] = run[:-1]
-    new_owner = np.ones(len(owner), dtype=bool)
-    new_owner[1:] = owner[1:] != owner[:-1]
-    starts = new_owner | (lo > prev + 1e-9)
-    run_id = np.cumsum(starts) - 1
-    run_lo = lo[starts]
-    run_hi = np.zeros(len(run_lo))
-    np.maximum.at(run_hi, run_id, hi)
-    too_long = (run_hi - run_lo) > GAP_MAX
-    out[owner[starts][too_long]] = False
+    _, end_iv, start, sweep = free_arcs(owner, lo, np.concatenate([2.0 * ai, 2.0 * aj]), n)
+    circle = owner[end_iv]  # arcs come grouped by circle, in increasing angle
+    covered = np.zeros(n, dtype=bool)
+    covered[owner] = True
+    has_free = np.zeros(n, dtype=bool)
+    has_free[circle] = True
+    out &= ~(covered & ~has_free)
+    if len(circle):
+        last = np.ones(len(circle), dtype=bool)
+        last[:-1] = circle[1:] != circle[:-1]
+        first = np.flatnonzero(np.concatenate([[True], last[:-1]]))
+        next_start = np.empty(len(circle))
+        next_start[:-1] = start[1:]
+        lasts = np.flatnonzero(last)
+        next_start[lasts] = start[first] + 2.0 * math.pi
+        stretch = next_start - (start + sweep)
+        out[circle[stretch > GAP_MAX]] = False
     return out

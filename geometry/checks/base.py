@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from geometry.checks.records import Severity, Violation
 from geometry.derive.openings import OpeningTable, opening_table
-from geometry.derive.pairs import MergeGraph, merge_graph
+from geometry.derive.pairs import MergeGraph, close_pairs, merge_graph
 from geometry.model.design import Design
 from geometry.model.materials import Limits
 from geometry.model.profiles import EPS_MM, Opening
@@ -69,6 +69,18 @@ class CheckContext:
         """The context of a design."""
         table = opening_table(design)
         return CheckContext(design, table.sites, table, design.effective_limits(), merge_graph(design))
+
+    def upper_pairs(self, reach: Callable[[CheckContext], float]) -> tuple[IntArray, IntArray, FloatArray]:
+        """Site rows (i < j) of populated sites within ``reach(self)`` of each other, and their distances: one
+        KD-tree pass per context, shared by the checks between neighbouring upper openings."""
+        found = self.__dict__.get("_upper_pairs")
+        if found is None:
+            rows = self.table.rows
+            pi, pj, dist = close_pairs(self.sites.xy[rows], reach(self))
+            found = (rows[pi], rows[pj], dist)
+            self.__dict__["_upper_pairs"] = found
+        out: tuple[IntArray, IntArray, FloatArray] = found
+        return out
 
     def names(self, rows: IntArray) -> tuple[str, ...]:
         """Site names of some rows, in row order."""

@@ -12,14 +12,24 @@ from scipy.spatial import cKDTree
 
 from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
-from geometry.derive.pairs import close_pairs
+
+
+def family_reach(ctx: CheckContext) -> float:
+    """The largest centre distance any check of this family looks at: the ball gap's or the upper web's."""
+    rows = ctx.table.rows
+    upper = float(np.max(ctx.table.upper_mm[rows])) if len(rows) else 0.0
+    return max(ctx.design.ball.diameter_mm + ctx.limits.ball_gap_min_mm, upper + ctx.limits.web_min_mm) + EPS_MM
 
 
 def _populated_pairs(ctx: CheckContext, reach_mm: float) -> tuple[IntArray, IntArray, FloatArray]:
-    """Site rows (i < j) of populated sites whose centres are within ``reach_mm``, and their distances."""
-    rows = ctx.table.rows
-    pi, pj, dist = close_pairs(ctx.sites.xy[rows], reach_mm + EPS_MM)
-    return rows[pi], rows[pj], dist
+    """Site rows (i < j) of populated sites whose centres are within ``reach_mm``, and their distances.
+
+    The family shares one KD-tree pass (:attr:`CheckContext.upper_pairs`, at :func:`family_reach`); each rule
+    keeps the pairs within its own reach, in the same (i, j) order.
+    """
+    i, j, dist = ctx.upper_pairs(family_reach)
+    keep = dist <= reach_mm + EPS_MM
+    return i[keep], j[keep], dist[keep]
 
 
 def ball_gap(ctx: CheckContext) -> list[Violation]:

@@ -151,13 +151,26 @@ def _inscribed_radius(v: FloatArray, c: FloatArray, r: FloatArray) -> tuple[Floa
     rho = np.stack([rho_a, rho_b], axis=-1).reshape(n, -1)  # (n, 2T)
     px = (c1[..., 0:1] + ux[..., None] - vx[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
     py = (c1[..., 1:2] + uy[..., None] - vy[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
-    good = np.isfinite(px) & np.isfinite(py) & (np.abs(det) > 1e-18).repeat(2, axis=1)
-    px, py = np.where(good, px, 0.0), np.where(good, py, 0.0)
+    # a point with rho <= 0 is inside a disk (f <= rho), so only positive radii are candidates
+    good = np.isfinite(px) & np.isfinite(py) & (np.abs(det) > 1e-18).repeat(2, axis=1) & (rho > 0.0)
+    hole, slot = np.nonzero(good)
+    qx, qy = px[hole, slot], py[hole, slot]
     # f at every candidate, over all of the hole's circles
-    f = np.hypot(px[..., None] - c[:, None, :, 0], py[..., None] - c[:, None, :, 1]) - r[:, None, :]
-    f = f.min(axis=2)
-    inside = good & (f > 0.0) & _in_polygon(v, px, py)
-    best = np.where(inside, f, -np.inf).max(axis=1)
+    f = (np.hypot(qx[:, None] - c[hole, :, 0], qy[:, None] - c[hole, :, 1]) - r[hole]).min(axis=1)
+    score = np.full(good.shape, -np.inf)
+    score[hole, slot] = np.where(f > 0.0, f, -np.inf)
+    # the best candidate of each hole that lies inside it: test the best one, drop it if outside, repeat
+    best = np.full(n, -np.inf)
+    todo = np.arange(n, dtype=np.intp)
+    while len(todo):
+        k = np.argmax(score[todo], axis=1)
+        val = score[todo, k]
+        live = np.isfinite(val)
+        todo, k, val = todo[live], k[live], val[live]
+        inside = _in_polygon(v[todo], px[todo, k][:, None], py[todo, k][:, None])[:, 0]
+        best[todo[inside]] = val[inside]
+        score[todo[~inside], k[~inside]] = -np.inf
+        todo = todo[~inside]
     ok = np.isfinite(best)
     return np.where(ok, best, 0.0), ok
 
@@ -227,21 +240,39 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
         more_i = np.repeat(full, [len(h) for h in hits])
         more_c = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits])
         isl, cand = np.concatenate([isl, more_i]), np.concatenate([cand, more_c])
-    # exact test: distance from each candidate centre to the outline, arc by arc
-    gap = np.full(len(isl), np.inf)
+    # a candidate whose circle carries one of the island's arcs touches it (distance 0); only the others, few,
+    # are measured against the outline arc by arc
     nxt = rings._next_index()
     arc_c, arc_r = bulge_centres(rings.xy, rings.xy[nxt], rings.bulge)
+    own = np.zeros(len(isl), dtype=bool)
     for j in range(int(lengths.max())):
-        has = lengths[isl] > j
-        sel = np.flatnonzero(has)
+        sel = np.flatnonzero(~own & (lengths[isl] > j))
         e = rings.start[isl[sel]] + j
-        px, py = cx[cand[sel]], cy[cand[sel]]
-        gap[sel] = np.minimum(gap[sel], _point_arc_distance(px, py, rings.xy[e], rings.xy[nxt[e]], arc_c[e],
+        c = cand[sel]
+        same = (np.abs(arc_c[e, 0] - cx[c]) <= 1e-9) & (np.abs(arc_c[e, 1] - cy[c]) <= 1e-9) & (
+            np.abs(arc_r[e] - r[c]) <= 1e-9)
+        own[sel[same]] = True
+    other = np.flatnonzero(~own)
+    gap = np.full(len(other), np.inf)
+    for j in range(int(lengths.max())):
+        sel = np.flatnonzero(lengths[isl[other]] > j)
+        e = rings.start[isl[other[sel]]] + j
+        c = cand[other[sel]]
+        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], rings.xy[nxt[e]], arc_c[e],
                                                             arc_r[e], rings.bulge[e]))
-    touching = gap - r[cand] <= near[isl]
+    touching = own.copy()
+    touching[other] = gap - r[cand[other]] <= near[isl[other]]
     isl, cand = isl[touching], cand[touching]
-    order = np.lexsort((cand, isl))
-    return isl[order], cand[order]
+    if len(full):
+        order = np.lexsort((cand, isl))
+        return isl[order], cand[order]
+    # row-major from the query: islands in order, each island's few candidates sorted in a padded row
+    grid = np.full((n, k), len(cx), dtype=np.intp)
+    col = np.arange(len(isl), dtype=np.intp) - np.searchsorted(isl, isl)
+    grid[isl, col] = cand
+    grid.sort(axis=1)
+    keep = grid < len(cx)
+    return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]
 
 
 def _point_arc_distance(px: FloatArray, py: FloatArray, p0: FloatArray, p1: FloatArray, c: FloatArray,

@@ -273,10 +273,12 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     [0, 2 pi)): for each arc the interval whose end starts it, the interval whose start stops it, its start angle
     and its sweep.
 
-    Every circle is cut at the start of one of its own intervals (its anchor), so no free arc crosses the cut:
-    intervals that run past the cut get a copy one turn earlier, and a copy of the anchor one turn later closes
-    the circle. One sort by (circle, angle) then a running maximum per circle (exact: in a padded array, one
-    row per circle, or on integer ranks when a circle has very many intervals) leave the gaps, each once.
+    The intervals are grouped by circle with a counting sort, sorted by start in a padded array (one row per
+    circle), and a running maximum of their ends leaves the gaps; what runs past a full turn covers the start of
+    the circle, and the arc across angle 0 runs from the last end to the first start a turn on. Each free arc is
+    found once, in order of increasing start angle within its circle; every value is an interval's own start or
+    end (no offsets added), so the merge is exact. Circles with very many intervals take one sort of all of
+    them (:func:`_free_arcs_sorted`).
     """
     m2 = len(iv_circle)
     if m2 == 0:
@@ -294,40 +296,51 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     starts = grouped.indptr[has]
     row = np.repeat(np.arange(len(has), dtype=np.intp), counts[has])
     col = np.arange(m2, dtype=np.intp) - np.repeat(starts, counts[has])
-    # each circle cut at the start of its first interval (the anchor)
-    shift = iv_lo[ids[starts]]
-    lo = np.mod(iv_lo[ids] - shift[row], TWO_PI)
-    lo[col == 0] = 0.0
-    hi = lo + iv_len[ids]
-    wrap = hi > TWO_PI
-    cw = np.cumsum(wrap)
-    wrap_col = cw - 1 - np.repeat(np.concatenate([[0], cw])[starts], counts[has])  # rank among its row's wraps
-    n_wrap = np.bincount(row[wrap], minlength=len(has))
-    w_max = int(n_wrap.max()) if len(n_wrap) else 0
-    w = width + w_max + 1
-    pl = np.full((len(has), w), np.inf)
-    ph = np.full((len(has), w), -np.inf)
-    pq = np.zeros((len(has), w), dtype=np.intp)
-    pl[row, col], ph[row, col], pq[row, col] = lo, hi, ids
-    wr = np.flatnonzero(wrap)
-    wc = width + wrap_col[wr]
-    pl[row[wr], wc], ph[row[wr], wc], pq[row[wr], wc] = lo[wr] - TWO_PI, hi[wr] - TWO_PI, ids[wr]
-    first = np.flatnonzero(col == 0)
-    pl[:, w - 1], ph[:, w - 1], pq[:, w - 1] = TWO_PI, hi[first] + TWO_PI, ids[first]
+    nh = len(has)
+    pl = np.full((nh, width), np.inf)
+    ph = np.full((nh, width), -np.inf)
+    pq = np.zeros((nh, width), dtype=np.intp)
+    pl[row, col] = iv_lo[ids]
+    ph[row, col] = iv_lo[ids] + iv_len[ids]
+    pq[row, col] = ids
     order = np.argsort(pl, axis=1, kind="stable")
     pl = np.take_along_axis(pl, order, axis=1)
     ph = np.take_along_axis(ph, order, axis=1)
     pq = np.take_along_axis(pq, order, axis=1)
     run = np.maximum.accumulate(ph, axis=1)
-    at = np.where(ph >= run, np.arange(w, dtype=np.intp)[None, :], 0)
+    at = np.where(ph >= run, np.arange(width, dtype=np.intp)[None, :], 0)
     arg = np.maximum.accumulate(at, axis=1)
-    gap = np.zeros((len(has), w), dtype=bool)
-    gap[:, 1:] = (pl[:, 1:] > run[:, :-1]) & np.isfinite(pl[:, 1:])
+    rows = np.arange(nh, dtype=np.intp)
+    top = run[:, -1]  # where the last covering interval ends (may be past a full turn)
+    top_iv = pq[rows, arg[:, -1]]
+    spill = top - TWO_PI  # what the intervals cover past angle 0, a turn on
+    # the free arc across angle 0 runs from the top to the first start a turn on; it comes first in its circle
+    # when it starts past a full turn, else last (the order of increasing start angle)
+    wraps = pl[:, 0] + TWO_PI > top
+    gap = np.zeros((nh, width + 1), dtype=bool)
+    prev = np.maximum(run[:, :-1], spill[:, None])
+    gap[:, 1:width] = (pl[:, 1:] > prev) & np.isfinite(pl[:, 1:])
+    gap[:, 0] = wraps & (top >= TWO_PI)
+    gap[:, width] = wraps & (top < TWO_PI)
     gr, gc = np.nonzero(gap)
-    prev = run[gr, gc - 1]
-    start_iv = pq[gr, arg[gr, gc - 1]]
-    end_iv = pq[gr, gc]
-    return start_iv, end_iv, prev + shift[gr], pl[gr, gc] - prev
+    inner = (gc > 0) & (gc < width)
+    start_iv = np.empty(len(gr), dtype=np.intp)
+    end_iv = np.empty(len(gr), dtype=np.intp)
+    start = np.empty(len(gr))
+    stop = np.empty(len(gr))
+    ir, ic = gr[inner], gc[inner]
+    from_run = run[ir, ic - 1] >= spill[ir]
+    start_iv[inner] = np.where(from_run, pq[ir, arg[ir, ic - 1]], top_iv[ir])
+    start[inner] = np.where(from_run, run[ir, ic - 1], spill[ir])
+    end_iv[inner] = pq[ir, ic]
+    stop[inner] = pl[ir, ic]
+    wr = gr[~inner]
+    first = gc[~inner] == 0  # started past a full turn: the same angle a turn back, so starts increase
+    start_iv[~inner] = top_iv[wr]
+    start[~inner] = np.where(first, spill[wr], top[wr])
+    end_iv[~inner] = pq[wr, 0]
+    stop[~inner] = pl[wr, 0] + np.where(first, 0.0, TWO_PI)
+    return start_iv, end_iv, start, stop - start
 
 
 def _free_arcs_sorted(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int

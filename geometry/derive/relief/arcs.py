@@ -121,6 +121,9 @@ def ring_vertices(
     stays within [-1, 1] (readers that take bulges in that range only read them right).
     """
     split = sweep > np.pi
+    n_ring = int(ring.max()) + 1 if len(ring) else 0
+    if not split.any():  # an array's arcs: nothing to split, the pieces are the vertices
+        return start_xy, np.tan(sweep / 4.0), np.searchsorted(ring, np.arange(n_ring + 1)).astype(np.intp)
     reps = np.where(split, 2, 1)
     v_xy = np.repeat(start_xy, reps, axis=0)
     v_sweep = np.repeat(np.where(split, sweep / 2.0, sweep), reps)
@@ -130,7 +133,6 @@ def ring_vertices(
     mid_angle = np.repeat(start_angle + sweep / 2.0, reps)[second]
     mc = np.repeat(circle, reps)[second]
     v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
-    n_ring = int(ring.max()) + 1 if len(ring) else 0
     ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
     return v_xy, np.tan(v_sweep / 4.0), ring_start
 
@@ -169,15 +171,16 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     i, j, d = pi_[cross], pj[cross], d[cross]
 
     # Interval 2p lies on circle i (covered by j), interval 2p + 1 on circle j (covered by i).
-    dx, dy = x[j] - x[i], y[j] - y[i]
+    xi, yi, ri, rj = x[i], y[i], r[i], r[j]
+    dx, dy = x[j] - xi, y[j] - yi
     theta = np.arctan2(dy, dx)
-    ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
-    aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
-    a = r[i] * np.cos(ai)
-    h = r[i] * np.sin(ai)
+    ci = np.clip((d * d + ri * ri - rj * rj) / (2.0 * d * ri), -1.0, 1.0)
+    ai = np.arccos(ci)
+    aj = np.arccos(np.clip((d * d + rj * rj - ri * ri) / (2.0 * d * rj), -1.0, 1.0))
+    a = ri * ci
+    h = ri * np.sqrt(np.maximum(1.0 - ci * ci, 0.0))
     ux, uy = dx / d, dy / d
-    left = np.column_stack([x[i] + a * ux - h * uy, y[i] + a * uy + h * ux])
-    right = np.column_stack([x[i] + a * ux + h * uy, y[i] + a * uy - h * ux])
+    mx, my = xi + a * ux, yi + a * uy
     m = len(i)
     iv_circle = np.empty(2 * m, dtype=np.intp)
     iv_circle[0::2], iv_circle[1::2] = i, j
@@ -187,9 +190,12 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     iv_len = np.empty(2 * m)
     iv_len[0::2], iv_len[1::2] = 2.0 * ai, 2.0 * aj
     iv_lo = np.mod(iv_lo, TWO_PI)
-    # Where each interval ends (a free arc may start there): the left point on i, the right point on j.
-    iv_end_xy = np.empty((2 * m, 2))
-    iv_end_xy[0::2], iv_end_xy[1::2] = left, right
+    # Where each interval ends (a free arc may start there): the left point on i, the right point on j; kept as
+    # 1-D columns (gathers from them are several times faster than from an (n, 2) array).
+    end_x = np.empty(2 * m)
+    end_y = np.empty(2 * m)
+    end_x[0::2], end_y[0::2] = mx - h * uy, my + h * ux
+    end_x[1::2], end_y[1::2] = mx + h * uy, my - h * ux
 
     start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
     arc_circle = iv_circle[end_iv]
@@ -216,11 +222,13 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     label, ring_order = _rank_cycles(nxt_k)
 
     # Vertices: each arc's start point; arcs over half a turn are split so every bulge stays within [-1, 1].
-    a_xy = iv_end_xy[start_iv[keep]][ring_order]
-    a_sweep = sweep[keep][ring_order]
-    a_circle = arc_circle[keep][ring_order]
+    kr = keep[ring_order]
+    first_iv = start_iv[kr]
+    a_xy = np.column_stack([end_x[first_iv], end_y[first_iv]])
+    a_sweep = sweep[kr]
+    a_circle = arc_circle[kr]
     a_ring = label[ring_order]
-    a_start = start_angle[keep][ring_order]
+    a_start = start_angle[kr]
     v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
     n_ring = len(ring_start) - 1
     ring_comp = np.zeros(n_ring, dtype=np.intp)
@@ -254,11 +262,12 @@ def _arc_ring_areas(a_xy: FloatArray, sweep: FloatArray, circle: IntArray, ring_
     last = np.ones(len(ring), dtype=bool)
     last[:-1] = ring[1:] != ring[:-1]
     nxt[last] = first[ring[last]]
-    o = a_xy[first[ring]]
-    p0 = a_xy - o
-    p1 = a_xy[nxt] - o
-    cx, cy = x[circle] - o[:, 0], y[circle] - o[:, 1]
-    per_arc = 0.5 * (r[circle] ** 2 * sweep + cx * (p1[:, 1] - p0[:, 1]) - cy * (p1[:, 0] - p0[:, 0]))
+    # 1-D columns: gathers from an (n, 2) array are several times slower than from contiguous columns
+    ax, ay = np.ascontiguousarray(a_xy[:, 0]), np.ascontiguousarray(a_xy[:, 1])
+    head = first[ring]
+    ox, oy = ax[head], ay[head]
+    dx, dy = ax[nxt] - ax, ay[nxt] - ay
+    per_arc = 0.5 * (r[circle] ** 2 * sweep + (x[circle] - ox) * dy - (y[circle] - oy) * dx)
     out: FloatArray = np.bincount(ring, weights=per_arc, minlength=n_ring).astype(np.float64)
     return out
 

@@ -38,7 +38,7 @@ MAX_VERTICES = 12
 """Holes with more vertices (rare: long chains of merged openings) are measured by the polygon path."""
 CHUNK_ELEMENTS = 1 << 22
 """Holes are measured in chunks of about this many candidate-circle pairs (bounds the memory)."""
-NEIGHBOURS = 8
+NEIGHBOURS = 6
 """Candidate sites per island looked up at once; an island with more within reach asks again for all of them."""
 
 

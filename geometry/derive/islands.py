@@ -6,6 +6,10 @@ surface and touches the device (where a layer of another depth covers it, that e
 recessed), so each hole is cut by the other depths' relief first; what is left (nothing, the hole, or several
 pieces) are the islands.
 
+With one relief depth, holes bounded by arcs only (a relief of disks: arrays, wafers, imported layouts) are
+measured in closed form by :mod:`geometry.derive.arc_islands`, with the same meanings as below and exact values.
+The others (channels' straight edges, several depths, long holes) are measured on polygons:
+
 Each island is measured on its outline flattened to chords of ``CHORD_TOL_MM`` (arcs kept exact to that):
 
 * ``inscribed_mm``: the diameter of its largest inscribed circle (shapely's maximum inscribed circle, located to

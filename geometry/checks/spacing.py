@@ -1,14 +1,14 @@
 """Checks between neighbouring sites on the upper side: ball gap, upper web, overlapping openings, pitch.
 
-Neighbours come from a KD-tree over the populated centres (:func:`geometry.derive.pairs.close_pairs`) with a reach just
-large enough for the rule, so a 10,000-site grid looks at tens of thousands of pairs, never fifty million; the
-rules are then evaluated for all pairs at once.
+Neighbours come from one KD-tree pass over the populated centres (:func:`geometry.derive.pairs.close_pairs`) per
+check run, with a reach just large enough for the widest rule of the family, so a 10,000-site grid looks at tens
+of thousands of pairs, never fifty million; each rule keeps the pairs within its own reach and is evaluated for
+all of them at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
@@ -85,21 +85,23 @@ def overlap(ctx: CheckContext) -> list[Violation]:
 
 
 def pitch(ctx: CheckContext) -> list[Violation]:
-    """D < the smallest centre distance among populated sites; one violation at the closest pair."""
+    """D < the smallest centre distance among populated sites; one violation at the closest pair.
+
+    The closest pair comes from the family's shared pairs (their reach, D + g_min, is past D): the first in
+    (i, j) order among those at the smallest distance, so ties name the lowest rows.
+    """
     rows = ctx.table.rows
     if len(rows) < 2:
         return []
     d = ctx.design.ball.diameter_mm
-    xy = ctx.sites.xy[rows]
-    dist, nn = cKDTree(xy).query(xy, k=2)
-    k = int(np.argmin(dist[:, 1]))
-    closest = float(dist[k, 1])
+    i, j, dist = _populated_pairs(ctx, d)
+    if not len(dist):
+        return []
+    k = int(np.argmin(dist))
+    closest = float(dist[k])
     if closest > d + EPS_MM:  # strict rule: balls exactly one diameter apart already touch
         return []
-    # With coincident centres the tree may list the point itself second: take whichever neighbour is not k.
-    other = int(nn[k, 1]) if int(nn[k, 1]) != k else int(nn[k, 0])
-    a, b = sorted((int(rows[k]), int(rows[other])))
-    ia, ib = np.array([a], dtype=np.intp), np.array([b], dtype=np.intp)
+    ia, ib = i[k:k + 1], j[k:k + 1]
     return ctx.pair_violations(
         "pitch", Severity.ERROR, ia, ib, np.array([closest]), d,
         lambda na, nb, m, lim: (

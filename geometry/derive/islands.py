@@ -278,6 +278,8 @@ def _cut_by_other_depths(relief: Relief, f: _Found) -> _Found:
 
 
 def _subset(rings: RingSet, keep: NDArray[np.bool_]) -> RingSet:
+    if bool(keep.all()):
+        return rings
     lengths = np.diff(rings.start)
     kv = np.repeat(keep, lengths)
     start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)

@@ -228,6 +228,7 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
         isl, cand = points_near(x, y, cx, cy, bound)
         order = np.lexsort((cand, isl))
         isl, cand = isl[order], cand[order]
+        by_sort = True  # already ordered by (island, candidate)
     else:
         from scipy.spatial import cKDTree
 
@@ -247,6 +248,7 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
             more_i = np.repeat(full, [len(h) for h in hits])
             more_c = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits])
             isl, cand = np.concatenate([isl, more_i]), np.concatenate([cand, more_c])
+        by_sort = bool(len(full))
     # a candidate whose circle carries one of the island's arcs touches it (distance 0); only the others, few,
     # are measured against the outline arc by arc
     nxt = rings._next_index()
@@ -270,7 +272,7 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     touching = own.copy()
     touching[other] = gap - r[cand[other]] <= near[isl[other]]
     isl, cand = isl[touching], cand[touching]
-    if len(full):
+    if by_sort:
         order = np.lexsort((cand, isl))
         return isl[order], cand[order]
     # row-major from the query: islands in order, each island's few candidates sorted in a padded row

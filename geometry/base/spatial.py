@@ -59,8 +59,9 @@ class _Grid:
 
     def cells_of(self, x: FloatArray, y: FloatArray) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Cell column and row of query points (clipped just outside the grid, where no point is)."""
-        gx = np.clip(np.floor((x - self.x0) / self.cell), -2, self.nx + 1).astype(np.int64)
-        gy = np.clip(np.floor((y - self.y0) / self.cell), -2, self.ny + 1).astype(np.int64)
+        with np.errstate(over="ignore"):  # a far query on a grid of tiny cells: +-inf, clipped outside the grid
+            gx = np.clip(np.floor((x - self.x0) / self.cell), -2, self.nx + 1).astype(np.int64)
+            gy = np.clip(np.floor((y - self.y0) / self.cell), -2, self.ny + 1).astype(np.int64)
         return gx, gy
 
     def span(self, gx: NDArray[np.int64], gy: NDArray[np.int64]) -> tuple[IntArray, IntArray]:

@@ -148,9 +148,10 @@ def _inscribed_radius(v: FloatArray, c: FloatArray, r: FloatArray) -> tuple[Floa
         t = -0.5 * (qb + s * disc)
         rho_a = t / qa
         rho_b = qc / t
-    rho = np.stack([rho_a, rho_b], axis=-1).reshape(n, -1)  # (n, 2T)
-    px = (c1[..., 0:1] + ux[..., None] - vx[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
-    py = (c1[..., 1:2] + uy[..., None] - vy[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
+        rho = np.stack([rho_a, rho_b], axis=-1).reshape(n, -1)  # (n, 2T)
+        # collinear triples (det 0) give inf x 0 here: NaN, dropped by ``good`` below
+        px = (c1[..., 0:1] + ux[..., None] - vx[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
+        py = (c1[..., 1:2] + uy[..., None] - vy[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
     # a point with rho <= 0 is inside a disk (f <= rho), so only positive radii are candidates
     good = np.isfinite(px) & np.isfinite(py) & (np.abs(det) > 1e-18).repeat(2, axis=1) & (rho > 0.0)
     hole, slot = np.nonzero(good)

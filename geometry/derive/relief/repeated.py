@@ -3,13 +3,19 @@
 Alike units of a repeated layout (a wafer's dies) carry the same site pattern, so when
 :func:`geometry.derive.repetition.repetition` groups them, the merged lower relief is the same for every unit of a
 group: it is computed once on the group's unit design and :func:`tile_relief` repeats the arrays at the group's
-units (a few array operations, no per-unit Python work); :func:`repeated_relief` tiles every group into one
-relief in one pass. A unit
-singled out by its edits is a group of its own. The result equals the whole-design computation (the same
-circles in site order, the same regions with the same site rows; regions come group by group, unit by unit),
-because no lower outline comes within the interaction reach of an outline in another unit (the repetition checks
-this from the units' extents and the unit step), so nothing merges between units, and each group's
-``site_rows`` maps its unit's site rows to the design's.
+units (a few array operations, no per-unit Python work). A unit singled out by its edits is a group of its own.
+
+:func:`assembled_relief` (what ``lower_relief`` uses) keeps, per unit type, the tile of its alike units' unit
+design at *every* unit of the type, cached on the unit design. A design whose units are all alike is that tile
+(only the site rows are gathered); the same design with one unit edited is cut out of the same tile in runs of
+consecutive units, with the edited unit placed between them, so an edit costs one copy of the arrays and no
+tiling. Pieces come unit by unit; past :data:`MAX_PIECES` (many interleaved types or singled-out units)
+:func:`repeated_relief` writes the groups one after another in one pass instead.
+
+The result equals the whole-design computation (the same circles in site order, the same regions with the same
+site rows, in another order), because no lower outline comes within the interaction reach of an outline in
+another unit (the repetition checks this from the units' extents and the unit step), so nothing merges between
+units, and each group's ``site_rows`` maps its unit's site rows to the design's.
 """
 
 from __future__ import annotations
@@ -158,7 +164,7 @@ class _Piece:
     shift: np.ndarray | None = None
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _type_tile(die_design: Design, die: Relief, offsets_key: bytes) -> Relief:
     """``die`` tiled at every unit of one type (offsets as bytes: the cache key), cached on the unit design: the
     alike units of a design and of the same design with one unit edited cut their relief out of this one tile."""

@@ -59,15 +59,18 @@ def array_design() -> Design:
 
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
-    from geometry.checks import registry
-    from geometry.derive import openings, pairs, repetition
+    from geometry.checks import placement, registry, repeated
+    from geometry.derive import islands, openings, pairs, repetition, span
     from geometry.derive.relief import merged as relief
+    from geometry.derive.relief import repeated as relief_tiles
     from geometry.model.layouts import edits, site_rows
     from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
               repetition.repetition, repetition._unit_index, repetition._names_cached, site_rows._units,
-              registry._run_all, registry._repeated, layout.die_map, layout._generate, layout._die_sites_cached):
+              registry._run_all, registry._repeated, layout.die_map, layout._generate, layout._die_sites_cached,
+              repetition.outline_box, relief_tiles._type_tile, placement.unit_context, placement.unit_spread,
+              repeated.unit_findings, span.largest_span, islands.lower_islands):
         f.cache_clear()
 
 
@@ -121,21 +124,45 @@ def edited_unit(d: Design) -> Design:
 
 
 def edit_one_unit(label: str, d: Design, say: Callable[[str], None]) -> None:
-    """Relief and checks of ``d`` with one unit edited, after those of ``d`` (as after an edit in the window)."""
+    """Relief and checks of ``d`` with one unit edited, after those of ``d`` (as after an edit in the window: the
+    previous design's results are cached), split into relief and checks."""
     from geometry.derive.repetition import Repeated, repetition
 
     relief_of(d)
     checks(d)
     e = edited_unit(d)
+    split: dict[str, float] = {}
 
-    def both() -> None:
+    def both(into: dict[str, float]) -> None:
+        t0 = time.perf_counter()
         relief_of(e)
+        t1 = time.perf_counter()
         checks(e)
+        into["relief"], into["checks"] = t1 - t0, time.perf_counter() - t1
 
-    step = measure(f"{label}: one unit edited (a site moved, 2 own profiles), relief + checks", both)
+    step = measure(f"{label}: one unit edited (a site moved, 2 own profiles), relief + checks", lambda: both(split))
     rep = repetition(e)
     groups = len(rep.groups) if isinstance(rep, Repeated) else rep.reason
-    say(line(step, "<= 200 ms", step.seconds <= 0.2) + f"  (groups: {groups})")
+    say(line(step, "<= 200 ms", step.seconds <= 0.2)
+        + f"  (groups: {groups}; relief {split['relief'] * 1000:.0f} ms, checks {split['checks'] * 1000:.0f} ms)")
+
+
+def edit_one_unit_cold(label: str, d: Design, say: Callable[[str], None]) -> None:
+    """Relief and checks of ``d`` with one unit edited from no caches at all (layout, unit designs, tiles): run
+    last, since it forgets what the other steps computed."""
+    e = edited_unit(d)
+    clear_caches()
+    split: dict[str, float] = {}
+
+    def both() -> None:
+        t0 = time.perf_counter()
+        relief_of(e)
+        t1 = time.perf_counter()
+        checks(e)
+        split["relief"], split["checks"] = t1 - t0, time.perf_counter() - t1
+
+    step = measure(f"{label}: one unit edited, relief + checks, cold (no caches)", both)
+    say(line(step) + f"  (relief {split['relief'] * 1000:.0f} ms, checks {split['checks'] * 1000:.0f} ms)")
 
 
 def gerber(d: Design, out: Path) -> list[Path]:
@@ -434,6 +461,7 @@ def run_wafer(dia: float, window: bool, out_dir: Path, say: Callable[[str], None
 
     whole = measure("wafer: whole pipeline (generate, check, merge, DXF, Gerber)", pipeline)
     say(line(whole, "<= 60 s, <= 2 GB", whole.seconds <= 60.0 and whole.peak_mb <= 2048))
+    edit_one_unit_cold("wafer", d, say)
     if window:
         window_in_subprocess("wafer", dia, say)
 

@@ -44,8 +44,9 @@ class Scope(StrEnum):
       group's sites in every unit.
     * ``PAIR``: one finding per pair of neighbouring sites; every unit has its own copy.
     * ``ONCE``: one finding for the whole design, at its first occurrence (the first unit's).
-    * ``PLACEMENT``: depends on where sites are on the mask (outline, fiducials, wafer edge): runs on the whole
-      design, never repeated.
+    * ``PLACEMENT``: depends on where sites are on the mask (outline, fiducials, carrier features, the spread of
+      the openings): the checks near the outline run on the real sites of the units that come near it, the
+      spread ones on each group's extent (:mod:`geometry.checks.placement`).
     """
 
     OPENING = "opening"
@@ -81,6 +82,14 @@ class CheckContext:
             self.__dict__["_upper_pairs"] = found
         out: tuple[IntArray, IntArray, FloatArray] = found
         return out
+
+    def outline_rect(self) -> tuple[float, float, float, float]:
+        """The mask outline rectangle the placement checks measure against (xmin, ymin, xmax, ymax), in mm.
+
+        A context that holds part of a design (the units of a repeated design that come near its outline,
+        :mod:`geometry.checks.placement`) gives the whole design's outline, which it knows without every site.
+        """
+        return self.design.outline_rect()
 
     def names(self, rows: IntArray) -> tuple[str, ...]:
         """Site names of some rows, in row order."""

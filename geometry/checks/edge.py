@@ -47,7 +47,7 @@ def _fiducials_in_outline(
 def edge(ctx: CheckContext) -> list[Violation]:
     """Every opening's upper and lower circle is at least e_min from the outline rectangle and fiducial edges."""
     e_min = ctx.limits.edge_min_mm
-    rect = ctx.design.outline_rect()
+    rect = ctx.outline_rect()
     out = _fiducials_in_outline(ctx, rect, e_min)
     t = ctx.table
     rows = t.rows

@@ -73,7 +73,7 @@ def feature_clear(ctx: CheckContext) -> list[Violation]:
     if not feats:
         return []
     e_min = ctx.limits.edge_min_mm
-    rect = ctx.design.outline_rect()
+    rect = ctx.outline_rect()
     t = ctx.design.mask.thickness_mm
     out: list[Violation] = []
     for i, f in enumerate(feats):

@@ -29,6 +29,8 @@ from numpy.typing import NDArray
 from geometry.checks.base import EPS_MM, Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.model.design import Design
+from geometry.model.materials import Limits
+from geometry.model.profiles import Opening
 
 IntArray = NDArray[np.intp]
 FloatArray = NDArray[np.float64]
@@ -75,34 +77,70 @@ def _extent(ctx: CheckContext) -> float:
     return float(math.hypot(float(x.max() - x.min()), float(y.max() - y.min())))
 
 
-def _margin(check: str, rows: IntArray, slack: float, sources: list[tuple[str, float]], stack: str) -> Margin:
+Stack = tuple[float, float, float]
+"""(worst case, RSS, deciding) margin of one slack against its tolerances, in mm."""
+
+
+def stack_margin(slack: float, sources: list[tuple[str, float]] | tuple[tuple[str, float], ...],
+                 stack: str) -> Stack:
+    """The slack minus the tolerances summed (worst case) and root-sum-squared (RSS), and the one that decides."""
     worst = slack - sum(v for _, v in sources)
     rss = slack - math.sqrt(sum(v * v for _, v in sources))
-    return Margin(check, rows, slack, worst, rss, worst if stack == "worst-case" else rss, tuple(sources))
+    return worst, rss, worst if stack == "worst-case" else rss
+
+
+def margin_stacks(
+    d: Design, limits: Limits, extent_mm: float, classes: list[tuple[Opening, float, float]],
+) -> list[tuple[int, str, float, list[tuple[str, float]]]]:
+    """(class, check, slack, tolerances) of every margin, per check of MARGIN_CHECKS, per class in order.
+
+    A class is the sites of one (opening, pad diameter): ``classes`` holds its opening, pad diameter and the
+    largest distance of one of its sites from the centre of the openings (the radius of its thermal error);
+    ``extent_mm`` is the openings' largest centre-to-centre distance (the placement tolerance grows with it).
+    The whole design's classes and the repeated units' classes (:mod:`geometry.checks.placement`) go through
+    this one function, so both give the same numbers.
+    """
+    tol = d.tolerances
+    ball = d.ball
+    t_open = tol.opening_tol(d.mask.material, d.mask.thickness_mm)
+    t_pos = tol.position_tol(d.mask.material, extent_mm)
+    ppm = abs(residual_ppm(d))
+    out: list[tuple[int, str, float, list[tuple[str, float]]]] = []
+    for k, (o, _pad, _r) in enumerate(classes):
+        out.append((k, "ball-pass", o.upper_mm - ball.diameter_mm - limits.ball_pass_clearance_mm,
+                    [("tol_D", ball.tolerance_mm), ("tol_open", t_open)]))
+    for k, (o, _pad, _r) in enumerate(classes):
+        out.append((k, "single-ball", 2.0 * ball.diameter_mm - o.upper_mm,
+                    [("2 tol_D", 2.0 * ball.tolerance_mm), ("tol_open", t_open)]))
+    for k, (o, pad, radius) in enumerate(classes):
+        out.append((k, "landing", pad / 2.0 - (o.upper_mm - ball.diameter_mm) / 2.0,
+                    [("a", limits.alignment_mm), ("tol_pos", t_pos), ("thermal", ppm * 1e-6 * radius),
+                     ("tol_open/2", t_open / 2.0), ("tol_D/2", ball.tolerance_mm / 2.0)]))
+    return out
 
 
 def margin_table(ctx: CheckContext) -> list[Margin]:
     """Every margin: per check of MARGIN_CHECKS, per (opening, pad diameter) group, in that order."""
-    d = ctx.design
-    tol = d.tolerances
-    ball = d.ball
-    t_open = tol.opening_tol(d.mask.material, d.mask.thickness_mm)
-    t_pos = tol.position_tol(d.mask.material, _extent(ctx))
-    ppm = abs(residual_ppm(d))
     groups = ctx.groups_by_opening_and_pad()
+    classes = [(o, pad, float(_radius(ctx, rows).max())) for o, pad, rows in groups]
+    stack = ctx.design.tolerances.stack
     out: list[Margin] = []
-    for o, _pad, rows in groups:
-        out.append(_margin("ball-pass", rows, o.upper_mm - ball.diameter_mm - ctx.limits.ball_pass_clearance_mm,
-                           [("tol_D", ball.tolerance_mm), ("tol_open", t_open)], tol.stack))
-    for o, _pad, rows in groups:
-        out.append(_margin("single-ball", rows, 2.0 * ball.diameter_mm - o.upper_mm,
-                           [("2 tol_D", 2.0 * ball.tolerance_mm), ("tol_open", t_open)], tol.stack))
-    for o, pad, rows in groups:
-        thermal = ppm * 1e-6 * float(_radius(ctx, rows).max())
-        out.append(_margin("landing", rows, pad / 2.0 - (o.upper_mm - ball.diameter_mm) / 2.0,
-                           [("a", ctx.limits.alignment_mm), ("tol_pos", t_pos), ("thermal", thermal),
-                            ("tol_open/2", t_open / 2.0), ("tol_D/2", ball.tolerance_mm / 2.0)], tol.stack))
+    for k, check, slack, sources in margin_stacks(ctx.design, ctx.limits, _extent(ctx), classes):
+        worst, rss, deciding = stack_margin(slack, sources, stack)
+        out.append(Margin(check, groups[k][2], slack, worst, rss, deciding, tuple(sources)))
     return out
+
+
+def short_margin(check: str, slack: float, sources: list[tuple[str, float]] | tuple[tuple[str, float], ...],
+                 stack: str) -> tuple[float, str] | None:
+    """(deciding margin, message) when the margin is not positive enough (single-ball's must stay positive),
+    None when it passes."""
+    worst, rss, deciding = stack_margin(slack, sources, stack)
+    if not (deciding < -EPS_MM or (check == "single-ball" and deciding <= EPS_MM)):
+        return None
+    parts = ", ".join(f"{k} {fmt_mm(v)}" for k, v in sources)
+    return deciding, (f"{check}: slack {fmt_mm(slack)} after tolerances ({parts}) leaves {fmt_mm(worst)}"
+                      f" worst case, {fmt_mm(rss)} RSS; the {stack} margin is not positive")
 
 
 def margin(ctx: CheckContext) -> list[Violation]:
@@ -110,14 +148,9 @@ def margin(ctx: CheckContext) -> list[Violation]:
     mode = ctx.design.tolerances.stack
     out: list[Violation] = []
     for m in margin_table(ctx):
-        strict = m.check == "single-ball"
-        if m.deciding_mm < -EPS_MM or (strict and m.deciding_mm <= EPS_MM):
-            parts = ", ".join(f"{k} {fmt_mm(v)}" for k, v in m.sources)
-            out.append(ctx.group_violation(
-                "margin", Severity.WARNING, m.rows, m.deciding_mm, 0.0,
-                f"{m.check}: slack {fmt_mm(m.slack_mm)} after tolerances ({parts}) leaves {fmt_mm(m.worst_mm)}"
-                f" worst case, {fmt_mm(m.rss_mm)} RSS; the {mode} margin is not positive",
-            ))
+        short = short_margin(m.check, m.slack_mm, m.sources, mode)
+        if short is not None:
+            out.append(ctx.group_violation("margin", Severity.WARNING, m.rows, short[0], 0.0, short[1]))
     return out
 
 
@@ -131,25 +164,38 @@ def thermal_misalignment_mm(ctx: CheckContext) -> tuple[float, int]:
     return abs(residual_ppm(ctx.design)) * 1e-6 * float(r[k]), int(rows[k])
 
 
-def thermal(ctx: CheckContext) -> list[Violation]:
-    """Info on the thermal misalignment when a temperature difference or artwork scale is set; error above the
-    placement tolerance."""
-    d = ctx.design
-    if d.tolerances.delta_t_k == 0.0 and d.output.artwork_scale_ppm is None:
-        return []
-    mis, row = thermal_misalignment_mm(ctx)
-    if row < 0:
-        return []
+def thermal_applies(d: Design) -> bool:
+    """Whether the thermal check reports at all: a temperature difference or an artwork scale is set."""
+    return not (d.tolerances.delta_t_k == 0.0 and d.output.artwork_scale_ppm is None)
+
+
+def thermal_violation(d: Design, radius_mm: float, name: str, x_mm: float, y_mm: float) -> Violation:
+    """The thermal finding for the farthest opening ``name`` at (x, y), ``radius_mm`` from the openings' centre:
+    info within the placement tolerance, an error above it."""
+    mis = abs(residual_ppm(d)) * 1e-6 * radius_mm
     limit = d.tolerances.placement_tol_mm
     bad = mis > limit + EPS_MM
     tol = d.tolerances
-    name = str(ctx.sites.names[row])
     text = (f"mask {tol.mask_cte(d.mask.material):g} ppm/K over {tol.substrate} {tol.substrate_cte():g} ppm/K at"
             f" dT {tol.delta_t_k:g} K, artwork scale {d.output.artwork_scale_ppm or 0.0:g} ppm: the mask is"
             f" {residual_ppm(d):.1f} ppm off, {fmt_mm(mis)} at the farthest opening {name}")
     text += f", above the placement tolerance {fmt_mm(limit)}" if bad else f", within {fmt_mm(limit)}"
-    return [Violation("thermal", Severity.ERROR if bad else Severity.INFO, (name,), float(ctx.sites.x_mm[row]),
-                      float(ctx.sites.y_mm[row]), mis, limit, "mm", text)]
+    return Violation("thermal", Severity.ERROR if bad else Severity.INFO, (name,), x_mm, y_mm, mis, limit, "mm",
+                     text)
+
+
+def thermal(ctx: CheckContext) -> list[Violation]:
+    """Info on the thermal misalignment when a temperature difference or artwork scale is set; error above the
+    placement tolerance."""
+    d = ctx.design
+    rows = ctx.table.rows
+    if not thermal_applies(d) or not len(rows):
+        return []
+    r = _radius(ctx, rows)
+    k = int(np.argmax(r))
+    row = int(rows[k])
+    return [thermal_violation(d, float(r[k]), str(ctx.sites.names[row]), float(ctx.sites.x_mm[row]),
+                              float(ctx.sites.y_mm[row]))]
 
 
 CHECKS = (

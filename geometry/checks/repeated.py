@@ -10,7 +10,8 @@ on each group's unit design and repeats its findings as the check's :class:`~geo
 * ``OPENING``: one finding per group-level finding listing its sites in every unit of the group; the same finding
   (same check, message, values) from several groups is one finding listing all their sites in site order;
 * ``ONCE``: the worst of the groups' findings (:data:`ONCE_WORST`), the first unit's copy;
-* ``PLACEMENT`` (outline, fiducials, the whole design's extent) runs on the whole design.
+* ``PLACEMENT`` (outline, fiducials, the spread of the openings): on the real sites of the units near the
+  outline, or from the groups' extents (:mod:`geometry.checks.placement`).
 
 A uniform design (one group) gives the whole-design report in the same order; with several groups, the same
 violations (tests compare the two canonically, on wafers and strips with edited units).
@@ -20,17 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geometry.checks.base import Check, CheckContext, Scope
+from geometry.checks.placement import band_context, repeated_placement, unit_context
 from geometry.checks.records import CheckReport, Violation
-from geometry.derive.openings import opening_table
-from geometry.derive.pairs import MergeGraph
 from geometry.derive.repetition import Repeated, UnitGroup
-from geometry.model.profiles import Opening
+from geometry.model.design import Design
 
 IntArray = NDArray[np.intp]
 
@@ -39,13 +39,6 @@ ONCE_WORST: dict[str, Callable[[Violation], float]] = {
     "span": lambda v: v.measured,  # the largest unsupported span
 }
 """For each ``ONCE`` check, how bad a finding is (larger: worse): the design's finding is its worst unit's."""
-
-
-def _empty_graph() -> MergeGraph:
-    i = np.zeros(0, dtype=np.intp)
-    f = np.zeros(0)
-    b = np.zeros(0, dtype=bool)
-    return MergeGraph(i, i, f, f, b, b, b, b, f)
 
 
 def _template(message: str, names: tuple[str, ...]) -> str:
@@ -63,60 +56,43 @@ def _group_suffix(v: Violation) -> str:
 
 def repeated_checks(rep: Repeated, checks: dict[str, Check]) -> CheckReport:
     """The report of a design of repeated units, from each group's findings repeated as each check's scope says."""
-    contexts = [CheckContext.of(g.unit_design) for g in rep.groups]
-    whole: CheckContext | None = None
     found: list[Violation] = []
+    band: list[CheckContext] = []
+    whole: list[CheckContext] = []
+
+    def band_ctx() -> CheckContext:
+        if not band:
+            band.append(band_context(rep))
+        return band[0]
+
+    def whole_ctx() -> CheckContext:
+        if not whole:
+            whole.append(CheckContext.of(rep.design))
+        return whole[0]
+
+    groups = [g for g in rep.groups if g.unit_count]
     for check in checks.values():
         if check.scope is Scope.PLACEMENT:
-            whole = whole or _placement_context(rep, contexts)
-            found.extend(check(whole))
+            found.extend(repeated_placement(rep, check, band_ctx, whole_ctx))
             continue
-        per_group = [(g, check(ctx), ctx) for g, ctx in zip(rep.groups, contexts, strict=True)]
-        per_group = [(g, local, ctx) for g, local, ctx in per_group if local and g.unit_count]
+        per_group = [(g, list(unit_findings(g.unit_design, check))) for g in groups]
+        per_group = [(g, local) for g, local in per_group if local]
         if not per_group:
             continue
         if check.scope is Scope.PAIR:
-            found.extend(_repeat_pairs_grouped([(g, local) for g, local, _ in per_group]))
+            found.extend(_repeat_pairs_grouped(per_group))
         elif check.scope is Scope.ONCE:
-            found.extend(_worst_once(check.id, [(g, local) for g, local, _ in per_group]))
+            found.extend(_worst_once(check.id, per_group))
         else:
-            found.extend(_repeat_openings([(g, local, ctx) for g, local, ctx in per_group]))
+            found.extend(_repeat_openings([(g, local, unit_context(g.unit_design)) for g, local in per_group]))
     return CheckReport(tuple(found))
 
 
-@dataclass(frozen=True, eq=False)
-class _GroupedContext(CheckContext):
-    """The whole design's context for the placement checks, whose grouping of sites by opening and pad comes from
-    the groups' units (each unit's classes, their rows mapped to the design's) instead of a pass over every site:
-    the same classes, in the same order, with the same rows."""
-
-    groups: tuple[UnitGroup, ...] = ()
-    unit_contexts: tuple[CheckContext, ...] = ()
-
-    def groups_by_opening_and_pad(self) -> list[tuple[Opening, float, IntArray]]:
-        """Populated sites grouped by (opening, pad), ordered by (the design's profile index, pad)."""
-        profiles = self.table.profiles
-        by_key: dict[tuple[int, float], list[IntArray]] = {}
-        for g, ctx in zip(self.groups, self.unit_contexts, strict=True):
-            if not g.unit_count:
-                continue
-            for _opening, pad, rows in ctx.groups_by_opening_and_pad():
-                k = profiles.index(ctx.table.profiles[int(ctx.table.which[int(rows[0])])])
-                by_key.setdefault((k, pad), []).append(g.site_rows[:, rows].ravel())
-        out = []
-        for k, pad in sorted(by_key):
-            parts = by_key[k, pad]
-            rows = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
-            out.append((self.table.openings[k], pad, rows))
-        return out
-
-
-def _placement_context(rep: Repeated, unit_contexts: list[CheckContext]) -> CheckContext:
-    """The whole design's context for the placement checks (without the merge graph: they do not read it)."""
-    design = rep.design
-    table = opening_table(design)
-    return _GroupedContext(design, table.sites, table, design.effective_limits(), _empty_graph(), rep.groups,
-                           tuple(unit_contexts))
+@lru_cache(maxsize=512)
+def unit_findings(one: Design, check: Check) -> tuple[Violation, ...]:
+    """One check's findings on a group's unit design, cached on the (equal-valued) unit design: after an edit in
+    one unit, the alike units' findings are the previous design's."""
+    return tuple(check(unit_context(one)))
 
 
 def _repeat_pairs(local: list[Violation], prefixes: list[str] | tuple[str, ...],

@@ -320,7 +320,7 @@ def _group(one: Design, units: IntArray, rep: UnitRepetition, rows: IntArray, pr
 def _clearance_mm(groups: tuple[UnitGroup, ...], rep: UnitRepetition) -> float | None:
     """The smallest edge-to-edge distance any outline of one unit can have to one of another unit, from the
     union of the groups' unit extents; None when no unit has an opening."""
-    boxes = [b for g in groups if (b := _outline_box(g.unit_design)) is not None]
+    boxes = [b for g in groups if (b := outline_box(g.unit_design)) is not None]
     if not boxes:
         return None
     a = np.asarray(boxes)
@@ -328,8 +328,13 @@ def _clearance_mm(groups: tuple[UnitGroup, ...], rep: UnitRepetition) -> float |
     return float(min(rep.step_x_mm - ex, rep.step_y_mm - ey))
 
 
-def _outline_box(one: Design) -> tuple[float, float, float, float] | None:
-    """(xmin, ymin, xmax, ymax) over every upper and lower outline of a unit, unit-local; None without openings."""
+@lru_cache(maxsize=64)
+def outline_box(one: Design) -> tuple[float, float, float, float] | None:
+    """(xmin, ymin, xmax, ymax) over every upper and lower outline of a unit, unit-local; None without openings.
+
+    Cached on the unit design: the placement checks ask it for every group after each edit
+    (:mod:`geometry.checks.placement`).
+    """
     t = opening_table(one)
     rows = t.rows
     if not len(rows):
@@ -350,7 +355,7 @@ def unit_clearance_mm(one: Design, rep: UnitRepetition) -> float | None:
     None when the unit has no opening. Units are at least one step apart along x or y, so an outline of one unit
     and one of another are at least ``step - extent`` apart on that axis.
     """
-    box = _outline_box(one)
+    box = outline_box(one)
     if box is None:
         return None
     return float(min(rep.step_x_mm - (box[2] - box[0]), rep.step_y_mm - (box[3] - box[1])))

@@ -275,3 +275,124 @@ def test_the_block_dxf_keeps_blocks_for_alike_units_and_gives_an_edited_unit_its
     want = sorted((round(x, 6), round(y, 6)) for x, y, p in zip(s.x_mm.tolist(), s.y_mm.tolist(),
                                                                   s.populated.tolist(), strict=True) if p)
     assert sorted(placed) == want and len(want) == 6 * 20 - 1
+
+
+# -- placement checks from the groups: edited units near and far from the outline ----------------------------
+def _placement_wafer() -> Design:
+    """A 100 mm wafer of 12 mm dies whose placement checks all find something: a 1 mm outline margin (edge fails
+    at the outer dies), a fiducial beside one inner die and a tooling hole beside another (edge and
+    feature-clear), a temperature difference (thermal) and a large opening tolerance (margin)."""
+    from geometry.model.carrier_features import CarrierFeature, FeatureKind
+    from geometry.model.mask import Fiducial, MarginOutline
+    from geometry.model.tolerances import Tolerances
+
+    d = wafer_design(die=GridLayout(5, 6, 0.19), die_mm=12.0, street_mm=1.0, angle_deg=40.0, diameter_mm=100.0)
+    rep = repetition(d)
+    assert isinstance(rep, Repeated)
+    off = rep.layout.offsets_mm
+    inner = np.argsort(np.hypot(off[:, 0] - 13.0, off[:, 1] - 13.0))[:2]  # two dies near (13, 13), far inside
+    (fx, fy), (hx, hy) = off[inner[0]].tolist(), off[inner[1]].tolist()
+    mask = d.mask
+    mask = type(mask)(mask.thickness_mm, mask.material, MarginOutline(1.0), (Fiducial(fx + 1.5, fy, 0.6),))
+    hole = CarrierFeature("T1", hx - 1.2, hy + 0.2, 0.8, kind=FeatureKind.TOOLING_HOLE)
+    return d.with_(mask=mask, carrier_features=(hole,), tolerances=Tolerances(delta_t_k=40.0, opening_tol_mm=0.03))
+
+
+def _die_at(d: Design, x: float, y: float) -> str:
+    rep = repetition(d)
+    assert isinstance(rep, Repeated)
+    off = rep.layout.offsets_mm
+    return rep.layout.names[int(np.argmin(np.hypot(off[:, 0] - x, off[:, 1] - y)))]
+
+
+def test_placement_checks_of_a_wafer_come_from_the_groups_and_the_edge_band() -> None:
+    from geometry.checks.placement import band_context
+
+    d = _placement_wafer()
+    whole = run_checks_whole(d)
+    found = {v.check for v in whole.violations}
+    assert {"edge", "feature-clear", "margin", "thermal"} <= found  # each placement check has something to find
+    rep = assert_like_whole(d)
+    band = band_context(rep)
+    dies = {n.split(":")[0] for n in band.sites.names.tolist()}
+    fid, hole = d.mask.fiducials[0], d.features[0]
+    assert {_die_at(d, fid.x_mm - 1.5, fid.y_mm), _die_at(d, hole.x_mm + 1.2, hole.y_mm)} <= dies
+    assert _die_at(d, 0.0, 0.0) not in dies and len(dies) < rep.unit_count  # the outer dies, those beside the marks
+    assert band.outline_rect() == d.outline_rect()
+
+
+@pytest.mark.parametrize("where", ["outer", "inner", "beside the fiducial"])
+def test_an_edited_die_near_or_far_from_the_outline_gives_the_whole_design_report(where: str) -> None:
+    d = _placement_wafer()
+    rep = repetition(d)
+    assert isinstance(rep, Repeated)
+    _x0, _y0, x1, _y1 = d.outline_rect()
+    fid = d.mask.fiducials[0]
+    die = {"outer": _die_at(d, x1, 0.0), "inner": _die_at(d, 0.0, 0.0),
+           "beside the fiducial": _die_at(d, fid.x_mm - 1.5, fid.y_mm)}[where]
+    local = rep.unit_design.sites().names.tolist()
+    # the outer die's last column moves outward: the outline (sites' box + margin) moves with it
+    moves = d.edits.with_moves([f"{die}:{local[-1]}", f"{die}:{local[0]}"], 0.05, 0.02)
+    edited = d.with_(edits=moves.with_state([f"{die}:{local[3]}"], SiteState.DEPOPULATED),
+                     overrides=(ProfileOverride((f"{die}:{local[1]}", f"{die}:{local[2]}"), Tapered(65.0)),))
+    got = assert_like_whole(edited)
+    assert [g.label for g in got.groups] == ["", die]
+    report = run_checks(edited)
+    assert any(v.check == "margin" and any(s.startswith(die) for s in v.sites) for v in report.violations)
+    if where == "outer":
+        assert edited.outline_rect()[2] > x1  # the edit moved the outline
+        assert any(v.check == "edge" and v.sites[0].startswith(die) for v in report.violations)
+
+
+def test_every_placement_check_has_a_repeated_computation() -> None:
+    from geometry.checks.placement import AGGREGATED, BAND_CHECKS
+
+    placement = {c.id for c in CHECKS.values() if c.scope is Scope.PLACEMENT}
+    assert placement == set(BAND_CHECKS) | set(AGGREGATED)  # none falls back to the whole design
+
+
+def test_a_carrier_with_unit_types_and_edited_units_near_its_marks() -> None:
+    from geometry.model.carrier_features import CarrierFeature
+    from geometry.model.mask import Fiducial, MarginOutline
+    from geometry.model.tolerances import Tolerances
+    from tests.geometry.carrier.test_unit_types import mixed
+
+    d = mixed()
+    mask = type(d.mask)(d.mask.thickness_mm, d.mask.material, MarginOutline(1.5), (Fiducial(-2.0, 0.0, 0.5),))
+    d = d.with_(mask=mask, carrier_features=(CarrierFeature("F1", 2.0, 0.2, 0.5),),
+                tolerances=Tolerances(delta_t_k=-60.0, opening_tol_mm=0.05))
+    assert {"edge", "feature-clear", "margin", "thermal"} <= {v.check for v in run_checks_whole(d).violations}
+    assert_like_whole(d)
+    e = d.edits.with_moves(["U01-02:A1", "U02-03:C3"], -0.04, 0.03).with_state(["U02-01:B2"], SiteState.DEPOPULATED)
+    edited = d.with_(edits=e, overrides=(ProfileOverride(("U01-01:A2",), Tapered(65.0)),))
+    rep = assert_like_whole(edited)
+    # every type-B unit is singled out, one type-A unit too: the other two A units stay one group
+    assert sorted(g.label for g in rep.groups) == ["", "U01-01", "U01-02", "U02-01", "U02-03"]
+
+
+def test_an_edited_wafer_relief_is_cut_from_the_unedited_wafers_tile() -> None:
+    from geometry.derive.relief import repeated as tiles
+
+    d = wafer_design(die=GridLayout(5, 6, 0.19), die_mm=12.0, street_mm=1.0, angle_deg=40.0, diameter_mm=100.0)
+    before = lower_relief(d)
+    rep = repetition(d)
+    assert isinstance(rep, Repeated)
+    die = rep.layout.names[20]
+    edited = d.with_(edits=d.edits.with_moves([f"{die}:C3"], 0.03, 0.0))
+    erep = repetition(edited)
+    assert isinstance(erep, Repeated)
+    pieces = tiles._pieces(erep, lower_relief)
+    assert [p.first_unit for p in pieces] == [0, 20, 21]  # units 0-19 and 21- from the tile, unit 20 alone
+    assert pieces[0].source.rings.xy is pieces[2].source.rings.xy is before.rings.xy  # the very same arrays
+    assert_same_relief(lower_relief(edited), whole_relief(edited))
+
+
+def test_many_pieces_fall_back_to_the_one_pass_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geometry.derive.relief import merged, repeated
+
+    d = crowded_strip()
+    edited = d.with_(edits=d.edits.with_moves(["U3:A1"], 0.05, 0.0))
+    monkeypatch.setattr(repeated, "MAX_PIECES", 1)
+    merged.lower_relief.cache_clear()
+    assert_same_relief(lower_relief(edited), whole_relief(edited))
+    merged.lower_relief.cache_clear()

@@ -31,7 +31,7 @@ from geometry.derive.relief.model import (
     densify_rings,
     depth_key,
 )
-from geometry.derive.relief.repeated import repeated_relief
+from geometry.derive.relief.repeated import assembled_relief
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
@@ -140,7 +140,7 @@ def lower_relief(design: Design) -> Relief:
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
-        return repeated_relief([(lower_relief(g.unit_design), g.offsets_mm, g.site_rows) for g in rep.groups])
+        return assembled_relief(rep, lower_relief)
     return whole_relief(design)
 
 

@@ -20,7 +20,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from itertools import compress, repeat
+from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 
@@ -50,9 +50,14 @@ _MAX_NUMBER_CHARS = 100
 _FLOAT_MIN = sys.float_info.min
 """Below this a coordinate is a denormal, which :class:`ExplicitSite` refuses."""
 
+_EMPTY_LINES = re.compile(r"\n\n+")
+
 # The cells of the data rows that have ``count`` cells (row indices ``rows``, or every data row when None):
 # one list per wanted column index, in row order.
 _ColumnsOf = Callable[[NDArray[np.intp] | None, int, list[int]], list[list[str]]]
+# The header's cells, the cell count of each data row, their columns, whether data row i is blank, and whether
+# every cell is known to be short enough to skip the checks of cell length.
+_Table = tuple[list[str], NDArray[np.intp], _ColumnsOf, Callable[[int], bool], bool]
 
 
 def read_sites_csv(source: str | Path, *, label: str | None = None) -> ExplicitLayout:
@@ -171,30 +176,69 @@ def _first_filled(rows: Sequence[str] | Sequence[list[str]], blank: Callable[[in
     return None
 
 
-def _plain_rows(text: str) -> tuple[list[str], NDArray[np.intp], _ColumnsOf, Callable[[int], bool]] | None:
+def _plain_rows(text: str) -> _Table | None:
     """Text without quotes, whose rows are its lines split at commas (what the csv module reads from them)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
         if "\r" in text:  # a lone carriage return: the csv module's business
             return None
-    lines = text.split("\n")
-    if max(map(len, lines)) >= MAX_CSV_CELL_CHARS:  # a cell may be over the csv module's limit
+    pos = 0
+    while True:  # the header is the first line that is not blank
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        if len(line) >= MAX_CSV_CELL_CHARS:  # a cell may be over the csv module's limit
+            return None
+        if line.replace(",", "").strip():
+            break
+        if end < 0:
+            return None
+        pos = end + 1
+    body = "" if end < 0 else text[end + 1:]
+    if "\n\n" in body or body.startswith("\n"):
+        body = _EMPTY_LINES.sub("\n", body).lstrip("\n")  # an empty line is a blank row
+    body = body.removesuffix("\n")
+    if not body:
         return None
-    head = _first_filled(lines, lambda i: not lines[i].replace(",", "").strip())
-    if head is None:
+    counts, longest = _cells_per_line(body)
+    if longest >= MAX_CSV_CELL_CHARS:
         return None
-    data = list(filter(None, lines[head + 1:]))  # an empty line is a blank row
-    counts = np.fromiter(map(str.count, data, repeat(",")), np.intp, len(data)) + 1
+    lines: list[str] = []
 
     def columns(rows: NDArray[np.intp] | None, count: int, wanted: list[int]) -> list[list[str]]:
-        group = data if rows is None else list(map(data.__getitem__, rows.tolist()))
-        flat = ",".join(group).split(",")  # count cells a row, so column c is every count-th cell from c
-        return [flat[c::count] for c in wanted]
+        if rows is None:
+            flat = body.replace("\n", ",").split(",")
+        else:
+            if not lines:
+                lines.extend(body.split("\n"))
+            flat = ",".join(map(lines.__getitem__, rows.tolist())).split(",")
+        return [flat[c::count] for c in wanted]  # count cells a row: column c is every count-th cell from c
 
-    return lines[head].split(","), counts, columns, lambda i: not data[i].replace(",", "").strip()
+    def blank(i: int) -> bool:
+        if not lines:
+            lines.extend(body.split("\n"))
+        return not lines[i].replace(",", "").strip()
+
+    return line.split(","), counts, columns, blank, max(longest, len(line)) <= _MAX_NUMBER_CHARS
 
 
-def _quoted_rows(text: str) -> tuple[list[str], NDArray[np.intp], _ColumnsOf, Callable[[int], bool]] | None:
+def _cells_per_line(body: str) -> tuple[NDArray[np.intp], int]:
+    """The number of cells on each line of ``body`` (lines joined by newlines), and an upper bound of the
+    longest line's length (its length in UTF-8 bytes), from the positions of its commas and newlines."""
+    b = np.frombuffer(body.encode(), np.uint8)
+    ends = np.append(np.flatnonzero(b == ord("\n")), b.size)
+    commas = np.flatnonzero(b == ord(","))
+    longest = int((np.diff(ends, prepend=-1) - 1).max())
+    n = ends.size
+    per = commas.size // n
+    if per and commas.size == n * per:
+        # The common case, k commas on every line: the k-th group of sorted commas lies on line k, for every k.
+        grouped = commas.reshape(n, per)
+        if bool((grouped[:, 0] > np.append(-1, ends[:-1])).all() and (grouped[:, -1] < ends).all()):
+            return np.full(n, per + 1, np.intp), longest
+    return np.diff(np.searchsorted(commas, ends), prepend=0) + 1, longest
+
+
+def _quoted_rows(text: str) -> _Table | None:
     """Text with quotes, its rows read by the csv module (as the row-by-row reader reads them)."""
     collecting = gc.isenabled()
     gc.disable()  # a million row lists would otherwise set off many collections that find nothing to free
@@ -215,32 +259,24 @@ def _quoted_rows(text: str) -> tuple[list[str], NDArray[np.intp], _ColumnsOf, Ca
         group = data if which is None else list(map(data.__getitem__, which.tolist()))
         return [list(map(itemgetter(c), group)) for c in wanted]
 
-    return rows[head], counts, columns, lambda i: not any(c.strip() for c in data[i])
+    return rows[head], counts, columns, lambda i: not any(c.strip() for c in data[i]), False
 
 
 def _site_columns(header_cells: list[str], counts: NDArray[np.intp], columns: _ColumnsOf,
-                  blank: Callable[[int], bool]) -> SiteColumns | None:
+                  blank: Callable[[int], bool], short: bool) -> SiteColumns | None:
     """The data rows (``counts[i]`` cells in row ``i``) as site columns, or None at the first doubt."""
     _, cols = _header_columns(header_cells)
     if not all(k in cols for k in ("name", "x", "y")) or counts.size == 0:
         return None  # the row-by-row reader names the missing column, or says there are no sites
     keys = [k for k in ("name", "x", "y", "pad") if k in cols]
-    cells = _gather(keys, cols, counts, columns)
-    names = list(map(str.strip, cells["name"]))
-    if not all(names):  # blank rows are skipped; any other row without a name is an error
-        unnamed = np.flatnonzero(~np.fromiter(map(bool, names), bool, len(names)))
-        if not all(map(blank, unnamed.tolist())):
-            return None
-        keep = np.ones(len(names), bool)
-        keep[unnamed] = False
-        cells = {k: list(compress(v, keep.tolist())) for k, v in cells.items()}
-        names = list(compress(names, keep.tolist()))
-        if not names:
-            return None
-    if max(map(len, names)) > MAX_NAME_CHARS or not "".join(names).isprintable():
+    filled = _without_blank_rows(_gather(keys, cols, counts, columns), blank)
+    if filled is None:
         return None
-    x, y = _coordinates(cells["x"]), _coordinates(cells["y"])
-    pad = _pads(cells["pad"]) if "pad" in cells else np.full(len(names), np.nan)
+    cells, names = filled
+    if (not short and max(map(len, names)) > MAX_NAME_CHARS) or not "".join(names).isprintable():
+        return None
+    x, y = _coordinates(cells["x"], short), _coordinates(cells["y"], short)
+    pad = _pads(cells["pad"], short) if "pad" in cells else np.full(len(names), np.nan)
     if x is None or y is None or pad is None:
         return None
     try:  # a repeated name: the row-by-row reader says which line it repeats
@@ -249,7 +285,24 @@ def _site_columns(header_cells: list[str], counts: NDArray[np.intp], columns: _C
         return None
 
 
-def _gather(keys: list[str], cols: dict[str, int], counts: NDArray[np.intp],
+def _without_blank_rows(cells: dict[str, list[str]],
+                        blank: Callable[[int], bool]) -> tuple[dict[str, list[str]], list[str]] | None:
+    """The cells without the blank rows (which the row-by-row reader skips), and the stripped names; None when
+    a row that is not blank has no name, or no row is left."""
+    names = list(map(str.strip, cells["name"]))
+    if all(names):
+        return cells, names
+    unnamed = np.flatnonzero(~np.fromiter(map(bool, names), bool, len(names)))
+    if not all(map(blank, unnamed.tolist())):
+        return None
+    keep = np.ones(len(names), bool)
+    keep[unnamed] = False
+    kept = keep.tolist()
+    names = list(compress(names, kept))
+    return ({k: list(compress(v, kept)) for k, v in cells.items()}, names) if names else None
+
+
+def _gather(keys: Sequence[str], cols: dict[str, int], counts: NDArray[np.intp],
             columns: _ColumnsOf) -> dict[str, list[str]]:
     """The cells of each wanted column in row order, ``""`` where a row is too short to hold one.
 
@@ -269,9 +322,12 @@ def _gather(keys: list[str], cols: dict[str, int], counts: NDArray[np.intp],
     return {k: v.tolist() for k, v in out.items()}
 
 
-def _numbers(cells: list[str]) -> NDArray[np.float64] | None:
-    """A column of ASCII decimals as floats (float() of each, as the row-by-row reader does), or None."""
-    if max(map(len, cells)) > _MAX_NUMBER_CHARS or not _NUMBER_CHARS.fullmatch("\n".join(cells)):
+def _numbers(cells: list[str], short: bool) -> NDArray[np.float64] | None:
+    """A column of ASCII decimals as floats (float() of each, as the row-by-row reader does), or None.
+
+    ``short`` says every cell is known to be at most :data:`_MAX_NUMBER_CHARS` long.
+    """
+    if (not short and max(map(len, cells)) > _MAX_NUMBER_CHARS) or not _NUMBER_CHARS.fullmatch("\n".join(cells)):
         return None
     try:
         return np.fromiter(map(float, cells), np.float64, len(cells))
@@ -279,22 +335,22 @@ def _numbers(cells: list[str]) -> NDArray[np.float64] | None:
         return None
 
 
-def _coordinates(cells: list[str]) -> NDArray[np.float64] | None:
+def _coordinates(cells: list[str], short: bool) -> NDArray[np.float64] | None:
     """A coordinate column: within 1 m of the origin and no denormal, as :class:`ExplicitSite` requires."""
-    v = _numbers(cells)
+    v = _numbers(cells, short)
     if v is None:
         return None
     a = np.abs(v)
     return v if bool(((a <= MAX_LENGTH_MM) & ((a >= _FLOAT_MIN) | (v == 0))).all()) else None
 
 
-def _pads(cells: list[str]) -> NDArray[np.float64] | None:
+def _pads(cells: list[str], short: bool) -> NDArray[np.float64] | None:
     """The pad column: NaN where the cell is empty (the design's pad), else from 1 nm to 1 m."""
     stripped = list(map(str.strip, cells))
     given = np.fromiter(map(bool, stripped), bool, len(stripped))
     pad = np.full(len(stripped), np.nan)
     if given.any():
-        v = _numbers(list(compress(stripped, given.tolist())))
+        v = _numbers(list(compress(stripped, given.tolist())), short)
         if v is None or not bool(((v >= MIN_LENGTH_MM) & (v <= MAX_LENGTH_MM)).all()):
             return None
         pad[given] = v

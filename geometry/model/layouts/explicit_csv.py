@@ -350,7 +350,7 @@ def _pads(cells: list[str], short: bool) -> NDArray[np.float64] | None:
     given = np.fromiter(map(bool, stripped), bool, len(stripped))
     pad = np.full(len(stripped), np.nan)
     if given.any():
-        v = _numbers(list(compress(stripped, given.tolist())), short)
+        v = _numbers(stripped if given.all() else list(compress(stripped, given.tolist())), short)
         if v is None or not bool(((v >= MIN_LENGTH_MM) & (v <= MAX_LENGTH_MM)).all()):
             return None
         pad[given] = v

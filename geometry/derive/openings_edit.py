@@ -112,16 +112,12 @@ def patched_table(old_design: Design, old: OpeningTable, design: Design) -> Open
     which_r = np.fromiter((winner.get(n, 0) for n in names_r), np.intp, len(names_r))
     which_r[sites.state[rows] != SiteState.POPULATED] = -1
     old_w = old.which[rows]
-    changed = bool((which_r != old_w).any())
-    which, open_rows = old.which, old.rows
-    values = {name: getattr(old, name) for name in _VALUES}
-    if changed:
-        which = _patched(old.which, rows, which_r)
-        open_rows = _open_rows(old.rows, rows, old_w >= 0, which_r >= 0)
-        for name in _VALUES:
-            values[name] = _patched(values[name], rows, _gather(openings, _OPENING_VALUE[name], which_r))
-    lx = _lower(old.lower_x_mm, rows, sites.x_mm[rows] + _gather_offsets(openings, 0, which_r))
-    ly = _lower(old.lower_y_mm, rows, sites.y_mm[rows] + _gather_offsets(openings, 1, which_r))
+    which = _kept_or_patched(old.which, rows, which_r)
+    open_rows = _open_rows(old.rows, rows, old_w >= 0, which_r >= 0)
+    values = {name: _kept_or_patched(getattr(old, name), rows, _gather(openings, _OPENING_VALUE[name], which_r))
+              for name in _VALUES}
+    lx = _kept_or_patched(old.lower_x_mm, rows, sites.x_mm[rows] + _gather_offsets(openings, 0, which_r))
+    ly = _kept_or_patched(old.lower_y_mm, rows, sites.y_mm[rows] + _gather_offsets(openings, 1, which_r))
     return OpeningTable(
         sites=sites, profiles=tuple(profiles), openings=openings, which=which, rows=open_rows,
         upper_mm=values["upper_mm"], lower_mm=values["lower_mm"], vertical_mm=values["vertical_mm"],
@@ -141,20 +137,20 @@ def _gather_offsets(openings: tuple[Opening, ...], axis: int, which: IntArray) -
     return out
 
 
-def _patched(a: NDArray[_T], rows: IntArray, values: NDArray[Any]) -> NDArray[_T]:
-    """A frozen copy of ``a`` with ``values`` at ``rows``."""
-    out = a.copy()
-    out[rows] = values
+def _kept_or_patched(old: NDArray[_T], rows: IntArray, new_r: NDArray[Any]) -> NDArray[_T]:
+    """The old column itself when it holds ``new_r`` at ``rows`` already (NaN equal to NaN), else a frozen copy
+    patched there: a fresh million-row array costs more in page faults than in copying, so only columns an edit
+    changes are new (a steeper wall changes d_l and the angle, not d_u)."""
+    old_r = old[rows]
+    same = old_r == new_r
+    if old.dtype.kind == "f":
+        same |= np.isnan(old_r) & np.isnan(new_r)
+    if bool(same.all()):
+        return old
+    out = old.copy()
+    out[rows] = new_r
     out.flags.writeable = False
     return out
-
-
-def _lower(old: NDArray[np.float64], rows: IntArray, new_r: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The old lower-centre column if it holds ``new_r`` at ``rows`` already (NaN equal to NaN), else patched."""
-    old_r = old[rows]
-    if bool(((old_r == new_r) | (np.isnan(old_r) & np.isnan(new_r))).all()):
-        return old
-    return _patched(old, rows, new_r)
 
 
 def _open_rows(old_rows: IntArray, rows: IntArray, was: NDArray[np.bool_], now: NDArray[np.bool_]) -> IntArray:

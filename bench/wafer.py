@@ -60,7 +60,7 @@ def array_design() -> Design:
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
     from geometry.checks import registry
-    from geometry.derive import openings, pairs, repetition
+    from geometry.derive import openings, openings_edit, pairs, repetition
     from geometry.derive.relief import merged as relief
     from geometry.model.layouts import edits
     from geometry.model.layouts import wafer as layout
@@ -69,6 +69,8 @@ def clear_caches() -> None:
               repetition.repetition, registry._run_all, registry._repeated, layout.die_map, layout._generate,
               layout._die_sites_cached):
         f.cache_clear()
+    edits.forget_base_sites()
+    openings_edit.forget()  # the last table of each layout, kept to patch the next edit's from
 
 
 # -- the steps ---------------------------------------------------------------------------------------------

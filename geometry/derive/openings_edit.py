@@ -15,14 +15,13 @@ same too. The result equals :func:`geometry.derive.openings.opening_table_full` 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.sized_cache import SizedCache
 from geometry.derive.openings import OpeningTable
 from geometry.model.design import Design
 from geometry.model.layouts import SiteEdits
@@ -32,10 +31,10 @@ from geometry.model.sites import SiteState
 IntArray = NDArray[np.intp]
 _T = TypeVar("_T", bound=np.generic)
 
-_KEEP = 2
-"""Layouts whose last table is kept to patch from (a document and its window design, say)."""
-_recent: OrderedDict[Design, tuple[Design, OpeningTable]] = OrderedDict()
-_lock = threading.Lock()
+LARGE_SITES = 50_000
+"""From this many sites a design's last table is kept apart from small designs' (the analysis' window around
+each edit, a new layout every edit), which cannot push it out."""
+_recent: SizedCache[tuple[Design, OpeningTable]] = SizedCache(LARGE_SITES, keep_large=2, keep_small=4)
 
 _VALUES = ("upper_mm", "lower_mm", "vertical_mm", "angle_deg", "relief_mm")
 _OPENING_VALUE = {"upper_mm": "upper_mm", "lower_mm": "lower_mm", "vertical_mm": "vertical_mm",
@@ -46,17 +45,18 @@ def table_after_edit(design: Design, full: Callable[[Design], OpeningTable]) -> 
     """The table of ``design``: patched from the last table made on the same layout when there is one, else
     ``full(design)``; either way it becomes the last table of its layout."""
     key = layout_key(design)
-    with _lock:
-        last = _recent.get(key)
+    last = _recent.get(key)
     table = patched_table(last[0], last[1], design) if last is not None else None
     if table is None:
         table = full(design)
-    with _lock:
-        _recent[key] = (design, table)
-        _recent.move_to_end(key)
-        while len(_recent) > _KEEP:
-            _recent.popitem(last=False)
+    _recent.put(key, (design, table), len(table.sites))
     return table
+
+
+def forget() -> None:
+    """Drop the tables kept to patch from (a benchmark timing the full table; ``opening_table.cache_clear``
+    alone would leave the next table patched from the last one)."""
+    _recent.clear()
 
 
 def layout_key(design: Design) -> Design:

@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 
 from geometry.base.errors import DesignError
+from geometry.base.sized_cache import SizedCache
 from geometry.derive.openings import OpeningTable, opening_table, opening_table_full
 from geometry.model import operations as op
 from geometry.model.ball import Ball
 from geometry.model.design import Design
 from geometry.model.layouts import CentreVoid, GridLayout, Pad, SiteEdits
-from geometry.model.layouts.edits import build_sites_full
+from geometry.model.layouts.edits import LARGE_SITES, base_sites, build_sites_full
 from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, SiteColumns
 from geometry.model.layouts.wafer import WaferLayout
 from geometry.model.mask import Mask
@@ -191,3 +192,31 @@ def test_operations_name_the_first_missing_site() -> None:
     with pytest.raises(DesignError, match=r"no site of that name \(and 1 more\)") as e:
         op.move_sites(design, ["A1", "A1\0", "nope"], 0.1, 0.0)
     assert e.value.value == "A1\0"  # numpy would have read it as "A1", which exists
+
+
+def test_sized_cache_keeps_large_entries_while_small_ones_come_and_go() -> None:
+    cache: SizedCache[str] = SizedCache(large=100, keep_large=2, keep_small=3)
+    cache.put("big1", "B1", 500)
+    cache.put("big2", "B2", 100)
+    for k in range(10):
+        cache.put(f"small{k}", f"s{k}", 99)
+    assert cache.get("big1") == "B1" and cache.get("big2") == "B2"
+    assert [cache.get(f"small{k}") for k in range(10)] == [None] * 7 + ["s7", "s8", "s9"]
+    assert cache.get("big1") == "B1"  # now the most recent of the large tier: big2 goes first
+    cache.put("big3", "B3", 1000)
+    assert (cache.get("big1"), cache.get("big2"), cache.get("big3")) == ("B1", None, "B3")
+    cache.put("big1", "b1", 5)  # the same key again, now small: one entry, in the small tier
+    assert cache.get("big1") == "b1" and cache.get("small7") is None and len(cache) == 4  # big3 + s8, s9, big1
+    cache.clear()
+    assert len(cache) == 0 and cache.get("big3") is None
+
+
+def test_window_designs_do_not_evict_a_large_layouts_sites() -> None:
+    """The analysis makes a small design around every edit; the large layout's sites (and their sorted names)
+    must still be the kept ones afterwards, or the next edit pays for the whole layout again."""
+    big = GridLayout(250, 250, 0.4)
+    assert big.site_count() >= LARGE_SITES
+    first = base_sites(big, Pad(0.2))
+    for k in range(12):
+        base_sites(GridLayout(3, 3 + k, 0.4), Pad(0.2))
+    assert base_sites(big, Pad(0.2)) is first

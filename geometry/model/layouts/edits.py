@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from geometry.base.errors import DesignError, require_finite
+from geometry.base.sized_cache import SizedCache
 from geometry.model.layouts.base import Layout, Pad
 from geometry.model.layouts.explicit import ExplicitSite, sites_from_explicit
 from geometry.model.sites import Sites, SiteState
@@ -98,7 +99,7 @@ def unknown_edit_names(layout: Layout, pad: Pad, edits: SiteEdits) -> dict[str, 
     """
     if edits.is_empty():
         return {}
-    base = base_sites(layout, pad)  # type: ignore[arg-type]  # layouts are frozen
+    base = base_sites(layout, pad)
     added = {a.name for a in edits.added}
     kinds = {"depopulated": edits.depopulated, "restored": edits.restored,
              "moved": tuple(m.name for m in edits.moves), "removed": edits.removed}
@@ -118,11 +119,26 @@ def edit_warnings(layout: Layout, pad: Pad, edits: SiteEdits) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=4)
+LARGE_SITES = 50_000
+"""From this many sites a layout's generated sites are kept apart from small ones (the analysis' window designs
+around each edit), which cannot push them out of the cache."""
+_bases: SizedCache[Sites] = SizedCache(LARGE_SITES, keep_large=2, keep_small=8)
+
+
 def base_sites(layout: Layout, pad: Pad) -> Sites:
     """The layout's generated sites, before any edit: made (and their name index sorted) once per layout value,
     and shared by every edited design on it, so an edit costs array patches, not a new layout."""
-    return layout.generate(pad)
+    key = (layout, pad)
+    sites = _bases.get(key)
+    if sites is None:
+        sites = layout.generate(pad)
+        _bases.put(key, sites, len(sites))
+    return sites
+
+
+def forget_base_sites() -> None:
+    """Drop the kept generated sites (a benchmark timing generation from scratch)."""
+    _bases.clear()
 
 
 @lru_cache(maxsize=8)
@@ -134,7 +150,7 @@ def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
     edit touches are the base's own, so a million-site design edited at one site costs a few ms and the memory
     of the touched columns only. Equal, array for array, to :func:`build_sites_full`.
     """
-    base = base_sites(layout, pad)  # type: ignore[arg-type]  # layouts are frozen
+    base = base_sites(layout, pad)
     if edits.is_empty():
         return base
     dropped = np.zeros(0, dtype=np.intp)

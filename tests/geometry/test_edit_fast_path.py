@@ -9,6 +9,8 @@ arrays, dtype and values, and the same answers to name lookups.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -82,38 +84,40 @@ def assert_same_lookups(s: Sites, extra: list[str]) -> None:
         assert s.has(n) == (n in index)
 
 
+def _add(design: Design, rng: np.random.Generator) -> Design:
+    x, y = (float(v) for v in rng.uniform(0, 4, 2))
+    gone = [n for n in design.edits.removed if not design.sites().has(n)]
+    if gone and rng.random() < 0.5:  # a name deleted from the layout comes back as a hand-placed site
+        return op.add_site(design, x, y, gone[0])
+    return op.add_site(design, x, y)
+
+
+def _new_base(design: Design, rng: np.random.Generator) -> Design:
+    """An edit of the layout itself (another base), as re-imported pads, or of the ball."""
+    lay = design.layout
+    if isinstance(lay, ExplicitLayout):
+        c = lay.sites
+        pads = c.pad_mm.copy()
+        pads[int(rng.integers(len(pads)))] = 0.21
+        return design.with_(layout=ExplicitLayout(SiteColumns(c.names, c.x_mm, c.y_mm, pads, c.pad_kind)))
+    return design.with_(ball=Ball(0.3 + 0.01 * float(rng.integers(1, 3))))
+
+
 def random_edit(design: Design, history: list[Design], rng: np.random.Generator, step: int) -> Design:
     names = design.sites().names.tolist()
     pick = [names[int(i)] for i in rng.choice(len(names), size=int(rng.integers(1, 4)), replace=False)]
-    kind = int(rng.integers(10))
-    if kind == 0:
-        return op.move_sites(design, pick, *(float(v) for v in rng.uniform(-0.01, 0.01, 2)))
-    if kind == 1:
-        return op.depopulate(design, pick)
-    if kind == 2:
-        return op.restore(design, pick)
-    if kind == 3:
-        return op.set_profile(design, pick, PROFILES[int(rng.integers(len(PROFILES)))])
-    if kind == 4:
-        return op.clear_profile(design, pick)
-    if kind == 5:
-        return op.delete_sites(design, pick[:1])
-    if kind == 6:
-        gone = [n for n in design.edits.removed if not design.sites().has(n)]
-        if gone and rng.random() < 0.5:  # a name deleted from the layout comes back as a hand-placed site
-            return op.add_site(design, float(rng.uniform(0, 4)), float(rng.uniform(0, 4)), gone[0])
-        return op.add_site(design, float(rng.uniform(0, 4)), float(rng.uniform(0, 4)))
-    if kind == 7 and len(history) > 2:  # undo: an older design value
-        return history[int(rng.integers(len(history) - 1))]
-    if kind == 8 and step % 4 == 0:  # an edit of the layout itself (another base), e.g. re-imported pads
-        lay = design.layout
-        if isinstance(lay, ExplicitLayout):
-            c = lay.sites
-            pads = c.pad_mm.copy()
-            pads[int(rng.integers(len(pads)))] = 0.21
-            return design.with_(layout=ExplicitLayout(SiteColumns(c.names, c.x_mm, c.y_mm, pads, c.pad_kind)))
-        return design.with_(ball=Ball(0.3 + 0.01 * float(rng.integers(1, 3))))
-    return op.move_sites(design, pick[:1], 0.002, 0.0)
+    edits: list[Callable[[], Design]] = [
+        lambda: op.move_sites(design, pick, *(float(v) for v in rng.uniform(-0.01, 0.01, 2))),
+        lambda: op.depopulate(design, pick),
+        lambda: op.restore(design, pick),
+        lambda: op.set_profile(design, pick, PROFILES[int(rng.integers(len(PROFILES)))]),
+        lambda: op.clear_profile(design, pick),
+        lambda: op.delete_sites(design, pick[:1]),
+        lambda: _add(design, rng),
+        lambda: history[int(rng.integers(len(history)))],  # undo: an older design value
+        lambda: _new_base(design, rng) if step % 4 == 0 else op.move_sites(design, pick[:1], 0.002, 0.0),
+    ]
+    return edits[int(rng.integers(len(edits)))]()
 
 
 @pytest.mark.parametrize("make", [explicit_design, grid_design, wafer_design], ids=["explicit", "grid", "wafer"])

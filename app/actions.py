@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Protocol
 
 from app import style
+from app import tool_selector as tools
 from app.document import Document
+from app.view_state import ViewState
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
 from geometry.model.drawing_info import DrawingInfo
@@ -30,12 +32,14 @@ from geometry.model.operations import (
 )
 from geometry.model.profiles import Profile
 from geometry.model.rework import FailedPlace, Rework
+from geometry.model.tools import ToolKind
 
 
 class Shell(Protocol):
     """What the action functions need from the window: the document, questions to the user, the view."""
 
     document: Document
+    view_state: ViewState
 
     def confirm_discard(self) -> bool:
         """Ask before unsaved work is lost; True when it is fine to go on."""
@@ -44,10 +48,16 @@ class Shell(Protocol):
     def ask_open_path(self) -> Path | None: ...
     def ask_save_path(self) -> Path | None: ...
     def ask_new_design(self) -> Design | None: ...
+    def ask_new_carrier(self, form: str) -> Design | None: ...
+    def ask_tool_folder(self, kind: ToolKind) -> Path | None: ...
+    def ask_yes_no(self, title: str, text: str) -> bool: ...
     def ask_move_vector(self) -> tuple[float, float] | None: ...
     def ask_profile(self) -> Profile | None: ...
     def ask_residue_csv_path(self) -> Path | None: ...
     def ask_import_pads(self, against: object | None = None) -> object | None: ...
+    def add_overlay(self) -> None: ...
+    def remove_overlays(self) -> None: ...
+    def has_overlays(self) -> bool: ...
     def ask_failed_note(self, site: str) -> str | None: ...
     def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
     def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
@@ -145,6 +155,15 @@ def file_new(shell: Shell) -> None:
     if not shell.confirm_discard():
         return
     design = shell.ask_new_design()
+    if design is not None:
+        shell.start_new(design)
+
+
+def file_new_carrier(shell: Shell, form: str) -> None:
+    """File > New > Strip... / Panel...: the carrier template dialog (after asking about unsaved work)."""
+    if not shell.confirm_discard():
+        return
+    design = shell.ask_new_carrier(form)
     if design is not None:
         shell.start_new(design)
 
@@ -461,8 +480,19 @@ def _tool_actions() -> list[ActionSpec]:
             for t, title, key, tip in tools]
 
 
+def _tool_kind_actions() -> list[ActionSpec]:
+    """Tools > Mask, Flux Stencil, ...: which tool of the line the views show (app.tool_selector)."""
+    return [ActionSpec(f"tools.show.{k.value}", "Tools", tools.TITLES[k], tools.show_tool(k), tools.KEYS[k],
+                       tools.TIPS[k], checkable=True, checked=tools.tool_shown(k), group="tool_kind",
+                       separator_before=i == 0) for i, k in enumerate(ToolKind)]
+
+
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("file.new", "File", "&New from Template...", file_new, "std:New", "Start a new design"),
+    ActionSpec("file.new", "File/New", "Design from &Template...", file_new, "std:New", "Start a new design"),
+    ActionSpec("file.new_strip", "File/New", "&Strip...", lambda s: file_new_carrier(s, "strip"), None,
+               "A substrate strip of a standard size: units in rows and blocks, each a ball grid"),
+    ActionSpec("file.new_panel", "File/New", "&Panel...", lambda s: file_new_carrier(s, "panel"), None,
+               "A substrate panel: units per row and column, their pitch and blocks, each a ball grid"),
     ActionSpec("file.open", "File", "&Open...", file_open, "std:Open", "Open a .ballmask design"),
     ActionSpec("file.import_pads", "File", "&Import Pads...", import_pads, None,
                "Start the layout from a customer's GDS, OASIS, Gerber, DXF, IPC-2581, KiCad or CSV pads"),
@@ -471,8 +501,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                enabled=_imported),
     ActionSpec("file.save", "File", "&Save", file_save, "std:Save", "Save the design", separator_before=True),
     ActionSpec("file.save_as", "File", "Save &As...", file_save_as, "std:SaveAs", "Save under a new name"),
-    ActionSpec("file.export", "File", "&Export...", lambda s: s.run_export(), "Ctrl+E",
-               "Write DXF, Gerber or PDF for the mask maker", separator_before=True),
+    ActionSpec("file.export", "File", tools.export_title, tools.export_shown_tool, "Ctrl+E",
+               "Write DXF, Gerber or PDF for the mask maker, or the files of the tool shown (Tools menu)",
+               separator_before=True),
     ActionSpec("file.drawing", "File", "&Drawing and Title Block...", edit_drawing_info, None,
                "Title block, revisions, quantity, inspection and the frame of the fabrication drawing"),
     ActionSpec("file.close", "File", "&Close", lambda s: s.close_document(), "std:Close",
@@ -525,8 +556,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Typed and shown coordinates are measured from this point"),
     ActionSpec("view.clear_rulers", "View", "Clear &Rulers", lambda s: s.clear_rulers(), "Shift+Esc",
                "Remove every ruler from the drawing"),
+    ActionSpec("view.overlay_file", "View", "O&verlay File...", lambda s: s.add_overlay(), None,
+               "Draw another DXF, Gerber or GDS file's pads over the top view, as a reference (not saved)",
+               separator_before=True),
+    ActionSpec("view.remove_overlays", "View", "Remove Overla&ys", lambda s: s.remove_overlays(), None,
+               "Take the overlaid files off the top view", enabled=lambda s: s.has_overlays()),
     *_layer_actions(),
     *_tool_actions(),
+    *_tool_kind_actions(),
     ActionSpec("rework.import_csv", "Rework", "&Import Residue CSV...", import_residue_csv, None,
                "Residue measured per site: name (or x, y), height, diameter"),
     ActionSpec("rework.settings", "Rework", "Residue and &Device...", edit_rework_settings, None,

@@ -27,6 +27,7 @@ from app.shell_dialogs import APP_NAME, ShellDialogs
 from app.shortcuts import FocusKeeper, key_sequences
 from app.view_state import Tool, ViewState
 from app.views.cross_section import CrossSectionView
+from app.views.overlay import OverlayShell
 from app.views.rework_overlay import ReworkOverlay
 from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
@@ -46,7 +47,7 @@ def key_sequence(shortcut: str) -> QtGui.QKeySequence:
     return seqs[0] if seqs else QtGui.QKeySequence()
 
 
-class MainWindow(WindowExtras, ShellDialogs):
+class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
     """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
 
     def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,

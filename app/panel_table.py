@@ -16,15 +16,19 @@ from PySide6 import QtCore, QtWidgets
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.panels.checks_panel import ChecksPanel
+from app.panels.fields import connect_event
 from app.panels.properties import PropertyPanel
+from app.tool_selector import install_tool_views
 from app.view_state import CutLine, ViewState
 from app.views.cross_section import CrossSectionView
 from app.views.rework_overlay import ReworkOverlay
 from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
+from app.views.unit_map import UnitMapView, unit_cut_line, unit_name
 from app.views.wafer_map import WaferMapView
 from geometry.derive.section import residue_bumps
 from geometry.model.design import Design
+from geometry.model.layouts import CarrierLayout
 from geometry.model.layouts.wafer import WaferLayout
 
 Area = QtCore.Qt.DockWidgetArea
@@ -73,6 +77,7 @@ def _properties(ctx: PanelContext) -> QtWidgets.QWidget:
     ctx.view_state.set_unit(panel.unit)  # the unit remembered from the last run is everyone's at the start
     panel.units_changed.connect(ctx.view_state.set_unit)
     ctx.view_state.unit_changed.connect(panel.set_unit)
+    connect_event(panel, ctx.view_state.tool_kind_changed, panel.tool_group.set_tool)  # the Tools menu's tool
     return panel
 
 
@@ -81,6 +86,7 @@ def _checks(ctx: PanelContext) -> QtWidgets.QWidget:
     panel.set_unit(ctx.view_state.unit)
     ctx.view_state.unit_changed.connect(panel.set_unit)
     panel.zoom_requested.connect(ctx.view_state.request_zoom)
+    install_tool_views(ctx, panel)  # the Tools menu's tool: on the top view, its findings in this panel
     return panel
 
 
@@ -125,6 +131,23 @@ def _wafer_map(ctx: PanelContext) -> QtWidgets.QWidget:
     return view
 
 
+def _unit_map(ctx: PanelContext) -> QtWidgets.QWidget:
+    view = UnitMapView(ctx.document, ctx.window)
+    view.message.connect(ctx.show_message)
+    ctx.runner.report_ready.connect(view.set_report)  # the mask's findings (a tool's stay in the checks panel)
+    view.set_report(ctx.runner.report)
+
+    def cut_through(row: int, col: int) -> None:
+        line = unit_cut_line(ctx.document.design, row, col)
+        if line is not None:
+            ctx.top_view.cut_drag(*line, finished=True, snap=False)  # the cross-section follows the cut line
+            ctx.show_message(f"Unit {unit_name(ctx.document.design.layout, row, col)}: the cross-section cuts "  # type: ignore[arg-type]
+                             "through its middle row")
+
+    view.unit_clicked.connect(cut_through)
+    return view
+
+
 def has_rework(design: Design) -> bool:
     """Rework data: the review applies."""
     return design.rework is not None
@@ -135,9 +158,14 @@ def is_wafer(design: Design) -> bool:
     return isinstance(design.layout, WaferLayout)
 
 
+def is_carrier(design: Design) -> bool:
+    """A strip or panel layout: the unit map applies."""
+    return isinstance(design.layout, CarrierLayout)
+
+
 # -- the table ---------------------------------------------------------------------------------------------
 # The top view takes the middle; the properties run the full height on the left; the checks table and the
-# cross-section share the bottom, side by side; rework review and wafer map stack on the right.
+# cross-section share the bottom, side by side; rework review, wafer map and unit map stack on the right.
 PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("properties", "Properties", Area.LeftDockWidgetArea, _properties, min_width=260),
     PanelSpec("checks", "Checks", Area.BottomDockWidgetArea, _checks),
@@ -145,4 +173,6 @@ PANELS: tuple[PanelSpec, ...] = (
     PanelSpec("rework", "Rework", Area.RightDockWidgetArea, _rework, shown_for=has_rework, min_width=280),
     PanelSpec("wafer_map", "Wafer map", Area.RightDockWidgetArea, _wafer_map, shown_for=is_wafer,
               tabbed_with="rework", min_width=280, only_when_shown=True),
+    PanelSpec("unit_map", "Unit map", Area.RightDockWidgetArea, _unit_map, shown_for=is_carrier,
+              tabbed_with="wafer_map", min_width=280, only_when_shown=True),
 )

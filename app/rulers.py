@@ -20,6 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import style
 from app.units import LengthUnit, format_angle, format_length
+from app.views.label_layout import place_labels
 from app.views.snap_grid import PassiveScatter
 from geometry.derive.openings import OpeningTable, opening_table
 from geometry.model.design import Design
@@ -142,6 +143,15 @@ class RulerSet(QtCore.QObject):
         self._marker.setZValue(style.Z_TOOL + 2)
         self._marker.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)  # the click is the ruler's end
         box.addItem(self._marker, ignoreBounds=True)
+        # tags are sized on screen: after a zoom two tags may cover each other, so they are placed again
+        box.sigRangeChanged.connect(lambda *_a: self.place_tags())
+        box.sigResized.connect(lambda *_a: self.place_tags())
+
+    def place_tags(self) -> None:
+        """Every tag at its ruler's end, moved off the tags before it where they would overlap on screen."""
+        if self._items:
+            place_labels(self.box, [(label, r.b.x_mm, r.b.y_mm) for r, (_line, label) in
+                                    zip(self.rulers, self._items, strict=True)])
 
     @property
     def pending(self) -> Snap | None:
@@ -205,6 +215,7 @@ class RulerSet(QtCore.QObject):
         self.box.addItem(label, ignoreBounds=True)
         self._items.append((line, label))
         self._label(len(self.rulers) - 1)
+        self.place_tags()
         self.changed.emit()
 
     def _label(self, i: int) -> None:
@@ -223,6 +234,7 @@ class RulerSet(QtCore.QObject):
         self.box.removeItem(label)
         for i in range(len(self.rulers)):
             self._label(i)
+        self.place_tags()
         self.changed.emit()
 
     def clear(self) -> None:
@@ -240,6 +252,7 @@ class RulerSet(QtCore.QObject):
         self.unit = LengthUnit(unit)
         for i in range(len(self.rulers)):
             self._label(i)
+        self.place_tags()
         self.changed.emit()
 
     def label_item(self, index: int) -> pg.TextItem:

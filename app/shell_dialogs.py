@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from geometry.model.drawing_info import DrawingInfo
     from geometry.model.profiles import Profile
     from geometry.model.rework import Rework
+    from geometry.model.tools import ToolKind
 
 APP_NAME = "ballmask"
 FILE_FILTER = f"ballmask designs (*{SUFFIX});;All files (*)"
@@ -66,6 +67,26 @@ class ShellDialogs(QtWidgets.QMainWindow):
 
         dlg = NewDesignDialog(self)
         return dlg.design if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_new_carrier(self, form: str) -> Design | None:
+        """A strip or panel design from its template dialog (File > New > Strip... / Panel...)."""
+        from app.dialogs.new_strip import NewCarrierDialog
+
+        dlg = NewCarrierDialog(form, self)
+        return dlg.design if dlg.exec() == QtWidgets.QDialog.DialogCode.Accepted else None
+
+    def ask_tool_folder(self, kind: ToolKind) -> Path | None:
+        """The folder a companion tool's files go to (created by the export; an existing one is replaced)."""
+        from geometry.export.package import base_name
+
+        base = Path(self._start_dir()) / f"{base_name(self.document.design)}_{kind.value}"
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, f"Export {kind.value} to the folder", str(base), "")
+        return Path(name) if name else None
+
+    def ask_yes_no(self, title: str, text: str) -> bool:
+        """Yes or No (through :meth:`question`, which tests answer)."""
+        sb = QtWidgets.QMessageBox.StandardButton
+        return self.question(title, text, sb.Yes | sb.No) == sb.Yes
 
     def ask_move_vector(self) -> tuple[float, float] | None:
         """A vector (dx, dy), typed in the display unit, as mm."""

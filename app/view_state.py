@@ -1,4 +1,5 @@
-"""What the window shows, apart from the design: display unit, cut line, zoom requests, layer visibility, tool.
+"""What the window shows, apart from the design: display unit, cut line, zoom requests, layer visibility, the mouse
+tool, and which tool of the ball-attach line the views show (the mask or a companion tool).
 
 Qt-free, like :class:`app.document.Document`, and observed the same way (:class:`app.events.Event`): a panel that
 changes one of these values writes it here, and every panel and view that shows it subscribes here. No panel
@@ -16,6 +17,7 @@ from enum import StrEnum
 
 from app.events import Event
 from app.units import LengthUnit
+from geometry.model.tools import ToolKind
 
 
 class Tool(StrEnum):
@@ -55,11 +57,13 @@ class ViewState:
         self._unit = LengthUnit(unit)
         self._tool = Tool(tool)
         self._cut_line: CutLine | None = None
+        self._tool_kind = ToolKind.MASK
         self.unit_changed = Event[[LengthUnit]]()
         self.tool_changed = Event[[Tool]]()
         self.cut_line_changed = Event[[CutLine | None]]()
         self.layer_visibility_changed = Event[[str, bool]]()
         self.zoom_requested = Event[[ZoomRequest]]()
+        self.tool_kind_changed = Event[[ToolKind]]()
 
     # -- display unit --------------------------------------------------------------------------------------
     @property
@@ -86,6 +90,19 @@ class ViewState:
         if t is not self._tool:
             self._tool = t
             self.tool_changed.emit(t)
+
+    # -- the tool shown (Tools menu: mask, flux stencil, pin plate, pick head, inspection) ----------------------
+    @property
+    def tool_kind(self) -> ToolKind:
+        """Which tool the top view, the checks panel, the properties and Export are about."""
+        return self._tool_kind
+
+    def set_tool_kind(self, kind: ToolKind | str) -> None:
+        """Show the mask or a companion tool (ValueError for a name that is not a tool)."""
+        k = ToolKind(kind)
+        if k is not self._tool_kind:
+            self._tool_kind = k
+            self.tool_kind_changed.emit(k)
 
     # -- cut line ------------------------------------------------------------------------------------------
     @property

@@ -62,16 +62,12 @@ class DocBrowser(QtWidgets.QDialog):
     """A Markdown page of docs/ inside the application (the guide, the check reference), with its images."""
 
     def go_to(self, anchor: str) -> bool:
-        """Scroll to the heading that names ``anchor`` (a check id such as web-lower), else to its first mention;
-        False when the page does not mention it."""
+        """Scroll to what explains ``anchor`` (a check id such as web-lower: its heading, else its table row; see
+        app.check_help), else to its first mention; False when the page does not mention it."""
+        from app.check_help import check_block
+
         doc = self.browser.document()
-        block = doc.begin()
-        target = None
-        while block.isValid():
-            if block.blockFormat().headingLevel() > 0 and anchor.lower() in block.text().lower():
-                target = block
-                break
-            block = block.next()
+        target = check_block(doc, anchor)
         cursor = QtGui.QTextCursor(target) if target is not None else doc.find(anchor)
         if cursor.isNull():
             return False
@@ -467,8 +463,10 @@ class WindowExtras(QtWidgets.QMainWindow):
         self.show_doc("guide.md")
 
     def show_check_help(self, check_id: str) -> None:
-        """What does this check mean? The check reference at the check's heading."""
-        self.show_doc("checks.md", check_id)
+        """What does this check mean? The check reference (the tools' page for a tool's check) at the check."""
+        from app.check_help import check_page
+
+        self.show_doc(check_page(check_id), check_id)
 
     # -- Preferences --------------------------------------------------------------------------------------------
     def show_preferences(self) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.memory import measure
-from bench.wafer import checks, clear_caches, dxf_blocks, dxf_flat, generate, gerber, line, relief_of
+from bench.wafer import checks, clear_caches, dxf_blocks, dxf_flat, edit_one_unit, generate, gerber, line, relief_of
 from geometry.model.ball import Ball
 from geometry.model.carrier_features import strip_features
 from geometry.model.design import Design
@@ -52,6 +52,7 @@ def run_carrier(label: str, make: Callable[[], Design], out_dir: Path, say: Call
     say(line(chk, "<= 2 s", chk.seconds <= 2.0) + f"  ({len(chk.result.violations)} violations)")
     rel = measure(f"{label}: merged lower relief, exact arcs", lambda: relief_of(d))
     say(line(rel, "<= 5 s", rel.seconds <= 5.0) + f"  ({rel.result.n_regions:,} regions)")
+    edit_one_unit(label, d, say)
     flat = measure(f"{label}: flattened DXF", lambda: dxf_flat(d, out_dir / f"{label}.dxf"))
     say(line(flat, "<= 30 s", flat.seconds <= 30.0) + f"  ({(out_dir / f'{label}.dxf').stat().st_size / 2**20:.0f} MB)")
     blk = measure(f"{label}: DXF with unit blocks", lambda: dxf_blocks(d, out_dir / f"{label}-blocks.dxf"))

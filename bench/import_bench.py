@@ -3,7 +3,8 @@
 Run alone with ``python -m bench.import_bench [--out DIR]``; ``python -m bench`` runs it after the wafer steps.
 The explicit design is a 1000 x 1000 array at 0.25 mm with JEDEC names and coordinates on a 1 nm grid (what an
 import produces); targets: save <= 2 s, load <= 2 s. The import steps write a GDS of 1,000,000 32-gon pads with
-klayout and a Gerber of 1,000,000 flashes, then time reading, recognising and writing the design (<= 10 s).
+klayout (a pad cell arrayed, and the same flattened into one cell) and a Gerber of 1,000,000 flashes, then time
+reading, recognising and writing the design (<= 10 s).
 """
 
 from __future__ import annotations
@@ -49,6 +50,17 @@ def write_gds_1m(path: Path) -> None:
     ly.write(str(path))
 
 
+def write_flat_gds_1m(path: Path) -> None:
+    """The same 1,000,000 32-gons flattened into one cell (what a CAM tool writes): one BOUNDARY per pad."""
+    import klayout.db as kdb
+
+    write_gds_1m(path)
+    ly = kdb.Layout()
+    ly.read(str(path))
+    ly.top_cell().flatten(True)
+    ly.write(str(path))
+
+
 def write_gerber_1m(path: Path) -> None:
     """1,000,000 flashes of one round aperture, as a CAM system writes solder-mask openings."""
     r, c = np.divmod(np.arange(N_SIDE * N_SIDE), N_SIDE)
@@ -81,6 +93,7 @@ def run_import(out_dir: Path, say: Callable[[str], None], line: Callable[..., st
     load = measure("import: load the 1M-site explicit design", lambda: load_design(path))
     say(line(load, "<= 2 s", load.seconds <= 2.0 and load.result == d))
     for kind, write, src, layer in (("GDS, 32-gon pad cell in arrays", write_gds_1m, out_dir / "pads-1M.gds", "3/0"),
+                                    ("GDS, 32-gons flat", write_flat_gds_1m, out_dir / "pads-flat-1M.gds", "3/0"),
                                     ("Gerber, flashes", write_gerber_1m, out_dir / "pads-1M.gbr", None)):
         write(src)
         step = measure(f"import: 1M pads, {kind}: read, recognise, write",

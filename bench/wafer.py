@@ -62,12 +62,12 @@ def clear_caches() -> None:
     from geometry.checks import registry
     from geometry.derive import openings, openings_edit, pairs, repetition
     from geometry.derive.relief import merged as relief
-    from geometry.model.layouts import edits
+    from geometry.model.layouts import edits, site_rows
     from geometry.model.layouts import wafer as layout
 
     for f in (edits.build_sites, openings.opening_table, pairs.merge_graph, relief.lower_relief,
-              repetition.repetition, registry._run_all, registry._repeated, layout.die_map, layout._generate,
-              layout._die_sites_cached):
+              repetition.repetition, repetition._unit_index, repetition._names_cached, site_rows._units,
+              registry._run_all, registry._repeated, layout.die_map, layout._generate, layout._die_sites_cached):
         f.cache_clear()
     edits.forget_base_sites()
     openings_edit.forget()  # the last table of each layout, kept to patch the next edit's from
@@ -105,6 +105,39 @@ def dxf_blocks(d: Design, out: Path) -> Path:
     rep = repetition(d)
     assert isinstance(rep, Repeated), rep
     return write_dxf_blocks(rep, out)
+
+
+def edited_unit(d: Design) -> Design:
+    """``d`` with one unit edited: its middle unit's first site moved by 10 um and two sites on their own profile
+    (a steeper taper), the edit of issue 12."""
+    from geometry.derive.repetition import Repeated, repetition
+    from geometry.model.design import ProfileOverride
+
+    rep = repetition(d)
+    assert isinstance(rep, Repeated), rep
+    prefix = rep.layout.prefixes[len(rep.layout.names) // 2]
+    local = rep.unit_design.sites().names[:2].tolist()
+    edits = d.edits.with_moves([prefix + local[0]], 0.01, 0.0)
+    steeper = ProfileOverride(tuple(prefix + n for n in local), Tapered(65.0))
+    return d.with_(edits=edits, overrides=(*d.overrides, steeper))
+
+
+def edit_one_unit(label: str, d: Design, say: Callable[[str], None]) -> None:
+    """Relief and checks of ``d`` with one unit edited, after those of ``d`` (as after an edit in the window)."""
+    from geometry.derive.repetition import Repeated, repetition
+
+    relief_of(d)
+    checks(d)
+    e = edited_unit(d)
+
+    def both() -> None:
+        relief_of(e)
+        checks(e)
+
+    step = measure(f"{label}: one unit edited (a site moved, 2 own profiles), relief + checks", both)
+    rep = repetition(e)
+    groups = len(rep.groups) if isinstance(rep, Repeated) else rep.reason
+    say(line(step, "<= 200 ms", step.seconds <= 0.2) + f"  (groups: {groups})")
 
 
 def gerber(d: Design, out: Path) -> list[Path]:
@@ -300,6 +333,7 @@ GROUPS = {
     "array": "the 100k array: checks and relief against KLayout and shapely, window",
     "carrier": "a 240 x 74 mm strip and a 600 x 600 mm panel of repeated units",
     "import": "a 1M-site explicit design saved and loaded; 1M GDS and Gerber pads imported (bench/import_bench.py)",
+    "cold": "check-cold: ballmask check of the 225-site BGA in fresh processes, CPU (bench/check_cold.py)",
 }
 
 
@@ -346,6 +380,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.import_bench import run_import
 
         run_import(out_dir, say, line)
+    if "cold" in groups:
+        from bench.check_cold import run_check_cold
+
+        run_check_cold(say, line)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     if set(groups) != set(GROUPS):
         return  # bench/last_run.md holds full runs only
@@ -378,6 +416,7 @@ def run_wafer(dia: float, window: bool, out_dir: Path, say: Callable[[str], None
     say(line(yard) + f"  ({yard.result:,} entities)")
     blk = measure("wafer: DXF with die blocks", lambda: dxf_blocks(d, out_dir / "wafer-blocks.dxf"))
     say(line(blk, "<= 3 s", blk.seconds <= 3.0))
+    edit_one_unit("wafer", d, say)
     gbr = measure("wafer: Gerber (streamed RS-274X)", lambda: gerber(d, out_dir / "wafer-gerber"))
     say(line(gbr, "<= 10 s", gbr.seconds <= 10.0)
         + f"  ({sum(q.stat().st_size for q in gbr.result) / 2**20:.0f} MB)")

@@ -45,11 +45,13 @@ def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--magnification", type=float, default=1.0, help="scale the GDS/OASIS geometry (default 1)")
 
 
-def _recognition(args: argparse.Namespace, a1: str = "top-left", naming: str = "auto") -> object:
+def _recognition(args: argparse.Namespace, a1: str = "top-left", naming: str = "auto",
+                 rotation: str = "auto") -> object:
     from geometry.model.layouts import Recognition
 
     try:
-        return Recognition(args.circle_tol / 1000.0, args.snap_tol / 1000.0, args.view, a1, naming)  # type: ignore[arg-type]
+        return Recognition(args.circle_tol / 1000.0, args.snap_tol / 1000.0, args.view, a1, naming,  # type: ignore[arg-type]
+                           None if rotation == "auto" else int(rotation))  # type: ignore[arg-type]
     except DesignError as e:
         option = {"circle_tol_mm": "--circle-tol", "snap_tol_mm": "--snap-tol"}.get(e.path, f"--{e.path}")
         raise DesignError(option, e.value, e.problem) from None
@@ -59,6 +61,9 @@ def configure_import(parser: argparse.ArgumentParser) -> None:
     """Options of ``ballmask import``."""
     _source_options(parser)
     parser.add_argument("--a1", choices=CORNERS, default="top-left", help="corner of A1 in the top view")
+    parser.add_argument("--rotation", choices=("auto", "0", "90"), default="auto",
+                        help="90: the footprint is placed turned, its rows (letters) run along y; auto (default): "
+                        "told from the source's JEDEC pad names, else 0")
     parser.add_argument("--names", choices=("auto", "grid", "source"), default="auto",
                         help="site names from the grid (JEDEC), the source, or the source's when it names every "
                         "pad (default auto)")
@@ -93,7 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
     """Read, recognise, report, then build and write the design."""
     from geometry.fileio.importers.importing import ImportOptions, import_layout
 
-    opts = ImportOptions(args.format, args.layer, args.units, _recognition(args, args.a1, args.names),  # type: ignore[arg-type]
+    opts = ImportOptions(args.format, args.layer, args.units, _recognition(args, args.a1, args.names, args.rotation),  # type: ignore[arg-type]
                          args.non_round, args.magnification, args.pad)
     if not args.report_only:
         if args.output is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -395,8 +396,21 @@ COMMANDS: list[Command] = [
 """The subcommands, in the order ``--help`` lists them. Append a :class:`Command` to add one."""
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
+def chosen_command(args_list: Sequence[str]) -> str | None:
+    """The subcommand a command line names (its first word that is a command's name), None when it names none."""
+    names = {c.name for c in COMMANDS}
+    return next((a for a in args_list if a in names), None)
+
+
+def make_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand, or with only the options of the subcommand ``only`` (none
+    when ``only`` is "").
+
+    Configuring a subcommand imports its module (``rework`` the rework model and numpy, ``export`` the
+    exporter registry), so ``ballmask check FILE`` configures ``check`` alone and every other subcommand is
+    just its name and help line (what ``ballmask --help`` lists) -- a cold ``check`` then imports only what
+    checking needs, and ``ballmask --help`` nothing of geometry but the option types.
+    """
     parser = GuardedParser(
         prog=PROG,
         description="CAD for solder-ball mounting masks. Without a command (or with a .ballmask file) it "
@@ -410,7 +424,8 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for cmd in COMMANDS:
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
-        cmd.configure(p)
+        if only is None or cmd.name == only:
+            cmd.configure(p)
         p.set_defaults(run=cmd.run)
     return parser
 
@@ -423,7 +438,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_window(None)
     if len(args_list) == 1 and not args_list[0].startswith("-") and args_list[0] not in names:
         return open_window(args_list[0])
-    return run_guarded(make_parser, args_list, _self_test)
+    only = chosen_command(args_list) or ""
+    if "numpy" not in sys.modules:
+        # OpenBLAS starts a thread per core when numpy is imported, about 30 ms of CPU on a 2-core machine; no
+        # command does a matrix product big enough to use them (geometry solves 2 x 2 and 3 x 3 systems at most)
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    return run_guarded(lambda: make_parser(only), args_list, _self_test)
 
 
 def _self_test(args: argparse.Namespace) -> int | None:

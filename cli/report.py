@@ -35,21 +35,21 @@ def ridge_at_min_pitch(design: Design) -> tuple[float, float] | None:
     (:func:`geometry.derive.pairs.contact_depth`); it equals t when they never meet. None with fewer than two sites.
     """
     import numpy as np
-    from scipy.spatial import cKDTree
 
+    from geometry.base.spatial import nearest_other
     from geometry.derive.pairs import contact_depth
 
     sites = design.sites()
     xy = sites.xy[sites.populated]
     if len(xy) < 2:
         return None
-    dist, idx = cKDTree(xy).query(xy, k=2)
-    k = int(np.argmin(dist[:, 1]))
-    j = int(idx[k, 1])
+    dist, idx = nearest_other(xy[:, 0], xy[:, 1])
+    k = int(np.argmin(dist))
+    j = int(idx[k])
     dx = np.array([xy[j, 0] - xy[k, 0]])
     dy = np.array([xy[j, 1] - xy[k, 1]])
     o = design.opening
-    return float(dist[k, 1]), float(contact_depth(o, o, dx, dy)[0])
+    return float(dist[k]), float(contact_depth(o, o, dx, dy)[0])
 
 
 def relief_summary(design: Design, per_depth: bool = False) -> list[str]:

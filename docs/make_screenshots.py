@@ -93,12 +93,41 @@ def checks(w: object) -> None:
     panel.activate(0)
 
 
+def strip(w: object) -> None:
+    """A strip from its template, the unit map in front with a unit chosen (the cross-section cuts through it)."""
+    from app.dialogs.templates import build_template
+
+    w.start_new(build_template("strip"))  # type: ignore[attr-defined]
+    w.runner.flush()  # type: ignore[attr-defined]
+    w.docks["unit_map"].raise_()  # type: ignore[attr-defined]
+    view = w.panels["unit_map"]  # type: ignore[attr-defined]
+    view.select(int(len(view.rows) // 2 + 2))
+
+
+def _tool(kind: str) -> Callable[[object], None]:
+    def show(w: object) -> None:
+        """The BGA example with a companion tool shown: its shapes, its findings, its settings."""
+        doc = w.document  # type: ignore[attr-defined]
+        tv = w.top_view  # type: ignore[attr-defined]
+        w.view_state.set_tool_kind(kind)  # type: ignore[attr-defined]
+        sites = doc.design.sites()
+        i = sites.index_of("H8")
+        tv.zoom_to(float(sites.x_mm[i]), float(sites.y_mm[i]), 6.0)
+
+    return show
+
+
 SCENARIOS: dict[str, tuple[Path | None, Callable[[object], object | None]]] = {
     "main": (EXAMPLES / "bga-0.8mm-tapered.ballmask", main_scenario),
     "checks": (EXAMPLES / "bga-0.8mm-tapered.ballmask", checks),
     "csp": (None, csp),
     "rework": (None, rework),
     "wafer": (None, wafer),
+    "strip": (None, strip),
+    "tool_flux_stencil": (EXAMPLES / "bga-0.8mm-tapered.ballmask", _tool("flux-stencil")),
+    "tool_pin_plate": (EXAMPLES / "bga-0.8mm-tapered.ballmask", _tool("pin-plate")),
+    "tool_pick_head": (EXAMPLES / "bga-0.8mm-tapered.ballmask", _tool("pick-head")),
+    "tool_inspection": (EXAMPLES / "bga-0.8mm-tapered.ballmask", _tool("inspection")),
 }
 
 

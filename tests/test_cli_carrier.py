@@ -64,3 +64,36 @@ def test_export_tool_writes_the_folder_and_refuses_on_tool_errors(tmp_path: Path
     save_design(thick, src)
     assert main(["export", str(src), "--tool", "flux-stencil", "-o", str(tmp_path / "flux")]) == 1
     assert not (tmp_path / "flux").exists()
+
+
+def test_new_strip_with_a_second_unit_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "small.ballmask"
+    assert main(["new", "grid", "--rows", "3", "--cols", "3", "--pitch", "0.6", "--ball", "0.3", "--thickness",
+                 "0.2", "--material", "laser-cut-stainless", "--profile", "straight", "-o", str(other)]) == 0
+    out = tmp_path / "s.ballmask"
+    assert main(["new", "strip", *UNIT, "--unit-rows", "2", "--unit-cols", "3", "--unit-pitch", "6",
+                 "--unit-type", f"1,2={other}", "--unit-type", f"2,3={other}", "-o", str(out)]) == 0
+    lay = load_design(out).layout
+    assert isinstance(lay, CarrierLayout) and len(lay.unit_types) == 1
+    t = lay.unit_types[0]
+    assert t.name == "B" and t.units == ((1, 2), (2, 3)) and t.unit == GridLayout(3, 3, 0.6)
+    assert t.profile is not None and t.profile.kind == "straight"
+    assert len(load_design(out).sites()) == 4 * 48 + 2 * 9
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 1  # the straight walls of type B leave too little flux clearance
+    text = capsys.readouterr().out
+    assert "flux-clear: 1 error" in text and "U01-02:A1, U01-02:A2" in text and "U01-01:" not in text
+
+
+@pytest.mark.parametrize(("ref", "needle"), [("9,9=FILE", "--unit-type"), ("1,2", "ROW,COL=FILE"),
+                                             ("1,2=missing.ballmask", "cannot be read")])
+def test_bad_unit_types_name_the_option(ref: str, needle: str, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "small.ballmask"
+    assert main(["new", "grid", *UNIT, "-o", str(other)]) == 0
+    ref = ref.replace("FILE", str(other))
+    assert main(["new", "strip", *UNIT, "--unit-rows", "2", "--unit-cols", "3", "--unit-pitch", "6",
+                 "--unit-type", ref, "-o", str(tmp_path / "x.ballmask")]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err
+    assert not (tmp_path / "x.ballmask").exists()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.dialogs.carrier_templates import PRESET_OPTIONS, build_panel, build_strip
 from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
 from geometry.model.design import Design
@@ -112,6 +113,19 @@ def _wafer(v: dict[str, Any]) -> Design:
     )
 
 
+def _unit_params(rows: int) -> tuple[Param, ...]:
+    """One unit's ball grid, as in the Grid BGA template (strips and panels)."""
+    return (
+        Param("rows", "Unit rows", rows, 1, 200, integer=True, unit="", tip="Ball rows of one unit"),
+        Param("cols", "Unit columns", rows, 1, 200, integer=True, unit="", tip="Ball columns of one unit"),
+        Param("pitch_mm", "Ball pitch", 0.8, 0.1, 5.0),
+        Param("ball_mm", "Ball diameter", 0.45, 0.05, 2.0),
+        Param("material", "Process", "etched-stainless", options=MATERIAL_OPTIONS, tip=MATERIAL_TIP),
+        Param("thickness_mm", "Mask thickness", 0.3, 0.02, 2.0),
+        Param("angle_deg", "Taper angle", 60.0, 10.0, 90.0, unit="deg"),
+    )
+
+
 TEMPLATES: tuple[Template, ...] = (
     Template("bga", "Grid BGA", "A full ball grid array with tapered openings (claims 3-4).", (
         Param("rows", "Rows", 15, 1, 200, integer=True, unit=""),
@@ -148,6 +162,30 @@ TEMPLATES: tuple[Template, ...] = (
         Param("thickness_mm", "Mask thickness", 0.15, 0.02, 2.0),
         Param("angle_deg", "Taper angle", 60.0, 10.0, 90.0, unit="deg"),
     ), _wafer),
+    Template("strip", "Strip", "A substrate strip of a standard size: its units in rows and blocks, each unit a "
+             "ball grid. The mask is the strip's size; the unit pitch follows from the rails and block gaps.", (
+        Param("preset", "Strip", PRESET_OPTIONS[0][0], options=PRESET_OPTIONS,
+              tip="Standard strip sizes of BGA assembly lines (size, unit rows x columns, blocks)"),
+        Param("rail_mm", "Edge rails", 6.0, 0.0, 30.0, tip="Strip edge kept free of units (tooling holes, "
+                                                            "clamping), on every side"),
+        Param("block_gap_mm", "Block gap", 3.0, 0.0, 30.0, tip="Extra space between neighbouring blocks"),
+        *_unit_params(10),
+    ), build_strip),
+    Template("panel", "Panel", "A substrate panel typed in full: units per row and column, their pitch, blocks "
+             "and the gaps between them, each unit a ball grid.", (
+        Param("unit_rows", "Units per column", 6, 1, 1000, integer=True, unit=""),
+        Param("unit_cols", "Units per row", 8, 1, 1000, integer=True, unit=""),
+        Param("unit_pitch_x_mm", "Unit pitch x", 12.0, 0.5, 500.0),
+        Param("unit_pitch_y_mm", "Unit pitch y", 12.0, 0.5, 500.0),
+        Param("block_rows", "Block rows", 3, 0, 1000, integer=True, unit="", tip="Units per block along y "
+                                                                               "(0: one block)"),
+        Param("block_cols", "Block columns", 4, 0, 1000, integer=True, unit="", tip="Units per block along x "
+                                                                                  "(0: one block)"),
+        Param("block_gap_x_mm", "Block gap x", 3.0, 0.0, 100.0),
+        Param("block_gap_y_mm", "Block gap y", 3.0, 0.0, 100.0),
+        Param("margin_mm", "Mask margin", 10.0, 2.0, 100.0, tip="Mask outline beyond the outermost balls"),
+        *_unit_params(10),
+    ), build_panel),
 )
 
 TEMPLATE_BY_ID = {t.id: t for t in TEMPLATES}

@@ -26,6 +26,7 @@ from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, SwitchField, Va
 from app.panels.layout_group import LayoutGroup
 from app.panels.limits_group import LimitsGroup
 from app.panels.profile_group import ProfileGroup
+from app.panels.tool_group import ToolGroup
 from app.units import SETTINGS_KEY, LengthUnit, unit_from_setting
 from geometry.model.design import Design, MergeSettings
 from geometry.model.materials import MATERIALS
@@ -143,6 +144,7 @@ class PropertyPanel(QWidget):
         column = QVBoxLayout(inner)
         column.setContentsMargins(6, 4, 6, 6)
         column.setSpacing(8)
+        self.tool_group = ToolGroup(document, self.unit, inner)  # the Tools menu's tool (hidden for the mask)
         self.ball_group = _BallGroup(document, self.unit, inner)
         self.pad_group = _PadGroup(document, self.unit, inner)
         self.layout_group = LayoutGroup(document, self.unit, inner)
@@ -151,7 +153,7 @@ class PropertyPanel(QWidget):
         self.merge_group = _MergeGroup(document, self.unit, inner)
         self.limits_group = LimitsGroup(document, self.unit, inner)
         self.groups: tuple[FieldGroup, ...] = (
-            self.ball_group, self.pad_group, self.layout_group, self.mask_group, self.profile_group,
+            self.tool_group, self.ball_group, self.pad_group, self.layout_group, self.mask_group, self.profile_group,
             self.merge_group, self.limits_group,
         )
         for g in self.groups:

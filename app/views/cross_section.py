@@ -20,13 +20,14 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
 from app.document import Document
 from app.panels.fields import connect_event
 from app.units import LengthUnit, format_angle, format_length
+from app.views.label_layout import place_labels
 from geometry.derive.section import Cut, CutChoice, Section, SectionSite, cut_choices, cut_for, section_of
 from geometry.model.design import Design
 
@@ -75,7 +76,7 @@ def _rect(s0: float, z0: float, s1: float, z1: float) -> FloatArray:
 def _shape_item(pen: str, brush: str, z: float) -> QGraphicsPathItem:
     item = QGraphicsPathItem()
     item.setPen(_pen(pen))
-    item.setBrush(QBrush(QColor(brush)))
+    item.setBrush(pg.mkBrush(brush))  # "#RRGGBBAA" (QColor would read the last two digits as red)
     item.setZValue(z)
     return item
 
@@ -138,6 +139,9 @@ class CrossSectionView(QWidget):
                      self.ball_item):
             self.box.addItem(item)
         self._dimension_items: list[pg.GraphicsObject] = []
+        self.labels: list[tuple[pg.TextItem, float, float]] = []  # dimension labels and their points, in order
+        self.box.sigRangeChanged.connect(lambda *_a: self.place_labels())
+        self.box.sigResized.connect(lambda *_a: self.place_labels())
         self._fitted = False  # the range is the one fit() chose (not the user's pan or zoom)
         self.box.sigRangeChangedManually.connect(self._user_range)
 
@@ -290,6 +294,7 @@ class CrossSectionView(QWidget):
         self.residue_item.setPath(_polygons_path(bumps))
         self.plot.getPlotItem().setLabel("bottom", cut.axis, units=self.unit.symbol, color=style.FOREGROUND)
         self._draw_dimensions(design, sec)
+        self.place_labels()
         n_open = len(sec.opening_sites())
         self.info.setText(f"{n_open} opening(s) cut · t = {format_length(t, self.unit)} · "
                           f"{design.opening.kind} profile")
@@ -332,6 +337,13 @@ class CrossSectionView(QWidget):
         for item in self._dimension_items:
             self.box.removeItem(item)
         self._dimension_items = []
+        self.labels = []
+
+    def place_labels(self) -> None:
+        """Labels back at their points, then moved apart where they would overlap on screen (the zoom, the dock's
+        width and the screen's scale factor decide how large they are against the drawing)."""
+        if self.labels:
+            place_labels(self.box, self.labels)
 
     @staticmethod
     def _labelled_index(opened: list[SectionSite]) -> int:
@@ -356,6 +368,7 @@ class CrossSectionView(QWidget):
         self.box.addItem(item)
         item.setPos(s, z)
         self._dimension_items.append(item)
+        self.labels.append((item, s, z))
 
     def _hdim(self, s0: float, s1: float, z: float, label: str, above: bool) -> None:
         tick = 0.015 * max(s1 - s0, 0.3)

@@ -8,8 +8,8 @@ rules are then evaluated for all pairs at once.
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import nearest_other
 from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.derive.pairs import close_pairs
@@ -81,13 +81,12 @@ def pitch(ctx: CheckContext) -> list[Violation]:
         return []
     d = ctx.design.ball.diameter_mm
     xy = ctx.sites.xy[rows]
-    dist, nn = cKDTree(xy).query(xy, k=2)
-    k = int(np.argmin(dist[:, 1]))
-    closest = float(dist[k, 1])
+    dist, nn = nearest_other(xy[:, 0], xy[:, 1])
+    k = int(np.argmin(dist))
+    closest = float(dist[k])
     if closest > d + EPS_MM:  # strict rule: balls exactly one diameter apart already touch
         return []
-    # With coincident centres the tree may list the point itself second: take whichever neighbour is not k.
-    other = int(nn[k, 1]) if int(nn[k, 1]) != k else int(nn[k, 0])
+    other = int(nn[k])  # never k itself, even for coincident centres
     a, b = sorted((int(rows[k]), int(rows[other])))
     ia, ib = np.array([a], dtype=np.intp), np.array([b], dtype=np.intp)
     return ctx.pair_violations(

@@ -32,8 +32,8 @@ from functools import lru_cache
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import points_near
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
 from geometry.derive.repetition import Repeated, repetition
@@ -297,12 +297,7 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     reach = np.array([float(np.hypot(*(v - local[first[s]]).T).max()) if len(v) else 0.0
                       for s, v in enumerate(verts)])
     near = f.inscribed / 2.0 + 1e-6
-    hits = cKDTree(np.column_stack([cx, cy])).query_ball_point(np.column_stack([f.x, f.y]),
-                                                               reach[f.shape] + float(r.max()) + near)
-    counts = np.array([len(h) for h in hits], dtype=np.intp)
-    isl = np.repeat(np.arange(n, dtype=np.intp), counts)
-    cand = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits]) if counts.sum() else np.zeros(
-        0, dtype=np.intp)
+    isl, cand = points_near(f.x, f.y, cx, cy, reach[f.shape] + float(r.max()) + near)
     pts = shapely.points(cx[cand] - f.shift[isl, 0], cy[cand] - f.shift[isl, 1])
     touching = shapely.distance(f.coarse[f.shape[isl]], pts) - r[cand] <= near[isl]
     isl, cand = isl[touching], rows[cand[touching]]
@@ -335,18 +330,38 @@ def lower_islands(design: Design) -> Islands:
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
-        return tile_islands(lower_islands(rep.unit_design), rep.offsets_mm, rep.sites_per_unit)
+        parts = [tile_islands(lower_islands(g.unit_design), g.offsets_mm, g.site_rows) for g in rep.groups]
+        return parts[0] if len(parts) == 1 else _concat(parts)
     return whole_islands(design)
 
 
-def tile_islands(die: Islands, centres: FloatArray, sites_per_die: int) -> Islands:
-    """``die`` (die-local coordinates, site rows 0..n-1) repeated at every centre (K, 2), die-major."""
+def tile_islands(die: Islands, centres: FloatArray, site_rows: IntArray | int) -> Islands:
+    """``die`` (unit-local coordinates, site rows 0..n-1) repeated at every centre (K, 2), unit by unit;
+    ``site_rows`` (K, n) maps each unit's site rows to the design's (an int n: unit k's site j is k * n + j)."""
     k = len(centres)
     di = np.arange(k, dtype=np.intp)[:, None]
     n_pairs = len(die.site_rows)
     start = np.append((die.site_start[:-1][None, :] + di * n_pairs).ravel(), k * n_pairs).astype(np.intp)
+    if isinstance(site_rows, int | np.integer):
+        rows = (die.site_rows[None, :] + di * int(site_rows)).ravel()
+    else:
+        rows = np.asarray(site_rows, dtype=np.intp)[:, die.site_rows].ravel()
     return _frozen(Islands(
         (centres[:, 0:1] + die.x_mm[None, :]).ravel(), (centres[:, 1:2] + die.y_mm[None, :]).ravel(),
         np.tile(die.inscribed_mm, k), np.tile(die.width_mm, k), np.tile(die.depth_mm, k), start,
-        (die.site_rows[None, :] + di * sites_per_die).ravel().astype(np.intp),
+        rows.astype(np.intp),
+    ))
+
+
+def _concat(parts: list[Islands]) -> Islands:
+    """Islands of groups of units one group after another."""
+    n_pairs = np.cumsum([0] + [len(p.site_rows) for p in parts])
+    def cat(field: str) -> FloatArray:
+        return np.concatenate([getattr(p, field) for p in parts])
+
+    return _frozen(Islands(
+        cat("x_mm"), cat("y_mm"), cat("inscribed_mm"), cat("width_mm"), cat("depth_mm"),
+        np.append(np.concatenate([p.site_start[:-1] + n_pairs[i] for i, p in enumerate(parts)]),
+                  n_pairs[-1]).astype(np.intp),
+        np.concatenate([p.site_rows for p in parts]).astype(np.intp),
     ))

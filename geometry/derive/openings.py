@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.model.design import Design
+from geometry.model.layouts.site_rows import edited_rows
 from geometry.model.profiles import Opening, Profile
 from geometry.model.sites import Sites
 
@@ -52,6 +53,40 @@ def _per_site(values: list[float], which: NDArray[np.intp]) -> FloatArray:
     return out
 
 
+def _rows(design: Design, sites: Sites, names: tuple[str, ...]) -> NDArray[np.intp]:
+    """Rows of the named sites (names that are not sites skipped); a layout of repeated units finds them from its
+    unit structure, without a dictionary of every name."""
+    if design.layout.repetition(design.pad) is None:
+        return sites.indices_of(names)
+    rows = edited_rows(design.layout, design.pad, design.edits, names)
+    return rows[rows >= 0]
+
+
+def _unit_type_profiles(design: Design, sites: Sites, profiles: list[Profile], which: NDArray[np.intp]) -> None:
+    """Give the sites of each unit type that has its own profile that profile (before the overrides, which win).
+
+    A generated site's unit is its ``group``; a site added by hand (the last rows) belongs to the unit its name
+    is prefixed with.
+    """
+    rep = design.layout.repetition(design.pad)
+    if rep is None or not any(t.profile is not None for t in rep.others):
+        return
+    unit = sites.group.astype(np.intp)
+    n_added = len(design.edits.added)
+    if n_added:
+        index = {n: k for k, n in enumerate(rep.names)}
+        tail = [index.get(str(n).partition(rep.separator)[0], -1) for n in sites.names[len(sites) - n_added:]]
+        unit = unit.copy()
+        unit[len(sites) - n_added:] = tail
+    type_of = np.append(rep.unit_types(), 0)[unit]  # -1 (no unit): type 0
+    for k, t in enumerate(rep.others, start=1):
+        if t.profile is None:
+            continue
+        if t.profile not in profiles:
+            profiles.append(t.profile)
+        which[type_of == k] = profiles.index(t.profile)
+
+
 @lru_cache(maxsize=8)
 def opening_table(design: Design) -> OpeningTable:
     """The design's opening table: patched from the last table of the same layout when only site edits and
@@ -66,13 +101,14 @@ def opening_table_full(design: Design) -> OpeningTable:
     sites = design.sites()
     profiles: list[Profile] = [design.profile]
     which = np.zeros(len(sites), dtype=np.intp)
+    _unit_type_profiles(design, sites, profiles, which)
     for o in design.overrides:
         if o.profile in profiles:
             k = profiles.index(o.profile)
         else:
             profiles.append(o.profile)
             k = len(profiles) - 1
-        which[sites.indices_of(o.sites)] = k
+        which[_rows(design, sites, o.sites)] = k
     which[~sites.populated] = -1
     openings = [design.resolve(p) for p in profiles]
     offsets = [o.lower_offset_mm for o in openings]

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.sized_cache import SizedCache
-from geometry.derive.openings import OpeningTable
+from geometry.derive.openings import OpeningTable, _unit_type_profiles
 from geometry.model.design import Design
 from geometry.model.layouts import SiteEdits
 from geometry.model.profiles import Opening, Profile
@@ -66,15 +66,19 @@ def layout_key(design: Design) -> Design:
     return design.with_(edits=SiteEdits(added=e.added, removed=e.removed), overrides=())
 
 
-def _profile_indices(design: Design) -> tuple[list[Profile], list[int]]:
-    """The distinct profiles (default first, then in first-appearance order) and each override's index."""
+def _profiles_and_defaults(design: Design, n_sites: int) -> tuple[list[Profile], list[int], IntArray]:
+    """As the full table counts them: the distinct profiles (the default, the unit types' own, then the
+    overrides' in first-appearance order), each override's index, and each site's index before any override
+    (its unit type's profile, else 0; an untouched zero array costs no memory until written)."""
     profiles: list[Profile] = [design.profile]
+    defaults = np.zeros(n_sites, dtype=np.intp)
+    _unit_type_profiles(design, design.sites(), profiles, defaults)
     ks = []
     for o in design.overrides:
         if o.profile not in profiles:
             profiles.append(o.profile)
         ks.append(profiles.index(o.profile))
-    return profiles, ks
+    return profiles, ks, defaults
 
 
 def touched_names(old: Design, new: Design) -> set[str]:
@@ -99,7 +103,7 @@ def patched_table(old_design: Design, old: OpeningTable, design: Design) -> Open
     sites = design.sites()
     if len(sites) != len(old.sites):
         return None
-    profiles, ks = _profile_indices(design)
+    profiles, ks, defaults = _profiles_and_defaults(design, len(sites))
     openings = tuple(design.resolve(p) for p in profiles)
     found = sites.rows_of(sorted(touched_names(old_design, design)))
     rows = np.unique(found[found >= 0])
@@ -109,7 +113,10 @@ def patched_table(old_design: Design, old: OpeningTable, design: Design) -> Open
     for k, o in zip(ks, design.overrides, strict=True):
         for n in wanted.intersection(o.sites):
             winner[n] = k
-    which_r = np.fromiter((winner.get(n, 0) for n in names_r), np.intp, len(names_r))
+    which_r = defaults[rows]
+    for i, n in enumerate(names_r):
+        if n in winner:
+            which_r[i] = winner[n]
     which_r[sites.state[rows] != SiteState.POPULATED] = -1
     old_w = old.which[rows]
     which = _kept_or_patched(old.which, rows, which_r)

@@ -12,8 +12,8 @@ from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import pairs_within
 from geometry.derive.openings import OpeningTable, opening_table
 from geometry.model.design import Design
 from geometry.model.profiles import EPS_MM, Opening
@@ -28,9 +28,7 @@ def close_pairs(xy: FloatArray, reach_mm: float) -> tuple[IntArray, IntArray, Fl
     if len(xy) < 2 or reach_mm <= 0:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, np.zeros(0)
-    p = cKDTree(xy).query_pairs(reach_mm, output_type="ndarray")
-    i = p[:, 0].astype(np.intp)
-    j = p[:, 1].astype(np.intp)
+    i, j = pairs_within(xy[:, 0], xy[:, 1], reach_mm)
     order = np.lexsort((j, i))
     i, j = i[order], j[order]
     d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1])

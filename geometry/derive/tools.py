@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import nearest_other
 from geometry.model.design import Design
 
 FloatArray = NDArray[np.float64]
@@ -43,9 +43,7 @@ def tool_sites(design: Design) -> ToolSites:
     rows = np.flatnonzero(s.populated).astype(np.intp)
     xy = np.column_stack([s.x_mm[rows], s.y_mm[rows]])
     if len(rows) >= 2:
-        dist, idx = cKDTree(xy).query(xy, k=2)
-        neighbour = idx[:, 1].astype(np.intp)
-        neighbour_mm = dist[:, 1].astype(np.float64)
+        neighbour_mm, neighbour = nearest_other(xy[:, 0], xy[:, 1])
     else:
         neighbour = np.full(len(rows), -1, dtype=np.intp)
         neighbour_mm = np.full(len(rows), np.inf)

@@ -9,13 +9,16 @@ them, so the file is the same DXF ezdxf would write (tests read it back with ezd
 counts and areas).
 
 :func:`write_dxf_blocks` writes the repetition form of a design of repeated units (a wafer's dies): one BLOCK per
-artwork layer holding one unit's outlines (its upper circles, its merged lower relief), INSERTed at every kept
-unit, plus the outline, fiducials and notes flattened; a few thousand entities in all, written with ezdxf.
+artwork layer and group of alike units holding one unit's outlines (its upper circles, its merged lower relief),
+INSERTed at each of the group's units, plus the outline, fiducials and notes flattened; a few thousand entities in
+all, written with ezdxf. The alike units' blocks are named ``DIE_<layer>``; a unit type or a unit singled out by
+its edits gets blocks of its own, ``DIE_<label>_<layer>``.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import ezdxf
@@ -256,14 +259,12 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
     out = design.output
     if not blocks_possible(design):
         return write_dxf_streaming(design, target, title=title)
-    one = rep.unit_design
-    die_art = build_artwork(one, lower_relief(one))
+    arts = [build_artwork(g.unit_design, lower_relief(g.unit_design)) for g in rep.groups]
     # the design's own layers (outline, fiducials, notes) without its bulk: an empty relief of the right depths
-    wafer_art = build_artwork(design, _EmptyRelief.like(die_art))
+    wafer_art = build_artwork(design, _EmptyRelief.like(arts))
     check_layer_names(out, wafer_art.specs)
     if title is None:
         title = title_block(design, wafer_art)
-    centres = rep.offsets_mm
     doc = new_dxf(out.dxf_version, units=INSUNITS_MM) if out.dxf_version == "R2000" else new_r12()
     if out.dxf_version == "R2000":
         doc.header["$MEASUREMENT"] = 1
@@ -271,18 +272,25 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
     for spec in wafer_art.specs:
         doc.layers.add(spec.name, color=spec.colour)
     r12 = out.dxf_version == "R12"
+    word = rep.layout.unit_word.upper()
     for la in wafer_art.layers:
         name = la.layer.name
         if la.layer.role in (Role.UPPER, Role.LOWER):
-            src = die_art.layer(name)
-            if not (src.circle_count or len(src.rings)):
-                continue
-            block = doc.blocks.new(f"{rep.layout.unit_word.upper()}_{name}")
-            for x, y, r in src.circles.tolist():
-                block.add_circle((x, y), r, dxfattribs={"layer": name})
-            _add_rings(block, src.rings, name, r12)
-            for x, y in centres.tolist():
-                msp.add_blockref(block.name, (x, y), dxfattribs={"layer": name})
+            # one block per group of alike units: the first group's keeps the plain name, a unit type or a
+            # singled-out unit adds its label
+            for g, die_art in zip(rep.groups, arts, strict=True):
+                if not any(spec.name == name for spec in die_art.specs):
+                    continue
+                src = die_art.layer(name)
+                if not (src.circle_count or len(src.rings)):
+                    continue
+                label = _block_label(g.label) if g is not rep.groups[0] else ""
+                block = doc.blocks.new(f"{word}_{label}_{name}" if label else f"{word}_{name}")
+                for x, y, r in src.circles.tolist():
+                    block.add_circle((x, y), r, dxfattribs={"layer": name})
+                _add_rings(block, src.rings, name, r12)
+                for x, y in g.offsets_mm.tolist():
+                    msp.add_blockref(block.name, (x, y), dxfattribs={"layer": name})
         else:
             for x, y, r in la.circles.tolist():
                 msp.add_circle((x, y), r, dxfattribs={"layer": name})
@@ -291,7 +299,10 @@ def write_dxf_blocks(rep: Repeated, target: str | Path, title: TitleBlock | None
     for i, line in enumerate(title.lines):
         msp.add_text(line, height=hgt, dxfattribs={"layer": wafer_art.notes_layer.name,
                                                    "insert": (x, y - 1.6 * hgt * i)})
-    ext = _blocks_extents(die_art, wafer_art, centres)
+    ext = wafer_art.bounds()
+    for g, die_art in zip(rep.groups, arts, strict=True):
+        e = _blocks_extents(die_art, wafer_art, g.offsets_mm)
+        ext = (min(ext[0], e[0]), min(ext[1], e[1]), max(ext[2], e[2]), max(ext[3], e[3]))
     notes = ezdxf.bbox.extents(msp.query("TEXT"), fast=True)
     if notes.has_data:
         ext = (min(ext[0], notes.extmin.x), min(ext[1], notes.extmin.y),
@@ -335,6 +346,11 @@ class _EmptyRelief:
         self.region_depth_mm = np.zeros(0)
 
     @staticmethod
-    def like(die_art: Artwork) -> _EmptyRelief:
-        depths = [la.layer.depth_mm for la in die_art.layers if la.layer.role == Role.LOWER]
-        return _EmptyRelief(np.array([d for d in depths if d is not None], dtype=np.float64))
+    def like(arts: list[Artwork]) -> _EmptyRelief:
+        depths = {la.layer.depth_mm for art in arts for la in art.layers if la.layer.role == Role.LOWER}
+        return _EmptyRelief(np.array(sorted(d for d in depths if d is not None), dtype=np.float64))
+
+
+def _block_label(label: str) -> str:
+    """A group's label as part of a DXF block name (letters, digits, ``-`` and ``_``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", label)

@@ -65,15 +65,15 @@ PACKAGE = register(Exporter(
 
 
 def _gds(job: ExportJob, target: Path) -> list[Path]:
-    from geometry.export.gds import write_gds
+    from geometry.export.gds import write_design_gds
 
-    return [write_gds(job.art, job.design.output.chord_tol_mm, target, "gds")]
+    return [write_design_gds(job.design, job.art, target, "gds")]
 
 
 def _oasis(job: ExportJob, target: Path) -> list[Path]:
-    from geometry.export.gds import write_gds
+    from geometry.export.gds import write_design_gds
 
-    return [write_gds(job.art, job.design.output.chord_tol_mm, target, "oasis")]
+    return [write_design_gds(job.design, job.art, target, "oasis")]
 
 
 GDS = register(Exporter(

@@ -58,12 +58,47 @@ def _parse_constant(name: str) -> float:
     return float(name)
 
 
+_NUMBER_BYTES = np.zeros(256, bool)
+_NUMBER_BYTES[np.frombuffer(b"-+.0123456789eE", np.uint8)] = True
+_FLOAT_MARKS = np.zeros(256, bool)
+_FLOAT_MARKS[np.frombuffer(b".eE", np.uint8)] = True
+
+
+def _literals_bounded(raw: bytes) -> bool:
+    """Whether no run of number characters is longer than a literal may be, nor any run of digits (an integer)
+    longer than MAX_INT_DIGITS: then the C parser's own number conversion gives what the bounded hooks would.
+
+    Runs inside strings count too; they only send the file to the slower, hooked parse.
+    """
+    b = np.frombuffer(raw, np.uint8)
+    num = np.zeros(b.shape[0] + 2, bool)
+    num[1:-1] = _NUMBER_BYTES[b]
+    edges = np.flatnonzero(num[1:] != num[:-1])
+    starts, ends = edges[::2], edges[1::2]
+    length = ends - starts
+    if length.shape[0] == 0:
+        return True
+    if int(length.max()) > MAX_NUMBER_CHARS:
+        return False
+    long = np.flatnonzero(length > MAX_INT_DIGITS)
+    if long.shape[0] == 0:
+        return True
+    marks = np.concatenate([[0], np.cumsum(_FLOAT_MARKS[b], dtype=np.int64)])
+    is_int = marks[ends[long]] == marks[starts[long]]
+    digits = length[long] - (b[starts[long]] == ord("-"))
+    return not bool(np.any(is_int & (digits > MAX_INT_DIGITS)))
+
+
 def parse_json(text: str) -> Any:
     """``json.loads`` with number literals kept bounded; RecursionError becomes a :class:`DesignError`.
 
-    json.JSONDecodeError propagates (the caller reports its line and column).
+    A file whose literals are all short (every file ballmask writes) is parsed by the C parser alone; a Python
+    call per number would cost seconds on a million-site list. json.JSONDecodeError propagates (the caller
+    reports its line and column).
     """
     try:
+        if _literals_bounded(text.encode("utf-8", "surrogatepass")):
+            return json.loads(text, parse_constant=_parse_constant)
         return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
     except RecursionError:
         line = _deep_line(text)

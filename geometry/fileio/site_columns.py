@@ -73,7 +73,7 @@ def decode_sites(data: JSON, path: str, codec: Codec) -> SiteColumns:
     for key, values in data.items():
         if len(values) != len(names):
             raise DesignError(f"{path}.{key}", len(values), f"must have one value per site ({len(names)} names)")
-    bad = next((i for i, v in enumerate(names) if not isinstance(v, str)), None)
+    bad = None if set(map(type, names)) <= {str} else next(i for i, v in enumerate(names) if not isinstance(v, str))
     if bad is not None:
         raise DesignError(f"{path}.names[{bad}]", names[bad], "must be text")
     x = _numbers(data["x_mm"], f"{path}.x_mm", allow_null=False)

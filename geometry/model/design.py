@@ -15,6 +15,7 @@ from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
 from geometry.model.carrier_features import CarrierFeature, validate_features
 from geometry.model.drawing_info import DrawingInfo
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts import GridLayout, Layout, Pad, SiteEdits, build_sites
 from geometry.model.mask import Mask
 from geometry.model.materials import Limits, resolve_limits
@@ -26,8 +27,8 @@ from geometry.model.tolerances import Tolerances
 from geometry.model.tools import Tools
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileOverride:
+@dataclass(frozen=True, slots=True, eq=False)
+class ProfileOverride(HashedOnce):
     """Give the sites named in ``sites`` their own ``profile`` (later overrides win over earlier ones)."""
 
     sites: tuple[str, ...]
@@ -39,8 +40,8 @@ class ProfileOverride:
         object.__setattr__(self, "sites", tuple(self.sites))
 
 
-@dataclass(frozen=True, slots=True)
-class MergeSettings:
+@dataclass(frozen=True, slots=True, eq=False)
+class MergeSettings(HashedOnce):
     """How lower outlines merge (claim 7).
 
     ``auto``: lower outlines that overlap, or whose gap is below the lower web minimum, are merged into one
@@ -71,8 +72,8 @@ def _limit_items(value: Any) -> tuple[tuple[str, float], ...]:
     return tuple(sorted((str(k), float(v)) for k, v in items))
 
 
-@dataclass(frozen=True, slots=True)
-class Design:
+@dataclass(frozen=True, slots=True, eq=False)
+class Design(HashedOnce):
     """One mask design. Lengths in mm. ``upper_ratio`` sizes d_u from the ball unless a profile fixes it."""
 
     ball: Ball

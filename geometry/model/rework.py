@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from geometry.base.errors import DesignError, require_finite, require_length
+from geometry.model.hashed import HashedOnce
 
 
 def _names(path: str, value: object) -> tuple[str, ...]:
@@ -118,8 +119,8 @@ class DerivedFrom:
             raise DesignError("sha256", self.sha256, "must be 64 lower-case hexadecimal digits")
 
 
-@dataclass(frozen=True, slots=True)
-class Rework:
+@dataclass(frozen=True, slots=True, eq=False)
+class Rework(HashedOnce):
     """Rework data of one device.
 
     ``device``: the device's identifier (serial number, board position), written in the exporters' notes.

@@ -129,3 +129,12 @@ def test_section_is_qt_free_numbers(document: Document) -> None:
     sec = section_of(document.design, Cut(-3.0, 0.0, 3.0, 0.0))
     assert [s.name for s in sec.opening_sites()] == ["C1", "C2", "C3", "C4", "C5"]
     assert len(sec.metal) == 6  # five openings cut a strip into six pieces
+
+
+def test_shapes_are_filled_in_their_stated_colours(view: CrossSectionView) -> None:
+    from app.views import cross_section as cs
+
+    for item, colour in ((view.flux_item, cs.FLUX_BRUSH), (view.residue_item, cs.RESIDUE_BRUSH),
+                         (view.ball_item, cs.BALL_BRUSH)):
+        c = item.brush().color()
+        assert (c.name(), c.alpha()) == (colour[:7], int(colour[7:], 16))  # "#RRGGBBAA", alpha last

@@ -59,3 +59,20 @@ def test_the_view_state_imports_no_qt() -> None:
     code = "import sys, app.view_state; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_tool_kind_fires_once_per_change_and_refuses_unknown_names() -> None:
+    import pytest
+
+    from app.view_state import ViewState
+    from geometry.model.tools import ToolKind
+
+    vs = ViewState()
+    seen: list[ToolKind] = []
+    vs.tool_kind_changed.connect(seen.append)
+    assert vs.tool_kind is ToolKind.MASK
+    vs.set_tool_kind("pin-plate")
+    vs.set_tool_kind(ToolKind.PIN_PLATE)  # the same again: no event
+    assert seen == [ToolKind.PIN_PLATE]
+    with pytest.raises(ValueError, match="stencil"):
+        vs.set_tool_kind("stencil")

@@ -28,6 +28,7 @@ from geometry.model.mask import Mask
 from geometry.model.profiles import OneSideVertical, Profile, Straight, Tapered
 from geometry.model.site_index import NameIndex, find_rows
 from geometry.model.sites import Sites
+from tests.geometry.carrier.test_unit_types import mixed
 
 # Names that sort oddly or look alike: case, leading zeros, spaces at either end, digits before letters,
 # non-ASCII, separators, a prefix of another name.
@@ -54,6 +55,11 @@ def grid_design() -> Design:
 def wafer_design() -> Design:
     lay = WaferLayout(GridLayout(3, 3, 0.5), 12.0, street_mm=0.1, diameter_mm=100.0, edge_exclusion_mm=3.0)
     return Design(Ball(0.3), Pad(0.25), lay, Mask(0.1), Tapered(60.0))
+
+
+def typed_carrier() -> Design:
+    """Units of two types, type B with a profile of its own (the overrides win over it)."""
+    return mixed()
 
 
 def assert_same_sites(a: Sites, b: Sites) -> None:
@@ -120,7 +126,8 @@ def random_edit(design: Design, history: list[Design], rng: np.random.Generator,
     return edits[int(rng.integers(len(edits)))]()
 
 
-@pytest.mark.parametrize("make", [explicit_design, grid_design, wafer_design], ids=["explicit", "grid", "wafer"])
+@pytest.mark.parametrize("make", [explicit_design, grid_design, wafer_design, typed_carrier],
+                         ids=["explicit", "grid", "wafer", "typed-carrier"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edit_sequences_match_the_references(make: object, seed: int) -> None:
     design = make()  # type: ignore[operator]

@@ -21,10 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import components, pairs_within
 from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]
@@ -58,18 +56,14 @@ def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray
     if len(x) < 2:
         e = np.zeros(0, dtype=np.intp)
         return e, e, np.zeros(0)
-    p = cKDTree(np.column_stack([x, y])).query_pairs(2.0 * float(r.max()), output_type="ndarray")
-    i = p[:, 0].astype(np.intp)
-    j = p[:, 1].astype(np.intp)
+    i, j = pairs_within(x, y, 2.0 * float(r.max()))
     d = np.hypot(x[j] - x[i], y[j] - y[i])
     keep = d < r[i] + r[j] - TOUCH_MM
     return i[keep], j[keep], d[keep]
 
 
 def _components(n: int, i: IntArray, j: IntArray) -> tuple[int, IntArray]:
-    graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
-    k, labels = connected_components(graph, directed=False)
-    return int(k), labels.astype(np.intp)
+    return components(n, i, j)
 
 
 def _rank_cycles(nxt: IntArray) -> tuple[IntArray, IntArray]:

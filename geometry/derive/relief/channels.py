@@ -36,7 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from geometry.derive.relief.arcs import (
     TOUCH_MM,
@@ -319,6 +318,8 @@ def _link(skey: KeyArray, ekey: KeyArray, starts_xy: FloatArray, ends_xy: FloatA
     loose_end = np.flatnonzero(nxt < 0)
     loose_start = np.flatnonzero(~taken & ~broken)
     if len(loose_end) and len(loose_start):
+        from scipy.spatial import cKDTree
+
         tree = cKDTree(starts_xy[loose_start])
         kq = min(2, len(loose_start))
         dist, idx = tree.query(ends_xy[loose_end], k=kq)

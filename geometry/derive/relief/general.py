@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from geometry.derive.rings import RingSet
 
@@ -85,6 +84,8 @@ def _label_edges(v0: FloatArray, v1: FloatArray, circles: FloatArray, seg0: Floa
     tol = SAG_MM * 1.001 + 1e-9
     best = np.full(n, np.inf)
     if len(circles):
+        from scipy.spatial import cKDTree
+
         rmax = float(circles[:, 2].max())
         pairs = cKDTree(mid).sparse_distance_matrix(cKDTree(circles[:, :2]), rmax + tol, output_type="ndarray")
         e = pairs["i"].astype(np.intp)

@@ -17,10 +17,8 @@ from typing import Protocol
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import components
 from geometry.derive.relief.model import Relief, depth_key
 from geometry.derive.rings import RingSet
 
@@ -57,8 +55,7 @@ def merged_groups(relief: Relief) -> tuple[int, int]:
     sites, site_idx = np.unique(relief.region_site_rows, return_inverse=True)
     m = len(sites)
     # bipartite graph regions -- sites; its components are the groups
-    graph = coo_matrix((np.ones(len(region_of)), (region_of, n + site_idx)), shape=(n + m, n + m))
-    _, labels = connected_components(graph, directed=False)
+    _, labels = components(n + m, region_of, n + site_idx)
     return len(np.unique(labels[:n])), int(m)
 
 
@@ -104,6 +101,8 @@ def hole_kinds(relief: Layers, chord_tol_mm: float = 1e-4) -> tuple[IntArray, Bo
         cm = ckey < depth
         if cm.any():
             cx, cy, cr = relief.circle_x_mm[cm], relief.circle_y_mm[cm], relief.circle_r_mm[cm]
+            from scipy.spatial import cKDTree
+
             tree = cKDTree(np.column_stack([cx, cy]))
             near = tree.query_ball_point(np.column_stack([x, y]), float(cr.max()))
             for i, cand in enumerate(near):

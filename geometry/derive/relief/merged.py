@@ -31,7 +31,7 @@ from geometry.derive.relief.model import (
     densify_rings,
     depth_key,
 )
-from geometry.derive.relief.repeated import tile_relief
+from geometry.derive.relief.repeated import repeated_relief
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
@@ -128,12 +128,14 @@ def _general_regions(cx: FloatArray, cy: FloatArray, cr: FloatArray, csite: IntA
 def lower_relief(design: Design) -> Relief:
     """The lower relief of a design: single circles and merged regions per depth (see the model's docstring).
 
-    A design of repeated units (:func:`geometry.derive.repetition.repetition`) is computed on one unit and
-    tiled, which gives the same relief as the whole-design computation in a fraction of the time and memory.
+    A design of repeated units (:func:`geometry.derive.repetition.repetition`) is computed on one unit per group
+    of alike units and tiled, which gives the same relief as the whole-design computation in a fraction of the
+    time and memory; an edit inside one unit recomputes that unit only (the other groups' unit reliefs are
+    cached on their unit designs).
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
-        return tile_relief(lower_relief(rep.unit_design), rep.offsets_mm, rep.sites_per_unit)
+        return repeated_relief([(lower_relief(g.unit_design), g.offsets_mm, g.site_rows) for g in rep.groups])
     return whole_relief(design)
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from geometry.base.spatial import pairs_within
 from geometry.derive.relief.arcs import TOUCH_MM, TWO_PI
 from geometry.derive.relief.general import tangent_points
 
@@ -118,6 +118,8 @@ def circles_vs_quads(x: FloatArray, y: FloatArray, r: FloatArray, quads: Quads, 
     mid, reach = quad_reach(quads)
     if len(x) == 0:
         return
+    from scipy.spatial import cKDTree
+
     m = cKDTree(np.column_stack([x, y])).sparse_distance_matrix(
         cKDTree(mid), float(r.max() + reach.max()), output_type="ndarray")
     k = m["i"].astype(np.intp)
@@ -196,8 +198,7 @@ def quads_vs_quads(quads: Quads, segs: Intervals, edges_i: list[IntArray], edges
                     side_line: LineFn, nd: int) -> None:
     """Coverage of every quad's long sides by the other quads (Cyrus-Beck clipping), and quad overlaps."""
     mid, reach = quad_reach(quads)
-    p = cKDTree(mid).query_pairs(2.0 * float(reach.max()), output_type="ndarray")
-    a, b = p[:, 0].astype(np.intp), p[:, 1].astype(np.intp)
+    a, b = pairs_within(mid[:, 0], mid[:, 1], 2.0 * float(reach.max()))
     close = np.hypot(*(mid[a] - mid[b]).T) < reach[a] + reach[b]
     a, b = a[close], b[close]
     nx, ny = np.ascontiguousarray(quads.normal[..., 0]), np.ascontiguousarray(quads.normal[..., 1])

@@ -50,37 +50,48 @@ class GridFit:
         return float(np.hypot(self.snap_x, self.snap_y)[self.on_grid].max())
 
 
-def _clusters(v: FloatArray, tol: float) -> FloatArray:
-    """Centres of the clusters of values closer than ``tol`` to their neighbour."""
+def _clusters(v: FloatArray, tol: float) -> tuple[FloatArray, NDArray[np.intp]]:
+    """Centres of the clusters of values closer than ``tol`` to their neighbour, and how many values each has."""
     s = np.sort(v)
     cut = np.flatnonzero(np.diff(s) > tol) + 1
     bounds = np.concatenate([[0], cut, [s.shape[0]]])
     sums = np.add.reduceat(s, bounds[:-1])
-    return sums / np.diff(bounds)
+    sizes = np.diff(bounds)
+    return sums / sizes, sizes
 
 
-def _pitch(centres: FloatArray, tol: float, axis: str) -> float | None:
-    """The pitch of cluster centres along one axis, None with fewer than two clusters."""
+def _pitch(clusters: tuple[FloatArray, NDArray[np.intp]], tol: float, axis: str) -> float | None:
+    """The pitch of cluster centres along one axis, None with fewer than two clusters.
+
+    Each spacing counts with the pads of its smaller cluster: a lone off-grid pad between two rows of a small
+    array makes two spacings of its own, which must not outvote the rows' one.
+    """
+    centres, sizes = clusters
     if centres.shape[0] < 2:
         return None
     d = np.diff(centres)
+    support = np.minimum(sizes[:-1], sizes[1:]).astype(np.float64)
     step = max(tol, 1e-7)
     q = np.round(d / step).astype(np.int64)
-    values, counts = np.unique(q, return_counts=True)
-    order = np.argsort(-counts, kind="stable")
+    values, inverse, counts = np.unique(q, return_inverse=True, return_counts=True)
+    weight = np.bincount(inverse.ravel(), weights=support)
+    order = np.lexsort((-counts, -weight))
     best = values[order[0]] * step
     if len(order) > 1:
         second = values[order[1]] * step
         ratio = max(best, second) / min(best, second)
         multiple = abs(ratio - round(ratio)) * min(best, second) <= 2 * step
-        if not multiple and counts[order[1]] >= 0.25 * d.shape[0] and counts[order[1]] >= 2:
+        if not multiple and weight[order[1]] >= 0.25 * weight.sum() and counts[order[1]] >= 2:
             raise DesignError(
                 f"grid pitch in {axis}", f"{best:g} or {second:g} mm",
                 f"two pitches are plausible ({best:g} mm between {counts[order[0]]} neighbours, {second:g} mm "
                 f"between {counts[order[1]]}): the pads are not one grid",
             )
-        # A multiple is depopulation, a divisor is the true pitch seen through gaps: take the smaller.
-        if multiple and second < best and counts[order[1]] >= 2:
+        # A multiple is depopulation, a divisor is the true pitch seen through gaps: take the smaller, unless its
+        # spacings end at clusters of far fewer pads than the rows or columns have (a lone pad at half pitch).
+        mean_support = weight / counts
+        if (multiple and second < best and counts[order[1]] >= 2
+                and mean_support[order[1]] >= 0.5 * mean_support[order[0]]):
             best = second
     mask = np.abs(d - best) <= 2 * step
     return float(d[mask].mean()) if mask.any() else float(best)

@@ -76,7 +76,8 @@ class ImportResult:
             lines.append(f"grid: pitch {g.pitch_x_mm * (2 if g.staggered else 1):.4f} x {g.pitch_y_mm:.4f} mm, "
                          f"{g.rows} rows x {cols} columns, origin ({round(g.origin_x_mm, 4) + 0.0:.4f}, "
                          f"{round(g.origin_y_mm, 4) + 0.0:.4f}) mm, "
-                         f"rotation 0, {'staggered' if g.staggered else 'not staggered'}")
+                         f"rotation {r.rotation_deg}{_ROTATION_FROM[r.rotation_from]}, "
+                         f"{'staggered' if g.staggered else 'not staggered'}")
             lines.append(f"missing sites (depopulated): {len(r.depopulated)}" + _listing(r.depopulated))
             lines.append(f"largest snap: {1000 * r.largest_snap_mm:.3f} um (tolerance {1000 * rec.snap_tol_mm:g} um)")
         lines.append(f"off-grid pads: {len(r.off_grid)}" + _listing(r.off_grid))
@@ -85,6 +86,9 @@ class ImportResult:
                          + _listing(r.inscribed))
         lines.append(f"names: {'from the source' if r.names_from == 'source' else f'from the grid, A1 at {rec.a1}'}")
         return lines
+
+
+_ROTATION_FROM = {"chosen": "", "names": " (told from the source's pad names)", "default": ""}
 
 
 def _listing(names: tuple[str, ...], most: int = 12) -> str:
@@ -109,9 +113,21 @@ def resolve_unit(source: SourceData, units: str | None) -> tuple[str, float]:
 
 def import_layout(path: str | Path, options: ImportOptions = ImportOptions()) -> ImportResult:
     """Read, recognise and report one layer of a source file (see the module docstring)."""
-    p = Path(path)
-    source = read_source(p, options.fmt, circle_tol_mm=options.recognition.circle_tol_mm,
-                         magnification=options.magnification, pad_mm=options.pad_mm)
+    return import_source(read_options_source(Path(path), options), options)
+
+
+def read_options_source(path: Path, options: ImportOptions) -> SourceData:
+    """The source file read as ``options`` say (format, circle tolerance, magnification, CSV pad)."""
+    return read_source(path, options.fmt, circle_tol_mm=options.recognition.circle_tol_mm,
+                       magnification=options.magnification, pad_mm=options.pad_mm)
+
+
+def import_source(source: SourceData, options: ImportOptions) -> ImportResult:
+    """Recognise and report one layer of a source already read (the window reads once, recognises per choice).
+
+    The reader fitted hierarchical GDS circles with the circle tolerance it was given: a source read with
+    another tolerance than ``options`` has must be read again (:func:`read_options_source`).
+    """
     pads = source.layer(options.layer)
     unit, factor = resolve_unit(source, options.units)
     if factor != 1.0:

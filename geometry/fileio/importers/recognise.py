@@ -9,6 +9,7 @@ not a JEDEC row letter, so they cannot clash) and are listed. Everything is vect
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,9 @@ class Recognised:
     depopulated: tuple[str, ...]
     names_from: str
     mirrored: bool
+    rotation_deg: int = 0
+    rotation_from: str = "default"
+    """Where the rotation came from: ``chosen`` (the settings), ``names`` (the source's JEDEC names), ``default``."""
 
     @property
     def largest_snap_mm(self) -> float:
@@ -83,24 +87,60 @@ def _size_classes(d: FloatArray) -> tuple[tuple[float, int], ...]:
     return tuple((float(values[i]), int(counts[i])) for i in order)
 
 
-def grid_names_of(grid: GridFit, a1: str) -> NDArray[np.str_]:
-    """JEDEC names of the on-grid pads (empty for the others), A1 at the corner ``a1`` of the top view."""
+def grid_names_of(grid: GridFit, a1: str, rotation_deg: int = 0) -> NDArray[np.str_]:
+    """JEDEC names of the on-grid pads (empty for the others), A1 at the corner ``a1`` of the top view.
+
+    Rotation 0: the letters count rows along y and the numbers columns along x, both away from the A1 corner;
+    rotation 90 (a footprint placed turned): the letters count along x and the numbers along y. On a staggered
+    grid the numbers count every other position of the fine axis.
+    """
     on = grid.on_grid
-    col = grid.col.copy()
-    row = grid.row.copy()
-    if a1.startswith("top"):
-        row = np.where(on, grid.rows - 1 - row, -1)
-    if a1.endswith("right"):
-        col = np.where(on, grid.cols - 1 - col, -1)
+    from_x = np.where(on, grid.cols - 1 - grid.col, -1) if a1.endswith("right") else grid.col.copy()
+    from_y = np.where(on, grid.rows - 1 - grid.row, -1) if a1.startswith("top") else grid.row.copy()
+    row, col = (from_x, from_y) if rotation_deg == 90 else (from_y, from_x)
     if grid.staggered:
         col = np.where(on, col // 2, -1)
     n_rows = int(row.max()) + 1 if on.any() else 0
+    n_cols = int(col.max()) + 1 if on.any() else 0
     letters = np.array([row_name(r) for r in range(n_rows)] or [""], dtype=np.str_)
-    names = np.char.add(letters[np.maximum(row, 0)], (np.maximum(col, 0) + 1).astype(np.str_))
+    numbers = (np.arange(max(n_cols, 1)) + 1).astype(np.str_)  # one text per column, gathered per pad
+    names = np.strings.add(letters[np.maximum(row, 0)], numbers[np.maximum(col, 0)])
     return np.where(on, names, "")
 
 
-def _depopulated(grid: GridFit, a1: str) -> tuple[str, ...]:
+_JEDEC = re.compile(r"^([A-Z]+)([0-9]+)$")
+_ROTATION_SAMPLE = 4000
+
+
+def rotation_from_names(grid: GridFit, names: NDArray[np.str_]) -> int | None:
+    """0 or 90 when the source's own JEDEC names (``B12``) tell which way its rows run, else None.
+
+    A row is the pads of one letter: they share one grid row at rotation 0 and one grid column at 90. A strided
+    sample of on-grid pads is enough to tell.
+    """
+    idx = np.flatnonzero(grid.on_grid)
+    if idx.shape[0] < 4:
+        return None
+    idx = idx[:: max(1, idx.shape[0] // _ROTATION_SAMPLE)]
+    parsed = [_JEDEC.match(str(n)) for n in names[idx].tolist()]
+    keep = np.array([m is not None for m in parsed])
+    if keep.sum() < 4:
+        return None
+    letters = np.array([m.group(1) for m in parsed if m is not None])
+    idx = idx[keep]
+    _, group = np.unique(letters, return_inverse=True)
+
+    def one_line_per_letter(pos: NDArray[np.int64]) -> bool:
+        pairs = np.unique(np.stack([group, pos[idx]], axis=1), axis=0)
+        return bool(pairs.shape[0] == np.unique(group).shape[0] and np.unique(pos[idx]).shape[0] > 1)
+
+    along_x, along_y = one_line_per_letter(grid.row), one_line_per_letter(grid.col)
+    if along_x == along_y:
+        return None
+    return 0 if along_x else 90
+
+
+def _depopulated(grid: GridFit, a1: str, rotation_deg: int) -> tuple[str, ...]:
     """Names of the grid positions inside the array that have no pad."""
     occupied = np.zeros((grid.rows, grid.cols), bool)
     occupied[grid.row[grid.on_grid], grid.col[grid.on_grid]] = True
@@ -114,7 +154,18 @@ def _depopulated(grid: GridFit, a1: str) -> tuple[str, ...]:
     probe = GridFit(grid.pitch_x_mm, grid.pitch_y_mm, grid.origin_x_mm, grid.origin_y_mm, grid.staggered,
                     grid.parity, grid.cols, grid.rows, cc.astype(np.int64), rr.astype(np.int64),
                     np.ones(n, bool), np.zeros(n), np.zeros(n))
-    return tuple(grid_names_of(probe, a1).tolist())
+    return tuple(grid_names_of(probe, a1, rotation_deg).tolist())
+
+
+def _rotation(grid: GridFit | None, settings: Recognition, names: NDArray[np.str_] | None) -> tuple[int, str]:
+    """The rotation of the names and where it came from (see :class:`Recognised`)."""
+    if settings.rotation_deg is not None:
+        return int(settings.rotation_deg), "chosen"
+    if grid is not None and names is not None:
+        told = rotation_from_names(grid, names)
+        if told is not None:
+            return told, "names"
+    return 0, "default"
 
 
 def recognise(c: PadCandidates, settings: Recognition | None = None, *, non_round: str = "refuse") -> Recognised:
@@ -140,11 +191,12 @@ def recognise(c: PadCandidates, settings: Recognition | None = None, *, non_roun
         on = grid.on_grid
     else:
         on = np.zeros(len(c), bool)
+    rotation, rotation_from = _rotation(grid, settings, source_names if has_source else None)
     off_idx = np.flatnonzero(~on)
     if use_source:
         names = source_names
     else:
-        names = grid_names_of(grid, settings.a1) if grid is not None else np.full(len(c), "", dtype="<U1")
+        names = grid_names_of(grid, settings.a1, rotation) if grid is not None else np.full(len(c), "", dtype="<U1")
         generated = np.char.add("X", (np.arange(off_idx.shape[0]) + 1).astype(np.str_))
         names = names.astype(f"<U{max(names.dtype.itemsize // 4, generated.dtype.itemsize // 4, 1)}")
         names[off_idx] = generated
@@ -155,11 +207,11 @@ def recognise(c: PadCandidates, settings: Recognition | None = None, *, non_roun
                 j = np.flatnonzero(on)[first[int(np.flatnonzero(counts > 1)[0])]]
                 raise DesignError(f"layer {c.layer}", str(names[j]),
                                   f"two pads are on one grid position ({x[j]:.4f}, {y[j]:.4f}) mm")
-    depop = _depopulated(grid, settings.a1) if grid is not None else ()
+    depop = _depopulated(grid, settings.a1, rotation) if grid is not None else ()
     classes = _size_classes(d)
     pad_mm = classes[0][0]
     own = np.where(np.abs(d - pad_mm) <= 0.5e-4, np.nan, d)  # the most common size is the design's pad
     cols = SiteColumns(names, x, y, own)
     return Recognised(c.layer, cols, pad_mm, grid, classes, as_circles,
                       tuple(names[not_round].tolist()), tuple(names[off_idx].tolist()) if grid is not None else (),
-                      depop, "source" if use_source else "grid", mirrored)
+                      depop, "source" if use_source else "grid", mirrored, rotation, rotation_from)

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_length
 from geometry.base.limits import MAX_GRID_SIDE, MAX_LENGTH_MM, MAX_SITES
+from geometry.model.profiles import Profile
 from geometry.model.sites import PadKind, Sites
 
 
@@ -26,6 +27,16 @@ class Pad:
             object.__setattr__(self, "kind", PadKind(self.kind))
         except ValueError:
             raise DesignError("kind", self.kind, "must be copper or solder-resist") from None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedType:
+    """A further kind of unit on a mask of repeated units (a second device on the same strip): its ``name``, its
+    own site ``layout`` (unit-local) and its own ``profile`` (None: the design's profile)."""
+
+    name: str
+    layout: Layout
+    profile: Profile | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,11 +62,27 @@ class UnitRepetition:
     separator: str = ":"
     unit_word: str = "unit"
     """What the shop calls a unit of this layout ("die" on a wafer): DXF block names and messages use it."""
+    others: tuple[RepeatedType, ...] = ()
+    """Further unit types; type 0 is ``unit`` with the design's profile, type k is ``others[k - 1]``."""
+    type_of: NDArray[np.intp] | None = None
+    """The type of each kept unit (K,); None when every unit is ``unit``. With several types, unit k's sites
+    still come after unit k - 1's, but each unit has its own type's site count."""
 
     @property
     def prefixes(self) -> tuple[str, ...]:
         """The prefix each unit's site names carry (unit name and separator)."""
         return tuple(n + self.separator for n in self.names)
+
+    @property
+    def types(self) -> tuple[RepeatedType, ...]:
+        """Every unit type, type 0 (``unit``, the design's profile) first."""
+        return (RepeatedType("", self.unit), *self.others)
+
+    def unit_types(self) -> NDArray[np.intp]:
+        """The type of each kept unit (all 0 for a layout of one unit type)."""
+        if self.type_of is None:
+            return np.zeros(len(self.names), dtype=np.intp)
+        return self.type_of
 
 
 @runtime_checkable
@@ -115,5 +142,5 @@ def require_site_count(path: str, value: object, count: int) -> None:
         raise DesignError(path, value, f"gives {count:,} sites, more than the limit of {MAX_SITES:,} sites")
 
 
-__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "UnitRepetition", "register_layout", "require_count", "require_extent",
-           "require_length", "require_site_count"]
+__all__ = ["LAYOUT_KINDS", "Layout", "Pad", "RepeatedType", "UnitRepetition", "register_layout", "require_count",
+           "require_extent", "require_length", "require_site_count"]

@@ -7,7 +7,8 @@ left out (a bad-unit map or a list). Units are counted from 1 at the carrier's f
 from the upper surface, row-major: unit (1, 1) is ``U01-01``. Sites are named ``U01-01:A1``.
 
 The matrix is centred on the mask origin. The layout repeats its unit (:meth:`CarrierLayout.repetition`), so
-relief, checks and exporters work on one unit and repeat it, exactly as for a wafer's dies.
+relief, checks and exporters work on one unit and repeat it, exactly as for a wafer's dies. A carrier may hold
+several unit types (:mod:`geometry.model.layouts.unit_types`), each with its own layout and profile.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_length
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import (
     Layout,
     Pad,
@@ -29,6 +31,7 @@ from geometry.model.layouts.base import (
     require_count,
     require_site_count,
 )
+from geometry.model.layouts.unit_types import UnitType, check_unit_types, type_of_units, typed_sites
 from geometry.model.sites import Sites
 
 FloatArray = NDArray[np.float64]
@@ -45,14 +48,15 @@ class CarrierForm(StrEnum):
 
 
 @register_layout
-@dataclass(frozen=True, slots=True)
-class CarrierLayout:
+@dataclass(frozen=True, slots=True, eq=False)
+class CarrierLayout(HashedOnce):
     """A matrix of units, each the layout ``unit`` (see the module docstring).
 
     ``unit_pitch_x_mm`` / ``unit_pitch_y_mm`` (square when None) are the distances between neighbouring unit
     centres inside a block; ``block_cols`` / ``block_rows`` units make a block (0: one block), and blocks are
     ``block_gap_x_mm`` / ``block_gap_y_mm`` further apart than the unit pitch. ``skip`` lists (row, column) of
-    units left out, 1-based from the top-left.
+    units left out, 1-based from the top-left. ``unit_types`` places further unit types (their own layout and
+    profile) at the units they list; the others are ``unit``.
     """
 
     kind: ClassVar[str] = "carrier"
@@ -67,6 +71,7 @@ class CarrierLayout:
     block_gap_y_mm: float = 0.0
     skip: tuple[tuple[int, int], ...] = field(default=())
     form: CarrierForm = CarrierForm.STRIP
+    unit_types: tuple[UnitType, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.unit, CarrierLayout) or not isinstance(self.unit, Layout):
@@ -99,6 +104,8 @@ class CarrierLayout:
             object.__setattr__(self, "form", CarrierForm(self.form))
         except ValueError:
             raise DesignError("form", self.form, "must be strip or panel") from None
+        object.__setattr__(self, "unit_types", tuple(self.unit_types))
+        check_unit_types(self)
         require_site_count("unit_cols" if self.unit_cols >= self.unit_rows else "unit_rows",
                            max(self.unit_rows, self.unit_cols), self.site_count())
 
@@ -116,14 +123,24 @@ class CarrierLayout:
         return self.unit_rows * self.unit_cols - len(self.skip)
 
     def site_count(self) -> int:
-        """The kept units times the unit's sites."""
-        return self.unit_count() * self.unit.site_count()
+        """The kept units times the unit's sites (each unit type's units times its sites)."""
+        if not self.unit_types:
+            return self.unit_count() * self.unit.site_count()
+        counts = np.array([self.unit.site_count()] + [t.unit.site_count() for t in self.unit_types])
+        m = unit_matrix(self)
+        return int(counts[type_of_units(self, m.row, m.col)].sum())
 
     def repetition(self, pad: Pad) -> UnitRepetition | None:
-        """The unit at every kept matrix position, in the order :meth:`generate` writes them."""
+        """The unit (or its type's unit) at every kept matrix position, in the order :meth:`generate` writes them."""
         m = unit_matrix(self)
+        if not self.unit_types:
+            return UnitRepetition(self.unit, m.offsets_mm, m.names, self.unit_pitch_x_mm, self.unit_pitch_y,
+                                  unit_word="unit")
+        type_of = type_of_units(self, m.row, m.col)
+        type_of.flags.writeable = False
         return UnitRepetition(self.unit, m.offsets_mm, m.names, self.unit_pitch_x_mm, self.unit_pitch_y,
-                              unit_word="unit")
+                              unit_word="unit", others=tuple(t.as_repeated() for t in self.unit_types),
+                              type_of=type_of)
 
     def generate(self, pad: Pad) -> Sites:
         """Every kept unit's sites, unit-major (row-major over the matrix from the top-left)."""
@@ -170,8 +187,11 @@ def unit_matrix(layout: CarrierLayout) -> UnitMatrix:
 
 @lru_cache(maxsize=4)
 def _generate(layout: CarrierLayout, pad: Pad) -> Sites:
-    local = layout.unit.generate(pad)
     m = unit_matrix(layout)
+    if layout.unit_types:
+        return typed_sites([layout.unit, *(t.unit for t in layout.unit_types)], pad,
+                           type_of_units(layout, m.row, m.col), m.offsets_mm, [n + ":" for n in m.names])
+    local = layout.unit.generate(pad)
     k, n = len(m.names), len(local)
     x = (m.offsets_mm[:, 0:1] + local.x_mm[None, :]).ravel()
     y = (m.offsets_mm[:, 1:2] + local.y_mm[None, :]).ravel()

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import require_count
 
 
@@ -52,8 +53,8 @@ class PerimeterRings:
         return ring >= self.rings
 
 
-@dataclass(frozen=True, slots=True)
-class DepopulateNames:
+@dataclass(frozen=True, slots=True, eq=False)
+class DepopulateNames(HashedOnce):
     """Depopulate the positions named in ``names`` (JEDEC names such as ``"C3"``)."""
 
     kind: ClassVar[str] = "names"

@@ -13,6 +13,7 @@ import numpy as np
 
 from geometry.base.errors import DesignError, require_finite
 from geometry.base.sized_cache import SizedCache
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import Layout, Pad
 from geometry.model.layouts.explicit import ExplicitSite, sites_from_explicit
 from geometry.model.sites import Sites, SiteState
@@ -31,8 +32,8 @@ class SiteMove:
         object.__setattr__(self, "dy_mm", require_finite("dy_mm", self.dy_mm))
 
 
-@dataclass(frozen=True, slots=True)
-class SiteEdits:
+@dataclass(frozen=True, slots=True, eq=False)
+class SiteEdits(HashedOnce):
     """Depopulated / restored sites, moves, added and removed sites, all by name, sorted for stable files."""
 
     depopulated: tuple[str, ...] = ()
@@ -208,3 +209,4 @@ def build_sites_full(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
     if edits.restored:
         state[np.array([index[n] for n in edits.restored if n in index], dtype=np.intp)] = SiteState.POPULATED
     return base.replace(x_mm=x, y_mm=y, state=state)
+

@@ -17,6 +17,7 @@ SourceUnit = Literal["nm", "um", "mm", "inch", "mil"]
 View = Literal["top", "bottom"]
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 Naming = Literal["auto", "grid", "source"]
+Rotation = Literal[0, 90]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,10 @@ class Recognition:
     ``view``: ``bottom`` when the file is drawn from the ball side; the import mirrors it about the y axis so the
     design is seen from the die side (top view). ``a1``: the corner of the grid, in the design's (top) view,
     where A1 is. ``naming``: ``grid`` names from the grid (JEDEC), ``source`` the file's own pad names, ``auto``
-    the file's names when every pad has a distinct one, else the grid's.
+    the file's names when every pad has a distinct one, else the grid's. ``rotation_deg``: 0 when a row (the pads
+    of one letter) runs along x and the numbers count along x; 90 when the footprint is placed turned, a row runs
+    along y and the numbers count along y (both counted from ``a1``, so 180 and 270 are the opposite corners);
+    None (left out of the file): told from the source's own JEDEC pad names when it has them, else 0.
     """
 
     circle_tol_mm: float = 0.0005
@@ -36,8 +40,11 @@ class Recognition:
     view: View = "top"
     a1: Corner = "top-left"
     naming: Naming = "auto"
+    rotation_deg: Rotation | None = None
 
     def __post_init__(self) -> None:
+        if self.rotation_deg is not None and (isinstance(self.rotation_deg, bool) or self.rotation_deg not in (0, 90)):
+            raise DesignError("rotation_deg", self.rotation_deg, "must be 0 or 90 (or left out: told from the names)")
         object.__setattr__(self, "circle_tol_mm", require_length("circle_tol_mm", self.circle_tol_mm))
         object.__setattr__(self, "snap_tol_mm", require_length("snap_tol_mm", self.snap_tol_mm, allow_zero=True))
         for what, value, allowed in (("view", self.view, ("top", "bottom")),

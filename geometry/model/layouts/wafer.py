@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
+from geometry.model.hashed import HashedOnce
 from geometry.model.layouts.base import Layout, Pad, UnitRepetition, register_layout, require_site_count
 from geometry.model.sites import Sites
 
@@ -64,8 +65,8 @@ class KeepRule(StrEnum):
 
 
 @register_layout
-@dataclass(frozen=True, slots=True)
-class WaferLayout:
+@dataclass(frozen=True, slots=True, eq=False)
+class WaferLayout(HashedOnce):
     """A die pattern ``die`` stepped across a wafer of ``diameter_mm``; see the module docstring.
 
     ``die_x_mm`` / ``die_y_mm`` is the die size (square when die_y_mm is None), ``street_mm`` the dicing street

@@ -70,12 +70,17 @@ def test_relief_area_matches_a_shapely_union(rows: int, cols: int, pitch: float,
     assert abs(total - expect) < 1e-4 * expect
 
 
-def test_blockers_fall_back_to_the_whole_wafer() -> None:
+def test_an_edited_die_is_its_own_group_and_blockers_fall_back_to_the_whole_wafer() -> None:
     d = wafer_design(diameter_mm=100.0)
     name = str(d.sites().names[5])
     edited = d.with_(edits=d.edits.with_moves([name], 0.01, 0.0))
-    assert repetition(edited) == NotRepeated("sites are edited by hand")
-    assert lower_relief(edited).n_regions == whole_relief(edited).n_regions
+    rep = repetition(edited)
+    assert isinstance(rep, Repeated) and [g.label for g in rep.groups] == ["", name.partition(":")[0]]
+    fast, slow = lower_relief(edited), whole_relief(edited)
+    assert fast.n_regions == slow.n_regions
+    assert int(fast.hole_counts().sum()) == int(slow.hole_counts().sum())
+    for depth, area in slow.areas().items():
+        assert np.isclose(fast.areas()[depth], area, rtol=1e-12)
     tight = wafer_design(diameter_mm=100.0, street_mm=0.0)
     reason = repetition(tight)
     assert isinstance(reason, NotRepeated) and "neighbouring dies are only" in reason.reason

@@ -1,0 +1,64 @@
+"""A cold ``ballmask check`` of a small design imports only what checking needs (issue 12).
+
+Each case runs in a fresh interpreter and lists the top-level packages in ``sys.modules`` afterwards, so the test
+fails as soon as someone adds an eager import back: scipy (about 0.3 s of CPU: its KD-tree and csgraph are used
+only from 20,000 points on, see geometry.base.spatial), the writers' libraries (ezdxf, reportlab, klayout,
+gerbonara, pypdf) and Qt. shapely stays: the island and span checks measure the relief with it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "resources" / "examples"
+BGA = EXAMPLES / "bga-0.8mm-tapered.ballmask"
+CSP = EXAMPLES / "csp-0.4mm-stepped.ballmask"
+
+NOT_ON_THE_CHECK_PATH = ("scipy", "ezdxf", "reportlab", "klayout", "gerbonara", "pypdf", "PySide6", "shiboken6",
+                         "pyqtgraph", "app")
+
+_PROBE = (
+    "import io, json, sys, contextlib\n"
+    "import cli.main\n"
+    "out = io.StringIO()\n"
+    "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):\n"
+    "    code = cli.main.main(sys.argv[1:])\n"
+    "print(json.dumps({'code': code, 'out': out.getvalue(),\n"
+    "                  'modules': sorted({m.split('.')[0] for m in sys.modules})}))\n"
+)
+
+
+def _cold(argv: list[str]) -> tuple[int, str, set[str]]:
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return int(result["code"]), str(result["out"]), set(result["modules"])
+
+
+@pytest.mark.parametrize("design", [BGA, CSP], ids=["bga-225", "csp-144"])
+def test_cold_check_imports_no_scipy_writers_or_qt(design: Path) -> None:
+    code, out, modules = _cold(["check", str(design)])
+    assert code == 0, out
+    assert "PASS" in out  # the checks ran (islands, span, pitch, webs), not a refusal
+    assert "numpy" in modules  # the probe sees what the check imported
+    assert modules.isdisjoint(NOT_ON_THE_CHECK_PATH), sorted(modules & set(NOT_ON_THE_CHECK_PATH))
+
+
+def test_cold_info_imports_no_scipy() -> None:
+    code, out, modules = _cold(["info", str(BGA)])
+    assert code == 0 and "ridge height" in out, out
+    assert modules.isdisjoint(NOT_ON_THE_CHECK_PATH), sorted(modules & set(NOT_ON_THE_CHECK_PATH))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"]])
+def test_cold_help_imports_no_numpy(argv: list[str]) -> None:
+    code, out, modules = _cold(argv)
+    assert code == 0 and "usage: ballmask" in out
+    assert "numpy" not in modules

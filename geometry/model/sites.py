@@ -139,7 +139,7 @@ class Sites:
 
     def index_of(self, name: str) -> int:
         """Row of the site called ``name``; KeyError when there is none."""
-        row = int(self.rows_of([name])[0])
+        row = self.name_index.row(name)
         if row < 0:
             raise KeyError(name)
         return row
@@ -151,7 +151,7 @@ class Sites:
 
     def has(self, name: str) -> bool:
         """Whether a site of that name exists."""
-        return bool(self.rows_of([name])[0] >= 0)
+        return self.name_index.row(name) >= 0
 
     def take(self, rows: IntArray | BoolArray) -> Sites:
         """The sites at ``rows`` (an index array or a boolean mask)."""

@@ -86,8 +86,14 @@ def assert_same_lookups(s: Sites, extra: list[str]) -> None:
     index = {str(n): i for i, n in enumerate(s.names.tolist())}
     asked = [*s.names.tolist(), *extra, "nope", "A1\0"]
     assert s.rows_of(asked).tolist() == [index.get(n, -1) for n in asked]
-    for n in asked[:: max(1, len(asked) // 7)]:
+    assert [s.name_index.row(n) for n in asked] == [index.get(n, -1) for n in asked]  # one at a time
+    for n in asked:
         assert s.has(n) == (n in index)
+        if n in index:
+            assert s.index_of(n) == index[n]
+        else:
+            with pytest.raises(KeyError):
+                s.index_of(n)
 
 
 def _add(design: Design, rng: np.random.Generator) -> Design:
@@ -139,7 +145,7 @@ def test_random_edit_sequences_match_the_references(make: object, seed: int) -> 
         s = design.sites()
         assert_same_sites(s, build_sites_full(design.layout, design.pad, design.edits))
         assert_same_table(opening_table(design), opening_table_full(design))
-        if step % 10 == 0:
+        if step % 5 == 0:
             assert_same_lookups(s, [*ODD, "X1", "X2", *design.edits.removed])
 
 
@@ -193,6 +199,7 @@ def test_name_index_answers_as_a_dict_in_row_order() -> None:
     index = {str(n): i for i, n in enumerate(names.tolist())}
     asked = [*pool.tolist(), "absent", "A1\0", "dup\0"]
     assert find_rows(NameIndex(names), asked).tolist() == [index.get(n, -1) for n in asked]
+    assert [NameIndex(names).row(n) for n in asked] == [index.get(n, -1) for n in asked]
     assert find_rows(NameIndex(names), np.asarray(asked[:5])).tolist() == [index.get(n, -1) for n in asked[:5]]
     assert find_rows(NameIndex(np.zeros(0, dtype="<U1")), ["A1"]).tolist() == [-1]
     assert find_rows(NameIndex(names), []).tolist() == []

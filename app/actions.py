@@ -71,6 +71,7 @@ class Shell(Protocol):
     def info(self, text: str) -> None: ...
     def error(self, text: str) -> None: ...
     def fit_all(self) -> None: ...
+    def fit_frame(self) -> None: ...
     def zoom(self, factor: float) -> None: ...
     def set_layer_visible(self, layer_id: str, visible: bool) -> None: ...
     def layer_visible(self, layer_id: str) -> bool: ...
@@ -454,7 +455,7 @@ def _layer_shown(lid: str) -> Callable[[Shell], bool]:
 def _layer_actions() -> list[ActionSpec]:
     return [ActionSpec(f"view.layer.{layer.id}", "View/Layers", layer.title, _toggle_layer(layer.id),
                        tip=f"Show or hide {layer.meaning}", checkable=True, checked=_layer_shown(layer.id),
-                       shortcut=f"Alt+{i + 1}")
+                       shortcut=f"Alt+{i + 1}" if i < 9 else None)  # Alt+1 .. Alt+9
             for i, layer in enumerate(style.LAYERS)]
 
 
@@ -543,6 +544,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("edit.preferences", "Edit", "Pre&ferences...", lambda s: s.show_preferences(), "std:Preferences",
                "Units, theme, autosave interval, default folder, snap grid"),
     ActionSpec("view.fit", "View", "&Fit All", lambda s: s.fit_all(), "F", "Show all sites and the mask outline"),
+    ActionSpec("view.fit_frame", "View", "Fit F&rame", lambda s: s.fit_frame(), "Shift+F",
+               "Show the whole frame the foil is mounted in (File > Drawing and Title Block)",
+               enabled=lambda s: s.document.design.drawing.frame.outer_size() is not None),
     ActionSpec("view.zoom_in", "View", "Zoom &In", lambda s: s.zoom(1.25), "std:ZoomIn|+", "Zoom in about the centre"),
     ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut|-",
                "Zoom out about the centre"),

@@ -406,6 +406,11 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         """Show the whole mask."""
         self.top_view.fit_all()
 
+    def fit_frame(self) -> None:
+        """Show the whole frame (View > Fit Frame)."""
+        if not self.top_view.fit_frame():
+            self.info("The design has no frame: choose one in File > Drawing and Title Block.")
+
     def zoom(self, factor: float) -> None:
         """Zoom about the centre."""
         self.top_view.zoom(factor)
@@ -464,4 +469,9 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         if self.autosave is not None:
             self.autosave.timer.stop()
             self.autosave.remove()
+        # A closed window lives on until Qt deletes it; its application-wide shortcuts must not answer (or make
+        # the keys of another open window ambiguous) in the meantime.
+        for a in self.findChildren(QtGui.QAction):
+            if a.shortcutContext() == QtCore.Qt.ShortcutContext.ApplicationShortcut:
+                a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
         event.accept()

@@ -31,7 +31,9 @@ SCREEN_ONLY_ROLES = frozenset({Role.NOTES})  # the title block and notes are tex
 class LayerStyle:
     """One drawable layer: outline colour (``pen``), fill (``brush``, RGBA hex or None), stacking ``z``.
 
-    ``role`` is the export layer it shows (None: a layer of the screen only, explained by ``screen_meaning``).
+    ``role`` is the export layer it shows (None: a layer of the screen only, explained by ``screen_meaning``);
+    ``layer_suffix`` follows the role's layer name where the layer is one of a family (the carrier fiducials'
+    ``FIDUCIAL_<FACE>_<um>UM``, one per face and depth, beside the mask's own ``FIDUCIAL``).
     """
 
     id: str
@@ -42,12 +44,13 @@ class LayerStyle:
     role: Role | None = None
     screen_meaning: str = ""
     visible: bool = True
+    layer_suffix: str = ""
 
     def meaning_for(self, output: OutputSettings) -> str:
         """What the layer shows, with the DXF layer name it is written to under these output settings."""
         if self.role is None:
             return self.screen_meaning
-        return f"{ROLE_MEANINGS[self.role]} ({role_layer_name(self.role, output)})"
+        return f"{ROLE_MEANINGS[self.role]} ({role_layer_name(self.role, output)}{self.layer_suffix})"
 
     @property
     def meaning(self) -> str:
@@ -66,6 +69,11 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("depop", "Depopulated", "#a0a0a0", None, 1.5, screen_meaning="sites without a ball (pad only)"),
     LayerStyle("fiducials", "Fiducials", "#2a7a2a", "#2a7a2a80", 5, Role.FIDUCIAL),
     LayerStyle("wafer", "Wafer (reference)", "#9a6a20", None, 0.5, Role.WAFER),
+    # a strip's or panel's registration (app/views/carrier_layer.py): its tooling holes and fiducials, and the frame
+    LayerStyle("tooling", "Tooling holes", "#a0306a", "#a0306a38", 5.2, Role.TOOLING),
+    LayerStyle("carrier_fiducials", "Carrier fiducials", "#00806a", "#00806a90", 5.1, Role.FIDUCIAL,
+               layer_suffix="_<FACE>_<um>UM"),
+    LayerStyle("frame", "Frame (reference)", "#7a6a50", None, 0.4, Role.FRAME),
 )
 
 LAYER_BY_ID = {layer.id: layer for layer in LAYERS}

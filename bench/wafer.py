@@ -334,6 +334,7 @@ GROUPS = {
     "carrier": "a 240 x 74 mm strip and a 600 x 600 mm panel of repeated units",
     "import": "a 1M-site explicit design saved and loaded; 1M GDS and Gerber pads imported (bench/import_bench.py)",
     "cold": "check-cold: ballmask check of the 225-site BGA in fresh processes, CPU (bench/check_cold.py)",
+    "scale": "1M jittered openings read from CSV: relief and all checks, the 1M grid, KLayout (bench/scale.py)",
 }
 
 
@@ -384,6 +385,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.check_cold import run_check_cold
 
         run_check_cold(say, line)
+    if "scale" in groups:
+        from bench.scale import run_scale
+
+        run_scale(say, line, out_dir=out_dir)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     if set(groups) != set(GROUPS):
         return  # bench/last_run.md holds full runs only

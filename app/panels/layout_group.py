@@ -15,12 +15,29 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSizePolicy, QWidget
 
 from app.document import Document
+from app.panels.carrier_section import (
+    CARRIER_LABELS,
+    CarrierSection,
+    generator_of,
+    put_unit,
+    set_form,
+    unit_array,
+    unit_of,
+)
 from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, ValueKind, user_message
 from app.panels.wafer_group import WaferSection, die_array, put_die, wafer_of
 from app.units import TIMES, LengthUnit, length_text
 from geometry.base.errors import DesignError
 from geometry.model.design import Design
-from geometry.model.layouts import CentreVoid, GridLayout, Layout, PerimeterRings, StaggeredLayout, read_sites_csv
+from geometry.model.layouts import (
+    CarrierLayout,
+    CentreVoid,
+    GridLayout,
+    Layout,
+    PerimeterRings,
+    StaggeredLayout,
+    read_sites_csv,
+)
 from geometry.model.layouts.wafer import WaferLayout
 
 LAYOUT_LABELS: tuple[tuple[str, str], ...] = (
@@ -28,6 +45,7 @@ LAYOUT_LABELS: tuple[tuple[str, str], ...] = (
     ("staggered", "Staggered"),
     ("explicit", "Explicit list (CSV)"),
     ("wafer", "Wafer"),
+    *CARRIER_LABELS,  # a strip's or panel's form (app/panels/carrier_section.py)
 )
 
 
@@ -35,6 +53,8 @@ def _array(design: Design, what: str) -> GridLayout | StaggeredLayout:
     layout = design.layout
     if isinstance(layout, WaferLayout):
         raise DesignError(f"layout.{what}", layout.kind, "a wafer has this parameter in its die pattern")
+    if isinstance(layout, CarrierLayout):
+        raise DesignError(f"layout.{what}", layout.kind, "a strip or panel has this parameter in its unit")
     if not isinstance(layout, GridLayout | StaggeredLayout):
         raise DesignError(f"layout.{what}", layout.kind, "an explicit site list has no such parameter")
     return layout
@@ -43,17 +63,28 @@ def _array(design: Design, what: str) -> GridLayout | StaggeredLayout:
 def _set_kind(design: Design, kind: str) -> Design:
     """Grid <-> staggered keeping rows, columns, pitch and depopulation; explicit lists come from a CSV.
 
-    A wafer becomes its die pattern's array; a wafer is started from File > New (the Wafer template).
+    A wafer becomes its die pattern's array and a strip or panel its unit's; a wafer, strip or panel is started
+    from File > New (its template); a strip becomes a panel and back.
     """
-    layout = design.layout
-    if kind == layout.kind:
+    if kind in dict(CARRIER_LABELS):
+        return set_form(design, kind)
+    if kind == generator_of(design):
         return design
+    return design.with_(layout=_converted(design.layout, kind))
+
+
+def _converted(layout: Layout, kind: str) -> Layout:
+    """``layout`` as a grid or staggered array (the Generator row, and the Unit generator row of a carrier)."""
+    if kind == layout.kind:
+        return layout
     if kind == "explicit":
         raise DesignError("layout", kind, "use 'Import sites from CSV…' to load an explicit site list")
     if kind == "wafer":
         raise DesignError("layout", kind, "start a wafer design with File > New (the Wafer template)")
     if isinstance(layout, WaferLayout):
         layout = layout.die
+    if isinstance(layout, CarrierLayout):
+        layout = layout.unit
     if isinstance(layout, GridLayout | StaggeredLayout):
         rows, cols, px, depop = layout.rows, layout.cols, layout.pitch_x_mm, layout.depopulation
         py = layout.pitch_y if isinstance(layout, GridLayout) else layout.pitch_y_mm
@@ -61,8 +92,8 @@ def _set_kind(design: Design, kind: str) -> Design:
         pitch = layout.pitch_hint_mm() or 1.0
         rows, cols, px, py, depop = 10, 10, pitch, pitch, ()
     if kind == "grid":
-        return design.with_(layout=GridLayout(rows, cols, px, None if py == px else py, depop))
-    return design.with_(layout=StaggeredLayout(rows, cols, px, py, depop))
+        return GridLayout(rows, cols, px, None if py == px else py, depop)
+    return StaggeredLayout(rows, cols, px, py, depop)
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,7 @@ def _die_of(design: Design) -> Layout | None:
 
 LAYOUT_TARGET = ArrayTarget("layout", "", lambda d: d.layout, _array, lambda d, lay: d.with_(layout=lay))
 DIE_TARGET = ArrayTarget("wafer.die", "die ", _die_of, die_array, put_die)
+UNIT_TARGET = ArrayTarget("carrier.unit", "unit ", unit_of, unit_array, put_unit)
 
 
 def _layout_field(name: str, target: ArrayTarget = LAYOUT_TARGET) -> tuple[Any, Any]:
@@ -168,10 +200,11 @@ class LayoutGroup(FieldGroup):
     def __init__(self, document: Document, unit: LengthUnit, parent: QWidget | None = None) -> None:
         super().__init__(document, "Sites", unit, parent)
         self.kind_field = self.add_choice(ChoiceSpec("layout.kind", "Generator", "site generator", LAYOUT_LABELS,
-                                               lambda d: d.layout.kind, _set_kind))
+                                               generator_of, _set_kind))
         (self.rows_field, self.cols_field, self.pitch_x_field, self.pitch_y_field, self.void_field,
          self.rings_field) = (self.add_value(spec) for spec in array_specs(LAYOUT_TARGET))
         self.wafer = WaferSection(self, array_specs(DIE_TARGET))
+        self.carrier = CarrierSection(self, array_specs(UNIT_TARGET), _converted)
         self.import_button = QPushButton("Import sites from CSV…", self.box)
         self.import_button.setObjectName("layout.import_csv")
         self.import_button.setToolTip("A CSV with a header row: name, x, y and optionally pad (mm)")
@@ -194,6 +227,7 @@ class LayoutGroup(FieldGroup):
                   self.rings_field):
             self.set_row_visible(w, array)
         self.wafer.refresh(design)
+        self.carrier.refresh(design)
         self.set_row_visible(self.import_button, not isinstance(design.layout, WaferLayout))
         sites = design.sites()
         n = len(sites)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.document import Document
+from app.panels.features_group import FeaturesGroup
 from app.panels.fields import ChoiceSpec, FieldGroup, FieldSpec, SwitchField, ValueKind, connect_event
 from app.panels.layout_group import LayoutGroup
 from app.panels.limits_group import LimitsGroup
@@ -148,13 +149,14 @@ class PropertyPanel(QWidget):
         self.ball_group = _BallGroup(document, self.unit, inner)
         self.pad_group = _PadGroup(document, self.unit, inner)
         self.layout_group = LayoutGroup(document, self.unit, inner)
+        self.features_group = FeaturesGroup(document, self.unit, inner)  # a strip's or panel's registration
         self.mask_group = _MaskGroup(document, self.unit, inner)
         self.profile_group = ProfileGroup(document, self.unit, inner)
         self.merge_group = _MergeGroup(document, self.unit, inner)
         self.limits_group = LimitsGroup(document, self.unit, inner)
         self.groups: tuple[FieldGroup, ...] = (
-            self.tool_group, self.ball_group, self.pad_group, self.layout_group, self.mask_group, self.profile_group,
-            self.merge_group, self.limits_group,
+            self.tool_group, self.ball_group, self.pad_group, self.layout_group, self.features_group,
+            self.mask_group, self.profile_group, self.merge_group, self.limits_group,
         )
         for g in self.groups:
             column.addWidget(g)

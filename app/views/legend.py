@@ -1,8 +1,10 @@
 """The top view's legend: one swatch per layer in the layer's colours; clicking a swatch shows or hides it.
 
-Built from the layer table (app.style.LAYERS), so the legend, the View menu and the drawing cannot disagree. It is
-small and out of the way: anchored by the view at its top-right corner, one column, folded to its title line by a
-click on the title, and fixed in place (a drag on it selects or pans like anywhere else on the canvas).
+Built from the layer table (app.style.LAYERS), so the legend, the View menu and the drawing cannot disagree; while
+a companion tool is shown its layers join the list (:meth:`LayerLegend.set_tool_entries`), so a screenshot of the
+tool says what each colour is. It is small and out of the way: anchored by the view at its top-right corner, one
+column, folded to its title line by a click on the title, and fixed in place (a drag on it selects or pans like
+anywhere else on the canvas).
 """
 
 from __future__ import annotations
@@ -99,11 +101,42 @@ class LayerLegend(pg.LegendItem):
         # every entry with its id; ``items`` (pyqtgraph's list) holds the ones shown
         self._entries: list[tuple[str, Any, pg.LabelItem]] = []
         self._absent: set[str] = set()
+        self._tool_ids: tuple[str, ...] = ()
+        self._layer_count = len(style.LAYERS)  # the tool's entries go between the layers and the severities
         for sample, name, entry_id in entries:
-            label = _EntryLabel(name, sample, color=style.FOREGROUND, justify="left", size=TEXT_SIZE)
-            sample.sigClicked.connect(self.sigSampleClicked)
-            self._entries.append((entry_id, sample, label))
-            self.items.append((sample, label))
+            self._entries.append(self._entry(sample, name, entry_id))
+        self.items[:] = [(sample, label) for _, sample, label in self._entries]
+        self._relayout()
+        cache_in_device_pixels(self)
+
+    def _entry(self, sample: SwatchSample, name: str, entry_id: str) -> tuple[str, Any, pg.LabelItem]:
+        label = _EntryLabel(name, sample, color=style.FOREGROUND, justify="left", size=TEXT_SIZE)
+        sample.sigClicked.connect(self.sigSampleClicked)
+        return entry_id, sample, label
+
+    @property
+    def entry_titles(self) -> list[str]:
+        """The titles of the entries shown, top to bottom (what a user reads)."""
+        return [label.text for _, label in self.items]
+
+    def set_tool_entries(self, entries: list[tuple[str, Any, str, str | None, str]]) -> None:
+        """List the companion tool's layers: (id, layer item, pen, brush, title) each, after the mask's layers;
+        an empty list takes the last tool's entries away (Tools > Mask). A click toggles them like the others."""
+        ids = tuple(e[0] for e in entries)
+        if ids == self._tool_ids:
+            return
+        for eid, sample, label in self._entries:
+            if eid in self._tool_ids:
+                for it in (sample, label):
+                    self.layout.removeItem(it)
+                    it.setParentItem(None)
+                    if it.scene() is not None:
+                        it.scene().removeItem(it)
+        kept = [e for e in self._entries if e[0] not in self._tool_ids]
+        new = [self._entry(SwatchSample(item, pen, brush), title, eid) for eid, item, pen, brush, title in entries]
+        self._entries = kept[:self._layer_count] + new + kept[self._layer_count:]
+        self._tool_ids = ids
+        self.items[:] = [(sample, label) for eid, sample, label in self._entries if eid not in self._absent]
         self._relayout()
         cache_in_device_pixels(self)
 

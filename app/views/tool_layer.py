@@ -34,6 +34,14 @@ TOOL_COLOURS: dict[ToolKind, tuple[str, str, str]] = {
     ToolKind.INSPECTION: ("#0b6e79", "#3fb8c560", "#c0392b"),
 }
 
+TOOL_TITLES: dict[ToolKind, tuple[str, str | None]] = {
+    # the legend's titles of the main and the secondary layer (None: the tool has none)
+    ToolKind.FLUX_STENCIL: ("Flux apertures", None),
+    ToolKind.PIN_PLATE: ("Transfer pins", "Flux spots"),
+    ToolKind.PICK_HEAD: ("Pick-head holes", None),
+    ToolKind.INSPECTION: ("Reference balls", "Position windows"),
+}
+
 
 def tool_shapes(design: Design, kind: ToolKind) -> tuple[Points | None, Points | None]:
     """The tool's main shapes (apertures, pins, holes, balls) and its secondary ones (a pin's flux spot, a ball's
@@ -78,6 +86,7 @@ class ToolLayer:
         self.layers: dict[ToolKind, tuple[LodLayer, LodLayer]] = {}
         self.shown: tuple[Points | None, Points | None] = (None, None)
         self._add: Callable[[LodLayer], None] = getattr(box, "addItem")  # noqa: B009 (pyqtgraph's ViewBox, Any)
+        self.legend = getattr(owner, "legend", None)  # the top view's legend lists the tool's layers
         connect_event(owner, view_state.tool_kind_changed, lambda _k: self.refresh())
         connect_event(owner, document.design_changed, lambda _d: self.refresh())
         self.refresh()
@@ -113,9 +122,27 @@ class ToolLayer:
                 a.hide()
                 b.hide()
         if main is None:
+            self._list_in_legend(kind)
             return
         a, b = self._layers_of(kind)
         a.set_content([main])
         b.set_content([secondary] if secondary is not None else [])
         a.show()
         b.setVisible(secondary is not None)
+        self._list_in_legend(kind)
+
+    def _list_in_legend(self, kind: ToolKind) -> None:
+        """The tool's layers as legend entries, in the tool's colours (none for the mask)."""
+        set_entries = getattr(self.legend, "set_tool_entries", None)
+        if set_entries is None:
+            return
+        if kind is ToolKind.MASK:
+            set_entries([])
+            return
+        line, fill, other = TOOL_COLOURS[kind]
+        main_title, second_title = TOOL_TITLES[kind]
+        a, b = self.layers[kind]
+        entries: list[tuple[str, LodLayer, str, str | None, str]] = [(f"tool.{kind.value}", a, line, fill, main_title)]
+        if second_title is not None:
+            entries.append((f"tool.{kind.value}.secondary", b, other, None, second_title))
+        set_entries(entries)

@@ -27,6 +27,7 @@ from app.render.lod import LodLayer, Points, ring_subset
 from app.render.picking import SitePicker
 from app.units import LengthUnit, length_text
 from app.view_state import CutLine, Tool, ViewState
+from app.views.carrier_layer import CarrierLayer, frame_bounds
 from app.views.legend import LayerLegend, cache_in_device_pixels
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
 from app.views.snap_grid import PassiveScatter
@@ -207,6 +208,7 @@ class TopView(QtWidgets.QWidget):
         self.legend = LayerLegend(self)
         self.legend.setParentItem(self.box)
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 8))  # top right, out of the way
+        self.carrier = CarrierLayer(self.layers, self.legend)  # tooling holes, carrier fiducials, the FRAME layer
         self.scale_bar = MmScaleBar()
         self.scale_bar.setParentItem(self.box)
         self.scale_bar.anchor(itemPos=(1, 1), parentPos=(1, 1), offset=(-20, -20))
@@ -252,6 +254,7 @@ class TopView(QtWidgets.QWidget):
         fy = np.array([f.y_mm for f in fids], dtype=np.float64)
         fr = np.array([f.diameter_mm / 2.0 for f in fids], dtype=np.float64)
         self.layers["fiducials"].set_content([Points.of(fx, fy, fr)])
+        self.carrier.draw(design)
         self._selection_changed(self.document.selection)
         self._draw_report()
 
@@ -359,6 +362,17 @@ class TopView(QtWidgets.QWidget):
             r = self._picker.reach_mm
             x0, x1 = min(x0, float(sites.x_mm.min()) - r), max(x1, float(sites.x_mm.max()) + r)
             y0, y1 = min(y0, float(sites.y_mm.min()) - r), max(y1, float(sites.y_mm.max()) + r)
+        self.fit_rect(x0, y0, x1, y1)
+
+    def fit_frame(self) -> bool:
+        """Show the whole frame the foil is mounted in (hundreds of mm around a strip); False without a frame."""
+        rect = frame_bounds(self.document.design)
+        if rect is not None:
+            self.fit_rect(*rect)
+        return rect is not None
+
+    def fit_rect(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        """Show a rectangle (mm) with a small margin, clear of the legend at the top right."""
         pad = 0.03 * max(x1 - x0, y1 - y0)
         x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
         w, h = float(self.box.width()), float(self.box.height())

@@ -26,7 +26,7 @@ CancelFn = Callable[[], bool]
 ProgressFn = Callable[[float, str], None]
 
 
-class Cancelled(Exception):
+class Cancelled(Exception):  # noqa: N818  (not an error: a newer edit made the work moot)
     """The update was cancelled; the previous result is still the current one."""
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geometry.checks.records import Severity, Violation
 from geometry.derive.openings import OpeningTable, opening_table
-from geometry.derive.pairs import MergeGraph, merge_graph
+from geometry.derive.pairs import MergeGraph, close_pairs, merge_graph
 from geometry.model.design import Design
 from geometry.model.materials import Limits
 from geometry.model.profiles import EPS_MM, Opening
@@ -69,6 +70,18 @@ class CheckContext:
         table = opening_table(design)
         return CheckContext(design, table.sites, table, design.effective_limits(), merge_graph(design))
 
+    def upper_pairs(self, reach: Callable[[CheckContext], float]) -> tuple[IntArray, IntArray, FloatArray]:
+        """Site rows (i < j) of populated sites within ``reach(self)`` of each other, and their distances: one
+        KD-tree pass per context, shared by the checks between neighbouring upper openings."""
+        found = self.__dict__.get("_upper_pairs")
+        if found is None:
+            rows = self.table.rows
+            pi, pj, dist = close_pairs(self.sites.xy[rows], reach(self))
+            found = (rows[pi], rows[pj], dist)
+            self.__dict__["_upper_pairs"] = found
+        out: tuple[IntArray, IntArray, FloatArray] = found
+        return out
+
     def names(self, rows: IntArray) -> tuple[str, ...]:
         """Site names of some rows, in row order."""
         return tuple(self.sites.names[rows].tolist())
@@ -89,18 +102,27 @@ class CheckContext:
 
     def groups_by_opening_and_pad(self) -> list[tuple[Opening, float, IntArray]]:
         """Populated sites grouped by (resolved opening, pad diameter), for checks that depend on both only."""
+        return list(self._opening_pad_groups)
+
+    @cached_property
+    def _opening_pad_groups(self) -> tuple[tuple[Opening, float, IntArray], ...]:
+        """The groups, found once per context (three checks ask): in order of (opening, pad diameter)."""
         rows = self.table.rows
         if not len(rows):
-            return []
-        keys = np.column_stack([self.table.which[rows].astype(np.float64), self.sites.pad_mm[rows]])
-        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        order = np.argsort(inverse, kind="stable")
-        bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
-        return [
-            (self.table.openings[int(uniq[g, 0])], float(uniq[g, 1]), rows[order[bounds[g]:bounds[g + 1]]])
-            for g in range(len(uniq))
-        ]
+            return ()
+        which = self.table.which[rows]
+        pad = self.sites.pad_mm[rows]
+        if bool((which == which[0]).all()) and bool((pad == pad[0]).all()):  # one group: no sort at all
+            return ((self.table.openings[int(which[0])], float(pad[0]), rows),)
+        pads, pad_of = np.unique(pad, return_inverse=True)
+        key = which.astype(np.int64) * len(pads) + pad_of.reshape(-1)
+        order = np.argsort(key, kind="stable")
+        uniq, bounds = np.unique(key[order], return_index=True)
+        bounds = np.append(bounds, len(order))
+        return tuple(
+            (self.table.openings[int(k // len(pads))], float(pads[k % len(pads)]), rows[order[bounds[g]:bounds[g + 1]]])
+            for g, k in enumerate(uniq.tolist())
+        )
 
     def group_violation(
         self, check: str, severity: Severity, rows: IntArray, measured: float, limit: float, message: str,

@@ -1,25 +1,35 @@
 """Checks between neighbouring sites on the upper side: ball gap, upper web, overlapping openings, pitch.
 
-Neighbours come from a KD-tree over the populated centres (:func:`geometry.derive.pairs.close_pairs`) with a reach just
-large enough for the rule, so a 10,000-site grid looks at tens of thousands of pairs, never fifty million; the
-rules are then evaluated for all pairs at once.
+Neighbours come from one KD-tree pass over the populated centres (:func:`geometry.derive.pairs.close_pairs`) per
+check run, with a reach just large enough for the widest rule of the family, so a 10,000-site grid looks at tens
+of thousands of pairs, never fifty million; each rule keeps the pairs within its own reach and is evaluated for
+all of them at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from geometry.base.spatial import nearest_other
 from geometry.checks.base import EPS_MM, Check, CheckContext, FloatArray, IntArray, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
-from geometry.derive.pairs import close_pairs
+
+
+def family_reach(ctx: CheckContext) -> float:
+    """The largest centre distance any check of this family looks at: the ball gap's or the upper web's."""
+    rows = ctx.table.rows
+    upper = float(np.max(ctx.table.upper_mm[rows])) if len(rows) else 0.0
+    return max(ctx.design.ball.diameter_mm + ctx.limits.ball_gap_min_mm, upper + ctx.limits.web_min_mm) + EPS_MM
 
 
 def _populated_pairs(ctx: CheckContext, reach_mm: float) -> tuple[IntArray, IntArray, FloatArray]:
-    """Site rows (i < j) of populated sites whose centres are within ``reach_mm``, and their distances."""
-    rows = ctx.table.rows
-    pi, pj, dist = close_pairs(ctx.sites.xy[rows], reach_mm + EPS_MM)
-    return rows[pi], rows[pj], dist
+    """Site rows (i < j) of populated sites whose centres are within ``reach_mm``, and their distances.
+
+    The family shares one KD-tree pass (:attr:`CheckContext.upper_pairs`, at :func:`family_reach`); each rule
+    keeps the pairs within its own reach, in the same (i, j) order.
+    """
+    i, j, dist = ctx.upper_pairs(family_reach)
+    keep = dist <= reach_mm + EPS_MM
+    return i[keep], j[keep], dist[keep]
 
 
 def ball_gap(ctx: CheckContext) -> list[Violation]:
@@ -75,20 +85,23 @@ def overlap(ctx: CheckContext) -> list[Violation]:
 
 
 def pitch(ctx: CheckContext) -> list[Violation]:
-    """D < the smallest centre distance among populated sites; one violation at the closest pair."""
+    """D < the smallest centre distance among populated sites; one violation at the closest pair.
+
+    The closest pair comes from the family's shared pairs (their reach, D + g_min, is past D): the first in
+    (i, j) order among those at the smallest distance, so ties name the lowest rows.
+    """
     rows = ctx.table.rows
     if len(rows) < 2:
         return []
     d = ctx.design.ball.diameter_mm
-    xy = ctx.sites.xy[rows]
-    dist, nn = nearest_other(xy[:, 0], xy[:, 1])
+    i, j, dist = _populated_pairs(ctx, d)
+    if not len(dist):
+        return []
     k = int(np.argmin(dist))
     closest = float(dist[k])
     if closest > d + EPS_MM:  # strict rule: balls exactly one diameter apart already touch
         return []
-    other = int(nn[k])  # never k itself, even for coincident centres
-    a, b = sorted((int(rows[k]), int(rows[other])))
-    ia, ib = np.array([a], dtype=np.intp), np.array([b], dtype=np.intp)
+    ia, ib = i[k:k + 1], j[k:k + 1]
     return ctx.pair_violations(
         "pitch", Severity.ERROR, ia, ib, np.array([closest]), d,
         lambda na, nb, m, lim: (

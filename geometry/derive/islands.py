@@ -6,6 +6,10 @@ surface and touches the device (where a layer of another depth covers it, that e
 recessed), so each hole is cut by the other depths' relief first; what is left (nothing, the hole, or several
 pieces) are the islands.
 
+With one relief depth, holes bounded by arcs only (a relief of disks: arrays, wafers, imported layouts) are
+measured in closed form by :mod:`geometry.derive.arc_islands`, with the same meanings as below and exact values.
+The others (channels' straight edges, several depths, long holes) are measured on polygons:
+
 Each island is measured on its outline flattened to chords of ``CHORD_TOL_MM`` (arcs kept exact to that):
 
 * ``inscribed_mm``: the diameter of its largest inscribed circle (shapely's maximum inscribed circle, located to
@@ -34,6 +38,7 @@ import shapely
 from numpy.typing import NDArray
 
 from geometry.base.spatial import points_near
+from geometry.derive.arc_islands import arc_only, measure_arc_holes, sites_around_arcs
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
 from geometry.derive.repetition import Repeated, repetition
@@ -175,14 +180,15 @@ def _found(cols: list[FloatArray], shape: IntArray, shift: FloatArray, shapes: N
     return _Found(x, y, inscribed, width, depth, shape, shift, shapes, _coarse(shapes))
 
 
-def _hole_islands(relief: Relief) -> _Found:
-    """The islands that reach the lower surface, measured once per distinct shape."""
-    rs = relief.rings
-    if not rs.hole.any():
-        z = np.zeros(0)
-        return _found([z, z, z, z, z], np.zeros(0, dtype=np.intp), np.zeros((0, 2)), np.zeros(0, dtype=object))
-    holes = _subset(rs, rs.hole)
-    depth = relief.region_depth_mm[holes.region]
+def _no_found() -> _Found:
+    z = np.zeros(0)
+    return _found([z, z, z, z, z], np.zeros(0, dtype=np.intp), np.zeros((0, 2)), np.zeros(0, dtype=object))
+
+
+def _measured_holes(relief: Relief, holes: RingSet, depth: FloatArray) -> _Found:
+    """Holes measured on polygons, once per distinct shape, then cut by the other depths' relief."""
+    if not len(holes):
+        return _no_found()
     reps, shape = _shape_groups(holes)
     keep = np.zeros(len(holes), dtype=bool)
     keep[reps] = True
@@ -195,10 +201,13 @@ def _hole_islands(relief: Relief) -> _Found:
     shapes[np.argsort(reps)] = _polygons(_subset(local, keep))  # _subset keeps ring order: sorted reps
     cx, cy, ins, wid = measure(shapes)
     found = _found([cx[shape] + lo[:, 0], cy[shape] + lo[:, 1], ins[shape], wid[shape], depth], shape, lo, shapes)
-    if len(np.unique(np.concatenate([depth_key(depth), depth_key(relief.circle_depth_mm),
-                                     depth_key(relief.region_depth_mm)]))) <= 1:
+    if _depth_count(relief) <= 1:
         return found
     return _cut_by_other_depths(relief, found)
+
+
+def _depth_count(relief: Relief) -> int:
+    return len(np.unique(np.concatenate([depth_key(relief.circle_depth_mm), depth_key(relief.region_depth_mm)])))
 
 
 def _placed(f: _Found, which: IntArray, coarse: bool = False) -> NDArray[np.object_]:
@@ -269,6 +278,8 @@ def _cut_by_other_depths(relief: Relief, f: _Found) -> _Found:
 
 
 def _subset(rings: RingSet, keep: NDArray[np.bool_]) -> RingSet:
+    if bool(keep.all()):
+        return rings
     lengths = np.diff(rings.start)
     kv = np.repeat(keep, lengths)
     start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
@@ -307,12 +318,49 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
 
 
 def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
-    """The islands computed over the whole design at once (no repetition); ``relief`` defaults to its relief."""
-    f = _hole_islands(lower_relief(design) if relief is None else relief)
-    if not len(f.x):
+    """The islands computed over the whole design at once (no repetition); ``relief`` defaults to its relief.
+
+    With one depth, holes bounded by arcs only (a relief of disks, the common case) are measured in closed form
+    (:mod:`geometry.derive.arc_islands`); the others, and every hole where depths overlap, on polygons.
+    """
+    relief = lower_relief(design) if relief is None else relief
+    rs = relief.rings
+    if not rs.hole.any():
         return _empty()
-    start, rows = _sites_around(design, f)
-    return _frozen(Islands(f.x, f.y, f.inscribed, f.width, f.depth, start, rows))
+    holes = _subset(rs, rs.hole)
+    depth = relief.region_depth_mm[holes.region]
+    fast = arc_only(holes) if _depth_count(relief) <= 1 else np.zeros(len(holes), dtype=bool)
+    fast_rows = np.flatnonzero(fast)
+    fx, fy, fi, fw, solved = measure_arc_holes(_subset(holes, fast))
+    fast[fast_rows[~solved]] = False
+    fast_rows, fx, fy, fi, fw = fast_rows[solved], fx[solved], fy[solved], fi[solved], fw[solved]
+    slow_rows = np.flatnonzero(~fast)
+    slow = _measured_holes(relief, _subset(holes, ~fast), depth[slow_rows])
+    if not len(fast_rows):
+        if not len(slow.x):
+            return _empty()
+        start, rows = _sites_around(design, slow)
+        return _frozen(Islands(slow.x, slow.y, slow.inscribed, slow.width, slow.depth, start, rows))
+    # one depth: every hole is one island, so the two parts interleave back into the holes' order
+    n = len(holes)
+    cols = [np.zeros(n) for _ in range(5)]
+    for col, a, b in zip(cols, (fx, fy, fi, fw, depth[fast_rows]),
+                         (slow.x, slow.y, slow.inscribed, slow.width, slow.depth), strict=True):
+        col[fast_rows] = a
+        col[slow_rows] = b
+    t = opening_table(design)
+    sites = t.rows
+    fi_isl, fi_site = sites_around_arcs(_subset(holes, fast), fx, fy, fi, t.lower_x_mm[sites],
+                                        t.lower_y_mm[sites], t.lower_mm[sites] / 2.0)
+    isl, rows = fast_rows[fi_isl], sites[fi_site]
+    if len(slow.x):
+        s_start, s_rows = _sites_around(design, slow)
+        isl = np.concatenate([isl, slow_rows[np.repeat(np.arange(len(slow.x)), np.diff(s_start))]])
+        rows = np.concatenate([rows, s_rows])
+        order = np.lexsort((rows, isl))
+        isl, rows = isl[order], rows[order]
+    start = np.searchsorted(isl, np.arange(n + 1)).astype(np.intp)
+    return _frozen(Islands(cols[0], cols[1], cols[2], cols[3], cols[4], start, rows.astype(np.intp)))
 
 
 def _frozen(isl: Islands) -> Islands:

@@ -29,7 +29,8 @@ def close_pairs(xy: FloatArray, reach_mm: float) -> tuple[IntArray, IntArray, Fl
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, np.zeros(0)
     i, j = pairs_within(xy[:, 0], xy[:, 1], reach_mm)
-    order = np.lexsort((j, i))
+    # ordered by (i, j) through one integer key: i < j < len(xy)
+    order = np.argsort(i.astype(np.int64) * np.int64(len(xy)) + j)
     i, j = i[order], j[order]
     d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1])
     return i, j, d
@@ -133,9 +134,11 @@ def ridge_for_pairs(table: OpeningTable, i: IntArray, j: IntArray) -> FloatArray
     wi, wj = table.which[i], table.which[j]
     dx = table.sites.x_mm[j] - table.sites.x_mm[i]
     dy = table.sites.y_mm[j] - table.sites.y_mm[i]
-    combos = np.unique(np.column_stack([wi, wj]), axis=0) if len(i) else np.zeros((0, 2), dtype=np.intp)
-    for a, b in combos:
-        sel = (wi == a) & (wj == b)
+    n_prof = len(table.openings)
+    combo = wi * n_prof + wj  # which pairs of profiles occur: a count per combination, not a sort of pairs
+    for c in np.flatnonzero(np.bincount(combo, minlength=n_prof * n_prof)).tolist():
+        a, b = divmod(c, n_prof)
+        sel = combo == c if n_prof > 1 else slice(None)
         out[sel] = contact_depth(table.openings[a], table.openings[b], dx[sel], dy[sel])
     return out
 
@@ -175,7 +178,10 @@ def merge_graph(design: Design) -> MergeGraph:
     j = np.concatenate([j, ej])
     # One record per pair: explicit channels that are also close collapse onto the close pair.
     key = i.astype(np.int64) * (len(table.sites) + 1) + j
-    key_u, first = np.unique(key, return_index=True)
+    if len(ei):
+        key_u, first = np.unique(key, return_index=True)
+    else:  # close pairs come sorted by (i, j) and distinct
+        key_u, first = key, np.arange(len(key), dtype=np.intp)
     explicit = np.isin(key_u, key[n_close:])
     i, j = i[first], j[first]
     forbidden = np.isin(key_u, fi.astype(np.int64) * (len(table.sites) + 1) + fj)

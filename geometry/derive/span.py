@@ -9,6 +9,7 @@ with millimetres, and a finer outline would cost a large array gigabytes), locat
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,10 +18,16 @@ import shapely
 from numpy.typing import NDArray
 
 from geometry.derive.openings import opening_table
-from geometry.derive.relief.merged import lower_relief
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.arcs import _components, free_arcs
+from geometry.derive.relief.merged import depth_key, lower_relief
+from geometry.derive.relief.model import circle_ringset, region_polygons
+from geometry.derive.rings import RingSet
 from geometry.model.design import Design
 
+FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
 
 SPAN_CHORD_MM = 1e-3
 """Chord error of the outlines the span is measured on, and its resolution (1 um)."""
@@ -43,31 +50,154 @@ def largest_span(design: Design) -> Span | None:
     """The etched area with the largest span, or None without relief.
 
     Ties (equal to 0.1 nm, as in the dies of a wafer) go to the area holding the lowest site row, so the span
-    found on the whole design and on its first die agree.
+    found on the whole design and on its first die agree. A relief of disks only (no channel, every site etched)
+    takes :func:`_disk_spans`, which measures only the areas it cannot bound in closed form.
     """
     relief = lower_relief(design)
     if relief.n_regions == 0:  # single circles only: no etched area is wider than its own lower outline
         return None
+    t = opening_table(design)
+    graph = merge_graph(design)
+    rows = t.rows
+    if not graph.bridged.any() and bool((depth_key(t.relief_mm[rows]) > 0).all()):
+        return _disk_spans(design)
     layers = list(relief.to_shapely(SPAN_CHORD_MM).values())
     if not layers:
         return None
     parts = np.asarray(shapely.get_parts(shapely.union_all(layers)), dtype=object).reshape(-1)
     if not len(parts):
         return None
-    t = opening_table(design)
-    rows = t.rows
     # the parts are the query (prepared once each), the centres the tree: a point-in-polygon test per centre
     inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows])).query(
         parts, predicate="contains")
+    span = _inscribed(parts)
+    return _best(design, span, inside_part, rows[inside_pt])
+
+
+def _inscribed(parts: NDArray[np.object_]) -> FloatArray:
+    """Diameters of the largest inscribed circles of polygons, located to SPAN_CHORD_MM."""
     lines = shapely.maximum_inscribed_circle(parts, SPAN_CHORD_MM / 2.0)
-    span = 2.0 * np.asarray(shapely.length(lines), dtype=np.float64)
-    first_row = np.full(len(parts), np.iinfo(np.intp).max, dtype=np.intp)
-    np.minimum.at(first_row, inside_part, rows[inside_pt])
+    return 2.0 * np.asarray(shapely.length(lines), dtype=np.float64)
+
+
+def _best(design: Design, span: FloatArray, part_of: IntArray, site_of: IntArray) -> Span:
+    """The area of largest span (ties: the one holding the lowest site row), from each area's span and the
+    (area, site row) pairs of the sites whose lower centres lie in it."""
+    t = opening_table(design)
+    first_row = np.full(len(span), np.iinfo(np.intp).max, dtype=np.intp)
+    np.minimum.at(first_row, part_of, site_of)
     best = int(np.lexsort((first_row, -np.rint(span * 1e7)))[0])
-    mine = np.sort(rows[inside_pt[inside_part == best]])
+    mine = np.sort(site_of[part_of == best])
     # the point: the mean of the area's lower centres (the inscribed circle's centre need not be unique, and
     # copies of one area must agree)
     c = (float(t.lower_x_mm[mine].mean()), float(t.lower_y_mm[mine].mean())) if len(mine) else (0.0, 0.0)
     lower = float(t.lower_mm[mine].max()) if len(mine) else 0.0
     mine.flags.writeable = False
     return Span(float(span[best]), float(c[0]), float(c[1]), lower, mine)
+
+
+def _disk_spans(design: Design) -> Span:
+    """The largest span of a relief that is a union of disks (every populated site etched, no channel).
+
+    The areas are the connected groups of overlapping lower circles (any depth: the layers' union is measured).
+    Let D(p) be the distance from a point p of the union to its outline. If p lies in disk k whose free arcs
+    (the parts of its circle that no other disk covers, which are outline) leave no covered stretch longer than
+    a third of a turn, some free point lies within 60 degrees of p's direction from the centre, so
+    D(p) <= |p - q| <= r_k. An area all of whose disks are like that has the span of its widest disk, exactly
+    (that disk lies in the area). This is the usual case (an array with islands between its openings). Only the
+    other areas (islands that vanished, stacked disks) are flattened and measured with shapely, as before.
+    """
+    t = opening_table(design)
+    graph = merge_graph(design)
+    rows = t.rows
+    n = len(t.sites)
+    x, y, r = t.lower_x_mm, t.lower_y_mm, t.lower_mm / 2.0
+    i, j = graph.i[graph.overlap], graph.j[graph.overlap]
+    local = np.full(n, -1, dtype=np.intp)
+    local[rows] = np.arange(len(rows), dtype=np.intp)
+    n_comp, comp = _components(len(rows), local[i], local[j])
+    certified = _surrounded(x, y, r, i, j, n)[rows]
+    open_comp = np.bincount(comp, weights=~certified, minlength=n_comp) > 0
+    span = np.zeros(n_comp)
+    np.maximum.at(span, comp, t.lower_mm[rows])
+    if open_comp.any():
+        parts = _open_parts(design, open_comp[comp[local[np.arange(n)]]] & (local >= 0))
+        # each part is one area: the one of the first lower centre it holds
+        part, pt = shapely.STRtree(shapely.points(x[rows], y[rows])).query(parts, predicate="contains")
+        first = np.full(len(parts), -1, dtype=np.intp)
+        first[part[::-1]] = pt[::-1]
+        measured = _inscribed(parts)
+        found = first >= 0
+        span[comp[first[found]]] = measured[found]
+    return _best(design, span, comp, rows)
+
+
+def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:
+    """The etched areas holding the sites marked in ``site_open``, flattened to SPAN_CHORD_MM as the relief is
+    for drawing: the relief regions and single circles of those sites, unioned over the depths."""
+    relief = lower_relief(design)
+    n_sites = relief.region_site_start[1:] - relief.region_site_start[:-1]
+    region_of = np.repeat(np.arange(relief.n_regions, dtype=np.intp), n_sites)
+    open_region = np.zeros(relief.n_regions, dtype=bool)
+    open_region[region_of[site_open[relief.region_site_rows]]] = True
+    ring_keep = open_region[relief.rings.region]
+    rings = _subset(relief.rings, ring_keep)
+    kept = np.flatnonzero(open_region)
+    renum = np.full(relief.n_regions, -1, dtype=np.intp)
+    renum[kept] = np.arange(len(kept), dtype=np.intp)
+    rings = RingSet(rings.xy, rings.bulge, rings.start, renum[rings.region], rings.hole)
+    polys = list(region_polygons(rings, len(kept), SPAN_CHORD_MM))
+    c = np.flatnonzero(site_open[relief.circle_site])
+    circles = circle_ringset(relief.circle_x_mm[c], relief.circle_y_mm[c], relief.circle_r_mm[c])
+    polys += list(region_polygons(circles, len(c), SPAN_CHORD_MM))
+    return np.asarray(shapely.get_parts(shapely.union_all(polys)), dtype=object).reshape(-1)
+
+
+def _subset(rings: RingSet, keep: BoolArray) -> RingSet:
+    lengths = np.diff(rings.start)
+    kv = np.repeat(keep, lengths)
+    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
+    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
+
+
+GAP_MAX = 2.0 * math.pi / 3.0 - 1e-7
+"""The longest covered stretch of a circle (rad) for which the closed-form bound holds, less rounding."""
+
+
+def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, n: int) -> BoolArray:
+    """Per circle: no stretch of it that other disks cover (overlapping pairs ``i, j``) is longer than GAP_MAX.
+
+    The free arcs come from :func:`geometry.derive.relief.arcs.free_arcs` (one counting sort, no comparison sort);
+    the covered stretches are the spaces between a circle's consecutive free arcs, and a circle with covering
+    intervals but no free arc (or inside another disk) is covered all round.
+    """
+    d = np.hypot(x[j] - x[i], y[j] - y[i])
+    inside = d <= np.abs(r[i] - r[j]) + 1e-9
+    out = np.ones(n, dtype=bool)
+    out[np.where(r[i] <= r[j], i, j)[inside]] = False
+    i, j, d = i[~inside], j[~inside], d[~inside]
+    if not len(i):
+        return out
+    theta = np.arctan2(y[j] - y[i], x[j] - x[i])
+    ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
+    aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
+    owner = np.concatenate([i, j])
+    lo = np.mod(np.concatenate([theta - ai, theta + np.pi - aj]), 2.0 * math.pi)
+    _, end_iv, start, sweep = free_arcs(owner, lo, np.concatenate([2.0 * ai, 2.0 * aj]), n)
+    circle = owner[end_iv]  # arcs come grouped by circle, in increasing angle
+    covered = np.zeros(n, dtype=bool)
+    covered[owner] = True
+    has_free = np.zeros(n, dtype=bool)
+    has_free[circle] = True
+    out &= ~(covered & ~has_free)
+    if len(circle):
+        last = np.ones(len(circle), dtype=bool)
+        last[:-1] = circle[1:] != circle[:-1]
+        first = np.flatnonzero(np.concatenate([[True], last[:-1]]))
+        next_start = np.empty(len(circle))
+        next_start[:-1] = start[1:]
+        lasts = np.flatnonzero(last)
+        next_start[lasts] = start[first] + 2.0 * math.pi
+        stretch = next_start - (start + sweep)
+        out[circle[stretch > GAP_MAX]] = False
+    return out

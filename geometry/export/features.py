@@ -3,7 +3,10 @@ fiducials and the frame the foil goes into.
 
 * A tooling hole goes through the sheet, so a photo-etch shop needs it on both faces' photo tools: it is on
   ``TOOLING_UPPER`` (etched from the upper face) and on ``TOOLING_LOWER`` (etched from the lower face, drawn as
-  seen from the lower side when the lower layers are mirrored), at the same positions.
+  seen from the lower side when the lower layers are mirrored), at the same positions. The frame's tooling holes
+  (``FrameSettings.tooling_holes``, FT1, FT2, ...) are cut through the foil as well, so they are on the same two
+  layers after the carrier's: the shop makes the metal from the layers, not from the drawing, so a hole only on
+  the drawing would not be cut.
 * A carrier fiducial is etched from one face only, to its depth: one layer per face and depth,
   ``FIDUCIAL_UPPER_75UM`` (the fiducial layer name, the face, the depth), so that each layer is one etch step.
 * ``FRAME``: the frame's outer edge, its window and the foil's edge, at the pattern's offset and rotation in the
@@ -50,10 +53,18 @@ def _mirror(circles: np.ndarray, axis_x_mm: float) -> np.ndarray:
     return out
 
 
+def frame_hole_circles(design: Design) -> np.ndarray:
+    """(N, 3) x, y, r of the frame's tooling holes FT1, FT2, ... in design mm, in their order."""
+    holes = design.drawing.frame.tooling_holes
+    return np.array([[h.x_mm, h.y_mm, h.diameter_mm / 2.0] for h in holes], dtype=np.float64).reshape(-1, 3)
+
+
 def feature_layers(design: Design, axis_x_mm: float) -> list[LayerArt]:
-    """The tooling-hole layers (one per face) and the carrier fiducial layers (one per face and depth)."""
+    """The tooling-hole layers (one per face: the carrier's holes, then the frame's) and the carrier fiducial
+    layers (one per face and depth)."""
     feats = design.features
-    if not feats:
+    frame_holes = frame_hole_circles(design)
+    if not feats and not len(frame_holes):
         return []
     out_settings = design.output
     words = process_words(design.mask.material)
@@ -61,8 +72,8 @@ def feature_layers(design: Design, axis_x_mm: float) -> list[LayerArt]:
     lower_seen = Side.LOWER if out_settings.mirror_lower else Side.UPPER
     layers: list[LayerArt] = []
     holes = [f for f in feats if f.through]
-    if holes:
-        c = _circles(holes)
+    if holes or len(frame_holes):
+        c = np.concatenate([_circles(holes), frame_holes])
         cut_once = design.mask.material.startswith("laser")
         for side, seen in ((Side.UPPER, Side.UPPER), (Side.LOWER, lower_seen)):
             made = (f"{words.fiducial_through}, cut once: drawn for the {side} face" if cut_once else

@@ -65,8 +65,8 @@ def stack_data(design: Design, art: Artwork) -> dict[str, Any]:
         "registration": registration_text(design, tol),
         "frame": {"preset": frame.preset, "label": frame.label, "outer_mm": frame.outer_size(),
                   "foil_mm": frame.foil_size(), "border_mm": frame.border_mm,
-                  "tooling_holes": [{"x_mm": h.x_mm, "y_mm": h.y_mm, "diameter_mm": h.diameter_mm}
-                                    for h in frame.tooling_holes]},
+                  "tooling_holes": [{"name": n, "x_mm": h.x_mm, "y_mm": h.y_mm, "diameter_mm": h.diameter_mm}
+                                    for n, h in zip(frame.tooling_hole_names(), frame.tooling_holes, strict=True)]},
     }
 
 

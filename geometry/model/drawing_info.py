@@ -56,9 +56,16 @@ class RevisionEntry:
         _text("by", self.by)
 
 
+FRAME_HOLE_PREFIX = "FT"
+"""The frame's tooling holes are named FT1, FT2, ... on the drawing, in the notes and on the screen: the carrier's
+own tooling holes are T1, T2, ... (geometry.model.carrier_features), and a shop reading "T1" twice would not know
+which hole is meant."""
+
+
 @dataclass(frozen=True, slots=True)
 class ToolingHole:
-    """A round tooling (registration) hole cut through the foil, in design coordinates (mm)."""
+    """A round tooling (registration) hole cut through the foil, in design coordinates (mm); named FT1, FT2, ...
+    in the order the frame settings list them (:meth:`FrameSettings.tooling_hole_names`)."""
 
     x_mm: float
     y_mm: float
@@ -134,6 +141,10 @@ class FrameSettings:
             return None
         m = 2.0 * (self.profile_mm + self.border_mm)
         return size[0] - m, size[1] - m
+
+    def tooling_hole_names(self) -> tuple[str, ...]:
+        """FT1, FT2, ... for the frame's tooling holes, in order (see :data:`FRAME_HOLE_PREFIX`)."""
+        return tuple(f"{FRAME_HOLE_PREFIX}{i + 1}" for i in range(len(self.tooling_holes)))
 
     def placement(self) -> tuple[float, float, float]:
         """(offset x, offset y, rotation in degrees) of the pattern in the frame, zeros when not set."""

@@ -41,7 +41,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
+def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """The main window, shown at 1300 x 850 on a 4 x 4 grid, answering "discard" to any question."""
     from PySide6 import QtWidgets
 
@@ -55,4 +55,8 @@ def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pyt
     w.resize(1300, 850)
     w.show()
     qtbot.waitExposed(w)
-    return w
+    yield w
+    # a test may have changed the answer (Yes to an export question): the window must still close, or its
+    # application-wide shortcuts stay alive and make the next test's keys ambiguous
+    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
+    assert w.close(), "the main window refused to close"

@@ -15,13 +15,21 @@ from geometry.model.output_settings import OutputSettings
 
 
 def every_export_role() -> set[Role]:
-    """The roles of a full layer table: a wafer's reference layer, a relief, a through fiducial, the notes."""
-    return {spec.role for spec in layer_table(OutputSettings(), [0.05], ["through"], 0.1, wafer=True)}
+    """The roles of a full layer table (a wafer's reference layer, a relief, a through fiducial, the notes) and of
+    a strip's carrier features in a frame (tooling holes, carrier fiducials, the FRAME reference)."""
+    from geometry.model.drawing_info import FrameSettings
+    from tests.geometry.carrier.features_design import strip
+
+    roles = {spec.role for spec in layer_table(OutputSettings(), [0.05], ["through"], 0.1, wafer=True)}
+    return roles | {la.layer.role for la in build_artwork(strip(frame=FrameSettings("584x584"))).layers}
 
 
 def test_every_shown_export_layer_has_one_style_and_every_role_style_an_export_layer() -> None:
     styled = [s.role for s in style.LAYERS if s.role is not None]
-    assert len(styled) == len(set(styled)), "one style per export role"
+    # one style per export role, but the fiducials: the mask's own marks and the carrier's (one layer per face
+    # and depth) are apart on the screen as in the files
+    assert sorted(r for r in styled if styled.count(r) > 1) == [Role.FIDUCIAL, Role.FIDUCIAL]
+    assert style.LAYER_BY_ID["carrier_fiducials"].meaning == f"{ROLE_MEANINGS[Role.FIDUCIAL]} (FIDUCIAL_<FACE>_<um>UM)"
     shown = every_export_role() - style.SCREEN_ONLY_ROLES
     assert set(styled) == shown
     assert every_export_role() >= style.SCREEN_ONLY_ROLES  # a role left off the screen must exist at all

@@ -32,6 +32,8 @@ BoolArray = NDArray[np.bool_]
 # Lengths (mm) closer than this count as equal: two circles overlap only when they share more than a point.
 TOUCH_MM = 1e-9
 TWO_PI = 2.0 * np.pi
+SMALL_GROUPING = 40_000
+"""Up to this many intervals are grouped by circle without scipy."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +51,7 @@ class CircleUnion:
     sizes: IntArray
     rings: RingSet
     bad: BoolArray
+    areas: FloatArray | None = None  # signed area of every ring of ``rings`` (computed once, for the caller)
 
 
 def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
@@ -114,6 +117,9 @@ def ring_vertices(
     stays within [-1, 1] (readers that take bulges in that range only read them right).
     """
     split = sweep > np.pi
+    n_ring = int(ring.max()) + 1 if len(ring) else 0
+    if not split.any():  # an array's arcs: nothing to split, the pieces are the vertices
+        return start_xy, np.tan(sweep / 4.0), np.searchsorted(ring, np.arange(n_ring + 1)).astype(np.intp)
     reps = np.where(split, 2, 1)
     v_xy = np.repeat(start_xy, reps, axis=0)
     v_sweep = np.repeat(np.where(split, sweep / 2.0, sweep), reps)
@@ -123,7 +129,6 @@ def ring_vertices(
     mid_angle = np.repeat(start_angle + sweep / 2.0, reps)[second]
     mc = np.repeat(circle, reps)[second]
     v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
-    n_ring = int(ring.max()) + 1 if len(ring) else 0
     ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
     return v_xy, np.tan(v_sweep / 4.0), ring_start
 
@@ -162,15 +167,16 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     i, j, d = pi_[cross], pj[cross], d[cross]
 
     # Interval 2p lies on circle i (covered by j), interval 2p + 1 on circle j (covered by i).
-    dx, dy = x[j] - x[i], y[j] - y[i]
+    xi, yi, ri, rj = x[i], y[i], r[i], r[j]
+    dx, dy = x[j] - xi, y[j] - yi
     theta = np.arctan2(dy, dx)
-    ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
-    aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
-    a = r[i] * np.cos(ai)
-    h = r[i] * np.sin(ai)
+    ci = np.clip((d * d + ri * ri - rj * rj) / (2.0 * d * ri), -1.0, 1.0)
+    ai = np.arccos(ci)
+    aj = np.arccos(np.clip((d * d + rj * rj - ri * ri) / (2.0 * d * rj), -1.0, 1.0))
+    a = ri * ci
+    h = ri * np.sqrt(np.maximum(1.0 - ci * ci, 0.0))
     ux, uy = dx / d, dy / d
-    left = np.column_stack([x[i] + a * ux - h * uy, y[i] + a * uy + h * ux])
-    right = np.column_stack([x[i] + a * ux + h * uy, y[i] + a * uy - h * ux])
+    mx, my = xi + a * ux, yi + a * uy
     m = len(i)
     iv_circle = np.empty(2 * m, dtype=np.intp)
     iv_circle[0::2], iv_circle[1::2] = i, j
@@ -180,38 +186,19 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     iv_len = np.empty(2 * m)
     iv_len[0::2], iv_len[1::2] = 2.0 * ai, 2.0 * aj
     iv_lo = np.mod(iv_lo, TWO_PI)
-    # Where each interval ends (a free arc may start there): the left point on i, the right point on j.
-    iv_end_xy = np.empty((2 * m, 2))
-    iv_end_xy[0::2], iv_end_xy[1::2] = left, right
+    # Where each interval ends (a free arc may start there): the left point on i, the right point on j; kept as
+    # 1-D columns (gathers from them are several times faster than from an (n, 2) array).
+    end_x = np.empty(2 * m)
+    end_y = np.empty(2 * m)
+    end_x[0::2], end_y[0::2] = mx - h * uy, my + h * ux
+    end_x[1::2], end_y[1::2] = mx + h * uy, my - h * ux
 
-    # Union of intervals per circle on the line, with copies shifted by 2 pi and 4 pi: gaps that start in
-    # [2 pi, 4 pi) are exactly the free arcs, each once, and none wraps.
-    q = np.tile(np.arange(2 * m, dtype=np.intp), 3)
-    shift = np.repeat(np.array([0.0, TWO_PI, 2.0 * TWO_PI]), 2 * m)
-    lo = iv_lo[q] + shift
-    hi = lo + iv_len[q]
-    base = iv_circle[q] * 8.0 * np.pi  # separate the circles on one line (each spans less than 8 pi)
-    order = np.lexsort((lo, iv_circle[q]))
-    q, lo, hi, base = q[order], lo[order], hi[order], base[order]
-    run_hi = np.maximum.accumulate(hi + base)
-    at_max = np.where(hi + base >= run_hi, np.arange(len(q)), 0)
-    arg_hi = np.maximum.accumulate(at_max)
-    same = np.zeros(len(q), dtype=bool)
-    same[1:] = iv_circle[q[1:]] == iv_circle[q[:-1]]
-    prev_hi = np.empty(len(q))
-    prev_hi[1:] = run_hi[:-1] - base[1:]
-    gap = same & (lo > prev_hi)
-    gap[1:] &= (prev_hi[1:] >= 2.0 * np.pi) & (prev_hi[1:] < 2.0 * TWO_PI)
-    g = np.flatnonzero(gap)
-    start_iv = q[arg_hi[g - 1]]  # the interval whose end starts the free arc
-    end_iv = q[g]  # the interval whose start stops it
-    start_angle = prev_hi[g]
-    sweep = lo[g] - start_angle
+    start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
     arc_circle = iv_circle[end_iv]
 
     # Successor of each arc: at the start of interval (c from k) the boundary goes on along k, on the arc that
     # starts at the end of interval (k from c), which is the partner interval q ^ 1.
-    n_arc = len(g)
+    n_arc = len(end_iv)
     arc_of = np.full(2 * m, -1, dtype=np.intp)
     arc_of[start_iv] = np.arange(n_arc, dtype=np.intp)
     nxt = arc_of[end_iv ^ 1] if n_arc else np.zeros(0, dtype=np.intp)
@@ -231,11 +218,13 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     label, ring_order = _rank_cycles(nxt_k)
 
     # Vertices: each arc's start point; arcs over half a turn are split so every bulge stays within [-1, 1].
-    a_xy = iv_end_xy[start_iv[keep]][ring_order]
-    a_sweep = sweep[keep][ring_order]
-    a_circle = arc_circle[keep][ring_order]
+    kr = keep[ring_order]
+    first_iv = start_iv[kr]
+    a_xy = np.column_stack([end_x[first_iv], end_y[first_iv]])
+    a_sweep = sweep[kr]
+    a_circle = arc_circle[kr]
     a_ring = label[ring_order]
-    a_start = start_angle[keep][ring_order]
+    a_start = start_angle[kr]
     v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
     n_ring = len(ring_start) - 1
     ring_comp = np.zeros(n_ring, dtype=np.intp)
@@ -247,19 +236,184 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     lone = (sizes > 1) & ~has_arc & ~bad
     roots = np.flatnonzero(lone[comp] & ~contained)
     rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
-    hole = rings.signed_areas() < 0
+    areas = np.concatenate([_arc_ring_areas(a_xy, a_sweep, a_circle, ring_start, a_ring, x, y, r),
+                            np.pi * r[roots] ** 2])
+    hole = areas < 0
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
-    return CircleUnion(comp, n_comp, sizes, _ordered(rings, hole, ~bad[rings.region]), bad)
+    ordered, order = _ordered_with(rings, hole, ~bad[rings.region])
+    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order])
+
+
+def _arc_ring_areas(a_xy: FloatArray, sweep: FloatArray, circle: IntArray, ring_start: IntArray, ring: IntArray,
+                    x: FloatArray, y: FloatArray, r: FloatArray) -> FloatArray:
+    """Signed areas of rings of arcs in ring order (arc k from ``a_xy[k]`` to the next arc's start, ``sweep[k]``
+    about circle ``circle[k]``), by Green's theorem: an arc adds (r^2 sweep + C x (p1 - p0)) / 2. Coordinates are
+    taken from each ring's first point, so the sum does not cancel digits away on a large mask."""
+    n_ring = len(ring_start) - 1
+    if len(ring) == 0:
+        return np.zeros(n_ring)
+    first = np.searchsorted(ring, np.arange(n_ring))
+    nxt = np.arange(1, len(ring) + 1, dtype=np.intp)
+    last = np.ones(len(ring), dtype=bool)
+    last[:-1] = ring[1:] != ring[:-1]
+    nxt[last] = first[ring[last]]
+    # 1-D columns: gathers from an (n, 2) array are several times slower than from contiguous columns
+    ax, ay = np.ascontiguousarray(a_xy[:, 0]), np.ascontiguousarray(a_xy[:, 1])
+    head = first[ring]
+    ox, oy = ax[head], ay[head]
+    dx, dy = ax[nxt] - ax, ay[nxt] - ay
+    per_arc = 0.5 * (r[circle] ** 2 * sweep + (x[circle] - ox) * dy - (y[circle] - oy) * dx)
+    out: FloatArray = np.bincount(ring, weights=per_arc, minlength=n_ring).astype(np.float64)
+    return out
+
+
+PADDED_MAX = 64
+"""Circles with at most this many covering intervals are merged in a padded (circles x intervals) array."""
+
+
+
+def _grouped(key: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """(indptr, ids): the element ids grouped by ``key`` (0 .. n - 1), in id order within a group (CSR form).
+
+    Large inputs take scipy's counting sort (linear); small ones a stable numpy sort, so a small design does not
+    import scipy (a cold ``ballmask check`` stays fast).
+    """
+    m = len(key)
+    if m > SMALL_GROUPING:
+        from scipy.sparse import csr_matrix
+
+        g = csr_matrix((np.ones(m, dtype=np.int8), (key, np.arange(m, dtype=np.intp))), shape=(n, m))
+        return g.indptr.astype(np.intp), g.indices.astype(np.intp)
+    ids = np.argsort(key, kind="stable").astype(np.intp)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(key, minlength=n))]).astype(np.intp)
+    return indptr, ids
+
+
+def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
+              ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """The free arcs left by covering intervals (on circle ``iv_circle``, from ``iv_lo`` over ``iv_len``, angles in
+    [0, 2 pi)): for each arc the interval whose end starts it, the interval whose start stops it, its start angle
+    and its sweep.
+
+    The intervals are grouped by circle with a counting sort, sorted by start in a padded array (one row per
+    circle), and a running maximum of their ends leaves the gaps; what runs past a full turn covers the start of
+    the circle, and the arc across angle 0 runs from the last end to the first start a turn on. Each free arc is
+    found once, in order of increasing start angle within its circle; every value is an interval's own start or
+    end (no offsets added), so the merge is exact. Circles with very many intervals take one sort of all of
+    them (:func:`_free_arcs_sorted`).
+    """
+    m2 = len(iv_circle)
+    if m2 == 0:
+        e = np.zeros(0, dtype=np.intp)
+        return e, e, np.zeros(0), np.zeros(0)
+    # intervals grouped by circle with a counting sort (CSR), not a comparison sort of all of them
+    indptr, ids = _grouped(iv_circle, n)
+    counts = np.diff(indptr)
+    width = int(counts.max())
+    if width > PADDED_MAX:
+        return _free_arcs_sorted(iv_circle, iv_lo, iv_len, n)
+    has = np.flatnonzero(counts)
+    starts = indptr[has]
+    row = np.repeat(np.arange(len(has), dtype=np.intp), counts[has])
+    col = np.arange(m2, dtype=np.intp) - np.repeat(starts, counts[has])
+    nh = len(has)
+    pl = np.full((nh, width), np.inf)
+    ph = np.full((nh, width), -np.inf)
+    pq = np.zeros((nh, width), dtype=np.intp)
+    pl[row, col] = iv_lo[ids]
+    ph[row, col] = iv_lo[ids] + iv_len[ids]
+    pq[row, col] = ids
+    order = np.argsort(pl, axis=1, kind="stable")
+    pl = np.take_along_axis(pl, order, axis=1)
+    ph = np.take_along_axis(ph, order, axis=1)
+    pq = np.take_along_axis(pq, order, axis=1)
+    run = np.maximum.accumulate(ph, axis=1)
+    at = np.where(ph >= run, np.arange(width, dtype=np.intp)[None, :], 0)
+    arg = np.maximum.accumulate(at, axis=1)
+    rows = np.arange(nh, dtype=np.intp)
+    top = run[:, -1]  # where the last covering interval ends (may be past a full turn)
+    top_iv = pq[rows, arg[:, -1]]
+    spill = top - TWO_PI  # what the intervals cover past angle 0, a turn on
+    # the free arc across angle 0 runs from the top to the first start a turn on; it comes first in its circle
+    # when it starts past a full turn, else last (the order of increasing start angle)
+    wraps = pl[:, 0] + TWO_PI > top
+    gap = np.zeros((nh, width + 1), dtype=bool)
+    prev = np.maximum(run[:, :-1], spill[:, None])
+    gap[:, 1:width] = (pl[:, 1:] > prev) & np.isfinite(pl[:, 1:])
+    gap[:, 0] = wraps & (top >= TWO_PI)
+    gap[:, width] = wraps & (top < TWO_PI)
+    gr, gc = np.nonzero(gap)
+    inner = (gc > 0) & (gc < width)
+    start_iv = np.empty(len(gr), dtype=np.intp)
+    end_iv = np.empty(len(gr), dtype=np.intp)
+    start = np.empty(len(gr))
+    stop = np.empty(len(gr))
+    ir, ic = gr[inner], gc[inner]
+    from_run = run[ir, ic - 1] >= spill[ir]
+    start_iv[inner] = np.where(from_run, pq[ir, arg[ir, ic - 1]], top_iv[ir])
+    start[inner] = np.where(from_run, run[ir, ic - 1], spill[ir])
+    end_iv[inner] = pq[ir, ic]
+    stop[inner] = pl[ir, ic]
+    wr = gr[~inner]
+    first = gc[~inner] == 0  # started past a full turn: the same angle a turn back, so starts increase
+    start_iv[~inner] = top_iv[wr]
+    start[~inner] = np.where(first, spill[wr], top[wr])
+    end_iv[~inner] = pq[wr, 0]
+    stop[~inner] = pl[wr, 0] + np.where(first, 0.0, TWO_PI)
+    return start_iv, end_iv, start, stop - start
+
+
+def _free_arcs_sorted(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
+                      ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """:func:`free_arcs` for circles with very many intervals: one sort of all of them, exact integer ranks."""
+    m2 = len(iv_circle)
+    anchor = np.full(n, -1, dtype=np.intp)
+    anchor[iv_circle] = np.arange(m2, dtype=np.intp)
+    has = np.flatnonzero(anchor >= 0)
+    close = anchor[has]
+    shift = iv_lo[anchor[iv_circle]]
+    lo = np.mod(iv_lo - shift, TWO_PI)
+    lo[close] = 0.0
+    hi = lo + iv_len
+    wrap = np.flatnonzero(hi > TWO_PI)
+    q = np.concatenate([np.arange(m2, dtype=np.intp), wrap, close])
+    lo2 = np.concatenate([lo, lo[wrap] - TWO_PI, np.full(len(close), TWO_PI)])
+    hi2 = np.concatenate([hi, hi[wrap] - TWO_PI, hi[close] + TWO_PI])
+    own = iv_circle[q]
+    order = np.lexsort((lo2, own))
+    q, own, lo2, hi2 = q[order], own[order], lo2[order], hi2[order]
+    k = len(q)
+    first = np.ones(k, dtype=bool)
+    first[1:] = own[1:] != own[:-1]
+    seg = (np.cumsum(first) - 1).astype(np.int64)
+    rank_order = np.argsort(hi2, kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[rank_order] = np.arange(k, dtype=np.int64)
+    comb = seg * np.int64(k + 1) + rank
+    arg = rank_order[np.maximum.accumulate(comb) - seg * np.int64(k + 1)].astype(np.intp)
+    run_hi = hi2[arg]
+    prev_hi = np.empty(k)
+    prev_hi[0] = -np.inf
+    prev_hi[1:] = run_hi[:-1]
+    g = np.flatnonzero(~first & (lo2 > prev_hi))
+    start_iv = q[arg[g - 1]]
+    end_iv = q[g]
+    return start_iv, end_iv, prev_hi[g] + shift[end_iv], lo2[g] - prev_hi[g]
 
 
 def _ordered(rings: RingSet, hole: BoolArray, keep: BoolArray) -> RingSet:
     """The kept rings, ordered region by region with the outer ring first, and their hole flags set."""
+    return _ordered_with(rings, hole, keep)[0]
+
+
+def _ordered_with(rings: RingSet, hole: BoolArray, keep: BoolArray) -> tuple[RingSet, IntArray]:
+    """:func:`_ordered` and which ring of ``rings`` each ordered ring is."""
     sel = np.flatnonzero(keep)
     if len(sel) == 0:
-        return RingSet.empty()
+        return RingSet.empty(), np.zeros(0, dtype=np.intp)
     order = sel[np.lexsort((hole[sel], rings.region[sel]))].astype(np.intp)
     lengths = np.diff(rings.start)[order]
     start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
     idx = np.repeat(rings.start[:-1][order] - start[:-1], lengths) + np.arange(int(start[-1]), dtype=np.intp)
-    return RingSet(rings.xy[idx], rings.bulge[idx], start, rings.region[order], hole[order])
+    return RingSet(rings.xy[idx], rings.bulge[idx], start, rings.region[order], hole[order]), order

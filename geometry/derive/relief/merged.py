@@ -54,11 +54,14 @@ class _Parts:
     pair_site: list[IntArray]
     n_regions: int = 0
 
-    def add_regions(self, rings: RingSet, n: int, depth: float, region: IntArray, site: IntArray) -> None:
-        """Add n regions (ring regions and (region, site) pairs numbered 0..n-1 locally)."""
+    def add_regions(self, rings: RingSet, n: int, depth: float, region: IntArray, site: IntArray,
+                    areas: FloatArray | None = None) -> None:
+        """Add n regions (ring regions and (region, site) pairs numbered 0..n-1 locally); ``areas`` are the
+        rings' signed areas when the caller has them."""
         off = self.n_regions
         # A hole smaller than (0.03 um)^2 is rounding (arcs meeting in one point), not a metal island.
-        rings = _subset(rings, ~rings.hole | (np.abs(rings.signed_areas()) >= HOLE_MIN_MM2))
+        a = rings.signed_areas() if areas is None else areas
+        rings = _subset(rings, ~rings.hole | (np.abs(a) >= HOLE_MIN_MM2))
         self.rings.append(RingSet(rings.xy, rings.bulge, rings.start, rings.region + off, rings.hole))
         self.region_depth.append(np.full(n, depth))
         self.pair_region.append(region + off)
@@ -68,6 +71,8 @@ class _Parts:
 
 def _subset(rings: RingSet, keep: BoolArray) -> RingSet:
     """The rings marked in ``keep`` (per ring), in their order."""
+    if bool(keep.all()):
+        return rings
     lengths = np.diff(rings.start)
     kv = np.repeat(keep, lengths)
     start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
@@ -170,10 +175,12 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
         fast_ids = np.flatnonzero(fast)
         renum = np.full(u.n_components, -1, dtype=np.intp)
         renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
-        fr = _subset(u.rings, fast[u.rings.region])
+        ring_fast = fast[u.rings.region]
+        fr = _subset(u.rings, ring_fast)
         in_fast = np.flatnonzero(fast[u.component])
         parts.add_regions(RingSet(fr.xy, fr.bulge, fr.start, renum[fr.region], fr.hole), len(fast_ids), depth,
-                          renum[u.component[in_fast]], s[in_fast])
+                          renum[u.component[in_fast]], s[in_fast],
+                          None if u.areas is None else u.areas[ring_fast])
         gd = np.flatnonzero(in_general)
         alone_rows = np.zeros(0, dtype=np.intp)
         if len(gd):
@@ -232,7 +239,12 @@ def _assemble(parts: _Parts) -> Relief:
     order = np.argsort(circle_site, kind="stable") if len(circle_site) else np.zeros(0, dtype=np.intp)
     pr = np.concatenate(parts.pair_region) if parts.pair_region else np.zeros(0, dtype=np.intp)
     ps = np.concatenate(parts.pair_site) if parts.pair_site else np.zeros(0, dtype=np.intp)
-    pairs = np.unique(np.column_stack([pr, ps]).astype(np.int64), axis=0) if len(pr) else np.zeros((0, 2), np.int64)
+    # (region, site) pairs sorted and unique, through one integer key (a 1-D sort, not a sort of rows)
+    width = np.int64(int(ps.max()) + 1) if len(ps) else np.int64(1)
+    key = np.sort(pr.astype(np.int64) * width + ps.astype(np.int64))
+    if len(key):
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    pairs = np.column_stack([key // width, key % width])
     site_start = np.searchsorted(pairs[:, 0], np.arange(parts.n_regions + 1)).astype(np.intp)
     relief = Relief(
         circle_x_mm=cat(parts.cx)[order], circle_y_mm=cat(parts.cy)[order], circle_r_mm=cat(parts.cr)[order],

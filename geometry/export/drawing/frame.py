@@ -72,8 +72,8 @@ def frame_sketch(design: Design, art: Artwork) -> tuple[float, Callable[[Sheet, 
                  f"foil left around the pattern: left {left:.1f}, bottom {bottom:.1f}, right {right:.1f}, "
                  f"top {top:.1f} mm",
                  "upper surface (ball side) up",
-                 *(f"tooling hole T{i + 1} Ø{t.diameter_mm:.2f} at ({t.x_mm:.3f}, {t.y_mm:.3f}) from the origin"
-                   for i, t in enumerate(frame.tooling_holes))]
+                 *(f"frame tooling hole {name} Ø{t.diameter_mm:.2f} at ({t.x_mm:.3f}, {t.y_mm:.3f}) from the origin"
+                   for name, t in zip(frame.tooling_hole_names(), frame.tooling_holes, strict=True))]
         sh.block(tx, box[3] - 6, lines, 7.5)
 
     return 60.0, draw

@@ -117,10 +117,12 @@ def order_notes(design: Design, art: Artwork, tol: ProcessTolerances) -> list[st
                      f"{design.output.outline_layer}); flat, free of burrs on both sides.")
     holes = frame.tooling_holes
     if holes:
-        lines.append("TOOLING HOLES: " + "; ".join(f"T{i + 1} Ø{h.diameter_mm:.3f} at ({h.x_mm:.3f}, {h.y_mm:.3f})"
-                                                     for i, h in enumerate(holes)) + ", cut through the foil.")
+        lines.append("FRAME TOOLING HOLES: " + "; ".join(
+            f"{name} Ø{h.diameter_mm:.3f} at ({h.x_mm:.3f}, {h.y_mm:.3f})"
+            for name, h in zip(frame.tooling_hole_names(), holes, strict=True))
+            + ", cut through the foil (layers TOOLING_UPPER and TOOLING_LOWER, with the carrier's holes).")
     else:
-        lines.append("TOOLING HOLES: none.")
+        lines.append("FRAME TOOLING HOLES: none.")
     lines.append("INSPECTION: " + (info.inspection or (
         "count the openings on each layer against the opening table; measure d_u and d_l on five openings "
         "(four corners and centre) and the thickness at three points; report the values with the delivery; "

@@ -65,8 +65,9 @@ def fiducial_table(sh: Sheet, design: Design, tol: ProcessTolerances, x: float, 
     rows = [(f"F{i + 1}", f"{f.x_mm:.3f}", f"{f.y_mm:.3f}", f"{f.diameter_mm:.3f}",
              "through" if f.etch == "through" else f"half {design.mask.thickness_mm / 2:.3f}")
             for i, f in enumerate(design.mask.fiducials)]
-    rows += [(f"T{i + 1}", f"{h.x_mm:.3f}", f"{h.y_mm:.3f}", f"{h.diameter_mm:.3f}", "tooling, through")
-             for i, h in enumerate(design.drawing.frame.tooling_holes)]
+    frame = design.drawing.frame
+    rows += [(name, f"{h.x_mm:.3f}", f"{h.y_mm:.3f}", f"{h.diameter_mm:.3f}", "frame tooling, through")
+             for name, h in zip(frame.tooling_hole_names(), frame.tooling_holes, strict=True)]
     t = design.mask.thickness_mm
     rows += [(f.name, f"{f.x_mm:.3f}", f"{f.y_mm:.3f}", f"{f.diameter_mm:.3f}",
               "carrier tooling, through" if f.through else f"{f.face} {f.etch_depth_mm(t):.3f} deep")

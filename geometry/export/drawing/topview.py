@@ -122,16 +122,16 @@ def _fiducials(sh: Sheet, design: Design, v: View) -> None:
         sh.line(x, y - r - 1.5, x, y + r + 1.5)
         place_leader(sh, x + r * 0.7071, y - r * 0.7071, f"F{i + 1} ({f.x_mm:.3f}, {f.y_mm:.3f})",
                      tries=[(6, -6), (6, 6), (-6, -6), (-6, 6), (10, -10), (-10, 10), (14, -4), (-14, 4)])
-    for i, h in enumerate(design.drawing.frame.tooling_holes):
+    frame = design.drawing.frame
+    for name, h in zip(frame.tooling_hole_names(), frame.tooling_holes, strict=True):
+        # the circle itself is on the TOOLING layers (drawn with the artwork): centre lines and the leader here
         x, y = v.p(h.x_mm, h.y_mm)
         r = h.diameter_mm / 2 * v.scale
-        sh.stroke(0.35)
-        sh.circle(x, y, r)
         sh.stroke(0.15, dash=(1.5, 0.6, 0.3, 0.6))
         sh.line(x - r - 1.5, y, x + r + 1.5, y)
         sh.line(x, y - r - 1.5, x, y + r + 1.5)
         sh.stroke()
-        place_leader(sh, x + r * 0.7071, y + r * 0.7071, f"T{i + 1} Ø{h.diameter_mm:.2f} ({h.x_mm:.3f}, {h.y_mm:.3f})")
+        place_leader(sh, x + r * 0.7071, y + r * 0.7071, f"{name} Ø{h.diameter_mm:.2f} ({h.x_mm:.3f}, {h.y_mm:.3f})")
 
 
 def _carrier_features(sh: Sheet, design: Design, v: View) -> None:

@@ -22,7 +22,7 @@ from geometry.export.notes import title_block
 from geometry.export.pdf import write_pdf
 from geometry.export.shop import stack_data
 from geometry.model.design import Design
-from geometry.model.drawing_info import FrameSettings
+from geometry.model.drawing_info import FrameSettings, ToolingHole
 from tests.geometry.carrier.features_design import H, W, strip
 from tests.geometry.export.readback import dxf_layers, gerber_objects, polyline_points
 
@@ -155,3 +155,42 @@ def test_stack_and_pdf_say_how_each_feature_is_made(tmp_path: Path) -> None:
     c, s = math.cos(math.radians(30)), math.sin(math.radians(30))
     left = (584 - 130) / 2 + 20.0 - (W * c + H * s) / 2
     assert f"left {left:.1f}" in text
+
+
+FRAME_HOLES = (ToolingHole(-28.0, 0.0, 3.0), ToolingHole(28.0, 2.0, 2.5))
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_frame_tooling_holes_are_cut_on_both_tooling_layers(tmp_path: Path, mirror: bool) -> None:
+    """The frame's holes (FrameSettings.tooling_holes) go through the foil: the shop makes them from the TOOLING
+    layers with the carrier's holes, the lower face mirrored like the rest; the drawing names them FT1, FT2."""
+    from pypdf import PdfReader
+
+    d = strip(frame=FrameSettings("584x584", tooling_holes=FRAME_HOLES), mirror_lower=mirror)
+    art = build_artwork(d)
+    path = write_dxf(art, title_block(d, art), d.output, tmp_path / "s.dxf")
+    circles = dxf_circles(path)
+    want = [(-25.0, 11.0, 1.0), (25.0, 11.0, 1.0), (-28.0, 0.0, 1.5), (28.0, 2.0, 1.25)]
+    same(circles["TOOLING_UPPER"], want)
+    same(circles["TOOLING_LOWER"], [(-x, y, r) for x, y, r in want] if mirror else want)
+    assert "FRAME" not in circles  # the FRAME reference holds only the three rectangles
+    check_feature_circles({k: v for k, v in circles.items() if not k.startswith("TOOLING")} | {
+        "TOOLING_UPPER": want[:2], "TOOLING_LOWER": ([(-x, y, r) for x, y, r in want[:2]] if mirror else want[:2])},
+        mirror)
+    stack = {s["layer"]: s for s in stack_data(d, art)["layers"]}
+    assert [h["name"] for h in stack_data(d, art)["frame"]["tooling_holes"]] == ["FT1", "FT2"]
+    assert stack["TOOLING_UPPER"]["through"]
+    pdf = write_pdf(d, art, title_block(d, art), None, tmp_path / "s.pdf")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "FRAME TOOLING HOLES: FT1 Ø3.000 at (-28.000, 0.000); FT2 Ø2.500 at (28.000, 2.000)" in text
+    assert "FT1 Ø3.00 (-28.000, 0.000)" in text  # the top view's leader
+
+
+def test_frame_holes_alone_make_the_tooling_layers(tmp_path: Path) -> None:
+    """A design with no carrier features but frame holes still gets its holes on the layers the shop makes."""
+    d = strip(features=(), frame=FrameSettings("584x584", tooling_holes=FRAME_HOLES[:1]))
+    art = build_artwork(d)
+    circles = dxf_circles(write_dxf(art, title_block(d, art), d.output, tmp_path / "s.dxf"))
+    same(circles["TOOLING_UPPER"], [(-28.0, 0.0, 1.5)])
+    same(circles["TOOLING_LOWER"], [(-28.0, 0.0, 1.5)])
+    assert not any(k.startswith("FIDUCIAL") for k in circles)

@@ -175,7 +175,8 @@ def test_frame_and_tooling_holes_on_drawing(tmp_path: Path) -> None:
     out = export_design(design.with_(drawing=info), tmp_path / "f.pdf", "pdf", force=True).path
     allt = " ".join(" ".join(page_texts(out)).split())
     assert "736 x 736 mm (29 in) frame" in allt and "FOIL: 606.0 x 606.0 mm" in allt
-    assert "T1 Ø2.00 (-9.000, 9.000)" in allt and "QUANTITY: 3 mask(s)" in allt
+    assert "FT1 Ø2.00 (-9.000, 9.000)" in allt and "QUANTITY: 3 mask(s)" in allt
+    assert "FRAME TOOLING HOLES: FT1 Ø2.000 at (-9.000, 9.000); FT2 Ø2.000 at (9.000, -9.000)" in allt
     assert "FRAME AND FOIL (not to scale)" in allt and "frame 736.0" in allt and "foil 606.0" in allt
     assert PdfReader(out).metadata["/CreationDate"].startswith("D:20261202")
     assert text_overlaps(out) == []

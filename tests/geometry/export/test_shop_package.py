@@ -85,7 +85,8 @@ def test_readme_order_notes(rework_package: tuple[Design, Path]) -> None:
     design, out = rework_package
     readme = (out / "README.txt").read_text(encoding="utf-8")
     for text in ("sites.csv", "stack.json", ".gbrjob", "OPENINGS (summary of sites.csv", "LAYER STACK",
-                 "584 x 584 mm (23 in) frame", "FOIL: 464.0 x 464.0 mm", "TOOLING HOLES: T1 Ø2.500 at (0.000, -10.000)",
+                 "584 x 584 mm (23 in) frame", "FOIL: 464.0 x 464.0 mm",
+                 "FRAME TOOLING HOLES: FT1 Ø2.500 at (0.000, -10.000)",
                  "FIDUCIALS: 2 round mark(s)", "QUANTITY: 2 mask(s)", "INSPECTION: measure every opening",
                  "NO APERTURE MODIFICATION", "ARTWORK SCALE FACTOR: 1", "WALL ANGLE:", "within the process"):
         assert text in readme, text

@@ -7,6 +7,11 @@ move by a few um, a depopulation) go through one :class:`geometry.analysis.live.
 wall time is measured (the design edit itself, ``geometry.model.operations``, and building the new design's
 sites and opening table are outside it and reported apart). ``python -m bench edit [--quick] [--side=N]``;
 ``--quick`` uses 300 x 300 sites, ``--side=N`` N x N.
+
+The ``model-edit-1m`` step (``python -m bench edit --model``) times the model's side of an edit alone: the edit
+(``geometry.model.operations``), ``design.sites()`` of the edited design and its ``opening_table``, each as the
+median of MODEL_EDITS random single-site edits (target ~10 ms each), after one edit that pays for sorting the
+layout's names once; the from-scratch references (``build_sites_full``, ``opening_table_full``) are timed once.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from geometry.model.profiles import Tapered
 
 EDITS = 50
 TARGET_MS = 100.0
+MODEL_EDITS = 20
+MODEL_TARGET_MS = 10.0
 
 
 def jittered_design(n_side: int, seed: int = 12, jitter_mm: float = 0.003) -> Design:
@@ -86,10 +93,77 @@ def run_edit(quick: bool, say: Callable[[str], None], n_side: int | None = None)
         f"({relief.n_regions if relief is not None else 0} regions)")
 
 
+def _single_edit(design: Design, k: int, name: str, rng: np.random.Generator) -> tuple[str, Design]:
+    """Edit ``k`` of the cycle: a profile override, a move by a few um, a depopulation."""
+    from geometry.model import operations as op
+
+    kind = k % 3
+    if kind == 0:
+        return "override", op.set_profile(design, [name], Tapered(float(rng.choice([55.0, 58.0]))))
+    if kind == 1:
+        dx, dy = (float(v) for v in rng.uniform(-0.004, 0.004, 2))
+        return "move", op.move_sites(design, [name], dx, dy)
+    return "depopulate", op.depopulate(design, [name])
+
+
+def run_model_edit(quick: bool, say: Callable[[str], None], n_side: int | None = None) -> None:
+    """The ``model-edit-1m`` step: median ms of the edit, the new sites and the new opening table."""
+    from bench.memory import max_rss_mb
+    from geometry.derive.openings import opening_table, opening_table_full
+    from geometry.model.layouts.edits import build_sites_full
+
+    n_side = n_side or (300 if quick else 1000)
+    rng = np.random.default_rng(7)
+    t0 = time.perf_counter()
+    design = jittered_design(n_side)
+    design.sites()
+    opening_table(design)
+    cold = time.perf_counter() - t0
+    spent: dict[str, dict[str, list[float]]] = {"edit": {}, "sites": {}, "table": {}}
+    cpu: dict[str, dict[str, list[float]]] = {"edit": {}, "sites": {}, "table": {}}
+    first = 0.0
+    for k in range(MODEL_EDITS + 1):
+        name = f"S{int(rng.integers(n_side * n_side))}"
+        t1, c1 = time.perf_counter(), time.process_time()
+        kind, design = _single_edit(design, k, name, rng)
+        t2, c2 = time.perf_counter(), time.process_time()
+        design.sites()
+        t3, c3 = time.perf_counter(), time.process_time()
+        opening_table(design)
+        t4, c4 = time.perf_counter(), time.process_time()
+        if k == 0:  # the first lookup sorts the layout's names (once per layout value)
+            first = t4 - t1
+            continue
+        for step, dt, dc in (("edit", t2 - t1, c2 - c1), ("sites", t3 - t2, c3 - c2), ("table", t4 - t3, c4 - c3)):
+            spent[step].setdefault(kind, []).append(dt * 1000.0)
+            cpu[step].setdefault(kind, []).append(dc * 1000.0)
+    say(f"model-edit-1m: {n_side * n_side:,} sites; design, sites and table cold {cold:.1f} s; first edit "
+        f"(sorts the names) {first * 1000:.0f} ms; {MODEL_EDITS} edits, median ms (target <= {MODEL_TARGET_MS:.0f}):")
+    for step, kinds in spent.items():
+        every = [v for vs in kinds.values() for v in vs]
+        per = ", ".join(f"{kind} {np.median(vs):.1f}" for kind, vs in kinds.items())
+        per_cpu = ", ".join(f"{kind} {np.median(vs):.1f}" for kind, vs in cpu[step].items())
+        verdict = "ok" if np.median(every) <= MODEL_TARGET_MS else "MISSES"
+        say(f"model-edit-1m:   {step:<5} median {np.median(every):6.1f} ms  ({per})  {verdict}; CPU ({per_cpu})")
+    t5 = time.perf_counter()
+    build_sites_full(design.layout, design.pad, design.edits)
+    t6 = time.perf_counter()
+    opening_table_full(design)
+    t7 = time.perf_counter()
+    say(f"model-edit-1m: references from scratch: build_sites_full {(t6 - t5) * 1000:.0f} ms, opening_table_full "
+        f"{(t7 - t6) * 1000:.0f} ms; peak RSS {max_rss_mb():.0f} MB")
+
+
 def cli(argv: list[str]) -> None:
-    """``python -m bench edit [--quick]``."""
+    """``python -m bench edit [--quick] [--side=N] [--model]``."""
     side = next((int(a.split("=")[1]) for a in argv if a.startswith("--side=")), None)
-    run_edit("--quick" in argv, lambda text: print(text, flush=True), side)
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    if "--model" in argv:
+        run_model_edit("--quick" in argv, say, side)
+    else:
+        run_edit("--quick" in argv, say, side)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def array_design() -> Design:
 def clear_caches() -> None:
     """Forget every derived value, so each step is timed from scratch (as after an edit)."""
     from geometry.checks import placement, registry, repeated
-    from geometry.derive import islands, openings, pairs, repetition, span
+    from geometry.derive import islands, openings, openings_edit, pairs, repetition, span
     from geometry.derive.relief import merged as relief
     from geometry.derive.relief import repeated as relief_tiles
     from geometry.model.layouts import edits, site_rows
@@ -72,6 +72,8 @@ def clear_caches() -> None:
               repetition.outline_box, relief_tiles._type_tile, placement.unit_context, placement.unit_spread,
               repeated.unit_findings, span.largest_span, islands.lower_islands):
         f.cache_clear()
+    edits.forget_base_sites()
+    openings_edit.forget()  # the last table of each layout, kept to patch the next edit's from
 
 
 # -- the steps ---------------------------------------------------------------------------------------------

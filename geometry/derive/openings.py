@@ -89,6 +89,14 @@ def _unit_type_profiles(design: Design, sites: Sites, profiles: list[Profile], w
 
 @lru_cache(maxsize=8)
 def opening_table(design: Design) -> OpeningTable:
+    """The design's opening table: patched from the last table of the same layout when only site edits and
+    profile overrides differ (:mod:`geometry.derive.openings_edit`), else :func:`opening_table_full`."""
+    from geometry.derive.openings_edit import table_after_edit  # that module builds on this one's table
+
+    return table_after_edit(design, opening_table_full)
+
+
+def opening_table_full(design: Design) -> OpeningTable:
     """Resolve the default profile and the overrides once each, then gather per site."""
     sites = design.sites()
     profiles: list[Profile] = [design.profile]

@@ -23,8 +23,8 @@ def _existing(design: Design, names: Iterable[str]) -> tuple[str, ...]:
     """The names, refused (DesignError naming the first) when the design has no site of that name: an edit
     of a site that is not there would do nothing and hide a typo."""
     n = _names(names)
-    sites = design.sites()
-    missing = [name for name in n if not sites.has(name)]
+    absent = (design.sites().rows_of(n) < 0).tolist()  # one batch lookup, not one per name
+    missing = [name for name, a in zip(n, absent, strict=True) if a]
     if missing:
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise DesignError("sites", missing[0], f"the layout has no site of that name{more}")

@@ -6,12 +6,14 @@ tens of megabytes and every computation over sites is vectorised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
+
+from geometry.model.site_index import EditedNameIndex, NameIndex, NameLookup, find_rows
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -53,6 +55,9 @@ class Sites:
     pad_kind: NDArray[np.uint8]
     state: NDArray[np.uint8]
     group: NDArray[np.int32]
+    lookup: NameLookup | None = field(default=None, repr=False)
+    """The name index when the maker has one already (sites made from other sites by an edit); else built on
+    first use from ``names``."""
 
     @staticmethod
     def build(
@@ -82,6 +87,26 @@ class Sites:
         )
 
     @staticmethod
+    def adopt(
+        names: NDArray[np.str_], x_mm: FloatArray, y_mm: FloatArray, pad_mm: FloatArray,
+        pad_kind: NDArray[np.uint8], state: NDArray[np.uint8], group: NDArray[np.int32],
+        lookup: NameLookup | None = None,
+    ) -> Sites:
+        """Sites over arrays of the right types that the caller owns and hands over (frozen here, not copied).
+
+        The edit path (:func:`geometry.model.layouts.edits.build_sites`) makes a new design's sites from its
+        base layout's: arrays an edit does not touch are shared with the base, touched ones are fresh copies.
+        """
+        n = int(names.shape[0])
+        for a in (x_mm, y_mm, pad_mm, pad_kind, state, group):
+            if a.shape != (n,):
+                raise ValueError("every site array must have one value per name")
+        return Sites(
+            _frozen(names), _frozen(x_mm), _frozen(y_mm), _frozen(pad_mm),  # type: ignore[arg-type]
+            _frozen(pad_kind), _frozen(state), _frozen(group), lookup,  # type: ignore[arg-type]
+        )
+
+    @staticmethod
     def empty() -> Sites:
         """No sites."""
         return Sites.build([], np.zeros(0), np.zeros(0), np.zeros(0))
@@ -104,21 +129,29 @@ class Sites:
         return out
 
     @cached_property
-    def _index(self) -> dict[str, int]:
-        return {str(n): i for i, n in enumerate(self.names.tolist())}
+    def name_index(self) -> NameLookup:
+        """Rows by name: the maker's index, or the names sorted once (a million names in a few tens of ms)."""
+        return self.lookup if self.lookup is not None else NameIndex(self.names)
+
+    def rows_of(self, names: tuple[str, ...] | list[str] | NDArray[np.str_]) -> IntArray:
+        """Row of each name, -1 where there is none; a name given twice to the sites answers its last row."""
+        return find_rows(self.name_index, names)
 
     def index_of(self, name: str) -> int:
         """Row of the site called ``name``; KeyError when there is none."""
-        return self._index[name]
+        row = self.name_index.row(name)
+        if row < 0:
+            raise KeyError(name)
+        return row
 
     def indices_of(self, names: tuple[str, ...] | list[str]) -> IntArray:
-        """Rows of several sites; names not present are skipped."""
-        idx = self._index
-        return np.array([idx[n] for n in names if n in idx], dtype=np.intp)
+        """Rows of several sites, in the order asked; names not present are skipped."""
+        rows = self.rows_of(names)
+        return rows[rows >= 0]
 
     def has(self, name: str) -> bool:
         """Whether a site of that name exists."""
-        return name in self._index
+        return self.name_index.row(name) >= 0
 
     def take(self, rows: IntArray | BoolArray) -> Sites:
         """The sites at ``rows`` (an index array or a boolean mask)."""
@@ -135,6 +168,23 @@ class Sites:
         }
         fields.update(arrays)
         return Sites.build(**fields)  # type: ignore[arg-type]
+
+    def without_rows_plus(self, dropped: IntArray, added: Sites | None) -> Sites:
+        """These sites less the rows ``dropped`` (sorted, unique), then ``added`` after them, with a name index
+        made from this one's (no new sort of a million names)."""
+        if not dropped.size and added is None:
+            return self
+        cols = {}
+        for name in ("names", "x_mm", "y_mm", "pad_mm", "pad_kind", "state", "group"):
+            a = getattr(self, name)
+            if dropped.size:
+                a = np.delete(a, dropped)
+            if added is not None:
+                a = np.concatenate([a, getattr(added, name)])
+            cols[name] = a
+        n_kept = len(self) - int(dropped.size)
+        extra = NameIndex(added.names) if added is not None else None
+        return Sites.adopt(**cols, lookup=EditedNameIndex(self.name_index, dropped, n_kept, extra))
 
     @staticmethod
     def concat(blocks: list[Sites]) -> Sites:

@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import actions as acts
 from app import style
+from app.analysis_status import AnalysisStatus
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.files import Autosave, RecentFiles, settings_strings
@@ -63,10 +64,10 @@ class MainWindow(WindowExtras, ShellDialogs):
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
 
         self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
-        self.top_view = TopView(document, self, view_state=self.view_state)
-        self.setCentralWidget(self.top_view)
-        self.runner = CheckRunner(document)
+        self.runner = CheckRunner(document, self)  # relief and checks on the analysis thread (app.check_runner)
         self.runner.report_ready.connect(self.show_report)
+        self.top_view = TopView(document, self, view_state=self.view_state, runner=self.runner)
+        self.setCentralWidget(self.top_view)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         self.panels: dict[str, QtWidgets.QWidget] = {}
         self._build_docks()
@@ -189,8 +190,11 @@ class MainWindow(WindowExtras, ShellDialogs):
         self.counts_label = QtWidgets.QLabel("")
         self.counts_label.setObjectName("countsLabel")
         self.counts_label.setFixedWidth(230)
+        self.analysis_status = AnalysisStatus(self.runner)
+        bar.addPermanentWidget(self.analysis_status)
         bar.addPermanentWidget(self.cursor_label)
         bar.addPermanentWidget(self.counts_label)
+        self.runner.state_changed.connect(self._show_counts)
 
     def _build_actions(self) -> None:
         groups: dict[str, QtGui.QActionGroup] = {}
@@ -299,12 +303,22 @@ class MainWindow(WindowExtras, ShellDialogs):
         """Draw the violations and show counts per severity in the status bar."""
         self.top_view.set_report(report)
         self.last_report = report
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """Counts per severity of the last report; all grey while they are of an earlier design (stale)."""
+        report = getattr(self, "last_report", None)
+        if report is None:
+            return
+        stale = self.runner.stale
         parts = []
         for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
             n = report.count(sev)
-            colour = style.SEVERITY_COLOURS[sev] if n else "#808080"
+            colour = style.SEVERITY_COLOURS[sev] if n and not stale else "#808080"
             parts.append(f"<span style='color:{colour}; font-weight:bold'>{n}</span> {sev.value}s")
         self.counts_label.setText(" &nbsp; ".join(parts))
+        self.counts_label.setToolTip("Findings of an earlier design: the checks of this one are not in yet" if stale
+                                     else "Findings of the current design")
 
     def confirm_discard(self) -> bool:
         """Unsaved work: Save, Discard or Cancel. True when it is fine to go on."""
@@ -382,6 +396,9 @@ class MainWindow(WindowExtras, ShellDialogs):
         from app.dialogs.export_dialog import ExportDialog
         from app.preferences import start_folder
 
+        if not self.runner.flush(self):  # the export checks the design: let it reuse the running analysis
+            self.statusBar().showMessage("Export not started: the checks of the current design did not finish", 8000)
+            return
         dlg = ExportDialog(self.document, self, folder=start_folder(self.settings, self.document.path))
         dlg.exec()
         if dlg.written is not None:

@@ -56,3 +56,12 @@ def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pyt
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+def wait_for_result(qtbot, runner: object, timeout_ms: int = 10_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait (processing events) until the check runner holds the result of the document's current design.
+
+    The relief and the checks run on the analysis thread (app.check_runner); a test that reads the report, the
+    findings table or the drawn relief after an edit waits for them here instead of assuming they are at once.
+    """
+    qtbot.waitUntil(lambda: not runner.stale, timeout=timeout_ms)  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
 from app.views.wafer_map import WaferMapView
 from app.window_extras import WindowExtras
+from geometry.analysis.live import LiveAnalysis
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.fileio import load_design, save_design
@@ -51,7 +52,8 @@ class MainWindow(WindowExtras, ShellDialogs):
     """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
 
     def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,
-                 autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None) -> None:
+                 autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None,
+                 analysis: LiveAnalysis | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.settings = settings
@@ -64,7 +66,7 @@ class MainWindow(WindowExtras, ShellDialogs):
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
 
         self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
-        self.runner = CheckRunner(document, self)  # relief and checks on the analysis thread (app.check_runner)
+        self.runner = CheckRunner(document, self, analysis)  # relief and checks off the GUI thread (app.check_runner)
         self.runner.report_ready.connect(self.show_report)
         self.top_view = TopView(document, self, view_state=self.view_state, runner=self.runner)
         self.setCentralWidget(self.top_view)

@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6 import QtCore
 
@@ -177,6 +178,7 @@ class AnalysisWorker(QtCore.QObject):
         start = time.perf_counter()
         try:
             result = self.analysis.update(design, lambda: self._is_cancelled(gen), progress)
+            design.layout.pitch_hint_mm()  # cached here: the views draw findings at the pitch (a KD-tree at 1M)
             outcome = Outcome(gen, design, result=result, seconds=time.perf_counter() - start)
         except Cancelled:
             outcome = Outcome(gen, design, seconds=time.perf_counter() - start)
@@ -188,3 +190,58 @@ class AnalysisWorker(QtCore.QObject):
             self._lock.notify_all()
         with contextlib.suppress(RuntimeError):  # the window is gone
             self._relay.call.emit(lambda: self.finished.emit(outcome))
+
+
+class LatestOnly(QtCore.QObject):
+    """A side computation of a view (a cross-section of a 1M-site design) on a daemon thread of its own.
+
+    Only the newest submitted call matters: a queued older one is dropped, and a result is applied (on the GUI
+    thread) only if no newer call was submitted meanwhile. Its own thread, so it never waits behind the analysis.
+    """
+
+    def __init__(self, name: str, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._name = name
+        self._relay = _Relay()
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._queued: tuple[int, Callable[[], object], Callable[[object], None],
+                            Callable[[str], None]] | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a call is queued or its result not yet applied."""
+        return self._queued is not None or self._applied < self._generation
+
+    _applied = 0
+
+    def submit(self, work: Callable[[], object], apply: Callable[[object], None],
+               failed: Callable[[str], None] = lambda _m: None) -> None:
+        """Run ``work`` off the GUI thread, then ``apply(result)`` on it (or ``failed(message)``), if still newest."""
+        with self._cond:
+            self._generation += 1
+            self._queued = (self._generation, work, apply, failed)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while self._queued is None:
+                    self._cond.wait()
+                gen, work, apply, failed = self._queued
+                self._queued = None
+            try:
+                done: Callable[[], None] = partial(apply, work())
+            except Exception as e:  # a failed side computation is reported, never kills the thread
+                done = partial(failed, f"{type(e).__name__}: {e}")
+            with contextlib.suppress(RuntimeError):
+                self._relay.call.emit(partial(self._deliver, gen, done))
+
+    def _deliver(self, gen: int, done: Callable[[], None]) -> None:
+        if gen == self._generation:
+            self._applied = gen
+            done()

@@ -3,11 +3,11 @@
 Typing a value, dragging sites or undoing several steps fires ``design_changed`` many times in a row; the runner
 restarts a short single-shot timer on each and then hands the design the user ends up with to the
 :class:`~app.analysis_worker.AnalysisWorker` (``LiveAnalysis.update`` on the analysis thread). An edit during a run
-hands over the newer design: the older run is cancelled at its next poll and the thread takes only the newest. Until the result
-for the current design arrives the runner is **stale**: the views keep showing the last complete result and mark
-it out of date, and the window goes on taking input. A newer edit cancels the older run; the older result is
-never published. A run that takes longer than :data:`SLOW_S` shows its progress and a Cancel button
-(:mod:`app.analysis_status`); a cancelled run leaves the last complete result in place, marked out of date.
+hands over the newer design: the older run is cancelled at its next poll and the thread takes only the newest;
+the older result is never published. Until the result for the current design arrives the runner is **stale**: the
+views keep showing the last complete result and mark it out of date, and the window goes on taking input. A run
+that takes longer than :data:`SLOW_S` shows its progress and a Cancel button (:mod:`app.analysis_status`); a
+cancelled run leaves the last complete result in place, marked out of date.
 
 Whatever needs the report of the current design (an export) calls :meth:`CheckRunner.flush`, which waits for
 it, behind a progress dialog that can cancel when that takes a while.

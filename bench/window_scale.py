@@ -40,7 +40,7 @@ JITTER_MM = 0.03  # each site moves up to this far from its grid node (x and y, 
 FRAME_MEDIAN_S = 0.016
 FRAME_P95_S = 0.033
 OPEN_S = 3.0
-RESULT_WAIT_S = 400.0  # give up waiting for the analysis after this long
+RESULT_WAIT_S = 150.0  # give up waiting for the analysis after this long (then Cancel, and time the frames)
 TIMEOUT_S = 600
 MEMORY_GB = 8
 
@@ -133,10 +133,16 @@ def design_lines(which: str, quick: bool) -> list[str]:
     out.append(line(Step(f"{which}: relief and checks in, after first paint"
                          + ("" if done else f" (not in after {RESULT_WAIT_S:.0f} s)"), waited, float("nan")))
                + (f"  ({len(runner.report.violations):,} findings)" if done else ""))
+    if not done:
+        runner.cancel()  # what a user would do; the frames below are then timed with the analysis thread idle
+        while runner.worker.running:
+            app.processEvents()
+            time.sleep(0.01)
     while not w.top_view.background_idle():
         app.processEvents()
         time.sleep(0.002)
-    step, p95 = _frame_line(f"{which}: full-window pan/zoom frame, median", _pan_zoom_frames(app, w, d))
+    after = "" if done else " (analysis cancelled)"
+    step, p95 = _frame_line(f"{which}: full-window pan/zoom frame{after}, median", _pan_zoom_frames(app, w, d))
     out.append(line(step, "<= 16 ms median, <= 33 ms p95", step.seconds <= FRAME_MEDIAN_S and p95 <= FRAME_P95_S))
     w.close()
     return out

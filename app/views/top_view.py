@@ -394,9 +394,13 @@ class TopView(QtWidgets.QWidget):
 
     def _draw_report(self) -> None:
         design = self.document.design
+        vs = self._report.violations
+        if not vs:
+            for layer in self.violation_layers.values():
+                layer.set_content()
+            return
         pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
         r = 0.45 * pitch
-        vs = self._report.violations
         sev_of = np.array([v.severity for v in vs], dtype=object)
         vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
         vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))

@@ -47,7 +47,7 @@ class CheckRunner(QObject):
     failed = Signal(str)
 
     def __init__(self, document: Document, parent: QObject | None = None, analysis: LiveAnalysis | None = None,
-                 debounce_ms: int = DEBOUNCE_MS) -> None:
+                 debounce_ms: int = DEBOUNCE_MS, first_run_ms: int | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.worker = AnalysisWorker(analysis, self)
@@ -63,16 +63,18 @@ class CheckRunner(QObject):
         self.error: str | None = None  # the message of the current design's failed analysis
         self.slow = False  # the current run has taken longer than SLOW_S
         self.progress = (0.0, "")
+        self._debounce_ms = debounce_ms
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.run_now)
         self._slow_timer = QTimer(self)
         self._slow_timer.setSingleShot(True)
         self._slow_timer.setInterval(round(SLOW_S * 1000))
         self._slow_timer.timeout.connect(self._became_slow)
         connect_event(self, document.design_changed, self._on_design_changed)
-        self._timer.start()  # the first result, once the window is up
+        # the first result, once the window is up (a window starts it from its first paint and gives a longer
+        # delay here only as a fallback: a run sharing the GIL with the first paint of a 1M design slows it down)
+        self._timer.start(debounce_ms if first_run_ms is None else first_run_ms)
 
     # -- state ---------------------------------------------------------------------------------------------
     @property
@@ -123,10 +125,10 @@ class CheckRunner(QObject):
     def _on_design_changed(self, _design: Design) -> None:
         self.cancelled_by_user = False
         self.error = None
-        if self._timer.interval() == 0:
+        if self._debounce_ms == 0:
             self.run_now()  # emits state_changed
             return
-        self._timer.start()  # restart: a burst of edits is analysed once
+        self._timer.start(self._debounce_ms)  # restart: a burst of edits is analysed once
         self.state_changed.emit()
 
     def run_now(self) -> None:

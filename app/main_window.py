@@ -66,9 +66,11 @@ class MainWindow(WindowExtras, ShellDialogs):
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
 
         self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
-        self.runner = CheckRunner(document, self, analysis)  # relief and checks off the GUI thread (app.check_runner)
+        # relief and checks off the GUI thread (app.check_runner), started once the window has painted
+        self.runner = CheckRunner(document, self, analysis, first_run_ms=1000)
         self.runner.report_ready.connect(self.show_report)
         self.top_view = TopView(document, self, view_state=self.view_state, runner=self.runner)
+        self.top_view.plot.first_painted.connect(lambda: QtCore.QTimer.singleShot(0, self.runner.run_now))
         self.setCentralWidget(self.top_view)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         self.panels: dict[str, QtWidgets.QWidget] = {}

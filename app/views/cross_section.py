@@ -56,8 +56,9 @@ def cut_choices_for_view(design: Design) -> list[CutChoice]:
     for any other)."""
     sites = design.sites()
     if len(sites) > MAX_CUT_CHOICES:
-        distinct = np.unique(np.round(sites.y_mm, 4)).size + np.unique(np.round(sites.x_mm, 4)).size
-        if distinct > MAX_CUT_CHOICES:
+        step = max(1, len(sites) // (8 * MAX_CUT_CHOICES))  # a sample already too varied says so (1M: 0.02 s)
+        y, x = np.round(sites.y_mm[::step], 4), np.round(sites.x_mm[::step], 4)
+        if np.unique(y).size + np.unique(x).size > MAX_CUT_CHOICES:
             k = int(np.argsort(sites.y_mm, kind="stable")[len(sites) // 2])
             v = float(np.round(sites.y_mm[k], 4))
             return [CutChoice("row", f"Middle row y = {v:g} mm", v)]

@@ -120,11 +120,18 @@ class SiteViewBox(pg.ViewBox):
 
 
 class _PlotWidget(pg.PlotWidget):
-    """The plot; while it paints, background raster builds pause (they would share the GIL with the frame)."""
+    """The plot; while it paints, background raster builds pause (they would share the GIL with the frame).
+    ``first_painted`` fires once, after the first paint (the window starts the analysis then)."""
+
+    first_painted = QtCore.Signal()
+    _painted = False
 
     def paintEvent(self, ev: QtGui.QPaintEvent) -> None:  # noqa: N802 (Qt override)
         with raster.gui_painting():
             super().paintEvent(ev)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
 
 class TopView(QtWidgets.QWidget):

@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import actions as acts
 from app import style
+from app.analysis_status import AnalysisStatus
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.files import Autosave, RecentFiles, settings_strings
@@ -33,6 +34,7 @@ from app.views.rework_view import ReworkView
 from app.views.top_view import TopView
 from app.views.wafer_map import WaferMapView
 from app.window_extras import WindowExtras
+from geometry.analysis.live import LiveAnalysis
 from geometry.base.errors import DesignError
 from geometry.checks.records import CheckReport, Severity
 from geometry.fileio import load_design, save_design
@@ -51,7 +53,8 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
     """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
 
     def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,
-                 autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None) -> None:
+                 autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None,
+                 analysis: LiveAnalysis | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.settings = settings
@@ -64,10 +67,12 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
                             | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
 
         self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
-        self.top_view = TopView(document, self, view_state=self.view_state)
-        self.setCentralWidget(self.top_view)
-        self.runner = CheckRunner(document)
+        # relief and checks off the GUI thread (app.check_runner), started once the window has painted
+        self.runner = CheckRunner(document, self, analysis, first_run_ms=1000)
         self.runner.report_ready.connect(self.show_report)
+        self.top_view = TopView(document, self, view_state=self.view_state, runner=self.runner)
+        self.top_view.plot.first_painted.connect(lambda: QtCore.QTimer.singleShot(0, self.runner.run_now))
+        self.setCentralWidget(self.top_view)
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
         self.panels: dict[str, QtWidgets.QWidget] = {}
         self._build_docks()
@@ -190,8 +195,11 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         self.counts_label = QtWidgets.QLabel("")
         self.counts_label.setObjectName("countsLabel")
         self.counts_label.setFixedWidth(230)
+        self.analysis_status = AnalysisStatus(self.runner)
+        bar.addPermanentWidget(self.analysis_status)
         bar.addPermanentWidget(self.cursor_label)
         bar.addPermanentWidget(self.counts_label)
+        self.runner.state_changed.connect(self._show_counts)
 
     def _build_actions(self) -> None:
         groups: dict[str, QtGui.QActionGroup] = {}
@@ -300,12 +308,22 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         """Draw the violations and show counts per severity in the status bar."""
         self.top_view.set_report(report)
         self.last_report = report
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """Counts per severity of the last report; all grey while they are of an earlier design (stale)."""
+        report = getattr(self, "last_report", None)
+        if report is None:
+            return
+        stale = self.runner.stale
         parts = []
         for sev in (Severity.ERROR, Severity.WARNING, Severity.INFO):
             n = report.count(sev)
-            colour = style.SEVERITY_COLOURS[sev] if n else "#808080"
+            colour = style.SEVERITY_COLOURS[sev] if n and not stale else "#808080"
             parts.append(f"<span style='color:{colour}; font-weight:bold'>{n}</span> {sev.value}s")
         self.counts_label.setText(" &nbsp; ".join(parts))
+        self.counts_label.setToolTip("Findings of an earlier design: the checks of this one are not in yet" if stale
+                                     else "Findings of the current design")
 
     def confirm_discard(self) -> bool:
         """Unsaved work: Save, Discard or Cancel. True when it is fine to go on."""
@@ -383,6 +401,9 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         from app.dialogs.export_dialog import ExportDialog
         from app.preferences import start_folder
 
+        if not self.runner.flush(self):  # the export checks the design: let it reuse the running analysis
+            self.statusBar().showMessage("Export not started: the checks of the current design did not finish", 8000)
+            return
         dlg = ExportDialog(self.document, self, folder=start_folder(self.settings, self.document.path))
         dlg.exec()
         if dlg.written is not None:

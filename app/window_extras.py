@@ -173,8 +173,11 @@ class WindowExtras(QtWidgets.QMainWindow):
             has = [n for n in changed if sites.has(n)]
             idx = sites.indices_of(has) if has else np.zeros(0, dtype=np.intp)
             d = self.document.design
-            size = (d.layout.pitch_hint_mm() or 2.0 * d.ball.diameter_mm) * 0.92
-            marks.setData(x=sites.x_mm[idx], y=sites.y_mm[idx], size=size)
+            if len(idx):  # the pitch only when there is something to ring (an explicit layout's takes a KD-tree)
+                size = (d.layout.pitch_hint_mm() or 2.0 * d.ball.diameter_mm) * 0.92
+                marks.setData(x=sites.x_mm[idx], y=sites.y_mm[idx], size=size)
+            else:
+                marks.setData(x=[], y=[])
             entry = (sample, label)
             if len(idx) and entry not in legend.items:
                 legend.items.append(entry)

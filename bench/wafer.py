@@ -365,6 +365,16 @@ GROUPS = {
 }
 
 
+GroupRun = Callable[[Path, Callable[[str], None], bool], None]  # (out_dir, say, quick)
+EXTRA_GROUPS: dict[str, GroupRun] = {}
+
+
+def register_group(name: str, what: str, run: GroupRun) -> None:
+    """Add a group of steps from another module (``bench/__main__.py`` registers them, one line each)."""
+    GROUPS[name] = what
+    EXTRA_GROUPS[name] = run
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the table."""
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
@@ -416,6 +426,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench.scale import run_scale
 
         run_scale(say, line, out_dir=out_dir)
+    for name, run in EXTRA_GROUPS.items():
+        if name in groups:
+            clear_caches()
+            run(out_dir, say, args.quick)
     say(f"peak memory of the whole benchmark process: {max_rss_mb():.0f} MB")
     if set(groups) != set(GROUPS):
         return  # bench/last_run.md holds full runs only

@@ -305,6 +305,7 @@ class ChecksPanel(QWidget):
         layout.addLayout(bottom)
 
         runner.report_ready.connect(self.set_report)
+        runner.state_changed.connect(self.show_stale)
         connect_event(self, document.design_changed, self._on_design_changed)
         self.set_report(runner.report)
 
@@ -317,14 +318,26 @@ class ChecksPanel(QWidget):
             b.setText(f"{n} {SEVERITY_PLURAL[s] if n != 1 or s is Severity.INFO else s.value}")
         n_sites = len(self.runner.checked_design.sites()) if self.runner.checked_design is not None else 0
         if report.violations:
-            self.summary.setText(f"{len(report.violations)} finding(s) on {n_sites:,} sites "
-                                 f"({self.runner.last_duration_s * 1000:.0f} ms)")
+            self._summary = (f"{len(report.violations)} finding(s) on {n_sites:,} sites "
+                             f"({self.runner.last_duration_s * 1000:.0f} ms)")
         else:
-            self.summary.setText(f"No findings on {n_sites:,} sites" if n_sites else "")
+            self._summary = f"No findings on {n_sites:,} sites" if n_sites else ""
         self.show_message(None)
         self._fill_check_filter(report)
         self.fit_columns()
         self._current_changed(self.table.currentIndex())
+        self.show_stale()
+
+    def show_stale(self) -> None:
+        """While the findings are of an earlier design (the runner is computing, or was cancelled), say so in the
+        summary and grey the counts; the table stays usable."""
+        stale = self.runner.stale
+        grey = "color: #9e9e9e;" if stale else ""
+        for b in self.filters.values():
+            b.setStyleSheet(grey)
+        self.summary.setStyleSheet("color: #8a6d00; font-style: italic;" if stale else "color: #444;")
+        self.summary.setText(f"Out of date \u2014 {self.runner.status_text()}" if stale else self._summary)
+        self.stale = stale
 
     def _fill_check_filter(self, report: CheckReport) -> None:
         """The checks that found something, with their counts; the chosen one stays chosen while it has any."""
@@ -363,7 +376,7 @@ class ChecksPanel(QWidget):
         self.model.set_unit(self.unit)
 
     def _on_design_changed(self, _design: Design) -> None:
-        self.summary.setText("Checking…")
+        self.show_stale()
 
     def _update_filter(self) -> None:
         shown = {s for s, b in self.filters.items() if b.isChecked()}

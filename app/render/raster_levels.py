@@ -31,6 +31,7 @@ TILED_MAX = 1 << 18  # finer levels than RASTER_MAX are tiled, up to this side (
 TILE_PX = 1024  # tile side of the tiled levels
 CACHE_TILES = 48  # tiles kept per layer (4 MB each)
 SHARP_ENOUGH = 1.25  # a raster magnified at most this much counts as sharp
+BUILD_IN_PAINT_MAX = 200_000  # a layer with more shapes never builds its first level in a paint (see level)
 
 RASTER_SIZES = tuple(2 ** k for k in range(int(math.log2(RASTER_MIN_PX)), int(math.log2(RASTER_MAX)) + 1))
 
@@ -172,6 +173,7 @@ class RasterLevels:
         self.wanted: frozenset[TileKey] = frozenset()  # tiles in (or around) the current view
         self.view_tiles: tuple[int, int, int, int, int] | None = None  # size, i0, i1, j0, j1 of the last frame
         self._table: NDArray[np.uint32] | None = None
+        self._stand_in: RasterLevel | None = None  # the coverage picture shown until the first level is built
 
     def has_shapes(self) -> bool:
         """Whether there is anything to rasterise."""
@@ -241,8 +243,39 @@ class RasterLevels:
             self._want(size)
             best = min(self.levels, key=lambda s: (abs(math.log2(s / size)), -s))
             return self.levels[best]
+        if not wait and self._background() and size not in self.failed and self._shape_count() > BUILD_IN_PAINT_MAX:
+            # a first level of a million discs takes about a second: built in the background, and meanwhile the
+            # coverage stand-in (a few tens of milliseconds), so the first paint shows every layer at once
+            self._want(size)
+            if self._stand_in is None:
+                self._stand_in = self._coverage()
+            return self._stand_in
         level = self.levels[size] = self._work(size)()
         return level
+
+    def _shape_count(self) -> int:
+        return sum(int(p.x.size) for p in self.points) + len(self.rings)
+
+    def _coverage(self) -> RasterLevel:
+        """A quick RASTER_MIN_PX picture of the layer: each pixel tinted with the layer's fill (its pen colour if
+        unfilled) by the share of it the discs cover (their area binned by centre; rings are left out)."""
+        b = self.bounds
+        frame = raster.Frame.covering(b.left(), b.top(), b.right(), b.bottom(), RASTER_MIN_PX)
+        area = np.zeros(frame.width * frame.height, dtype=np.float64)
+        for pts in self.points:
+            i = np.clip(((pts.x - frame.x0) / frame.mm_per_px).astype(np.intp), 0, frame.width - 1)
+            j = np.clip(((pts.y - frame.y0) / frame.mm_per_px).astype(np.intp), 0, frame.height - 1)
+            r = np.broadcast_to(pts.r, pts.x.shape)
+            area += np.bincount(j * frame.width + i, weights=np.pi * r * r, minlength=area.size)
+        cover = np.clip(area / frame.mm_per_px**2, 0.0, 1.0).reshape(frame.height, frame.width)
+        filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
+        cr, cg, cb, ca = _colour(self._brush.color() if filled else self._pen.color())
+        alpha = cover * ca
+        u = np.uint32
+        pixels = np.ascontiguousarray(
+            (np.rint(alpha).astype(u) << u(24)) | (np.rint(alpha * cr / 255.0).astype(u) << u(16))
+            | (np.rint(alpha * cg / 255.0).astype(u) << u(8)) | np.rint(alpha * cb / 255.0).astype(u))
+        return RasterLevel(raster.to_qimage(pixels), pixels, frame)
 
     def paint(self, p: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
         """The whole-layer level of this zoom, or the tiles of a finer one."""

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
+from app.analysis_worker import LatestOnly
 from app.document import Document
 from app.panels.fields import connect_event
 from app.units import LengthUnit, format_angle, format_length
@@ -46,6 +47,23 @@ LABEL_POINTS = 8.0  # dimension labels a little smaller than the interface text:
 PAD_THICKNESS_MM = 0.02
 FLUX_THICKNESS_MM = 0.012
 DEVICE_THICKNESS_MM = 0.08
+MAX_CUT_CHOICES = 2000  # more distinct rows and columns (an irregular layout): the chooser offers the middle row
+BACKGROUND_SITES = 50_000  # larger designs compute their section off the GUI thread (pairs of a 1M design: s)
+
+
+def cut_choices_for_view(design: Design) -> list[CutChoice]:
+    """The chooser's rows and columns; for a layout with thousands of distinct coordinates (an irregular one:
+    every site its own row) only the row through the middle site, so the window opens at once (draw a cut line
+    for any other)."""
+    sites = design.sites()
+    if len(sites) > MAX_CUT_CHOICES:
+        step = max(1, len(sites) // (8 * MAX_CUT_CHOICES))  # a sample already too varied says so (1M: 0.02 s)
+        y, x = np.round(sites.y_mm[::step], 4), np.round(sites.x_mm[::step], 4)
+        if np.unique(y).size + np.unique(x).size > MAX_CUT_CHOICES:
+            k = int(np.argsort(sites.y_mm, kind="stable")[len(sites) // 2])
+            v = float(np.round(sites.y_mm[k], 4))
+            return [CutChoice("row", f"Middle row y = {v:g} mm", v)]
+    return cut_choices(design)
 
 
 # -- the view -----------------------------------------------------------------------------------------------
@@ -94,6 +112,7 @@ class CrossSectionView(QWidget):
         self._cut_line: Cut | None = None
         self._current: CutChoice | None = None
         self.section: Section | None = None
+        self._background = LatestOnly("cross-section", self)  # sections of large designs
         # residue bumps (s_centre, footprint diameter, height) on a section of a rework design; given by the
         # window (geometry.derive.section.residue_bumps), None draws no residue
         self.residue_provider: Callable[[Design, Section], list[tuple[float, float, float]]] | None = None
@@ -164,7 +183,7 @@ class CrossSectionView(QWidget):
         if key == self._choices_key:
             return
         self._choices_key = key
-        self.choices = cut_choices(design)
+        self.choices = cut_choices_for_view(design)
 
     def _default_choice(self, design: Design) -> CutChoice | None:
         """The row through the first selected site, else the middle row."""
@@ -267,7 +286,22 @@ class CrossSectionView(QWidget):
                 item.setPath(QPainterPath())
             self._clear_dimensions()
             return
-        sec = section_of(design, cut)
+        if len(design.sites()) > BACKGROUND_SITES:
+            # the pairs and openings along the cut of a large design take seconds: drawn when ready
+            self._background.submit(lambda: section_of(design, cut),
+                                    lambda sec: self._draw(design, sec, fit),  # type: ignore[arg-type]
+                                    lambda m: self.info.setText(f"Section not drawn: {m}"))
+            return
+        self._draw(design, section_of(design, cut), fit)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a section is being computed in the background."""
+        return self._background.busy
+
+    def _draw(self, design: Design, sec: Section, fit: bool) -> None:
+        """Draw a computed section (of ``design``, the current one or, for a moment, the one before)."""
+        cut = sec.cut
         self.section = sec
         t = sec.thickness_mm
         r = design.ball.radius_mm

@@ -41,8 +41,11 @@ class SnapGrid:
     def update(self, picker: SitePicker) -> None:
         """Redraw the nodes in view (none when off, inactive, or too dense)."""
         self.count = 0
-        pitch = picker.design.layout.pitch_hint_mm()
-        if not (self.enabled and self.active) or not pitch or len(picker.sites) == 0:
+        if not (self.enabled and self.active) or len(picker.sites) == 0:
+            self.item.setData([], [])
+            return
+        pitch = picker.design.layout.pitch_hint_mm()  # after the test: an explicit layout's takes a KD-tree
+        if not pitch:
             self.item.setData([], [])
             return
         (x0, x1), (y0, y1) = self.box.viewRange()

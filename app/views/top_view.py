@@ -2,9 +2,13 @@
 
 Each layer is an :class:`app.render.lod.LodLayer`: zoomed out it shows a raster of the whole layer (built once per
 design, at the size the zoom needs), zoomed in vector outlines of the visible grid cells only. Merged lower relief
-shows its metal islands as holes in both. The view only calls ``geometry.derive.relief.merged.lower_relief`` (which
-repeats one
-die on a wafer) and never builds geometry per site itself.
+shows its metal islands as holes in both. The view never builds geometry per site itself.
+
+In the window the relief comes from the check runner's latest result (computed on the analysis thread, see
+:mod:`app.check_runner`): an edit redraws the openings at once (the opening table is cheap) and the relief when its
+result arrives; meanwhile the last relief and findings are drawn faded under an "out of date" mark, so a 1M-site
+design paints in seconds and never blocks input. On its own (no runner: tests, benchmarks of the view alone) the
+view computes ``lower_relief`` itself.
 
 It observes the document (design and selection) and the check runner's reports, and turns mouse input into
 document commands (add a site) or selection changes; it never edits the design itself. Geometry comes from
@@ -14,7 +18,7 @@ document commands (add a site) or selection changes; it never edits the design i
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -39,6 +43,12 @@ from geometry.derive.rings import RingSet
 from geometry.derive.wafer_outline import reference_rings
 from geometry.model.design import Design
 from geometry.model.operations import add_site
+
+if TYPE_CHECKING:
+    from app.check_runner import CheckRunner
+    from geometry.analysis.live import LiveResult
+
+STALE_OPACITY = 0.4  # relief and findings of an earlier design are drawn this faded until the current ones arrive
 
 
 def _pen(colour: str, width: float = 1.0) -> QtGui.QPen:
@@ -111,11 +121,18 @@ class SiteViewBox(pg.ViewBox):
 
 
 class _PlotWidget(pg.PlotWidget):
-    """The plot; while it paints, background raster builds pause (they would share the GIL with the frame)."""
+    """The plot; while it paints, background raster builds pause (they would share the GIL with the frame).
+    ``first_painted`` fires once, after the first paint (the window starts the analysis then)."""
+
+    first_painted = QtCore.Signal()
+    _painted = False
 
     def paintEvent(self, ev: QtGui.QPaintEvent) -> None:  # noqa: N802 (Qt override)
         with raster.gui_painting():
             super().paintEvent(ev)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
 
 class TopView(QtWidgets.QWidget):
@@ -129,9 +146,11 @@ class TopView(QtWidgets.QWidget):
     caches_ready = QtCore.Signal()  # every layer's background caches (raster levels, fine grids) are built
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None,
-                 view_state: ViewState | None = None) -> None:
+                 view_state: ViewState | None = None, runner: CheckRunner | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.runner = runner  # the source of the relief (None: the view computes it itself)
+        self._relief_design: Design | None = None  # the design whose relief the lower layer shows
         # layer visibility, tool, cut line and zoom requests live in the view state, shared with the window
         self.view_state = view_state or ViewState({spec.id: spec.visible for spec in style.LAYERS})
         self._picker = SitePicker(document.design)
@@ -217,6 +236,12 @@ class TopView(QtWidgets.QWidget):
         box_layout = QtWidgets.QVBoxLayout(self)
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.addWidget(self.plot)
+        self.stale_label = QtWidgets.QLabel("", self.plot)  # "relief and findings out of date", top left
+        self.stale_label.setObjectName("topViewStale")
+        self.stale_label.setStyleSheet("background: rgba(255, 243, 205, 220); color: #6d4c00; padding: 3px 6px;"
+                                       " border: 1px solid #e0c060; border-radius: 3px;")
+        self.stale_label.move(70, 8)
+        self.stale_label.hide()
 
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         document.design_changed.connect(self._design_changed)
@@ -226,7 +251,14 @@ class TopView(QtWidgets.QWidget):
         self.view_state.unit_changed.connect(self.set_unit)
         self.set_unit(self.view_state.unit)
         self.view_state.zoom_requested.connect(lambda z: self.zoom_to(z.x_mm, z.y_mm, z.size_mm))
+        if runner is not None:
+            runner.result_ready.connect(self.set_result)
+            runner.state_changed.connect(self._show_stale)
+            runner.failed.connect(lambda m: self.message.emit(f"Lower relief not drawn: {m}"))
         self._rebuild(document.design)
+        if runner is not None and runner.result is not None:
+            self.set_result(runner.result)
+        self._show_stale()
         self.fit_all()
 
     # -- layers ---------------------------------------------------------------------------------------------
@@ -246,7 +278,8 @@ class TopView(QtWidgets.QWidget):
         self.layers["depop"].set_content([Points.of(x[depop], y[depop], half, cross=True)])
         self.layers["upper"].set_content([Points.of(x[rows], y[rows], table.upper_mm[rows] / 2.0)])
         self.layers["balls"].set_content([Points.of(x[rows], y[rows], design.ball.diameter_mm / 2.0)])
-        self._draw_lower(design)
+        if self.runner is None:
+            self._draw_lower(design)
         self.layers["outline"].set_content(static=paths.rectangle(*design.outline_rect()))
         self._draw_wafer(design)
         fids = design.mask.fiducials
@@ -267,18 +300,50 @@ class TopView(QtWidgets.QWidget):
             self.layers["wafer"].set_content()
         self.legend.set_entry_shown("wafer", reference is not None)
 
-    def _draw_lower(self, design: Design) -> None:
-        """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).
+    def set_result(self, result: LiveResult) -> None:
+        """Draw the relief of an analysis result (the check runner's, computed off the GUI thread)."""
+        if result.design is not self._relief_design:
+            self._draw_relief(result.design, result.relief)
+        self._show_stale()
 
-        The raster draws a merged region as the union of its sites' lower discs (the same area, holes included);
-        regions with channels (straight edges) are rasterised from their rings instead.
-        """
+    def _show_stale(self) -> None:
+        """Fade the relief and findings while they are of an earlier design, and say so at the top left."""
+        runner = self.runner
+        stale = runner is not None and runner.stale
+        for lay in (self.layers["lower"], *self.violation_layers.values()):
+            lay.setOpacity(STALE_OPACITY if stale else 1.0)
+        if runner is not None and stale:
+            why = runner.status_text() if (runner.cancelled_by_user or runner.error) else "Checking\u2026"
+            self.stale_label.setText(f"Relief and findings out of date \u2014 {why}")
+            self.stale_label.setToolTip(runner.error or "The relief and findings shown are of an earlier design;"
+                                        " the current design's are being computed.")
+            self.stale_label.adjustSize()
+            self.stale_label.setMaximumWidth(max(100, self.plot.width() - 90))
+        self.stale_label.setVisible(stale)
+
+    @property
+    def stale(self) -> bool:
+        """Whether the relief and findings drawn are marked out of date."""
+        return not self.stale_label.isHidden()
+
+    def _draw_lower(self, design: Design) -> None:
+        """The view on its own: compute the relief here (small designs, tests) and draw it."""
         try:
             relief = lower_relief(design)
         except (DesignError, ValueError) as e:  # a relief that cannot be computed must not kill the view
             self.message.emit(f"Lower relief not drawn: {e}")
             self.layers["lower"].set_content()
+            self._relief_design = None
             return
+        self._draw_relief(design, relief)
+
+    def _draw_relief(self, design: Design, relief: Relief) -> None:
+        """Lower relief: single circles and merged regions (odd-even fill shows the metal islands as holes).
+
+        The raster draws a merged region as the union of its sites' lower discs (the same area, holes included);
+        regions with channels (straight edges) are rasterised from their rings instead.
+        """
+        self._relief_design = design
         singles = Points.of(relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm)
         rs = relief.rings
         raster_points = [singles]
@@ -339,9 +404,13 @@ class TopView(QtWidgets.QWidget):
 
     def _draw_report(self) -> None:
         design = self.document.design
+        vs = self._report.violations
+        if not vs:
+            for layer in self.violation_layers.values():
+                layer.set_content()
+            return
         pitch = design.layout.pitch_hint_mm() or design.ball.diameter_mm * 2.0
         r = 0.45 * pitch
-        vs = self._report.violations
         sev_of = np.array([v.severity for v in vs], dtype=object)
         vx = np.fromiter((v.x_mm for v in vs), dtype=np.float64, count=len(vs))
         vy = np.fromiter((v.y_mm for v in vs), dtype=np.float64, count=len(vs))

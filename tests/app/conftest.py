@@ -11,7 +11,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +60,18 @@ def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pyt
     # application-wide shortcuts stay alive and make the next test's keys ambiguous
     monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
     assert w.close(), "the main window refused to close"
+
+
+@pytest.fixture
+def wait_for_result(qtbot) -> Callable[..., None]:  # type: ignore[no-untyped-def]
+    """``wait_for_result(runner)``: wait (processing events) until the check runner holds the result of the
+    document's current design.
+
+    The relief and the checks run on the analysis thread (app.check_runner); a test that reads the report, the
+    findings table or the drawn relief after an edit waits for them here instead of assuming they are at once.
+    """
+
+    def wait(runner: object, timeout_ms: int = 10_000) -> None:
+        qtbot.waitUntil(lambda: not runner.stale, timeout=timeout_ms)  # type: ignore[attr-defined]
+
+    return wait

@@ -8,7 +8,8 @@ import pytest
 
 from app.check_runner import CheckRunner
 from app.document import Document
-from geometry.checks import CheckReport, run_checks
+from geometry.analysis.live import LiveAnalysis
+from geometry.checks import run_checks
 from geometry.model.design import Design, example_grid_design
 from geometry.model.profiles import Tapered
 
@@ -20,24 +21,33 @@ def thicker(by: float):
     return change
 
 
+class Counting(LiveAnalysis):
+    """The real analysis, noting every design it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Design] = []
+
+    def update(self, design, cancel=lambda: False, progress=lambda f, t: None):  # type: ignore[no-untyped-def]
+        self.seen.append(design)
+        return super().update(design, cancel, progress)
+
+
 def test_burst_of_edits_checks_once_on_the_last_design(qtbot) -> None:
     doc = Document(example_grid_design(rows=4, cols=4))
-    seen: list[Design] = []
-
-    def counting(design: Design) -> CheckReport:
-        seen.append(design)
-        return run_checks(design)
-
-    runner = CheckRunner(doc, check=counting, debounce_ms=20)
+    counting = Counting()
+    runner = CheckRunner(doc, analysis=counting, debounce_ms=20)
     for k in range(5):
         doc.apply(f"edit {k}", thicker(0.01))
-    assert seen == []  # nothing ran yet: the edits came in one burst
+    assert counting.seen == []  # nothing ran yet: the edits came in one burst
+    assert runner.stale and runner.pending
     with qtbot.waitSignal(runner.report_ready, timeout=2000):
         pass
-    assert seen == [doc.design]
+    assert counting.seen == [doc.design]
     qtbot.wait(80)
     assert runner.run_count == 1
     assert runner.checked_design is doc.design
+    assert not runner.stale and not runner.pending
 
 
 def test_report_is_the_geometry_report_and_follows_undo(qtbot) -> None:

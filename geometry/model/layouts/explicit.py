@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -247,17 +248,22 @@ class ExplicitLayout:
         return None
 
     def pitch_hint_mm(self) -> float | None:
-        """Smallest centre distance, if there are two sites or more."""
+        """Smallest centre distance, if there are two sites or more (cached by the site list: a KD-tree over a
+        million sites takes seconds, and the window asks on every redraw)."""
         if len(self.sites) < 2:
             return None
-        from scipy.spatial import cKDTree
-
-        xy = np.column_stack([self.sites.x_mm, self.sites.y_mm])
-        d, _ = cKDTree(xy).query(xy, k=2)
-        m = float(d[:, 1].min())
-        return m if m > 0 else None
+        return _smallest_spacing(self.sites)
 
     def generate(self, pad: Pad) -> Sites:
         """The listed sites in order."""
         return self.sites.sites(pad)
 
+
+@lru_cache(maxsize=8)
+def _smallest_spacing(columns: SiteColumns) -> float | None:
+    from scipy.spatial import cKDTree
+
+    xy = np.column_stack([columns.x_mm, columns.y_mm])
+    d, _ = cKDTree(xy).query(xy, k=2)
+    m = float(d[:, 1].min())
+    return m if m > 0 else None

@@ -228,6 +228,7 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
         isl, cand = points_near(x, y, cx, cy, bound)
         order = np.lexsort((cand, isl))
         isl, cand = isl[order], cand[order]
+        full = np.arange(n, dtype=np.intp)  # the cell grid gives every island all of its candidates
     else:
         from scipy.spatial import cKDTree
 

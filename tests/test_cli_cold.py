@@ -75,3 +75,42 @@ def test_cold_help_imports_no_numpy(argv: list[str]) -> None:
     code, out, modules = _cold(argv)
     assert code == 0 and "usage: ballmask" in out
     assert "numpy" not in modules
+
+
+LAZY_LAYOUTS = ("geometry.model.layouts.carrier", "geometry.model.layouts.wafer")
+"""Layout kinds imported when a design file names them (geometry.model.layouts.base.LAZY_LAYOUT_MODULES)."""
+
+_LAYOUT_PROBE = (
+    "import json, sys\n"
+    "from geometry.fileio import load_design\n"
+    "design = load_design(sys.argv[1])\n"
+    "print(json.dumps({'kind': design.layout.kind, 'class': type(design.layout).__module__,\n"
+    "                  'sites': len(design.sites()),\n"
+    f"                  'loaded': sorted(m for m in sys.modules if m in {LAZY_LAYOUTS!r})}}))\n"
+)
+
+
+def test_cold_grid_check_builds_no_carrier_or_wafer_classes() -> None:
+    proc = subprocess.run([sys.executable, "-c", _LAYOUT_PROBE, str(BGA)], capture_output=True, text=True,
+                          timeout=120, cwd=REPO, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["loaded"] == []
+
+
+@pytest.mark.parametrize(("layout", "options", "module"), [
+    ("strip", ["--unit-rows", "2", "--unit-cols", "3", "--unit-pitch", "6"], "geometry.model.layouts.carrier"),
+    ("wafer", ["--die", "5", "--diameter", "100"], "geometry.model.layouts.wafer"),
+])
+def test_cold_load_imports_a_lazy_layout_kind_when_the_file_names_it(layout: str, options: list[str], module: str,
+                                                                      tmp_path: Path) -> None:
+    path = tmp_path / f"{layout}.ballmask"
+    code, out, _ = _cold(["new", layout, "--rows", "3", "--cols", "4", "--pitch", "0.5", "--ball", "0.3",
+                          "--thickness", "0.2", *options, "-o", str(path)])
+    assert code == 0, out
+    proc = subprocess.run([sys.executable, "-c", _LAYOUT_PROBE, str(path)], capture_output=True, text=True,
+                          timeout=120, cwd=REPO, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["kind"] == ("carrier" if layout == "strip" else "wafer")
+    assert result["class"] == module and module in result["loaded"]
+    assert result["sites"] > 12  # more than one unit of 3 x 4 sites: the layout really repeated its unit

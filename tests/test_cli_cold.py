@@ -25,8 +25,8 @@ CSP = EXAMPLES / "csp-0.4mm-stepped.ballmask"
 
 NOT_ON_THE_CHECK_PATH = ("scipy", "ezdxf", "reportlab", "klayout", "gerbonara", "pypdf", "PySide6", "shiboken6",
                          "pyqtgraph", "app", "shapely", "tempfile", "hashlib")
-LAZY_SUBMODULES = ("numpy.ma",)
-"""Modules below a package the check does import, loaded only on first use."""
+LAZY_SUBMODULES = ("numpy.ma", "cli.new_carrier", "cli.feature_options")
+"""Modules below packages the check does import (numpy, cli), loaded only by the commands that use them."""
 
 _PROBE = (
     "import io, json, sys, contextlib\n"
@@ -36,7 +36,7 @@ _PROBE = (
     "    code = cli.main.main(sys.argv[1:])\n"
     "print(json.dumps({'code': code, 'out': out.getvalue(),\n"
     "                  'modules': sorted({m.split('.')[0] for m in sys.modules}),\n"
-    "                  'lazy': sorted(m for m in sys.modules if m.startswith('numpy.ma'))}))\n"
+    "                  'lazy': sorted(m for m in sys.modules if m.startswith(('numpy.ma', 'cli.')))}))\n"
 )
 
 

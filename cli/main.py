@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from cli import options
 from cli.errors import GuardedParser, run_guarded
-from cli.new_carrier import CARRIERS, build_carrier_design, configure_carriers
 from cli.report import format_report, margin_lines, opening_lines, relief_summary, report_records, ridge_at_min_pitch
 from geometry.base.errors import DesignError
 
@@ -122,6 +121,8 @@ def _configure_new(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--name", type=options.text(), help="design name (default: the file name)")
     o.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ballmask file to write")
     o.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    from cli.new_carrier import configure_carriers  # only ``new`` needs the carrier options
+
     configure_carriers(layouts, grid)
 
 
@@ -215,6 +216,7 @@ def build_grid_design(args: argparse.Namespace) -> Design:
 
 
 def _run_new(args: argparse.Namespace) -> int:
+    from cli.new_carrier import CARRIERS, build_carrier_design
     from geometry.fileio import save_design
 
     design = build_grid_design(args)

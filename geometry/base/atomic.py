@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geometry.base.lazy import LazyModule
+
+if TYPE_CHECKING:  # only writes need them: a cold check loads a design and writes nothing
+    import shutil
+    import tempfile
+else:
+    shutil = LazyModule("shutil")
+    tempfile = LazyModule("tempfile")
 
 _LEGACY_AGE_S = 3600.0
 """Temporaries named without a process id (older versions) count as stale after an hour."""

@@ -27,6 +27,7 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct
 from geometry.base.spatial import SMALL_POINTS, points_near
 from geometry.derive.rings import RingSet, bulge_centres
 
@@ -61,7 +62,7 @@ def measure_arc_holes(rings: RingSet) -> tuple[FloatArray, FloatArray, FloatArra
     cx, cy, ins, wid = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     solved = np.zeros(n, dtype=bool)
     lengths = np.diff(rings.start)
-    for m in np.unique(lengths).tolist():
+    for m in distinct(lengths).tolist():
         members = np.flatnonzero(lengths == m)
         per = max(1, CHUNK_ELEMENTS // (m * m * m + 1))
         for c0 in range(0, len(members), per):

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct
+from geometry.base.lazy import LazyModule
 from geometry.base.spatial import points_near
 from geometry.derive.arc_islands import arc_only, measure_arc_holes, sites_around_arcs
 from geometry.derive.openings import opening_table
@@ -44,6 +46,11 @@ from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lowe
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -207,7 +214,7 @@ def _measured_holes(relief: Relief, holes: RingSet, depth: FloatArray) -> _Found
 
 
 def _depth_count(relief: Relief) -> int:
-    return len(np.unique(np.concatenate([depth_key(relief.circle_depth_mm), depth_key(relief.region_depth_mm)])))
+    return len(distinct(np.concatenate([depth_key(relief.circle_depth_mm), depth_key(relief.region_depth_mm)])))
 
 
 def _placed(f: _Found, which: IntArray, coarse: bool = False) -> NDArray[np.object_]:

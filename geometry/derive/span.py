@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
+from geometry.base.lazy import LazyModule
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import _components, free_arcs
@@ -24,6 +25,11 @@ from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

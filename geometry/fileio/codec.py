@@ -176,7 +176,7 @@ class Codec:
         if _is_union(tp):
             return self._decode_union(data, tp, path)
         if tp in self.registries:
-            return self._decode_tagged(data, dict(self.registries[tp]), path)
+            return self._decode_tagged(data, self.registries[tp], path)  # no copy: lazy kinds load on use
         origin = typing.get_origin(tp)
         if origin is typing.Literal:
             allowed = typing.get_args(tp)
@@ -230,7 +230,7 @@ class Codec:
                 continue
         raise DesignError(path, data, f"must be {' or '.join(_type_name(a) for a in args)}")
 
-    def _decode_tagged(self, data: JSON, kinds: dict[str, type], path: str) -> Any:
+    def _decode_tagged(self, data: JSON, kinds: Mapping[str, type], path: str) -> Any:
         if not isinstance(data, dict):
             raise DesignError(path, data, "must be an object with a \"kind\"")
         if "kind" not in data:

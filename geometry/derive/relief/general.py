@@ -12,11 +12,18 @@ lost. The same path serves disk-only components whose exact arc linking met a de
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
+from geometry.base.lazy import LazyModule
 from geometry.derive.rings import RingSet
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 
+from geometry.base.arrays import distinct
+from geometry.base.lazy import LazyModule
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import circle_union
@@ -35,6 +37,11 @@ from geometry.derive.relief.repeated import assembled_relief
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
 
 __all__ = ["Relief", "densify_rings", "depth_key", "lower_relief", "whole_relief"]
 
@@ -158,7 +165,7 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
     ch = np.flatnonzero(graph.bridged)
     ch_key = depth_key(graph.channel_depth_mm[ch])
     parts = _Parts([], [], [], [], [], [], [], [], [])
-    for k in np.unique(np.concatenate([key[key > 0], ch_key[ch_key > 0]])):
+    for k in distinct(np.concatenate([key[key > 0], ch_key[ch_key > 0]])):
         depth = float(k) / 1000.0
         s = rows[key == k]
         x, y, r = lx[s], ly[s], lr[s]

@@ -20,12 +20,18 @@ Semantics (the exporters, the window and the checks rely on them):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
+from geometry.base.lazy import LazyModule
 from geometry.derive.rings import MIN_ARC_STEP, RingSet, bulge_centres
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -109,12 +111,39 @@ class Layout(Protocol):
         ...
 
 
-LAYOUT_KINDS: dict[str, type] = {}
+LAZY_LAYOUT_MODULES = {"carrier": "geometry.model.layouts.carrier", "wafer": "geometry.model.layouts.wafer"}
+"""Kinds whose module is imported when a design file first names them (issue 12: a cold check of a grid design
+does not build the strip and wafer classes). Every other kind is imported with the package."""
+
+
+class LayoutKinds(Mapping[str, type]):
+    """The layout classes by ``kind``, for the design file: registered ones, and the lazy ones on first look-up."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, type] = {}
+
+    def register(self, cls: type) -> None:
+        """Know ``cls`` by its ``kind`` class variable."""
+        self._classes[cls.kind] = cls  # type: ignore[attr-defined]
+
+    def __getitem__(self, kind: str) -> type:
+        if kind not in self._classes and kind in LAZY_LAYOUT_MODULES:
+            importlib.import_module(LAZY_LAYOUT_MODULES[kind])  # its @register_layout fills the entry
+        return self._classes[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._classes, *LAZY_LAYOUT_MODULES]))
+
+    def __len__(self) -> int:
+        return len(self._classes.keys() | LAZY_LAYOUT_MODULES.keys())
+
+
+LAYOUT_KINDS = LayoutKinds()
 
 
 def register_layout(cls: type) -> type:
     """Class decorator: make a layout family known to the design file by its ``kind``."""
-    LAYOUT_KINDS[cls.kind] = cls  # type: ignore[attr-defined]
+    LAYOUT_KINDS.register(cls)
     return cls
 
 

@@ -7,19 +7,24 @@ and write. The list is therefore a :class:`SiteColumns` block of frozen arrays, 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.errors import DesignError, require_finite, require_length
+from geometry.base.lazy import LazyModule
 from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_site_count
 from geometry.model.layouts.source import ImportSource
 from geometry.model.sites import PadKind, Sites, SiteState
+
+if TYPE_CHECKING:  # the site digest of a big explicit layout; a grid design never needs it
+    import hashlib
+else:
+    hashlib = LazyModule("hashlib")
 
 NO_KIND = 255
 """``pad_kind`` value of a site that takes the design's pad kind."""

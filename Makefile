@@ -40,12 +40,12 @@ run: $(STAMP)
 test: $(STAMP) $(BUNDLE)
 	QT_QPA_PLATFORM=offscreen BALLMASK_BUNDLE=$(BUNDLE) $(BIN)/python -m pytest -q
 	$(BIN)/ruff check geometry cli app tests bench
-	$(BIN)/mypy geometry cli app
+	$(BIN)/mypy geometry cli app bench
 	$(BIN)/lint-imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check geometry cli app tests bench
-	$(BIN)/mypy geometry cli app
+	$(BIN)/mypy geometry cli app bench
 	$(BIN)/lint-imports
 
 # Regenerate the golden files of tests/golden after an intended change of the output; review the diff.

@@ -1,14 +1,16 @@
-"""``python -m bench``: the wafer-scale benchmark (see bench/wafer.py); ``python -m bench edit``: bench/edit.py."""
+"""``python -m bench``: the benchmark (see bench/wafer.py); groups of other modules are registered here.
+
+``python -m bench edit --model`` or ``--side=N`` runs bench/edit.py's own command line (one step, one size).
+"""
 
 import sys
 
+from bench import edit, window_scale
 from bench.wafer import main, register_group
-from bench.window_scale import WHAT, run_group
 
-register_group("window", WHAT, run_group)
-if "edit" in sys.argv[1:]:  # the edit group (issue 12): single-site edits on a 1M-site design
-    from bench.edit import cli
-
-    cli(sys.argv[1:])
+register_group("window", window_scale.WHAT, window_scale.run_group)
+register_group("edit", edit.WHAT, edit.run_group)
+if "edit" in sys.argv[1:] and any(a == "--model" or a.startswith("--side=") for a in sys.argv[1:]):
+    edit.cli(sys.argv[1:])
 else:
     main()

@@ -21,7 +21,7 @@ from bench.wafer import checks, clear_caches, dxf_blocks, dxf_flat, edit_one_uni
 from geometry.model.ball import Ball
 from geometry.model.carrier_features import strip_features
 from geometry.model.design import Design
-from geometry.model.drawing_info import DrawingInfo, FrameSettings
+from geometry.model.drawing_info import DrawingInfo, FramePreset, FrameSettings
 from geometry.model.layouts import CarrierForm, CarrierLayout, GridLayout, Pad
 from geometry.model.mask import Mask, SizeOutline
 from geometry.model.profiles import Tapered
@@ -61,7 +61,7 @@ def run_carrier(label: str, make: Callable[[], Design], out_dir: Path, say: Call
     say(line(gbr, "<= 10 s", gbr.seconds <= 10.0))
 
 
-def mounted(make: Callable[[], Design], size_mm: tuple[float, float], frame: str) -> Callable[[], Design]:
+def mounted(make: Callable[[], Design], size_mm: tuple[float, float], frame: FramePreset) -> Callable[[], Design]:
     """``make``'s design with the rail features of a ``size_mm`` carrier and mounted in the ``frame`` preset."""
     def build() -> Design:
         return make().with_(carrier_features=strip_features(*size_mm), drawing=DrawingInfo(frame=FrameSettings(frame)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -152,6 +153,15 @@ def run_model_edit(quick: bool, say: Callable[[str], None], n_side: int | None =
     t7 = time.perf_counter()
     say(f"model-edit-1m: references from scratch: build_sites_full {(t6 - t5) * 1000:.0f} ms, opening_table_full "
         f"{(t7 - t6) * 1000:.0f} ms; peak RSS {max_rss_mb():.0f} MB")
+
+
+WHAT = "edit-1m: single-site edits on a 1M jittered explicit design, incremental vs full; model-edit-1m"
+
+
+def run_group(_out_dir: Path, say: Callable[[str], None], quick: bool) -> None:
+    """The edit group of ``python -m bench``: the model's side of an edit, then edit-1m."""
+    run_model_edit(quick, say)
+    run_edit(quick, say)
 
 
 def cli(argv: list[str]) -> None:

@@ -96,8 +96,11 @@ def run_import(out_dir: Path, say: Callable[[str], None], line: Callable[..., st
                                     ("GDS, 32-gons flat", write_flat_gds_1m, out_dir / "pads-flat-1M.gds", "3/0"),
                                     ("Gerber, flashes", write_gerber_1m, out_dir / "pads-1M.gbr", None)):
         write(src)
-        step = measure(f"import: 1M pads, {kind}: read, recognise, write",
-                       lambda src=src, layer=layer: import_and_write(src, out_dir / "imported.ballmask", layer))
+
+        def run(src: Path = src, layer: str | None = layer) -> int:
+            return import_and_write(src, out_dir / "imported.ballmask", layer)
+
+        step = measure(f"import: 1M pads, {kind}: read, recognise, write", run)
         say(line(step, "<= 10 s", step.seconds <= 10.0 and step.result == N_SIDE * N_SIDE)
             + f"  ({src.stat().st_size / 2**20:.0f} MB source)")
 

@@ -70,7 +70,7 @@ def _window(d: Design) -> Any:
 
     ini = Path(tempfile.mkdtemp(prefix="ballmask-bench-window-")) / "settings.ini"
     w = MainWindow(Document(d), QtCore.QSettings(str(ini), QtCore.QSettings.Format.IniFormat))
-    w.confirm_discard = lambda: True  # closing after the edits must not ask (a modal question would wait forever)
+    w.confirm_discard = lambda: True  # type: ignore[method-assign]  # closing after the edits must not ask (a modal question would wait forever)
     w.resize(1600, 1000)
     return w
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
+from geometry.model.carrier_features import strip_features
 from geometry.model.design import Design
 from geometry.model.layouts import CarrierForm, CarrierLayout, GridLayout, Pad
 from geometry.model.layouts.carrier import STRIP_PRESETS, StripPreset
@@ -70,7 +71,9 @@ def build_strip(v: dict[str, Any]) -> Design:
     layout = CarrierLayout(unit, preset.unit_rows, preset.unit_cols, px, py, block_cols=preset.block_cols,
                            block_gap_x_mm=gap if preset.block_cols else 0.0, form=CarrierForm.STRIP)
     mask = Mask(float(v["thickness_mm"]), str(v["material"]), outline=SizeOutline(preset.width_mm, preset.height_mm))
-    return _design(v, layout, ball, mask, f"Strip {preset.name}")
+    # the preset's tooling holes and fiducials on the rails, as `ballmask new strip --preset` gives them
+    features = strip_features(preset.width_mm, preset.height_mm)
+    return _design(v, layout, ball, mask, f"Strip {preset.name}").with_(carrier_features=features)
 
 
 def build_panel(v: dict[str, Any]) -> Design:

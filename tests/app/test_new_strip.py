@@ -36,6 +36,10 @@ def test_every_strip_preset_opens_without_errors(preset: int) -> None:
     assert isinstance(lay, CarrierLayout) and (lay.unit_rows, lay.unit_cols) == (p.unit_rows, p.unit_cols)
     x0, y0, x1, y1 = d.outline_rect()
     assert (x1 - x0, y1 - y0) == pytest.approx((p.width_mm, p.height_mm))  # the mask is the strip
+    # the rail features of `ballmask new strip --preset`: two tooling holes and two fiducials inside the strip
+    kinds = sorted(f.kind.value for f in d.carrier_features)
+    assert kinds == ["fiducial", "fiducial", "tooling-hole", "tooling-hole"]
+    assert all(abs(f.x_mm) < p.width_mm / 2 and abs(f.y_mm) < p.height_mm / 2 for f in d.carrier_features)
     assert _errors(d) == []
 
 

@@ -69,7 +69,6 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         self.view_state = ViewState({spec.id: spec.visible for spec in style.LAYERS})
         # relief and checks off the GUI thread (app.check_runner), started once the window has painted
         self.runner = CheckRunner(document, self, analysis, first_run_ms=1000)
-        self.runner.report_ready.connect(self.show_report)
         self.top_view = TopView(document, self, view_state=self.view_state, runner=self.runner)
         self.top_view.plot.first_painted.connect(lambda: QtCore.QTimer.singleShot(0, self.runner.run_now))
         self.setCentralWidget(self.top_view)
@@ -77,6 +76,11 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         self.panels: dict[str, QtWidgets.QWidget] = {}
         self._build_docks()
         self._build_status_bar()
+        # connected once the status bar exists: building the docks processes events, and a report delivered then
+        # would find no counters to write to
+        self.runner.report_ready.connect(self.show_report)
+        if self.runner.checked_design is not None:
+            self.show_report(self.runner.report)
         self.qactions: dict[str, QtGui.QAction] = {}
         self._build_actions()
         self._build_menus()

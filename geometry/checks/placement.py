@@ -28,11 +28,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
+from geometry.base.lazy import LazyModule
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.margins import (
     margin_stacks,
@@ -48,6 +49,11 @@ from geometry.model.design import Design
 from geometry.model.layouts import UnitRepetition
 from geometry.model.profiles import Opening, Profile
 from geometry.model.sites import Sites
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")  # only repeated designs need a hull: a cold check of a package does not
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]

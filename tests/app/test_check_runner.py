@@ -41,7 +41,7 @@ def test_burst_of_edits_checks_once_on_the_last_design(qtbot) -> None:
         doc.apply(f"edit {k}", thicker(0.01))
     assert counting.seen == []  # nothing ran yet: the edits came in one burst
     assert runner.stale and runner.pending
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         pass
     assert counting.seen == [doc.design]
     qtbot.wait(80)
@@ -54,12 +54,12 @@ def test_report_is_the_geometry_report_and_follows_undo(qtbot) -> None:
     # t = 0.28 mm: the islands between the openings stay (at 0.3 mm channels etch them: a span finding)
     doc = Document(example_grid_design(rows=6, cols=6, thickness_mm=0.28))
     runner = CheckRunner(doc)
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         pass
     assert runner.report == run_checks(doc.design)
     assert not runner.report.violations
     doc.apply("Weak taper", lambda d: d.with_(profile=Tapered(25.0)))
-    with qtbot.waitSignal(runner.report_ready, timeout=2000) as blocker:
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000) as blocker:
         pass
     assert blocker.args[0] is runner.report
     assert "taper-angle" in runner.report.by_check()

@@ -98,7 +98,7 @@ def test_merge_these_joins_a_web_lower_pair(qtbot, panel: ChecksPanel, document:
     qtbot.mouseClick(panel.merge_button, Qt.MouseButton.LeftButton)
     assert document.design.merge.channels == (v.sites,)
     assert document.stack.undo_text == f"Merge {v.sites[0]} + {v.sites[1]}"
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         pass
     still = [w for w in runner.report.violations if w.check == "web-lower" and set(w.sites) == set(v.sites)]
     assert still == []
@@ -118,7 +118,7 @@ def test_table_follows_the_design(qtbot, panel: ChecksPanel, document: Document,
     # at t = 0.28 mm the islands between the openings stay (at 0.3 mm channels etch them: a span finding)
     document.apply("Steeper", lambda d: set_auto_merge(
         d.with_(profile=Tapered(60.0), mask=dataclasses.replace(d.mask, thickness_mm=0.28)), True))
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         pass
     assert runner.report == run_checks(document.design)
     assert panel.row_count() == len(runner.report.violations) == 0

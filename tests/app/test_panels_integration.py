@@ -54,7 +54,7 @@ def test_taper_angle_in_the_panel_reaches_model_checks_and_section(qtbot, window
     before = metal(section)
     field = props.field("profile.angle_deg")
     assert isinstance(field, ValueField)
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         enter(qtbot, field, "25")
     assert doc.design.profile.angle_deg == 25.0  # type: ignore[union-attr]
     found = {checks.violation_at(r).check for r in range(checks.row_count())}
@@ -74,7 +74,7 @@ def test_thickness_too_thin_to_hold_the_ball(qtbot, window) -> None:
     doc, runner, props, checks, section = window
     field = props.field("mask.thickness_mm")
     assert isinstance(field, ValueField)
-    with qtbot.waitSignal(runner.report_ready, timeout=2000):
+    with qtbot.waitSignal(runner.report_ready, timeout=10_000):
         enter(qtbot, field, "0.2")
     assert doc.design.mask.thickness_mm == pytest.approx(0.2)
     assert any(checks.violation_at(r).check == "hold" for r in range(checks.row_count()))

@@ -62,13 +62,19 @@ def _silent(_fraction: float, _what: str) -> None:
     return None
 
 
+FULL_BELOW_SITES = 5_000
+"""Designs with fewer sites are analysed in full on every update (a 225-site package: about 15 ms, where the local
+update's window and bookkeeping cost more than they save)."""
+
+
 class LiveAnalysis:
     """Relief and findings of the design being edited, updated from the previous result where an edit allows."""
 
-    def __init__(self) -> None:
+    def __init__(self, full_below: int = FULL_BELOW_SITES) -> None:
         self._result: LiveResult | None = None
         self._state: State | None = None
         self.fallbacks: dict[str, int] = {}
+        self.full_below = full_below
 
     @property
     def result(self) -> LiveResult | None:
@@ -80,6 +86,9 @@ class LiveAnalysis:
         if self._result is not None and self._result.design is design:
             return self._result
         why: str | None = None
+        if len(design.sites()) < self.full_below:
+            # a package-sized design: the full analysis takes milliseconds, less than the local update's set-up
+            return self._full(design, cancel, progress, None, keep_state=False)
         if self._state is not None:
             progress(0.0, "local update")
             try:
@@ -97,6 +106,11 @@ class LiveAnalysis:
                 self._state = state
                 self._result = LiveResult(design, source, state.report(), full=False)
                 return self._result
+        return self._full(design, cancel, progress, why, keep_state=True)
+
+    def _full(self, design: Design, cancel: CancelFn, progress: ProgressFn, why: str | None, *,
+              keep_state: bool) -> LiveResult:
+        """Everything computed from scratch; ``keep_state``: also the state the next local update starts from."""
         progress(0.0, "lower relief")
         relief = lower_relief(design)
         if cancel():
@@ -105,7 +119,7 @@ class LiveAnalysis:
         report = run_checks(design)
         if cancel():
             raise Cancelled
-        state = full_state(design, report, relief)
+        state = full_state(design, report, relief) if keep_state else None
         if cancel():
             raise Cancelled
         progress(1.0, "done")

@@ -101,7 +101,7 @@ def test_random_edits_equal_a_full_recompute(n_side: int, pitch: float, seed: in
     always a full recompute) and unmerged (0.6 mm) jittered arrays."""
     rng = np.random.default_rng(seed)
     design = jittered(n_side, pitch, 0.003, seed)
-    live = LiveAnalysis()
+    live = LiveAnalysis(full_below=0)  # small designs here: the local path is what is tested
     assert_equal_to_full(live, design)
     history = [design]
     local = 0
@@ -115,7 +115,7 @@ def test_random_edits_equal_a_full_recompute(n_side: int, pitch: float, seed: in
 def test_add_and_remove_sites_fall_back_and_stay_equal() -> None:
     """Adding or removing a site renumbers the rows: a full recompute, still equal."""
     design = jittered(6, 0.4, 0.003, 5)
-    live = LiveAnalysis()
+    live = LiveAnalysis(full_below=0)  # small designs here: the local path is what is tested
     assert_equal_to_full(live, design)
     added = op.add_site(design, 1.0, 1.0)
     assert not assert_equal_to_full(live, added)
@@ -127,7 +127,7 @@ def test_add_and_remove_sites_fall_back_and_stay_equal() -> None:
 def test_design_wide_change_falls_back() -> None:
     """A new ball is a design-wide change: recomputed in full, and the reason says which field."""
     design = jittered(5, 0.4, 0.003, 6)
-    live = LiveAnalysis()
+    live = LiveAnalysis(full_below=0)  # small designs here: the local path is what is tested
     live.update(design)
     res = live.update(design.with_(ball=Ball(0.26)))
     assert res.full and res.fallback is not None and "ball" in res.fallback
@@ -138,7 +138,7 @@ def test_interior_edits_are_incremental_and_change_findings() -> None:
     """A too small upper diameter on one interior site and a move towards a neighbour: findings appear,
     incrementally and exactly."""
     design = jittered(8, 0.4, 0.002, 7)
-    live = LiveAnalysis()
+    live = LiveAnalysis(full_below=0)  # small designs here: the local path is what is tested
     assert_equal_to_full(live, design)
     small = op.set_profile(design, ["S27"], Tapered(60.0, upper_mm=0.26))
     assert assert_equal_to_full(live, small)
@@ -146,3 +146,16 @@ def test_interior_edits_are_incremental_and_change_findings() -> None:
     assert found["ball-pass"].sites == ("S27",)
     moved = op.move_sites(small, ["S36"], 0.02, 0.0)
     assert assert_equal_to_full(live, moved)
+
+
+def test_a_package_sized_design_is_analysed_in_full_and_keeps_no_local_state() -> None:
+    from geometry.model import operations as op
+    from geometry.model.design import example_grid_design
+
+    d = example_grid_design(rows=8, cols=8)
+    live = LiveAnalysis()  # the default: below FULL_BELOW_SITES every update is a full one
+    assert live.update(d).full
+    d2 = op.move_sites(d, [d.sites().names[9]], 0.004, 0.0)
+    r = live.update(d2)
+    assert r.full and r.fallback is None and live.fallbacks == {}
+    assert r.report == run_checks(d2)

@@ -38,7 +38,7 @@ from geometry.analysis.live_checks import (
     rows_context,
 )
 from geometry.analysis.live_diff import Box, changed_rows, design_wide_change, disks_box, grow, union_box, window_design
-from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, subset, touching
+from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, touching
 from geometry.checks.base import EPS_MM, CheckContext, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
 from geometry.checks.registry import CHECKS
@@ -108,7 +108,7 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
     groups: dict[str, dict[GroupKey, list[Violation]]] = {cid: {} for cid in (*OPENING_CHECKS, *PAD_CHECKS)}
     isl: list[tuple[Box, Violation]] = []
     store = ReliefStore(relief, table.lower_mm, TILE_MM)
-    holes = subset(relief.rings, relief.rings.hole)
+    holes = relief.rings.subset(relief.rings.hole)
     hb = ring_boxes(holes)
     for v in report.violations:
         if v.check in groups:
@@ -309,7 +309,7 @@ def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_row
     store.remove(found)
     add_sel = hit_new & ~np.isin(sub_rings.region, interior)
     add_sel |= np.isin(sub_rings.region, interior)
-    add = subset(sub_rings, add_sel)
+    add = sub_rings.subset(add_sel)
     lut = np.full(max(n_sub, 1), -1, dtype=np.intp)
     for k, gid in mapping.items():
         lut[k] = gid
@@ -366,9 +366,9 @@ def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, 
                     dtype=bool)
     if not near.any():
         return []
-    if not inside(subset(rs, near), grow(ebox, -0.0)).all():
+    if not inside(rs.subset(near), grow(ebox, -0.0)).all():
         raise FallbackError("a hole near the edit leaves the window")
-    mini = Relief(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp), subset(rs, near),
+    mini = Relief(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp), rs.subset(near),
                   r_sub.region_depth_mm, r_sub.region_site_start, r_sub.region_site_rows)
     isl = whole_islands(sub, mini)
     w_min = sub.effective_limits().web_min_mm

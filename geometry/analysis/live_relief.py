@@ -71,24 +71,6 @@ def inside(rings: RingSet, box: Box) -> BoolArray:
     return np.asarray(np.add.reduceat((~ok).astype(np.int64), rings.start[:-1]) == 0)
 
 
-def subset(rings: RingSet, keep: BoolArray) -> RingSet:
-    """The rings marked in ``keep``, in order."""
-    lengths = np.diff(rings.start)
-    kv = np.repeat(keep, lengths)
-    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
-    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
-
-
-def concat(parts: list[RingSet]) -> RingSet:
-    """Rings of several sets one after another."""
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return RingSet.empty()
-    lengths = np.concatenate([np.diff(p.start) for p in parts])
-    return RingSet(np.concatenate([p.xy for p in parts]), np.concatenate([p.bulge for p in parts]),
-                   np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp),
-                   np.concatenate([p.region for p in parts]).astype(np.intp),
-                   np.concatenate([p.hole for p in parts]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,12 +128,12 @@ class ReliefStore:
             k = int(key[part[0]])
             sel = np.zeros(len(rings), dtype=bool)
             sel[part] = True
-            add = subset(rings, sel)
+            add = rings.subset(sel)
             old = self.chunks.get(k)
             if old is None:
                 self.chunks[k] = Chunk(add, boxes[part])
             else:
-                self.chunks[k] = Chunk(concat([old.rings, add]), np.concatenate([old.boxes, boxes[part]]))
+                self.chunks[k] = Chunk(RingSet.concat([old.rings, add]), np.concatenate([old.boxes, boxes[part]]))
 
     def candidates(self, box: Box) -> list[int]:
         """Tile keys whose rings may meet ``box`` (small rings start at most a tile before it)."""
@@ -173,14 +155,14 @@ class ReliefStore:
                 continue
             hit = np.zeros(len(ch.rings), dtype=bool)
             idx = np.flatnonzero(near)
-            hit[idx] = test(subset(ch.rings, near), box)
+            hit[idx] = test(ch.rings.subset(near), box)
             if hit.any():
                 out[k] = hit
         return out
 
     def rings_of(self, found: dict[int, BoolArray]) -> RingSet:
         """The rings selected by a :meth:`find` result."""
-        return concat([subset(self.chunks[k].rings, hit) for k, hit in found.items()])
+        return RingSet.concat([self.chunks[k].rings.subset(hit) for k, hit in found.items()])
 
     def remove(self, found: dict[int, BoolArray]) -> None:
         """Drop the rings selected by a :meth:`find` result."""
@@ -189,7 +171,7 @@ class ReliefStore:
             np.subtract.at(self.ring_count, ch.rings.region[hit], 1)
             keep = ~hit
             if keep.any():
-                self.chunks[k] = Chunk(subset(ch.rings, keep), ch.boxes[keep])
+                self.chunks[k] = Chunk(ch.rings.subset(keep), ch.boxes[keep])
             else:
                 del self.chunks[k]
 
@@ -235,7 +217,7 @@ class ReliefStore:
         def build() -> Relief:
             renum = np.full(len(alive), -1, dtype=np.intp)
             renum[alive] = np.arange(int(alive.sum()), dtype=np.intp)
-            rings = concat([c.rings for c in chunks])
+            rings = RingSet.concat([c.rings for c in chunks])
             order = np.lexsort((np.arange(len(rings)), rings.hole, renum[rings.region]))  # outer ring first
             rings = _reorder(rings, order)
             rings = RingSet(rings.xy, rings.bulge, rings.start, renum[rings.region], rings.hole)

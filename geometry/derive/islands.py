@@ -205,7 +205,7 @@ def _measured_holes(relief: Relief, holes: RingSet, depth: FloatArray) -> _Found
     local = RingSet(holes.xy - np.repeat(lo, np.diff(holes.start), axis=0), holes.bulge, holes.start, holes.region,
                     holes.hole)
     shapes = np.empty(len(reps), dtype=object)
-    shapes[np.argsort(reps)] = _polygons(_subset(local, keep))  # _subset keeps ring order: sorted reps
+    shapes[np.argsort(reps)] = _polygons(local.subset(keep))  # subset keeps ring order: sorted reps
     cx, cy, ins, wid = measure(shapes)
     found = _found([cx[shape] + lo[:, 0], cy[shape] + lo[:, 1], ins[shape], wid[shape], depth], shape, lo, shapes)
     if _depth_count(relief) <= 1:
@@ -284,14 +284,6 @@ def _cut_by_other_depths(relief: Relief, f: _Found) -> _Found:
     return _found(cols, shape, shift, shapes)
 
 
-def _subset(rings: RingSet, keep: NDArray[np.bool_]) -> RingSet:
-    if bool(keep.all()):
-        return rings
-    lengths = np.diff(rings.start)
-    kv = np.repeat(keep, lengths)
-    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
-    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
-
 
 def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     """(start, rows): for every island, the sites whose relief bounds it.
@@ -334,15 +326,15 @@ def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
     rs = relief.rings
     if not rs.hole.any():
         return _empty()
-    holes = _subset(rs, rs.hole)
+    holes = rs.subset(rs.hole)
     depth = relief.region_depth_mm[holes.region]
     fast = arc_only(holes) if _depth_count(relief) <= 1 else np.zeros(len(holes), dtype=bool)
     fast_rows = np.flatnonzero(fast)
-    fx, fy, fi, fw, solved = measure_arc_holes(_subset(holes, fast))
+    fx, fy, fi, fw, solved = measure_arc_holes(holes.subset(fast))
     fast[fast_rows[~solved]] = False
     fast_rows, fx, fy, fi, fw = fast_rows[solved], fx[solved], fy[solved], fi[solved], fw[solved]
     slow_rows = np.flatnonzero(~fast)
-    slow = _measured_holes(relief, _subset(holes, ~fast), depth[slow_rows])
+    slow = _measured_holes(relief, holes.subset(~fast), depth[slow_rows])
     if not len(fast_rows):
         if not len(slow.x):
             return _empty()
@@ -357,7 +349,7 @@ def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
         col[slow_rows] = b
     t = opening_table(design)
     sites = t.rows
-    fi_isl, fi_site = sites_around_arcs(_subset(holes, fast), fx, fy, fi, t.lower_x_mm[sites],
+    fi_isl, fi_site = sites_around_arcs(holes.subset(fast), fx, fy, fi, t.lower_x_mm[sites],
                                         t.lower_y_mm[sites], t.lower_mm[sites] / 2.0)
     isl, rows = fast_rows[fi_isl], sites[fi_site]
     if len(slow.x):

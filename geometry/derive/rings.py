@@ -81,6 +81,27 @@ class RingSet:
             start, np.asarray(region, dtype=np.intp), np.asarray(hole, dtype=bool),
         )
 
+    @staticmethod
+    def concat(parts: list[RingSet]) -> RingSet:
+        """The rings of several sets one after another."""
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return RingSet.empty()
+        lengths = np.concatenate([np.diff(p.start) for p in parts])
+        return RingSet(np.concatenate([p.xy for p in parts]), np.concatenate([p.bulge for p in parts]),
+                       np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp),
+                       np.concatenate([p.region for p in parts]).astype(np.intp),
+                       np.concatenate([p.hole for p in parts]))
+
+    def subset(self, keep: NDArray[np.bool_]) -> RingSet:
+        """The rings marked in ``keep`` (one flag per ring), in their order (this set itself when all are kept)."""
+        if bool(keep.all()):
+            return self
+        lengths = np.diff(self.start)
+        kv = np.repeat(keep, lengths)
+        start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
+        return RingSet(self.xy[kv], self.bulge[kv], start, self.region[keep], self.hole[keep])
+
     def __len__(self) -> int:
         return int(self.start.shape[0] - 1)
 

@@ -147,7 +147,7 @@ def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:
     open_region = np.zeros(relief.n_regions, dtype=bool)
     open_region[region_of[site_open[relief.region_site_rows]]] = True
     ring_keep = open_region[relief.rings.region]
-    rings = _subset(relief.rings, ring_keep)
+    rings = relief.rings.subset(ring_keep)
     kept = np.flatnonzero(open_region)
     renum = np.full(relief.n_regions, -1, dtype=np.intp)
     renum[kept] = np.arange(len(kept), dtype=np.intp)
@@ -158,12 +158,6 @@ def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:
     polys += list(region_polygons(circles, len(c), SPAN_CHORD_MM))
     return np.asarray(shapely.get_parts(shapely.union_all(polys)), dtype=object).reshape(-1)
 
-
-def _subset(rings: RingSet, keep: BoolArray) -> RingSet:
-    lengths = np.diff(rings.start)
-    kv = np.repeat(keep, lengths)
-    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
-    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
 
 
 GAP_MAX = 2.0 * math.pi / 3.0 - 1e-7

@@ -68,7 +68,7 @@ class _Parts:
         off = self.n_regions
         # A hole smaller than (0.03 um)^2 is rounding (arcs meeting in one point), not a metal island.
         a = rings.signed_areas() if areas is None else areas
-        rings = _subset(rings, ~rings.hole | (np.abs(a) >= HOLE_MIN_MM2))
+        rings = rings.subset(~rings.hole | (np.abs(a) >= HOLE_MIN_MM2))
         self.rings.append(RingSet(rings.xy, rings.bulge, rings.start, rings.region + off, rings.hole))
         self.region_depth.append(np.full(n, depth))
         self.pair_region.append(region + off)
@@ -76,24 +76,6 @@ class _Parts:
         self.n_regions += n
 
 
-def _subset(rings: RingSet, keep: BoolArray) -> RingSet:
-    """The rings marked in ``keep`` (per ring), in their order."""
-    if bool(keep.all()):
-        return rings
-    lengths = np.diff(rings.start)
-    kv = np.repeat(keep, lengths)
-    start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
-    return RingSet(rings.xy[kv], rings.bulge[kv], start, rings.region[keep], rings.hole[keep])
-
-
-def _concat_rings(parts: list[RingSet]) -> RingSet:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return RingSet.empty()
-    lengths = np.concatenate([np.diff(p.start) for p in parts])
-    return RingSet(np.concatenate([p.xy for p in parts]), np.concatenate([p.bulge for p in parts]),
-                   np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp),
-                   np.concatenate([p.region for p in parts]), np.concatenate([p.hole for p in parts]))
 
 
 def _general_regions(cx: FloatArray, cy: FloatArray, cr: FloatArray, csite: IntArray, k1: IntArray, k2: IntArray,
@@ -183,7 +165,7 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
         renum = np.full(u.n_components, -1, dtype=np.intp)
         renum[fast_ids] = np.arange(len(fast_ids), dtype=np.intp)
         ring_fast = fast[u.rings.region]
-        fr = _subset(u.rings, ring_fast)
+        fr = u.rings.subset(ring_fast)
         in_fast = np.flatnonzero(fast[u.component])
         parts.add_regions(RingSet(fr.xy, fr.bulge, fr.start, renum[fr.region], fr.hole), len(fast_ids), depth,
                           renum[u.component[in_fast]], s[in_fast],
@@ -256,7 +238,7 @@ def _assemble(parts: _Parts) -> Relief:
     relief = Relief(
         circle_x_mm=cat(parts.cx)[order], circle_y_mm=cat(parts.cy)[order], circle_r_mm=cat(parts.cr)[order],
         circle_depth_mm=cat(parts.cd)[order], circle_site=circle_site[order],
-        rings=_concat_rings(parts.rings), region_depth_mm=cat(parts.region_depth),
+        rings=RingSet.concat(parts.rings), region_depth_mm=cat(parts.region_depth),
         region_site_start=site_start, region_site_rows=pairs[:, 1].astype(np.intp),
     )
     for a in (relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm, relief.circle_depth_mm, relief.circle_site,

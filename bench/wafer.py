@@ -446,10 +446,15 @@ def run_wafer(dia: float, window: bool, out_dir: Path, say: Callable[[str], None
     n = len(d.sites())
     say(f"wafer: {dia:.0f} mm, {n:,} openings, {len(set(d.sites().group.tolist())):,} dies")
     say(line(gen, "<= 1 s", gen.seconds <= 1.0))
-    chk = measure("wafer: all checks", lambda: checks(d))
-    say(line(chk, "<= 2 s", chk.seconds <= 2.0) + f"  ({len(chk.result.violations)} violations)")
+    # each from clean caches: the checks measure the relief (islands, span), so whichever ran second would
+    # find the other's work done
+    d.sites()
     rel = measure("wafer: merged lower relief, exact arcs", lambda: relief_of(d))
     r = rel.result
+    clear_caches()
+    d.sites()
+    chk = measure("wafer: all checks (the relief they measure included)", lambda: checks(d))
+    say(line(chk, "<= 2 s", chk.seconds <= 2.0) + f"  ({len(chk.result.violations)} violations)")
     say(line(rel, "<= 5 s", rel.seconds <= 5.0)
         + f"  ({r.n_regions:,} regions, {int(r.hole_counts().sum()):,} holes, {len(r.rings.bulge):,} vertices)")
     flat_path = out_dir / "wafer.dxf"
@@ -491,9 +496,11 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
     from geometry.checks import run_checks
     from geometry.derive.relief.merged import lower_relief
 
-    a_chk = measure("array: all checks", lambda: run_checks(a))
-    say(line(a_chk) + f"  ({len(a_chk.result.violations)} violations)")
     a_rel = measure("array: merged lower relief, exact arcs", lambda: lower_relief(a))
+    clear_caches()
+    a.sites()
+    a_chk = measure("array: all checks (the relief they measure included)", lambda: run_checks(a))
+    say(line(a_chk) + f"  ({len(a_chk.result.violations)} violations)")
     say(line(a_rel) + f"  ({a_rel.result.n_regions:,} regions, {int(a_rel.result.hole_counts().sum()):,} holes)")
     lx, ly, lr = _discs(a, lower=True)
     ux, uy, ur = _discs(a, lower=False)
@@ -502,12 +509,13 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
         ureg = klayout_region(ux, uy, ur)
         k_merge = measure(f"array: KLayout Region.merged() ({KLAYOUT_POINTS}-gons)", lreg.merged)
         ratio = k_merge.seconds / a_rel.seconds
-        say(line(k_merge, "ours >= 7x faster", ratio >= 7.0) + f"  (ours is {ratio:.1f}x faster)")
+        say(line(k_merge, "ours >= 10x faster", ratio >= 10.0) + f"  (ours is {ratio:.1f}x faster)")
         web = a.effective_limits().web_min_mm
         k_space = measure(f"array: KLayout Region.space_check({web:g} mm)",
                           lambda: ureg.space_check(round(web * 1e6)))
-        say(line(k_space) + f"  (our all checks: {k_space.seconds / a_chk.seconds:.1f}x faster;"
-                            f" {k_space.result.count()} edge pairs)")
+        space_ratio = k_space.seconds / a_chk.seconds
+        say(line(k_space, "our checks >= 10x faster", space_ratio >= 10.0)
+            + f"  (our all checks: {space_ratio:.1f}x faster; {k_space.result.count()} edge pairs)")
     except ImportError:
         say("array: KLayout not installed (pip install klayout): yardstick skipped")
     import shapely

@@ -19,7 +19,7 @@ import shapely
 from numpy.typing import NDArray
 
 from geometry.base.spatial import components
-from geometry.derive.relief.model import Relief, depth_key
+from geometry.derive.relief.model import Relief, densify_rings, depth_key
 from geometry.derive.rings import RingSet
 
 BoolArray = NDArray[np.bool_]
@@ -59,10 +59,39 @@ def merged_groups(relief: Relief) -> tuple[int, int]:
     return len(np.unique(labels[:n])), int(m)
 
 
-def _inner_point(xy: NDArray[np.float64]) -> tuple[float, float]:
-    poly = shapely.Polygon(xy)
-    p = poly.representative_point() if poly.is_valid and poly.area > 0 else shapely.Point(xy.mean(axis=0))
-    return float(p.x), float(p.y)
+def _ring_polygons(rs: RingSet, rings: IntArray, chord_tol_mm: float) -> NDArray[np.object_]:
+    """The rings ``rings`` of ``rs`` each as one shapely polygon (no holes), in one vectorised pass."""
+    keep = np.zeros(len(rs), dtype=bool)
+    keep[rings] = True
+    sub = rs.subset(keep)  # in ring order: ``rings`` must be ascending
+    pts, ring_of = densify_rings(sub, chord_tol_mm)
+    return np.asarray(shapely.polygons(shapely.linearrings(pts, indices=ring_of)), dtype=object).reshape(-1)
+
+
+def _inner_points(polys: NDArray[np.object_]) -> NDArray[np.float64]:
+    """A point inside each polygon (its vertex mean where a polygon is degenerate), shape (n, 2)."""
+    out = np.zeros((len(polys), 2))
+    if not len(polys):
+        return out
+    good = shapely.is_valid(polys) & (shapely.area(polys) > 0)
+    if good.any():
+        out[good] = shapely.get_coordinates(shapely.point_on_surface(polys[good]))
+    for i in np.flatnonzero(~good).tolist():  # rare: a hole that rounding made degenerate
+        out[i] = shapely.get_coordinates(polys[i]).mean(axis=0)
+    return out
+
+
+def _region_polygons(rs: RingSet, chord_tol_mm: float) -> tuple[IntArray, NDArray[np.object_]]:
+    """(region ids, one polygon with its holes per region), every region's outer ring as its shell."""
+    order = np.lexsort((rs.hole, rs.region)).astype(np.intp)
+    lengths = np.diff(rs.start)[order]
+    start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
+    idx = np.repeat(rs.start[:-1][order] - start[:-1], lengths) + np.arange(int(start[-1]), dtype=np.intp)
+    ordered = RingSet(rs.xy[idx], rs.bulge[idx], start, rs.region[order], rs.hole[order])
+    pts, ring_of = densify_rings(ordered, chord_tol_mm)
+    lr = shapely.linearrings(pts, indices=ring_of)
+    regions, group = np.unique(ordered.region, return_inverse=True)
+    return regions.astype(np.intp), np.asarray(shapely.polygons(lr, indices=group), dtype=object).reshape(-1)
 
 
 def hole_kinds(relief: Layers, chord_tol_mm: float = 1e-4) -> tuple[IntArray, BoolArray]:
@@ -81,16 +110,9 @@ def hole_kinds(relief: Layers, chord_tol_mm: float = 1e-4) -> tuple[IntArray, Bo
     hole_key = rkey[rs.region[holes]]
     if len(np.unique(np.concatenate([rkey, ckey]))) < 2:
         return holes, reach
-    pts = np.array([_inner_point(rs.densify(int(h), chord_tol_mm)) for h in holes.tolist()])
-    outers: dict[int, list[int]] = {}
-    inner: dict[int, list[int]] = {}
-    for k in range(len(rs)):
-        (inner if rs.hole[k] else outers).setdefault(int(rs.region[k]), []).append(k)
-    polys = []
-    for reg, (outer, *_) in outers.items():
-        shell = rs.densify(outer, chord_tol_mm)
-        holes_xy = [rs.densify(h, chord_tol_mm) for h in inner.get(reg, [])]
-        polys.append((int(rkey[reg]), shapely.Polygon(shell, holes_xy)))
+    pts = _inner_points(_ring_polygons(rs, holes, chord_tol_mm))
+    reg_ids, reg_polys = _region_polygons(rs, chord_tol_mm)
+    polys = list(zip(rkey[reg_ids].tolist(), reg_polys.tolist(), strict=True))
     for depth in np.unique(hole_key).tolist():
         sel = np.flatnonzero(hole_key == depth)
         x, y = pts[sel, 0], pts[sel, 1]
@@ -128,8 +150,9 @@ def island_count(relief: Layers) -> tuple[int, int]:
     shallow_polys: list[shapely.Polygon] = []
     for depth in np.unique(key).tolist():  # shallowest first
         sel = np.flatnonzero((key == depth) & reach)
+        polys = _ring_polygons(rs, holes[sel], 1e-4)
         if shallow_polys and len(sel):
-            pts = np.array([_inner_point(rs.densify(int(h), 1e-4)) for h in holes[sel].tolist()])
+            pts = _inner_points(polys)
             duplicate[sel] = shapely.contains_xy(shapely.union_all(shallow_polys), pts[:, 0], pts[:, 1])
-        shallow_polys += [shapely.Polygon(rs.densify(int(h), 1e-4)) for h in holes[sel].tolist()]
+        shallow_polys += polys.tolist()
     return int((reach & ~duplicate).sum()), int((~reach).sum())

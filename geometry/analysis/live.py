@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from geometry.analysis.live_engine import FallbackError, State, full_state, incremental
 from geometry.checks import CheckReport, run_checks
 from geometry.derive.relief.merged import Relief, lower_relief
+from geometry.derive.repetition import Repeated, repetition
 from geometry.model.design import Design
 
 CancelFn = Callable[[], bool]
@@ -88,6 +89,10 @@ class LiveAnalysis:
         why: str | None = None
         if len(design.sites()) < self.full_below:
             # a package-sized design: the full analysis takes milliseconds, less than the local update's set-up
+            return self._full(design, cancel, progress, None, keep_state=False)
+        if isinstance(repetition(design), Repeated):
+            # a wafer or carrier: the unit groups recompute an edited unit alone and take the rest from their
+            # caches (geometry.derive.repetition), which the local update's per-site state would only slow down
             return self._full(design, cancel, progress, None, keep_state=False)
         if self._state is not None:
             progress(0.0, "local update")

@@ -159,3 +159,18 @@ def test_a_package_sized_design_is_analysed_in_full_and_keeps_no_local_state() -
     r = live.update(d2)
     assert r.full and r.fallback is None and live.fallbacks == {}
     assert r.report == run_checks(d2)
+
+
+def test_a_repeated_design_is_left_to_the_unit_groups() -> None:
+    from geometry.derive.repetition import Repeated, repetition
+    from geometry.model.layouts import GridLayout
+    from tests.geometry.wafer.conftest import wafer_design
+
+    d = wafer_design(GridLayout(3, 3, 0.5), die_mm=8.0, street_mm=0.1, diameter_mm=100.0)
+    assert isinstance(repetition(d), Repeated)
+    live = LiveAnalysis(full_below=0)
+    r = live.update(d)
+    assert r.full and r.report == run_checks(d)
+    d2 = op.move_sites(d, [d.sites().names[4]], 0.003, 0.0)  # one die singled out: still repeated
+    r2 = live.update(d2)
+    assert r2.full and r2.report == run_checks(d2) and live.fallbacks == {}

@@ -121,14 +121,14 @@ class ReliefStore:
             return
         big = ((boxes[:, 2] - boxes[:, 0]) > self.tile) | ((boxes[:, 3] - boxes[:, 1]) > self.tile)
         key = np.where(big, BIG, self._key(boxes[:, 0], boxes[:, 1]))
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key, kind="stable").astype(np.intp)
         ks = key[order]
-        cuts = np.flatnonzero(np.diff(ks)) + 1
-        for part in np.split(order, cuts):
-            k = int(key[part[0]])
-            sel = np.zeros(len(rings), dtype=bool)
-            sel[part] = True
-            add = rings.subset(sel)
+        by_tile = rings.take(order)  # one reordering, then each tile is a slice (not a pass over all rings)
+        cuts = np.concatenate([[0], np.flatnonzero(np.diff(ks)) + 1, [len(order)]]).astype(np.intp)
+        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+            k = int(ks[a])
+            part = order[a:b]
+            add = by_tile.slice(a, b)
             old = self.chunks.get(k)
             if old is None:
                 self.chunks[k] = Chunk(add, boxes[part])

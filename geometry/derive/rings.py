@@ -102,6 +102,18 @@ class RingSet:
         start = np.concatenate([[0], np.cumsum(lengths[keep])]).astype(np.intp)
         return RingSet(self.xy[kv], self.bulge[kv], start, self.region[keep], self.hole[keep])
 
+    def take(self, order: IntArray) -> RingSet:
+        """The rings in the order ``order`` (ring indices; each ring's vertices kept in their order)."""
+        lengths = np.diff(self.start)[order]
+        start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
+        idx = np.repeat(self.start[:-1][order] - start[:-1], lengths) + np.arange(int(start[-1]), dtype=np.intp)
+        return RingSet(self.xy[idx], self.bulge[idx], start, self.region[order], self.hole[order])
+
+    def slice(self, a: int, b: int) -> RingSet:
+        """Rings a .. b - 1 (views of this set's arrays)."""
+        s0, s1 = int(self.start[a]), int(self.start[b])
+        return RingSet(self.xy[s0:s1], self.bulge[s0:s1], self.start[a:b + 1] - s0, self.region[a:b], self.hole[a:b])
+
     def __len__(self) -> int:
         return int(self.start.shape[0] - 1)
 

@@ -75,6 +75,16 @@ class Polylines:
         return path
 
 
+def cosmetic_pen(colour: str, width: float = 1.0, dashed: bool = False) -> QtGui.QPen:
+    """A pen of ``width`` screen pixels at any zoom (cosmetic), solid or dashed: what every view draws with."""
+    pen = QtGui.QPen(QtGui.QColor(colour))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)
+    if dashed:
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+    return pen
+
+
 def _pack(xs: FloatArray, ys: FloatArray, n: int, per: int) -> Polylines:
     return Polylines(np.ascontiguousarray(xs, dtype=np.float64), np.ascontiguousarray(ys, dtype=np.float64),
                      np.arange(0, n * per + 1, per, dtype=np.intp))

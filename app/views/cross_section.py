@@ -20,13 +20,14 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainterPath, QPen, QResizeEvent
+from PySide6.QtGui import QFont, QPainterPath, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
 from app.analysis_worker import LatestOnly
 from app.document import Document
 from app.panels.fields import connect_event
+from app.render.paths import cosmetic_pen
 from app.units import LengthUnit, format_angle, format_length
 from app.views.label_layout import place_labels
 from geometry.derive.section import Cut, CutChoice, Section, SectionSite, cut_choices, cut_for, section_of
@@ -67,13 +68,6 @@ def cut_choices_for_view(design: Design) -> list[CutChoice]:
 
 
 # -- the view -----------------------------------------------------------------------------------------------
-def _pen(colour: str, width: float = 1.0) -> QPen:
-    pen = QPen(QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(True)
-    return pen
-
-
 def _polygons_path(polys: list[FloatArray]) -> QPainterPath:
     path = QPainterPath()
     for ring in polys:
@@ -93,7 +87,7 @@ def _rect(s0: float, z0: float, s1: float, z1: float) -> FloatArray:
 
 def _shape_item(pen: str, brush: str, z: float) -> QGraphicsPathItem:
     item = QGraphicsPathItem()
-    item.setPen(_pen(pen))
+    item.setPen(cosmetic_pen(pen))
     item.setBrush(pg.mkBrush(brush))  # "#RRGGBBAA" (QColor would read the last two digits as red)
     item.setZValue(z)
     return item

@@ -7,18 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from app import style
-
-
-def _pen(colour: str, width: float, dash: bool = False) -> QtGui.QPen:
-    pen = QtGui.QPen(QtGui.QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(True)
-    if dash:
-        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
-    return pen
+from app.render.paths import cosmetic_pen
 
 
 class FindingHighlight:
@@ -27,9 +19,9 @@ class FindingHighlight:
     def __init__(self, box: pg.ViewBox) -> None:
         self.box = box
         self.ring = QtWidgets.QGraphicsEllipseItem()
-        self.ring.setPen(_pen(style.SELECTION, 3.5))
+        self.ring.setPen(cosmetic_pen(style.SELECTION, 3.5))
         self.halo = QtWidgets.QGraphicsEllipseItem()
-        self.halo.setPen(_pen("#000000", 1.2, dash=True))
+        self.halo.setPen(cosmetic_pen("#000000", 1.2, dashed=True))
         for item, z in ((self.ring, 2.0), (self.halo, 2.5)):
             item.setZValue(style.Z_VIOLATIONS + 5 + z)
             item.hide()

@@ -16,7 +16,7 @@ from PySide6 import QtGui
 
 from app import style
 from app.render import paths
-from app.render.paths import PathLayer
+from app.render.paths import PathLayer, cosmetic_pen
 from app.views.rework_view import STATUS_COLOURS
 from geometry.analysis.review import ReworkReview, SiteStatus
 from geometry.model.design import Design
@@ -25,12 +25,6 @@ MARKED = (SiteStatus.CLOSED, SiteStatus.DAMAGED, SiteStatus.FAILED_PLACE, SiteSt
 """The states drawn as rings (to reball as is: nothing drawn)."""
 Z_REWORK = style.Z_SELECTION - 1.0  # under the selection and the violations, over every design layer
 
-
-def _pen(colour: str, width: float) -> QtGui.QPen:
-    pen = QtGui.QPen(QtGui.QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(True)
-    return pen
 
 
 class ReworkOverlay:
@@ -42,7 +36,7 @@ class ReworkOverlay:
             colour = STATUS_COLOURS[status]
             fill = QtGui.QColor(colour)
             fill.setAlpha(70 if status != SiteStatus.CLOSED else 40)
-            layer = PathLayer(_pen(colour, 2.0 if status != SiteStatus.CLOSED else 1.0), QtGui.QBrush(fill),
+            layer = PathLayer(cosmetic_pen(colour, 2.0 if status != SiteStatus.CLOSED else 1.0), QtGui.QBrush(fill),
                               Z_REWORK + 0.1 * k)
             box.addItem(layer)
             self.layers[status] = layer

@@ -13,11 +13,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore
 
 from app.document import Document
 from app.panels.fields import connect_event
 from app.render.lod import LodLayer, Points
+from app.render.paths import cosmetic_pen
 from app.view_state import ViewState
 from geometry.derive.tools import flux_apertures_mm, pick_hole_mm, pin_diameters_mm, spot_diameters_mm, tool_sites
 from geometry.model.design import Design
@@ -61,14 +62,6 @@ def tool_shapes(design: Design, kind: ToolKind) -> tuple[Points | None, Points |
     return Points.of(x, y, ball / 2.0), Points.of(x, y, window)
 
 
-def _pen(colour: str, width: float, dashed: bool = False) -> QtGui.QPen:
-    pen = QtGui.QPen(QtGui.QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(True)
-    if dashed:
-        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
-    return pen
-
 
 class ToolLayer:
     """Draws the view state's tool on a top view (its ``box`` and its mask ``layers``).
@@ -94,9 +87,10 @@ class ToolLayer:
     def _layers_of(self, kind: ToolKind) -> tuple[LodLayer, LodLayer]:
         if kind not in self.layers:
             line, fill, other = TOOL_COLOURS[kind]
-            main = LodLayer(_pen(line, 1.2), pg.mkBrush(fill), Z_TOOL_LAYER)  # "#RRGGBBAA", as pyqtgraph reads it
+            # the fill is "#RRGGBBAA", as pyqtgraph reads it
+            main = LodLayer(cosmetic_pen(line, 1.2), pg.mkBrush(fill), Z_TOOL_LAYER)
             main.setObjectName(f"toolLayer.{kind.value}")
-            secondary = LodLayer(_pen(other, 1.0, dashed=True), None, Z_TOOL_LAYER + 0.5)
+            secondary = LodLayer(cosmetic_pen(other, 1.0, dashed=True), None, Z_TOOL_LAYER + 0.5)
             secondary.setObjectName(f"toolLayer.{kind.value}.secondary")
             for layer in (main, secondary):
                 self._add(layer)

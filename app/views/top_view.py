@@ -28,6 +28,7 @@ from app import style
 from app.document import Document
 from app.render import paths, raster
 from app.render.lod import LodLayer, Points, ring_subset
+from app.render.paths import cosmetic_pen
 from app.render.picking import SitePicker
 from app.units import LengthUnit, length_text
 from app.view_state import CutLine, Tool, ViewState
@@ -50,12 +51,6 @@ if TYPE_CHECKING:
 
 STALE_OPACITY = 0.4  # relief and findings of an earlier design are drawn this faded until the current ones arrive
 
-
-def _pen(colour: str, width: float = 1.0) -> QtGui.QPen:
-    pen = QtGui.QPen(QtGui.QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(True)
-    return pen
 
 
 def _brush(colour: str | None) -> QtGui.QBrush | None:
@@ -177,17 +172,18 @@ class TopView(QtWidgets.QWidget):
         self.box.addItem(self.grid, ignoreBounds=True)
         self.layers: dict[str, LodLayer] = {}
         for spec in style.LAYERS:
-            layer = LodLayer(_pen(spec.pen), _brush(spec.brush), spec.z)
+            layer = LodLayer(cosmetic_pen(spec.pen), _brush(spec.brush), spec.z)
             layer.setVisible(self.view_state.layer_visible(spec.id))
             layer.visibleChanged.connect(lambda lid=spec.id: self._visibility_changed(lid))
             self.box.addItem(layer)
             self.layers[spec.id] = layer
 
-        self.selection_layer = LodLayer(_pen(style.SELECTION, 2.0), _brush(style.SELECTION + "50"), style.Z_SELECTION)
+        self.selection_layer = LodLayer(cosmetic_pen(style.SELECTION, 2.0), _brush(style.SELECTION + "50"),
+                                        style.Z_SELECTION)
         self.box.addItem(self.selection_layer)
         self.violation_layers: dict[Severity, LodLayer] = {}
         for sev in (Severity.INFO, Severity.WARNING, Severity.ERROR):
-            lay = LodLayer(_pen(style.SEVERITY_COLOURS[sev], 2.0), None,
+            lay = LodLayer(cosmetic_pen(style.SEVERITY_COLOURS[sev], 2.0), None,
                             style.Z_VIOLATIONS + {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}[sev])
             self.box.addItem(lay)
             self.violation_layers[sev] = lay
@@ -196,7 +192,7 @@ class TopView(QtWidgets.QWidget):
             lay.caches_ready.connect(self._layer_caches_ready)
 
         self._band = QtWidgets.QGraphicsRectItem()
-        self._band.setPen(_pen(style.SELECTION, 1.0))
+        self._band.setPen(cosmetic_pen(style.SELECTION, 1.0))
         self._band.setBrush(QtGui.QBrush(QtGui.QColor(0, 160, 255, 40)))
         self._band.setZValue(style.Z_TOOL)
         self._band.hide()
@@ -548,7 +544,7 @@ class TopView(QtWidgets.QWidget):
         d = self.document.design
         r = max(d.opening.upper_mm, d.pad.diameter_mm) / 2.0
         self.add_preview.setRect(QtCore.QRectF(sx - r, sy - r, 2 * r, 2 * r))
-        self.add_preview.setPen(_pen("#c62828" if taken else style.SNAP, 2.0))
+        self.add_preview.setPen(cosmetic_pen("#c62828" if taken else style.SNAP, 2.0))
         self.add_preview.show()
         name = None if taken else grid_name(d, sx, sy)
         self.add_preview.setToolTip("taken" if taken else (name or "new site"))

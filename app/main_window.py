@@ -25,7 +25,7 @@ from app.files import Autosave, RecentFiles, settings_strings
 from app.panel_table import PANELS, PanelContext
 from app.preferences import remember_folder
 from app.shell_dialogs import APP_NAME, ShellDialogs
-from app.shortcuts import FocusKeeper, key_sequences
+from app.shortcuts import FocusKeeper, key_sequences, release_shortcuts
 from app.view_state import Tool, ViewState
 from app.views.cross_section import CrossSectionView
 from app.views.overlay import OverlayShell
@@ -494,9 +494,5 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
         if self.autosave is not None:
             self.autosave.timer.stop()
             self.autosave.remove()
-        # A closed window lives on until Qt deletes it; its application-wide shortcuts must not answer (or make
-        # the keys of another open window ambiguous) in the meantime.
-        for a in self.findChildren(QtGui.QAction):
-            if a.shortcutContext() == QtCore.Qt.ShortcutContext.ApplicationShortcut:
-                a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+        release_shortcuts(self)
         event.accept()

@@ -62,6 +62,17 @@ def key_sequences(shortcut: str | None) -> list[QtGui.QKeySequence]:
     return out
 
 
+def release_shortcuts(window: QtWidgets.QWidget) -> None:
+    """Make a closing window's application-wide shortcuts window-wide again.
+
+    A closed window lives on until Qt deletes it; its shortcuts must not answer in the meantime, nor make the
+    same keys of another open window ambiguous.
+    """
+    for a in window.findChildren(QtGui.QAction):
+        if a.shortcutContext() == QtCore.Qt.ShortcutContext.ApplicationShortcut:
+            a.setShortcutContext(QtCore.Qt.ShortcutContext.WindowShortcut)
+
+
 def native_text(seqs: Iterable[QtGui.QKeySequence]) -> str:
     """The keys as the user reads them: ``Ctrl+Shift+Z, Ctrl+Y``."""
     return ", ".join(s.toString(QtGui.QKeySequence.SequenceFormat.NativeText) for s in seqs)

@@ -40,21 +40,33 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """The main window, shown at 1300 x 850 on a 4 x 4 grid, answering "discard" to any question."""
+def open_window(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                design: object, *, fit: bool = False) -> object:
+    """The main window on ``design``, shown at 1300 x 850, answering "discard" to any question (fitted if asked)."""
     from PySide6 import QtWidgets
 
     from app.document import Document
     from app.main_window import MainWindow
-    from geometry.model.design import example_grid_design
 
-    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery")
+    w = MainWindow(Document(design), settings, tmp_path / "recovery")  # type: ignore[arg-type]
     qtbot.addWidget(w)
     monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
     w.resize(1300, 850)
     w.show()
     qtbot.waitExposed(w)
+    if fit:
+        w.fit_all()
+    return w
+
+
+@pytest.fixture
+def main_window_4x4(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The main window, shown at 1300 x 850 on a 4 x 4 grid, answering "discard" to any question."""
+    from PySide6 import QtWidgets
+
+    from geometry.model.design import example_grid_design
+
+    w = open_window(qtbot, settings, tmp_path, monkeypatch, example_grid_design(rows=4, cols=4))
     yield w
     # a test may have changed the answer (Yes to an export question): the window must still close, or its
     # application-wide shortcuts stay alive and make the next test's keys ambiguous

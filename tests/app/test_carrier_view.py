@@ -13,10 +13,10 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from app.document import Document
 from app.main_window import MainWindow
 from geometry.model.design import Design, example_grid_design
 from geometry.model.drawing_info import DrawingInfo, FrameSettings, ToolingHole
+from tests.app.conftest import open_window
 from tests.geometry.carrier.features_design import strip
 
 FRAME = FrameSettings("584x584", offset_x_mm=20.0, offset_y_mm=-10.0, tooling_holes=(ToolingHole(-28.0, 0.0, 3.0),))
@@ -25,14 +25,7 @@ FRAME_BOX = (-20.0 - 292.0, 10.0 - 292.0, -20.0 + 292.0, 10.0 + 292.0)
 
 
 def _window(qtbot, settings, tmp_path: Path, monkeypatch, design: Design) -> MainWindow:  # type: ignore[no-untyped-def]
-    w = MainWindow(Document(design), settings, tmp_path / "recovery")
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    w.fit_all()
-    return w
+    return open_window(qtbot, settings, tmp_path, monkeypatch, design, fit=True)  # type: ignore[return-value]
 
 
 @pytest.fixture

@@ -9,21 +9,15 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from app.document import Document
 from app.main_window import MainWindow
 from geometry.model.design import example_grid_design
+from tests.app.conftest import open_window
 
 
 @pytest.fixture
 def window(qtbot, settings, tmp_path: Path, monkeypatch) -> MainWindow:
-    w = MainWindow(Document(example_grid_design(rows=15, cols=15)), settings, tmp_path / "recovery")
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    w.fit_all()
-    return w
+    return open_window(qtbot, settings, tmp_path, monkeypatch,  # type: ignore[return-value]
+                       example_grid_design(rows=15, cols=15), fit=True)
 
 
 def widget_point(w: MainWindow, item: QtWidgets.QGraphicsItem) -> QtCore.QPoint:

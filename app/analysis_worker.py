@@ -24,6 +24,7 @@ from functools import partial
 
 from PySide6 import QtCore
 
+from app.gc_policy import collect_on_gui_thread, release_on_gui_thread
 from geometry.analysis.live import Cancelled, LiveAnalysis, LiveResult
 from geometry.model.design import Design
 
@@ -53,6 +54,7 @@ class _Relay(QtCore.QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        collect_on_gui_thread()  # before any background thread of this module runs
         self.call.connect(self._run, QtCore.Qt.ConnectionType.QueuedConnection)
 
     @QtCore.Slot(object)
@@ -85,6 +87,8 @@ class _AnalysisThread:
                     self._cond.wait()
                 worker = self._ready.popleft()
             worker._run_queued()  # the thread is the worker's own machinery
+            release_on_gui_thread(worker)  # a closed window's worker is freed on the GUI thread, never here
+            del worker
 
 
 _THREAD = _AnalysisThread()
@@ -240,6 +244,8 @@ class LatestOnly(QtCore.QObject):
                 done = partial(failed, f"{type(e).__name__}: {e}")
             with contextlib.suppress(RuntimeError):
                 self._relay.call.emit(partial(self._deliver, gen, done))
+            release_on_gui_thread((work, apply, failed, done))  # they may hold a view: freed on the GUI thread
+            del work, apply, failed, done
 
     def _deliver(self, gen: int, done: Callable[[], None]) -> None:
         if gen == self._generation:

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.document import Document
 from app.files import Recovery, discard_recovery, find_recovery, recover_into
+from app.gc_policy import collect_on_gui_thread
 from app.main_window import MainWindow
 from app.shell_dialogs import APP_NAME
 from geometry.base.errors import DesignError
@@ -88,6 +89,7 @@ def run_app(path: Path | None) -> int:
     """Run the application; the exit code of the event loop."""
     existing = QtWidgets.QApplication.instance()
     app = existing if isinstance(existing, QtWidgets.QApplication) else QtWidgets.QApplication(sys.argv[:1])
+    collect_on_gui_thread()  # the background threads never free Qt objects (app.gc_policy)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(application_icon())

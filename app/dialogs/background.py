@@ -14,6 +14,8 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
+from app.gc_policy import collect_on_gui_thread
+
 SHOW_AFTER_MS = 1000
 POLL_MS = 25
 
@@ -27,6 +29,7 @@ class BackgroundJob(QtCore.QObject):
 
     def __init__(self, parent: QtWidgets.QWidget, label: str, fn: Callable[[], Any]) -> None:
         super().__init__(parent)
+        collect_on_gui_thread()  # before the worker thread runs
         self._fn = fn
         self._result: list[tuple[bool, Any]] = []
         self._thread = threading.Thread(target=self._run, name=f"ballmask: {label}", daemon=True)

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app.document import Document
+from app.gc_policy import collect_on_gui_thread
 from geometry.model.design import Design
 from geometry.model.output_settings import DxfVersion, OutputSettings
 
@@ -88,6 +89,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.written: Path | None = None
         self.error_text = ""
         self._future: Future[Path] | None = None
+        collect_on_gui_thread()  # before the export's thread runs
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._cancelled = False
         out = document.design.output

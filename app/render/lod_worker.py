@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
+from app.gc_policy import collect_on_gui_thread
 from app.render import raster
 
 SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
@@ -38,6 +39,7 @@ class _Relay(QtCore.QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        collect_on_gui_thread()  # before the worker thread runs
         self.done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
     @QtCore.Slot(object)

@@ -3,23 +3,28 @@
 The main window turns the table into QActions (app.main_window); the functions only talk to the document and to a
 small :class:`Shell` protocol (dialogs, the view), so they run in tests with a fake shell and no Qt. Shortcuts are
 strings: ``"std:Undo"`` names a platform standard key (QKeySequence.StandardKey.Undo), anything else is a key
-sequence such as ``"F"`` or ``"Ctrl+M"``.
+sequence such as ``"F"`` or ``"Ctrl+M"``. The protocol and the record live in :mod:`app.action_shell`, the Rework
+menu's commands in :mod:`app.rework_actions`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 from app import style
 from app import tool_selector as tools
-from app.document import Document
-from app.view_state import ViewState
-from geometry.base.errors import DesignError
+from app.action_shell import ActionSpec, Shell, apply_edit, exactly_two, has_selection, plural, selected, two_or_more
+from app.rework_actions import (
+    clear_rework_marks_selection,
+    derive_rework_mask,
+    edit_rework_settings,
+    exactly_one,
+    has_rework,
+    import_residue_csv,
+    mark_damaged_selection,
+    mark_failed_selection,
+)
 from geometry.model.design import Design
-from geometry.model.drawing_info import DrawingInfo
 from geometry.model.operations import (
     clear_profile,
     delete_sites,
@@ -30,124 +35,7 @@ from geometry.model.operations import (
     restore,
     set_profile,
 )
-from geometry.model.profiles import Profile
-from geometry.model.rework import FailedPlace, Rework
 from geometry.model.tools import ToolKind
-
-
-class Shell(Protocol):
-    """What the action functions need from the window: the document, questions to the user, the view."""
-
-    document: Document
-    view_state: ViewState
-
-    def confirm_discard(self) -> bool:
-        """Ask before unsaved work is lost; True when it is fine to go on."""
-        ...
-
-    def ask_open_path(self) -> Path | None: ...
-    def ask_save_path(self) -> Path | None: ...
-    def ask_new_design(self) -> Design | None: ...
-    def ask_new_carrier(self, form: str) -> Design | None: ...
-    def ask_tool_folder(self, kind: ToolKind) -> Path | None: ...
-    def ask_yes_no(self, title: str, text: str) -> bool: ...
-    def ask_move_vector(self) -> tuple[float, float] | None: ...
-    def ask_profile(self) -> Profile | None: ...
-    def ask_residue_csv_path(self) -> Path | None: ...
-    def ask_import_pads(self, against: object | None = None) -> object | None: ...
-    def add_overlay(self) -> None: ...
-    def remove_overlays(self) -> None: ...
-    def has_overlays(self) -> bool: ...
-    def ask_failed_note(self, site: str) -> str | None: ...
-    def ask_rework_settings(self, rework: Rework) -> Rework | None: ...
-    def ask_drawing_info(self, info: DrawingInfo) -> DrawingInfo | None: ...
-    def open_path(self, path: Path) -> bool: ...
-    def open_derived(self, design: Design, production: Design) -> None: ...
-    def save_to(self, path: Path) -> bool: ...
-    def start_new(self, design: Design) -> None: ...
-    def run_export(self) -> None: ...
-    def show_about(self) -> None: ...
-    def close_window(self) -> None: ...
-    def info(self, text: str) -> None: ...
-    def error(self, text: str) -> None: ...
-    def fit_all(self) -> None: ...
-    def fit_frame(self) -> None: ...
-    def zoom(self, factor: float) -> None: ...
-    def set_layer_visible(self, layer_id: str, visible: bool) -> None: ...
-    def layer_visible(self, layer_id: str) -> bool: ...
-    def set_tool(self, tool: str) -> None: ...
-    def current_tool(self) -> str: ...
-    def tool_available(self, tool: str) -> bool: ...
-    def close_document(self) -> None: ...
-    def show_shortcuts(self) -> None: ...
-    def show_guide(self) -> None: ...
-    def show_preferences(self) -> None: ...
-    def find_site(self) -> None: ...
-    def zoom_to_selection(self) -> None: ...
-    def zoom_to_findings(self) -> None: ...
-    def clear_rulers(self) -> None: ...
-    def move_to_typed(self) -> None: ...
-    def add_site_typed(self) -> None: ...
-    def cut_typed(self) -> None: ...
-    def set_origin_typed(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """One command. ``title`` may be a function of the shell (Undo's text names the command it undoes).
-
-    ``checkable`` actions show ``checked(shell)``; actions with the same ``group`` are exclusive (the tools).
-    ``enabled`` says when the command makes sense (e.g. there is a selection); ``available`` whether the action
-    exists at all in this window (a tool the view does not offer is hidden).
-    """
-
-    id: str
-    menu: str
-    title: str | Callable[[Shell], str]
-    run: Callable[[Shell], object]
-    shortcut: str | None = None
-    tip: str = ""
-    checkable: bool = False
-    checked: Callable[[Shell], bool] | None = None
-    enabled: Callable[[Shell], bool] | None = None
-    group: str | None = None
-    separator_before: bool = False
-    available: Callable[[Shell], bool] | None = None
-
-    def title_for(self, shell: Shell) -> str:
-        """The menu text now."""
-        return self.title(shell) if callable(self.title) else self.title
-
-
-# -- helpers ---------------------------------------------------------------------------------------------------
-def _plural(n: int, what: str = "site") -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
-def _selected(shell: Shell) -> list[str]:
-    return sorted(shell.document.selection)
-
-
-def _has_selection(shell: Shell) -> bool:
-    return bool(shell.document.selection)
-
-
-def _two_or_more(shell: Shell) -> bool:
-    return len(shell.document.selection) >= 2
-
-
-def _exactly_two(shell: Shell) -> bool:
-    return len(shell.document.selection) == 2
-
-
-def apply_edit(shell: Shell, name: str, change: Callable[[Design], Design]) -> bool:
-    """Run an edit as a command; a refused edit (DesignError) is told to the user and changes nothing."""
-    try:
-        shell.document.apply(name, change)
-    except DesignError as e:
-        shell.error(str(e))
-        return False
-    return True
 
 
 # -- File --------------------------------------------------------------------------------------------------------
@@ -197,10 +85,10 @@ def import_pads(shell: Shell, against: object | None = None) -> bool:
         return d.with_(layout=layout, pad=pad, edits=SiteEdits())
 
     verb = "Re-import" if against is not None else "Import"
-    ok = apply_edit(shell, f"{verb} {_plural(len(layout.sites), 'pad')} from {result.source.file}", change)
+    ok = apply_edit(shell, f"{verb} {plural(len(layout.sites), 'pad')} from {result.source.file}", change)
     if ok:
         shell.fit_all()
-        shell.info(f"Imported {_plural(len(layout.sites), 'pad')} from {result.source.file} layer {result.pads.layer}")
+        shell.info(f"Imported {plural(len(layout.sites), 'pad')} from {result.source.file} layer {result.pads.layer}")
     return ok
 
 
@@ -252,155 +140,69 @@ def clear_selection(shell: Shell) -> None:
 
 def depopulate_selection(shell: Shell) -> None:
     """No ball on the selected sites (their pads stay)."""
-    names = _selected(shell)
+    names = selected(shell)
     if names:
-        apply_edit(shell, f"Depopulate {_plural(len(names))}", lambda d: depopulate(d, names))
+        apply_edit(shell, f"Depopulate {plural(len(names))}", lambda d: depopulate(d, names))
 
 
 def restore_selection(shell: Shell) -> None:
     """Put balls back on the selected sites."""
-    names = _selected(shell)
+    names = selected(shell)
     if names:
-        apply_edit(shell, f"Restore {_plural(len(names))}", lambda d: restore(d, names))
+        apply_edit(shell, f"Restore {plural(len(names))}", lambda d: restore(d, names))
 
 
 def delete_selection(shell: Shell) -> None:
     """Remove the selected sites altogether, pads included."""
-    names = _selected(shell)
+    names = selected(shell)
     if names:
-        apply_edit(shell, f"Delete {_plural(len(names))}", lambda d: delete_sites(d, names))
+        apply_edit(shell, f"Delete {plural(len(names))}", lambda d: delete_sites(d, names))
 
 
 def move_selection(shell: Shell) -> None:
     """Move the selected sites by a vector the user gives."""
-    names = _selected(shell)
+    names = selected(shell)
     if not names:
         return
     vec = shell.ask_move_vector()
     if vec is not None:
         dx, dy = vec
-        apply_edit(shell, f"Move {_plural(len(names))} by ({dx:.6g}, {dy:.6g}) mm",
+        apply_edit(shell, f"Move {plural(len(names))} by ({dx:.6g}, {dy:.6g}) mm",
                    lambda d: move_sites(d, names, dx, dy))
 
 
 def set_profile_selection(shell: Shell) -> None:
     """Give the selected sites their own opening profile."""
-    names = _selected(shell)
+    names = selected(shell)
     if not names:
         return
     profile = shell.ask_profile()
     if profile is not None:
-        apply_edit(shell, f"Set {profile.kind} profile on {_plural(len(names))}",
+        apply_edit(shell, f"Set {profile.kind} profile on {plural(len(names))}",
                    lambda d: set_profile(d, names, profile))
 
 
 def clear_profile_selection(shell: Shell) -> None:
     """The selected sites go back to the default profile."""
-    names = _selected(shell)
+    names = selected(shell)
     if names:
-        apply_edit(shell, f"Default profile on {_plural(len(names))}", lambda d: clear_profile(d, names))
+        apply_edit(shell, f"Default profile on {plural(len(names))}", lambda d: clear_profile(d, names))
 
 
 def merge_selection(shell: Shell) -> None:
     """Join the lower outlines of the selected sites by channels (claim 7)."""
-    names = _selected(shell)
+    names = selected(shell)
     if len(names) >= 2:
-        apply_edit(shell, f"Merge {_plural(len(names))}", lambda d: merge_channel(d, names))
+        apply_edit(shell, f"Merge {plural(len(names))}", lambda d: merge_channel(d, names))
 
 
 def forbid_merge_selection(shell: Shell) -> None:
     """Never join the two selected sites."""
-    names = _selected(shell)
+    names = selected(shell)
     if len(names) == 2:
         a, b = names
         apply_edit(shell, f"Forbid merging {a} and {b}", lambda d: forbid_merge(d, a, b))
 
-
-# -- Rework (patent 002) ------------------------------------------------------------------------------------------
-DERIVE_REWORK = "Derive rework mask"
-"""The command name of deriving the rework mask (the rework view compares against the design before it)."""
-
-
-def _rework(shell: Shell) -> Rework:
-    """The design's rework data, or empty rework data to start from."""
-    return shell.document.design.rework or Rework()
-
-
-def _has_rework(shell: Shell) -> bool:
-    return shell.document.design.rework is not None
-
-
-def _exactly_one(shell: Shell) -> bool:
-    return len(shell.document.selection) == 1
-
-
-def import_residue_csv(shell: Shell) -> bool:
-    """Residue measurements per site from a CSV file (name or x, y; height; diameter), replacing older ones."""
-    from geometry.fileio.residue_csv import read_residue_csv
-
-    path = shell.ask_residue_csv_path()
-    if path is None:
-        return False
-    design = shell.document.design
-    try:
-        measured = read_residue_csv(Path(path), design.sites())
-    except DesignError as e:
-        shell.error(f"Residue not imported from {Path(path).name}:\n{e}")
-        return False
-    if not measured:
-        shell.error(f"Residue not imported: {Path(path).name} holds no measurement.")
-        return False
-    new = {m.site for m in measured}
-
-    def change(d: Design) -> Design:
-        rw = d.rework or Rework()
-        kept = tuple(m for m in rw.measured if m.site not in new)
-        return d.with_(rework=rw.with_(measured=kept + measured))
-
-    ok = apply_edit(shell, f"Import residue of {_plural(len(measured))} from {Path(path).name}", change)
-    if ok:
-        shell.info(f"Residue measured on {_plural(len(measured))} imported from {path}")
-    return ok
-
-
-def mark_damaged_selection(shell: Shell) -> None:
-    """The selected sites' pads are lifted: no ball can go there (the rework mask closes them)."""
-    names = _selected(shell)
-    if names:
-        def change(d: Design) -> Design:
-            rw = d.rework or Rework()
-            return d.with_(rework=rw.with_(damaged=rw.damaged + tuple(names)))
-
-        apply_edit(shell, f"Mark {_plural(len(names))} damaged", change)
-
-
-def mark_failed_selection(shell: Shell) -> None:
-    """Note the electrically failed place at the selected site, with the user's note."""
-    names = _selected(shell)
-    if len(names) != 1:
-        return
-    site = names[0]
-    note = shell.ask_failed_note(site)
-    if note is None:
-        return
-    rw = _rework(shell)
-    kept = tuple(f for f in rw.failed if f.site != site)
-    apply_edit(shell, f"Mark failed place at {site}",
-               lambda d: d.with_(rework=rw.with_(failed=(*kept, FailedPlace(site, note=note.strip())))))
-
-
-def clear_rework_marks_selection(shell: Shell) -> None:
-    """The selected sites are neither damaged nor a failed place any more."""
-    names = set(_selected(shell))
-    rw = shell.document.design.rework
-    if not names or rw is None:
-        return
-    new = rw.with_(damaged=tuple(n for n in rw.damaged if n not in names),
-                   failed=tuple(f for f in rw.failed if f.site not in names))
-    if new == rw:
-        shell.info("The selected sites carry no rework marks.")
-        return
-    apply_edit(shell, f"Clear rework marks on {_plural(len(names))}", lambda d: d.with_(rework=new))
 
 
 def edit_drawing_info(shell: Shell) -> None:
@@ -409,38 +211,6 @@ def edit_drawing_info(shell: Shell) -> None:
     if new is not None:
         apply_edit(shell, "Drawing Fields", lambda d: d.with_(drawing=new))
 
-
-def edit_rework_settings(shell: Shell) -> None:
-    """The uniform residue (height, footprint diameter) and the device's identifier."""
-    new = shell.ask_rework_settings(_rework(shell))
-    if new is not None and new != shell.document.design.rework:
-        apply_edit(shell, "Set residue and device", lambda d: d.with_(rework=new))
-
-
-def derive_rework_mask(shell: Shell) -> bool:
-    """Derive the rework mask as a new, unsaved design (``<name>-rework``, recording its production design) in a
-    window of its own: damaged sites closed, failing sites given the smallest change that clears the residue.
-
-    The production document is not touched: not its design, not its history, not its file.
-    """
-    from geometry.fileio.rework_design import derive_rework_design
-
-    production = shell.document.design
-    if production.rework is None:
-        shell.error("The design carries no rework data: import residue or set the residue height first.")
-        return False
-    try:
-        r = derive_rework_design(production)
-    except DesignError as e:
-        shell.error(f"Cannot derive the rework mask: {e}")
-        return False
-    shell.open_derived(r.design, production)
-    text = (f"Rework mask {r.design.name} opened as a new, unsaved design: {_plural(len(r.closed))} closed, "
-            f"{_plural(len(r.proposal.fixes))} changed")
-    if r.proposal.unfixable:
-        text += f", {_plural(len(r.proposal.unfixable))} cannot be cleared (see the Rework panel)"
-    shell.info(text + ".")
-    return True
 
 
 # -- the table -------------------------------------------------------------------------------------------------
@@ -518,27 +288,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("edit.select_all", "Edit", "Select &All", select_all, "std:SelectAll", "Select every site",
                separator_before=True),
     ActionSpec("edit.clear_selection", "Edit", "Select &None", clear_selection, "Esc", "Select nothing",
-               enabled=_has_selection),
+               enabled=has_selection),
     ActionSpec("edit.depopulate", "Edit", "&Depopulate", depopulate_selection, "std:Delete",
-               "No ball on the selected sites (pads stay)", enabled=_has_selection, separator_before=True),
+               "No ball on the selected sites (pads stay)", enabled=has_selection, separator_before=True),
     ActionSpec("edit.restore", "Edit", "&Restore", restore_selection, "Ctrl+R",
-               "Put balls back on the selected sites", enabled=_has_selection),
+               "Put balls back on the selected sites", enabled=has_selection),
     ActionSpec("edit.delete", "Edit", "Delete Sites", delete_selection, "Shift+Del",
-               "Remove the selected sites and their pads", enabled=_has_selection),
+               "Remove the selected sites and their pads", enabled=has_selection),
     ActionSpec("edit.move", "Edit", "&Move...", move_selection, "Ctrl+M", "Move the selected sites by a vector",
-               enabled=_has_selection),
+               enabled=has_selection),
     ActionSpec("edit.move_to", "Edit", "Move &To...", lambda s: s.move_to_typed(), "Ctrl+Shift+M",
-               "Move the selected sites so their centre lands on typed x, y", enabled=_has_selection),
+               "Move the selected sites so their centre lands on typed x, y", enabled=has_selection),
     ActionSpec("edit.add_site_at", "Edit", "Add Site &at...", lambda s: s.add_site_typed(), "Ctrl+Shift+A",
                "Add a site at typed x, y (in the display unit, relative to the origin)"),
     ActionSpec("edit.set_profile", "Edit", "Set &Profile for Selection...", set_profile_selection, "Ctrl+Shift+P",
-               "Give the selected sites their own opening profile", enabled=_has_selection, separator_before=True),
+               "Give the selected sites their own opening profile", enabled=has_selection, separator_before=True),
     ActionSpec("edit.clear_profile", "Edit", "Default Profile for Selection", clear_profile_selection, None,
-               "The selected sites use the design's profile again", enabled=_has_selection),
+               "The selected sites use the design's profile again", enabled=has_selection),
     ActionSpec("edit.merge", "Edit", "Mer&ge Selected", merge_selection, "Ctrl+G",
-               "Join the selected sites' lower outlines by channels", enabled=_two_or_more, separator_before=True),
+               "Join the selected sites' lower outlines by channels", enabled=two_or_more, separator_before=True),
     ActionSpec("edit.forbid_merge", "Edit", "&Forbid Merge", forbid_merge_selection, "Ctrl+Shift+G",
-               "Never join the two selected sites' lower outlines", enabled=_exactly_two),
+               "Never join the two selected sites' lower outlines", enabled=exactly_two),
     ActionSpec("edit.find", "Edit", "&Find Site...", lambda s: s.find_site(), "std:Find",
                "Select a site by its name (E11) and show it", separator_before=True),
     ActionSpec("edit.preferences", "Edit", "Pre&ferences...", lambda s: s.show_preferences(), "std:Preferences",
@@ -551,7 +321,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.zoom_out", "View", "Zoom &Out", lambda s: s.zoom(0.8), "std:ZoomOut|-",
                "Zoom out about the centre"),
     ActionSpec("view.zoom_selection", "View", "Zoom to &Selection", lambda s: s.zoom_to_selection(), "Shift+S",
-               "Show the selected sites", enabled=_has_selection),
+               "Show the selected sites", enabled=has_selection),
     ActionSpec("view.zoom_findings", "View", "Zoom to Fin&dings", lambda s: s.zoom_to_findings(), "Shift+E",
                "Show every site with a check finding"),
     ActionSpec("view.cut_at", "View", "Cut &Line at...", lambda s: s.cut_typed(), "Ctrl+Shift+L",
@@ -573,16 +343,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("rework.settings", "Rework", "Residue and &Device...", edit_rework_settings, None,
                "The residue height and footprint on every site without a measurement, and the device's id"),
     ActionSpec("rework.damaged", "Rework", "Mark Selected &Damaged", mark_damaged_selection, "Ctrl+Shift+D",
-               "The selected pads are lifted: no ball can go there", enabled=_has_selection,
+               "The selected pads are lifted: no ball can go there", enabled=has_selection,
                separator_before=True),
     ActionSpec("rework.failed", "Rework", "Mark &Failed Place...", mark_failed_selection, None,
-               "Note the electrically failed place at the selected site", enabled=_exactly_one),
+               "Note the electrically failed place at the selected site", enabled=exactly_one),
     ActionSpec("rework.clear_marks", "Rework", "&Clear Rework Marks on Selection", clear_rework_marks_selection,
                None, "The selected sites are neither damaged nor failed places",
-               enabled=lambda s: _has_selection(s) and _has_rework(s)),
+               enabled=lambda s: has_selection(s) and has_rework(s)),
     ActionSpec("rework.derive", "Rework", "Derive &Rework Mask", derive_rework_mask, "Ctrl+Shift+R",
                "Close damaged sites; deepen or widen the lower relief where the residue needs it",
-               enabled=_has_rework, separator_before=True),
+               enabled=has_rework, separator_before=True),
     ActionSpec("help.guide", "Help", "&User Guide", lambda s: s.show_guide(), "std:HelpContents",
                "The user guide, inside the application"),
     ActionSpec("help.shortcuts", "Help", "&Keyboard Shortcuts", lambda s: s.show_shortcuts(), "Ctrl+F1",

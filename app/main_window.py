@@ -18,12 +18,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import actions as acts
 from app import style
+from app.action_shell import ActionSpec
 from app.analysis_status import AnalysisStatus
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.files import Autosave, RecentFiles, settings_strings
 from app.panel_table import PANELS, PanelContext
 from app.preferences import remember_folder
+from app.rework_actions import derive_rework_mask
 from app.shell_dialogs import APP_NAME, ShellDialogs
 from app.shortcuts import FocusKeeper, key_sequences, release_shortcuts
 from app.view_state import Tool, ViewState
@@ -50,7 +52,7 @@ def key_sequence(shortcut: str) -> QtGui.QKeySequence:
 
 
 class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
-    """Composes the document's views; implements :class:`app.actions.Shell` for the action functions."""
+    """Composes the document's views; implements :class:`app.action_shell.Shell` for the action functions."""
 
     def __init__(self, document: Document, settings: QtCore.QSettings, recovery_dir: Path | None = None,
                  autosave_seconds: float = 60.0, parent: QtWidgets.QWidget | None = None,
@@ -134,7 +136,7 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
             self.panels[spec.id] = widget
         self.rework_overlay: ReworkOverlay = ctx.overlays["rework"]
         # the panel's Derive button runs the menu's command: the rework mask opens as a new design
-        self.rework_view.derive_requested.connect(lambda: acts.derive_rework_mask(self))
+        self.rework_view.derive_requested.connect(lambda: derive_rework_mask(self))
         self._default_dock_sizes()
         self._design_kind: tuple[bool, ...] | None = None
         self.document.design_changed.connect(lambda _d: self._show_docks_for_design())
@@ -223,7 +225,7 @@ class MainWindow(WindowExtras, ShellDialogs, OverlayShell):
             a.triggered.connect(self._runner_for(spec))
             self.qactions[spec.id] = a
 
-    def _runner_for(self, spec: acts.ActionSpec) -> Callable[[], None]:
+    def _runner_for(self, spec: ActionSpec) -> Callable[[], None]:
         def run() -> None:
             spec.run(self)
             self.refresh_actions()

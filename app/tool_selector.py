@@ -41,7 +41,7 @@ TIPS = {ToolKind.MASK: "The ball-mounting mask itself",
 
 
 class ToolShell(Protocol):
-    """What the Tools menu's functions need from the window (a part of :class:`app.actions.Shell`)."""
+    """What the Tools menu's functions need from the window (a part of :class:`app.action_shell.Shell`)."""
 
     document: Document
     view_state: ViewState

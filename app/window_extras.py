@@ -322,7 +322,7 @@ class WindowExtras(QtWidgets.QMainWindow):
         dx, dy = v[0] - centre[0], v[1] - centre[1]
         names = sorted(self.document.selection)
         u = self.display_unit()
-        from app.actions import apply_edit
+        from app.action_shell import apply_edit
 
         apply_edit(self, f"Move {len(names)} site(s) to ({length_text(v[0], u)}, {length_text(v[1], u)}) "  # type: ignore[arg-type]
                    f"{u.symbol}", lambda d: move_sites(d, names, dx, dy))

@@ -121,7 +121,8 @@ def test_window_renders_on_an_x_display(exe: Path, tmp_path: Path) -> None:
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         pytest.skip("Xvfb is not installed (apt-get install xvfb)")
-    missing = _unresolved_libraries(exe.parent / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so")
+    plugins = exe.parent / "_internal" / "PySide6" / "Qt" / "plugins"
+    missing = _unresolved_libraries(plugins / "platforms" / "libqxcb.so")
     if missing:
         # neither the bundle nor this machine has them: the build collects what the build machine has
         pytest.skip(f"the xcb plugin needs X libraries this machine lacks: {', '.join(missing)} "

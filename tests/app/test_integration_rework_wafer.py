@@ -294,13 +294,13 @@ def test_a_derived_rework_window_refuses_to_derive_again(qtbot, window: MainWind
 
 def test_changed_sites_are_marked_in_the_top_view_with_a_legend_entry(qtbot, window: MainWindow,
                                                                        monkeypatch) -> None:
-    from app import actions
+    from app import rework_actions
     from tests.app.test_rework_view import rework_design
 
     window.start_new(example_grid_design(rows=2, cols=2))
     legend_names = [label.text for _s, label in window.top_view.legend.items]
     window.start_new(rework_design())
-    actions.derive_rework_mask(window)
+    rework_actions.derive_rework_mask(window)
     if getattr(window, "derived_windows", None):  # the rework mask opens as its own document
         window = adopt(qtbot, monkeypatch, window.derived_windows[-1])
     rv = window.rework_view.review

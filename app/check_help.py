@@ -1,7 +1,7 @@
 """Where the reference explains a check: which page of docs/ and which block of it, by the check's id.
 
 The mask's checks are explained in docs/checks.md, the companion tools' in docs/tools.md (found the way Help > User
-Guide finds docs/guide.md: :func:`app.window_extras.docs_folder`). Within the page the reference's own section of
+Guide finds docs/guide.md: :func:`app.doc_browser.docs_folder`). Within the page the reference's own section of
 the check wins (a heading that names the id, "Islands and span (checks `lower-island`, `span`)"); else the row of
 the check table whose first cell is the id. A plain text search would stop at the first mention instead, which for
 "ridge" or "edge" is a sentence about something else.

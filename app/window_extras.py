@@ -7,13 +7,14 @@ own module so the window module stays a composition of panels.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.doc_browser import DocBrowser, docs_folder
 from app.shortcuts import ShortcutsDialog, native_text, shortcut_rows
+from app.toolbar_icons import ICONS, TOOLBAR, icon
 from app.units import LengthUnit, length_text
 
 if TYPE_CHECKING:
@@ -21,81 +22,6 @@ if TYPE_CHECKING:
     from app.view_state import ViewState
     from app.views.top_view import TopView
     from geometry.checks.records import CheckReport
-
-ICONS = {
-    "file.open": "open", "file.save": "save", "file.export": "export", "tools.select": "select",
-    "tools.add": "add-site", "tools.measure": "measure", "tools.cut": "cut-line", "view.fit": "fit",
-    "view.zoom_in": "zoom-in", "view.zoom_out": "zoom-out", "view.zoom_selection": "zoom-selection",
-    "view.zoom_findings": "findings", "view.clear_rulers": "clear-rulers", "edit.undo": "undo", "edit.redo": "redo",
-}
-"""Toolbar and menu icons: SVG files drawn for this program in resources/icons/."""
-
-TOOLBAR: tuple[str | None, ...] = (
-    "file.open", "file.save", "file.export", None, "tools.select", "tools.add", "tools.measure", "tools.cut",
-    None, "view.fit", "view.zoom_selection", "view.zoom_findings", "view.zoom_in", "view.zoom_out",
-    "view.clear_rulers", None, "edit.undo", "edit.redo",
-)
-
-
-def icon_folder() -> Path:
-    """resources/icons beside the program (a source checkout) or in the installed resources package."""
-    here = Path(__file__).resolve().parent.parent / "resources" / "icons"
-    if here.is_dir():
-        return here
-    from geometry.base.resources import resource_path
-
-    return resource_path("icons")
-
-
-def icon(name: str) -> QtGui.QIcon:
-    """One of the program's icons (an empty icon when the file is missing)."""
-    p = icon_folder() / f"{name}.svg"
-    return QtGui.QIcon(str(p)) if p.exists() else QtGui.QIcon()
-
-
-def docs_folder() -> Path:
-    """docs/ of the source tree (the guide and the check reference)."""
-    return Path(__file__).resolve().parent.parent / "docs"
-
-
-class DocBrowser(QtWidgets.QDialog):
-    """A Markdown page of docs/ inside the application (the guide, the check reference), with its images."""
-
-    def go_to(self, anchor: str) -> bool:
-        """Scroll to what explains ``anchor`` (a check id such as web-lower: its heading, else its table row; see
-        app.check_help), else to its first mention; False when the page does not mention it."""
-        from app.check_help import check_block
-
-        doc = self.browser.document()
-        target = check_block(doc, anchor)
-        cursor = QtGui.QTextCursor(target) if target is not None else doc.find(anchor)
-        if cursor.isNull():
-            return False
-        self.browser.setTextCursor(cursor)
-        bar = self.browser.verticalScrollBar()
-        bar.setValue(bar.maximum())  # then back up: the heading ends at the top of the view, not the bottom
-        self.browser.ensureCursorVisible()
-        return True
-
-    def __init__(self, path: Path, anchor: str = "", parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(path.stem.replace("-", " ").capitalize())
-        self.browser = QtWidgets.QTextBrowser()
-        self.browser.setObjectName("docBrowser")
-        self.browser.setOpenExternalLinks(True)
-        self.browser.setSearchPaths([str(path.parent)])
-        if path.exists():
-            self.browser.setMarkdown(path.read_text(encoding="utf-8"))
-        else:
-            self.browser.setMarkdown(f"# Not found\n\n`{path}` is not part of this installation.")
-        self.anchor_found = self.go_to(anchor) if anchor else False
-        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(self.browser)
-        lay.addWidget(buttons)
-        screen = self.screen().availableGeometry() if self.screen() else QtCore.QRect(0, 0, 1200, 900)
-        self.resize(min(900, int(screen.width() * 0.8)), min(800, int(screen.height() * 0.85)))
 
 
 class WindowExtras(QtWidgets.QMainWindow):

@@ -8,20 +8,15 @@ command through :func:`geometry.model.operations.merge_channel`. The panel reads
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QSignalBlocker,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,160 +34,20 @@ from PySide6.QtWidgets import (
 from app.check_runner import CheckRunner
 from app.document import Document
 from app.panels.fields import ERROR_COLOUR, connect_event, user_message
-from app.style import SEVERITY_COLOURS
-from app.units import LengthUnit, format_angle, format_length, format_number
+from app.panels.violation_model import (
+    COLUMNS,
+    MERGEABLE,
+    SEVERITY_ORDER,
+    SEVERITY_PLURAL,
+    ViolationFilter,
+    ViolationModel,
+    severity_icon,
+)
+from app.units import LengthUnit
 from geometry.base.errors import DesignError
-from geometry.checks import CHECKS, CheckReport, Severity, Violation
+from geometry.checks import CheckReport, Severity, Violation
 from geometry.model.design import Design
 from geometry.model.operations import merge_channel
-
-COLUMNS = ("Severity", "Check", "Sites", "Measured", "Limit", "Message")
-SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-SEVERITY_RANK = {s: k for k, s in enumerate(SEVERITY_ORDER)}
-SEVERITY_PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-MERGEABLE = frozenset({"web-lower"})
-SITES_SHOWN = 4
-
-
-def severity_icon(severity: Severity, size: int = 12) -> QIcon:
-    """A filled dot in the severity's colour (the same colours as the violation markers in the top view)."""
-    pm = QPixmap(size, size)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour = QColor(SEVERITY_COLOURS[severity])
-    p.setPen(colour.darker(130))
-    p.setBrush(colour)
-    if severity is Severity.WARNING:  # a triangle, so the severities differ in shape too, not only in colour
-        from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QPolygonF
-
-        p.drawPolygon(QPolygonF([QPointF(size / 2, 1), QPointF(size - 1, size - 1), QPointF(1, size - 1)]))
-    elif severity is Severity.INFO:
-        p.drawRoundedRect(1, 1, size - 2, size - 2, 2, 2)
-    else:
-        p.drawEllipse(1, 1, size - 2, size - 2)
-    p.end()
-    return QIcon(pm)
-
-
-def format_value(value: float, unit: str, length_unit: LengthUnit) -> str:
-    """A measured value or limit in the display unit (lengths), degrees, or as given."""
-    if unit == "mm":
-        return format_length(value, length_unit)
-    if unit == "deg":
-        return format_angle(value)
-    return f"{format_number(value, 3)} {unit}".strip()
-
-
-def sites_text(sites: tuple[str, ...]) -> str:
-    """The first few site names, then how many more."""
-    if len(sites) <= SITES_SHOWN:
-        return ", ".join(sites)
-    return f"{', '.join(sites[:SITES_SHOWN - 1])} … (+{len(sites) - SITES_SHOWN + 1})"
-
-
-class ViolationModel(QAbstractTableModel):
-    """The report's violations as table rows; ``SORT_ROLE`` gives numeric sort keys."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.violations: tuple[Violation, ...] = ()
-        self.unit = LengthUnit.MM
-        self._icons = {s: severity_icon(s) for s in SEVERITY_ORDER}
-
-    def set_report(self, report: CheckReport) -> None:
-        """Show another report."""
-        self.beginResetModel()
-        self.violations = report.violations
-        self.endResetModel()
-
-    def set_unit(self, unit: LengthUnit) -> None:
-        """Lengths in another unit."""
-        self.unit = unit
-        if self.violations:
-            self.dataChanged.emit(self.index(0, 3), self.index(len(self.violations) - 1, 4))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Qt: one row per violation."""
-        return 0 if parent.isValid() else len(self.violations)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Qt: the columns of COLUMNS."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt override)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt: column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    # one return per column and role
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911
-        """Qt: text, icon, colour, tooltip and sort key of a cell."""
-        if not index.isValid():
-            return None
-        v = self.violations[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (v.severity.value, v.check, sites_text(v.sites), format_value(v.measured, v.unit, self.unit),
-                    format_value(v.limit, v.unit, self.unit), v.message)[col]
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self._icons[v.severity]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return QBrush(QColor(SEVERITY_COLOURS[v.severity]).darker(115))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 1 and v.check in CHECKS:
-                return f"<b>{CHECKS[v.check].title}</b>: {CHECKS[v.check].rule}<br>{v.message}"
-            if col == 2:
-                return ", ".join(v.sites[:200]) + (" …" if len(v.sites) > 200 else "")
-            if col in (3, 4):
-                return (f"measured {format_value(v.measured, v.unit, self.unit)}, limit "
-                        f"{format_value(v.limit, v.unit, self.unit)}<br>{v.message}")
-            return f"<p>{v.message}</p>"  # rich text, so a long message wraps instead of running off the screen
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SORT_ROLE:
-            # Within a severity the report's own order (check order, then site order) is kept.
-            rank = SEVERITY_RANK[v.severity] * 1e9 + index.row()
-            return (rank, v.check, len(v.sites), v.measured, v.limit, v.message)[col]
-        return None
-
-    def violation(self, row: int) -> Violation:
-        """The violation on a source row."""
-        return self.violations[row]
-
-
-class _Filter(QSortFilterProxyModel):
-    """Rows of the shown severities whose text contains the search words."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.shown: set[Severity] = set(SEVERITY_ORDER)
-        self.text = ""
-        self.check = ""
-        self.setSortRole(SORT_ROLE)
-
-    def set_filter(self, shown: set[Severity], text: str, check: str = "") -> None:
-        """Change what is shown (``check``: one check id, or "" for all)."""
-        self.beginFilterChange()
-        self.shown = set(shown)
-        self.text = text.strip().lower()
-        self.check = check
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        """Qt: severity shown and text found (in the check id, sites or message)."""
-        model = self.sourceModel()
-        assert isinstance(model, ViolationModel)
-        v = model.violation(row)
-        if v.severity not in self.shown or (self.check and v.check != self.check):
-            return False
-        if not self.text:
-            return True
-        return any(self.text in s.lower() for s in (v.check, v.message, " ".join(v.sites)))
 
 
 class ChecksPanel(QWidget):
@@ -240,7 +95,7 @@ class ChecksPanel(QWidget):
         bar.addWidget(self.search, 1)
 
         self.model = ViolationModel(self)
-        self.proxy = _Filter(self)
+        self.proxy = ViolationFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
         self.table.setObjectName("checks.table")

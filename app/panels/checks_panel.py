@@ -216,8 +216,9 @@ class ChecksPanel(QWidget):
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         rows = min(self.proxy.rowCount(), 300)  # enough to see the widths; a wafer report has 100,000 rows
+        cells = [self.model.texts(self.proxy.mapToSource(self.proxy.index(r, 0)).row()) for r in range(rows)]
         for col in range(len(COLUMNS) - 1):
-            texts = [COLUMNS[col]] + [str(self.proxy.index(r, col).data() or "") for r in range(rows)]
+            texts = {COLUMNS[col]} | {c[col] for c in cells}  # each distinct text measured once
             extra = 34 if col == 0 else 18  # the icon, the sort arrow and the cell margins
             header.resizeSection(col, min(260, max(fm.horizontalAdvance(t) for t in texts) + extra))
 

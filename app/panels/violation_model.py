@@ -1,8 +1,14 @@
 """The checks panel's table model: one row per violation of a report, its sort keys, and the severity and text
-filter over it (Qt item models; the panel in :mod:`app.panels.checks_panel` shows them)."""
+filter over it (Qt item models; the panel in :mod:`app.panels.checks_panel` shows them).
+
+The model sorts itself (a Python sort over precomputed keys) and the filter only filters: a proxy that sorts asks
+the model for a key through Qt for every comparison, which on every new report of an edit cost more than the
+rest of the table's update.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -17,7 +23,6 @@ COLUMNS = ("Severity", "Check", "Sites", "Measured", "Limit", "Message")
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITY_RANK = {s: k for k, s in enumerate(SEVERITY_ORDER)}
 SEVERITY_PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 MERGEABLE = frozenset({"web-lower"})
 SITES_SHOWN = 4
 
@@ -61,19 +66,68 @@ def sites_text(sites: tuple[str, ...]) -> str:
 
 
 class ViolationModel(QAbstractTableModel):
-    """The report's violations as table rows; ``SORT_ROLE`` gives numeric sort keys."""
+    """The report's violations as table rows, sorted by :meth:`sort` (the header's column and order)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.violations: tuple[Violation, ...] = ()
+        self.violations: tuple[Violation, ...] = ()  # in the shown order (sorted)
+        self._report_row: list[int] = []  # each shown row's place in the report (the severity column's tie-break)
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
         self.unit = LengthUnit.MM
         self._icons = {s: severity_icon(s) for s in SEVERITY_ORDER}
 
     def set_report(self, report: CheckReport) -> None:
-        """Show another report."""
+        """Show another report (in the order the table is sorted by)."""
         self.beginResetModel()
         self.violations = report.violations
+        self._report_row = list(range(len(report.violations)))
+        if self._sorted_by is not None:
+            self._reorder(self._permutation(*self._sorted_by))
         self.endResetModel()
+
+    def sort_key(self, row: int, column: int) -> Any:
+        """What a column sorts by: severity then the report's own order (check order, then site order), the
+        number of sites, the numbers themselves (missing ones last), text."""
+        v = self.violations[row]
+        if column == 0:
+            return SEVERITY_RANK[v.severity], self._report_row[row]
+        if column in (3, 4):
+            x = v.measured if column == 3 else v.limit
+            return (True, 0.0) if math.isnan(x) else (False, x)
+        if column == 2:
+            return len(v.sites)
+        return v.check if column == 1 else v.message
+
+    def _permutation(self, column: int, order: Qt.SortOrder) -> list[int]:
+        """Shown rows in the new order; ties keep the report's order (a stable sort from the report's order)."""
+        by_report = sorted(range(len(self.violations)), key=self._report_row.__getitem__)
+        return sorted(by_report, key=lambda r: self.sort_key(r, column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _reorder(self, perm: list[int]) -> None:
+        self.violations = tuple(self.violations[p] for p in perm)
+        self._report_row = [self._report_row[p] for p in perm]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt: sort the rows; selections and the current row follow their violations."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        perm = self._permutation(column, order)
+        new_row = [0] * len(perm)
+        for k, p in enumerate(perm):
+            new_row[p] = k
+        old = self.persistentIndexList()
+        self._reorder(perm)
+        self.changePersistentIndexList(old, [self.index(new_row[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()
+
+    def texts(self, row: int) -> tuple[str, ...]:
+        """The cells' text of a row (the column widths are fitted to these)."""
+        v = self.violations[row]
+        return (v.severity.value, v.check, sites_text(v.sites), format_value(v.measured, v.unit, self.unit),
+                format_value(v.limit, v.unit, self.unit), v.message)
 
     def set_unit(self, unit: LengthUnit) -> None:
         """Lengths in another unit."""
@@ -104,8 +158,7 @@ class ViolationModel(QAbstractTableModel):
         v = self.violations[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (v.severity.value, v.check, sites_text(v.sites), format_value(v.measured, v.unit, self.unit),
-                    format_value(v.limit, v.unit, self.unit), v.message)[col]
+            return self.texts(index.row())[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
             return self._icons[v.severity]
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
@@ -121,10 +174,6 @@ class ViolationModel(QAbstractTableModel):
             return f"<p>{v.message}</p>"  # rich text, so a long message wraps instead of running off the screen
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SORT_ROLE:
-            # Within a severity the report's own order (check order, then site order) is kept.
-            rank = SEVERITY_RANK[v.severity] * 1e9 + index.row()
-            return (rank, v.check, len(v.sites), v.measured, v.limit, v.message)[col]
         return None
 
     def violation(self, row: int) -> Violation:
@@ -133,14 +182,19 @@ class ViolationModel(QAbstractTableModel):
 
 
 class ViolationFilter(QSortFilterProxyModel):
-    """Rows of the shown severities whose text contains the search words."""
+    """Rows of the shown severities whose text contains the search words, in the model's (sorted) order."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shown: set[Severity] = set(SEVERITY_ORDER)
         self.text = ""
         self.check = ""
-        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt: the header's sort goes to the model, which sorts itself (see the module docstring)."""
+        model = self.sourceModel()
+        if isinstance(model, ViolationModel):
+            model.sort(column, order)
 
     def set_filter(self, shown: set[Severity], text: str, check: str = "") -> None:
         """Change what is shown (``check``: one check id, or "" for all)."""

@@ -76,6 +76,34 @@ def test_sorting_by_measured_value(qtbot, panel: ChecksPanel) -> None:
     assert values == sorted(values, reverse=True)
 
 
+def test_default_order_is_severity_then_the_report_s_own_order(panel: ChecksPanel, runner: CheckRunner) -> None:
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    expected = sorted(runner.report.violations, key=lambda v: rank[v.severity])  # stable: report order kept
+    assert [panel.violation_at(r) for r in range(panel.row_count())] == expected
+
+
+def test_sort_by_a_column_keeps_ties_in_report_order_and_holds_for_the_next_report(
+        qtbot, panel: ChecksPanel, runner: CheckRunner, document: Document) -> None:
+    panel.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by check id, descending
+    shown = [panel.violation_at(r) for r in range(panel.row_count())]
+    assert shown == sorted(runner.report.violations, key=lambda v: v.check, reverse=True)
+    # a new report (an edit) is shown in the same order
+    document.apply("thinner", lambda d: d.with_(mask=dataclasses.replace(d.mask, thickness_mm=0.19)))
+    runner.flush()
+    shown = [panel.violation_at(r) for r in range(panel.row_count())]
+    assert shown == sorted(runner.report.violations, key=lambda v: v.check, reverse=True)
+    assert panel.table.horizontalHeader().sortIndicatorSection() == 1
+
+
+def test_the_current_row_follows_its_violation_when_sorted(qtbot, panel: ChecksPanel) -> None:
+    click_row(qtbot, panel, 2)
+    chosen = panel.current_violation()
+    assert chosen is not None
+    panel.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert panel.current_violation() == chosen
+    assert panel.table.currentIndex().row() != 2 or panel.violation_at(2) == chosen
+
+
 def test_click_selects_sites_and_asks_for_zoom(qtbot, panel: ChecksPanel, document: Document) -> None:
     row = 3
     v = panel.violation_at(row)

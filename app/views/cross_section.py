@@ -13,6 +13,7 @@ numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -151,7 +152,9 @@ class CrossSectionView(QWidget):
         for item in (self.device_item, self.metal_item, self.pad_item, self.flux_item, self.residue_item,
                      self.ball_item):
             self.box.addItem(item)
-        self._dimension_items: list[pg.GraphicsObject] = []
+        self._dimension_items: list[pg.GraphicsObject] = []  # one line item per colour and dash, made per draw
+        self._segments: dict[tuple[str, bool], list[tuple[float, float]]] = {}  # the lines being drawn, by style
+        self._text_pool: list[pg.TextItem] = []  # label items kept in the box and reused (hidden when unused)
         self.labels: list[tuple[pg.TextItem, float, float]] = []  # dimension labels and their points, in order
         self.box.sigRangeChanged.connect(lambda *_a: self.place_labels())
         self.box.sigResized.connect(lambda *_a: self.place_labels())
@@ -322,6 +325,7 @@ class CrossSectionView(QWidget):
         self.residue_item.setPath(_polygons_path(bumps))
         self.plot.getPlotItem().setLabel("bottom", cut.axis, units=self.unit.symbol, color=style.FOREGROUND)
         self._draw_dimensions(design, sec)
+        self._flush_lines()
         self.place_labels()
         n_open = len(sec.opening_sites())
         self.info.setText(f"{n_open} opening(s) cut · t = {format_length(t, self.unit)} · "
@@ -365,7 +369,22 @@ class CrossSectionView(QWidget):
         for item in self._dimension_items:
             self.box.removeItem(item)
         self._dimension_items = []
+        self._segments = {}
+        for label, *_ in self.labels:
+            label.hide()
         self.labels = []
+
+    def _flush_lines(self) -> None:
+        """The dimension lines drawn so far as one item per colour and dash (segments joined in pairs): an edit
+        redraws the section, and an item per line cost more than the rest of the drawing."""
+        for (colour, dash), pts in self._segments.items():
+            a = np.asarray(pts, dtype=np.float64)
+            pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
+            item = pg.PlotCurveItem(a[:, 0], a[:, 1], pen=pen, connect="pairs")
+            item.setZValue(10)
+            self.box.addItem(item)
+            self._dimension_items.append(item)
+        self._segments = {}
 
     def place_labels(self) -> None:
         """Labels back at their points, then moved apart where they would overlap on screen (the zoom, the dock's
@@ -380,22 +399,27 @@ class CrossSectionView(QWidget):
         return min(range(len(opened)), key=lambda k: (round(abs(opened[k].offset), 6), abs(opened[k].s - mid)))
 
     def _line(self, pts: list[tuple[float, float]], colour: str = DIM_COLOUR, dash: bool = False) -> None:
-        a = np.asarray(pts, dtype=np.float64)
-        pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine)
-        item = pg.PlotCurveItem(a[:, 0], a[:, 1], pen=pen)
-        item.setZValue(10)
-        self.box.addItem(item)
-        self._dimension_items.append(item)
+        """A polyline of the dimensions (drawn by :meth:`_flush_lines`)."""
+        segments = self._segments.setdefault((colour, dash), [])
+        for a, b in itertools.pairwise(pts):
+            segments += (a, b)
 
     def _text(self, text: str, s: float, z: float, anchor: tuple[float, float], colour: str = DIM_COLOUR) -> None:
-        item = pg.TextItem(text, color=colour, anchor=anchor, fill=pg.mkBrush(LABEL_FILL))
-        font = QFont(item.textItem.font())
-        font.setPointSizeF(LABEL_POINTS)
-        item.setFont(font)
-        item.setZValue(11)
-        self.box.addItem(item)
+        k = len(self.labels)
+        if k == len(self._text_pool):
+            item = pg.TextItem(text, color=colour, anchor=anchor, fill=pg.mkBrush(LABEL_FILL))
+            font = QFont(item.textItem.font())
+            font.setPointSizeF(LABEL_POINTS)
+            item.setFont(font)
+            item.setZValue(11)
+            self.box.addItem(item)
+            self._text_pool.append(item)
+        else:
+            item = self._text_pool[k]
+            item.setText(text, color=colour)
+            item.setAnchor(anchor)
+            item.show()
         item.setPos(s, z)
-        self._dimension_items.append(item)
         self.labels.append((item, s, z))
 
     def _hdim(self, s0: float, s1: float, z: float, label: str, above: bool) -> None:

@@ -13,7 +13,7 @@ from app.views.cross_section import CrossSectionView
 from geometry.derive.section import Cut, section_of
 from geometry.model.design import example_grid_design
 from geometry.model.operations import set_auto_merge
-from geometry.model.profiles import Stepped, Tapered
+from geometry.model.profiles import Stepped, Straight, Tapered
 
 
 def path_points(item) -> np.ndarray:
@@ -30,7 +30,8 @@ def bottom_edges(view: CrossSectionView) -> np.ndarray:
 
 
 def texts(view: CrossSectionView) -> list[str]:
-    return [i.textItem.toPlainText() for i in view._dimension_items if isinstance(i, pg.TextItem)]
+    """The dimension labels the user sees: the shown text items of the plot (reused items hide when unused)."""
+    return [i.textItem.toPlainText() for i in view.box.addedItems if isinstance(i, pg.TextItem) and i.isVisible()]
 
 
 @pytest.fixture
@@ -118,6 +119,18 @@ def test_cut_along_a_diagonal_line(view: CrossSectionView, document: Document) -
     assert sec.s_max - sec.s_min == pytest.approx(4.0 * math.sqrt(2))
     view.combo.setCurrentIndex(0)
     assert view.combo.currentText() == "Row A"
+
+
+def test_labels_of_an_earlier_drawing_go_and_redraws_add_no_items(view: CrossSectionView,
+                                                                   document: Document) -> None:
+    assert any(t.startswith("θ") for t in texts(view))
+    items = len(view.box.addedItems)
+    document.apply("Straight", lambda d: d.with_(profile=Straight()))
+    assert not any(t.startswith("θ") for t in texts(view))  # a straight wall has no angle to label
+    for k in range(4):
+        document.apply("Set taper angle", lambda d, k=k: d.with_(profile=Tapered(55.0 + k)))
+    assert "θ 58°" in texts(view)
+    assert len(view.box.addedItems) == items  # label items reused, the lines one item per style
 
 
 def test_micrometre_labels(view: CrossSectionView) -> None:

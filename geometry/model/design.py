@@ -8,6 +8,7 @@ value and a file stores exactly what the designer set.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -150,8 +151,9 @@ class Design(HashedOnce):
         return self.resolve(self.profile)
 
     def effective_limits(self) -> Limits:
-        """Material defaults at this thickness with the design's overrides applied."""
-        return resolve_limits(self.mask.material, self.mask.thickness_mm, dict(self.limits))
+        """Material defaults at this thickness with the design's overrides applied (the panels and checks ask
+        for them dozens of times per edit: resolved once per material, thickness and overrides)."""
+        return _limits_in_force(self.mask.material, self.mask.thickness_mm, self.limits)
 
     def sites(self) -> Sites:
         """The sites (generated, then edited). Cached on the parameters."""
@@ -187,3 +189,8 @@ def example_grid_design(
         mask=Mask(thickness_mm),
         profile=profile or Tapered(60.0),
     )
+
+
+@lru_cache(maxsize=64)
+def _limits_in_force(material: str, thickness_mm: float, overrides: tuple[tuple[str, float], ...]) -> Limits:
+    return resolve_limits(material, thickness_mm, dict(overrides))

@@ -31,15 +31,28 @@ from geometry.analysis.live_checks import (
     PAD_CHECKS,
     PAIR_CHECKS,
     GroupKey,
+    GroupRows,
+    counts_after,
     finding_key,
     group_context,
+    group_counts,
     group_keys,
     names_hit,
     rows_context,
 )
-from geometry.analysis.live_diff import Box, changed_rows, design_wide_change, disks_box, grow, union_box, window_design
+from geometry.analysis.live_diff import (
+    Box,
+    box_after,
+    changed_rows,
+    design_wide_change,
+    disks_box,
+    grow,
+    points_box,
+    union_box,
+    window_design,
+)
 from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, touching
-from geometry.checks.base import EPS_MM, CheckContext, fmt_mm
+from geometry.checks.base import EPS_MM, CheckContext, Scope, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
 from geometry.checks.registry import CHECKS
 from geometry.derive.islands import MEASURE_TOL_MM, whole_islands
@@ -51,6 +64,7 @@ from geometry.derive.rings import RingSet
 from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.model.design import Design
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
+from geometry.model.materials import Limits
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -79,6 +93,9 @@ class State:
     islands: list[tuple[Box, Violation]]
     pitch_pairs: dict[tuple[str, str], float]
     span_bound: float
+    group_count: dict[GroupKey, int]
+    site_box: Box
+    pop_box: Box | None
     relief: Relief | None = None
     fallbacks: dict[str, int] = field(default_factory=dict)
 
@@ -127,7 +144,8 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
     lower = table.lower_mm[rows]
     bound = s.span_mm if s is not None else (float(np.nanmax(lower)) if len(rows) else 0.0)
     xy = sites.xy.copy()
-    return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound, relief)
+    return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound,
+                 group_counts(table), sites.bounds(), points_box(sites.x_mm[rows], sites.y_mm[rows]), relief)
 
 
 def _hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
@@ -156,7 +174,8 @@ def incremental(state: State, design: Design) -> State:
     changed = changed_rows(state.table, table)
     new = State(design, table, {k: list(v) for k, v in state.findings.items()},
                 {k: dict(v) for k, v in state.groups.items()}, state.store, state.tree, state.tree_xy, state.drift,
-                list(state.islands), dict(state.pitch_pairs), state.span_bound, None, state.fallbacks)
+                list(state.islands), dict(state.pitch_pairs), state.span_bound, state.group_count, state.site_box,
+                state.pop_box, None, state.fallbacks)
     if not len(changed):
         new.relief = state.relief
         return new
@@ -164,6 +183,16 @@ def incremental(state: State, design: Design) -> State:
         raise FallbackError(f"{len(changed)} sites changed")
     ot, nt = state.table, table
     sites = nt.sites
+    # -- the sites' bounds (the outline) and the populated ones (the openings' spread), from the changed rows
+    c = changed
+    a, b = ot.sites, sites
+    new.site_box = box_after(state.site_box, a.x_mm[c], a.y_mm[c], b.x_mm[c], b.y_mm[c], b.bounds) or b.bounds()
+    if design.mask.outline.rectangle(new.site_box) != old.mask.outline.rectangle(state.site_box):
+        raise FallbackError("the outline moved")
+    was, now = c[ot.which[c] >= 0], c[nt.which[c] >= 0]
+    new.pop_box = box_after(state.pop_box, a.x_mm[was], a.y_mm[was], b.x_mm[now], b.y_mm[now],
+                            lambda: points_box(b.x_mm[nt.rows], b.y_mm[nt.rows]))
+    new.group_count = counts_after(state.group_count, ot, nt, c)
     lim = design.effective_limits()
     r_max = max(_radius_max(ot), _radius_max(nt))
     # channels join a changed site to a partner up to 2 r_max + w_min away; only channels at the relief's depth
@@ -174,7 +203,6 @@ def incremental(state: State, design: Design) -> State:
     reach_l = 2.0 * r_max + lim.web_min_mm if same_depth_channels else 0.0
     du_max = max((o.upper_mm for o in (*ot.openings, *nt.openings)), default=0.0)
     reach_pair = max(design.ball.diameter_mm + lim.ball_gap_min_mm, du_max + lim.web_min_mm, 2 * r_max + lim.web_min_mm)
-    c = changed
     zb = union_box(disks_box(ot.lower_x_mm[c], ot.lower_y_mm[c], ot.lower_mm[c] / 2.0),
                    disks_box(nt.lower_x_mm[c], nt.lower_y_mm[c], nt.lower_mm[c] / 2.0))
     zb = union_box(zb, disks_box(np.concatenate([ot.sites.x_mm[c], sites.x_mm[c]]),
@@ -218,44 +246,45 @@ def incremental(state: State, design: Design) -> State:
         kept = [v for v in new.findings[cid] if not names_hit(v, changed_names)]
         new.findings[cid] = kept + [v for v in CHECKS[cid](ctx) if names_hit(v, changed_names)]
     _pitch(new, sub, changed_names)
-    _group_checks(new, ot, nt, c)
-    # -- edge and thermal ------------------------------------------------------------------------------------
-    if design.outline_rect() != old.outline_rect():
-        raise FallbackError("the outline moved")
+    _group_checks(new, state, ot, nt, c, lim)
+    # -- edge and thermal (the outline stays put: checked above) ---------------------------------------------
+    outline = design.mask.outline.rectangle(new.site_box)
     kept = [v for v in new.findings["edge"] if not names_hit(v, changed_names)]
-    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c)) if v.sites]
+    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c, lim, outline)) if v.sites]
     if design.tolerances.delta_t_k != 0.0 or design.output.artwork_scale_ppm is not None:
-        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows))
+        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows, lim, outline))
     return new
 
 
-def _group_checks(new: State, ot: OpeningTable, nt: OpeningTable, c: IntArray) -> None:
+def _group_checks(new: State, state: State, ot: OpeningTable, nt: OpeningTable, c: IntArray, lim: Limits) -> None:
     """Recompute the findings of the opening groups that a changed site left or joined (all groups' margins
-    when the populated bounds moved, since the margin reads them)."""
+    when the populated bounds moved, since the margin reads them).
+
+    A check of :attr:`Scope.OPENING` decides on a group's opening (and pad) alone and only lists the group's
+    sites in its finding: a group that existed before and had no finding has none after a site left, joined or
+    moved, so only groups that are new or had a finding are recomputed (each a pass over its rows); the margin
+    reads where the sites are, so every touched group of it is.
+    """
     design = new.design
-    sites = nt.sites
     touched = group_keys(ot, c) | group_keys(nt, c)
-    bounds_same = _pop_bounds(ot) == _pop_bounds(nt)
+    bounds_same = state.pop_box == new.pop_box
+    rows = GroupRows(nt)
     for cid in (*OPENING_CHECKS, *PAD_CHECKS):
         keys_c = {k for k in touched if (k[1] is None) == (cid not in PAD_CHECKS)}
         if cid == "margin" and not bounds_same:
-            keys_c = {(o, float(p)) for o in nt.openings for p in np.unique(sites.pad_mm[nt.rows]).tolist()}
+            keys_c = {k for k in new.group_count if k[1] is not None}
             new.groups[cid] = {}
+        elif CHECKS[cid].scope is Scope.OPENING:
+            keys_c = {k for k in keys_c if state.group_count.get(k, 0) == 0 or new.groups[cid].get(k)}
         for k in keys_c:
             new.groups[cid].pop(k, None)
-        gctx = group_context(design, nt, keys_c)
+        if not keys_c:
+            continue
+        gctx = group_context(design, nt, keys_c, lim, rows)
         first = gctx.first_sites()
         for v in CHECKS[cid](gctx):
             key = first[v.sites[0]]
             new.groups[cid].setdefault(key if cid in PAD_CHECKS else (key[0], None), []).append(v)
-
-
-def _pop_bounds(t: OpeningTable) -> tuple[float, float, float, float]:
-    rows = t.rows
-    if not len(rows):
-        return (0.0, 0.0, 0.0, 0.0)
-    x, y = t.sites.x_mm[rows], t.sites.y_mm[rows]
-    return (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
 
 
 def _grown_hole(b: Box) -> Box:

@@ -51,6 +51,7 @@ from geometry.analysis.live_diff import (
     union_box,
     window_design,
 )
+from geometry.analysis.live_margins import Radii, distinct_openings, margin_findings, radii_after, radii_of
 from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, touching
 from geometry.checks.base import EPS_MM, CheckContext, Scope, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
@@ -94,6 +95,7 @@ class State:
     pitch_pairs: dict[tuple[str, str], float]
     span_bound: float
     group_count: dict[GroupKey, int]
+    radii: Radii
     site_box: Box
     pop_box: Box | None
     relief: Relief | None = None
@@ -144,8 +146,11 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
     lower = table.lower_mm[rows]
     bound = s.span_mm if s is not None else (float(np.nanmax(lower)) if len(rows) else 0.0)
     xy = sites.xy.copy()
+    counts = group_counts(table)
+    pop_box = points_box(sites.x_mm[rows], sites.y_mm[rows])
+    radii = radii_of(table, GroupRows(table), {(o, p) for o, p in counts if p is not None}, pop_box)
     return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound,
-                 group_counts(table), sites.bounds(), points_box(sites.x_mm[rows], sites.y_mm[rows]), relief)
+                 counts, radii, sites.bounds(), pop_box, relief)
 
 
 def _hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
@@ -174,8 +179,8 @@ def incremental(state: State, design: Design) -> State:
     changed = changed_rows(state.table, table)
     new = State(design, table, {k: list(v) for k, v in state.findings.items()},
                 {k: dict(v) for k, v in state.groups.items()}, state.store, state.tree, state.tree_xy, state.drift,
-                list(state.islands), dict(state.pitch_pairs), state.span_bound, state.group_count, state.site_box,
-                state.pop_box, None, state.fallbacks)
+                list(state.islands), dict(state.pitch_pairs), state.span_bound, state.group_count, state.radii,
+                state.site_box, state.pop_box, None, state.fallbacks)
     if not len(changed):
         new.relief = state.relief
         return new
@@ -262,15 +267,27 @@ def _group_checks(new: State, state: State, ot: OpeningTable, nt: OpeningTable, 
 
     A check of :attr:`Scope.OPENING` decides on a group's opening (and pad) alone and only lists the group's
     sites in its finding: a group that existed before and had no finding has none after a site left, joined or
-    moved, so only groups that are new or had a finding are recomputed (each a pass over its rows); the margin
-    reads where the sites are, so every touched group of it is.
+    moved, so only groups that are new or had a finding are recomputed (each a pass over its rows). The margin
+    reads where the sites are: every touched group of it is recomputed from the groups' radii
+    (:mod:`geometry.analysis.live_margins`), without a pass over the sites unless a group has a finding.
     """
     design = new.design
     touched = group_keys(ot, c) | group_keys(nt, c)
     bounds_same = state.pop_box == new.pop_box
     rows = GroupRows(nt)
+    new.radii, moved = radii_after(state.radii, state.pop_box, new.pop_box, ot, nt, c, new.group_count, rows)
     for cid in (*OPENING_CHECKS, *PAD_CHECKS):
         keys_c = {k for k in touched if (k[1] is None) == (cid not in PAD_CHECKS)}
+        if cid == "margin" and distinct_openings(nt):
+            if not bounds_same:
+                new.groups[cid] = {}
+            keys_m = {(o, p) for o, p in keys_c if p is not None} | moved
+            for pk in keys_m:
+                new.groups[cid].pop(pk, None)
+            ctx = group_context(design, nt, set(), lim, rows)
+            for pk, vs in margin_findings(ctx, rows, new.radii, keys_m, new.pop_box, lim).items():
+                new.groups[cid][pk] = vs
+            continue
         if cid == "margin" and not bounds_same:
             keys_c = {k for k in new.group_count if k[1] is not None}
             new.groups[cid] = {}

@@ -27,6 +27,10 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 Box = tuple[float, float, float, float]
 
+class FallbackError(Exception):
+    """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
+
+
 # Fields of a design that every site's relief or findings may depend on: any change means a full recompute.
 _DESIGN_WIDE = ("ball", "pad", "layout", "mask", "profile", "upper_ratio", "merge", "limits", "rework", "output",
                 "tolerances")

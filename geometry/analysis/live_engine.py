@@ -42,6 +42,7 @@ from geometry.analysis.live_checks import (
 )
 from geometry.analysis.live_diff import (
     Box,
+    FallbackError,
     box_after,
     changed_rows,
     design_wide_change,
@@ -52,7 +53,8 @@ from geometry.analysis.live_diff import (
     window_design,
 )
 from geometry.analysis.live_margins import Radii, distinct_openings, margin_findings, radii_after, radii_of
-from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, touching
+from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes
+from geometry.analysis.live_relief_update import update_relief
 from geometry.checks.base import EPS_MM, CheckContext, Scope, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
 from geometry.checks.registry import CHECKS
@@ -61,7 +63,6 @@ from geometry.derive.openings import OpeningTable, opening_table
 from geometry.derive.pairs import close_pairs
 from geometry.derive.relief.merged import Relief, whole_relief
 from geometry.derive.relief.model import depth_key
-from geometry.derive.rings import RingSet
 from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.model.design import Design
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
@@ -73,10 +74,6 @@ IntArray = NDArray[np.intp]
 MAX_CHANGED = 64  # more changed sites than this: a full recompute is as quick
 MAX_DRIFT_MM = 0.05  # how far sites may move from where the site tree was built
 TILE_MM = 2.0
-
-
-class FallbackError(Exception):
-    """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
 
 
 @dataclass
@@ -239,7 +236,7 @@ def incremental(state: State, design: Design) -> State:
         raise FallbackError("more than one relief depth")
     store = state.store.copy()
     store.keys |= keys
-    _update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, nt)
+    update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, ot.lower_mm, nt)
     new.store = store
     # -- islands -----------------------------------------------------------------------------------------
     new.islands = [(b, v) for b, v in new.islands if not _meets(_grown_hole(b), zb)] + _islands(r_sub, sub, zb, ebox)
@@ -307,99 +304,6 @@ def _group_checks(new: State, state: State, ot: OpeningTable, nt: OpeningTable, 
 def _grown_hole(b: Box) -> Box:
     """A hole's box grown by half its size: the sites named around an island lie within that of it."""
     return grow(b, max(b[2] - b[0], b[3] - b[1]) / 2.0 + 1e-6)
-
-
-def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_rows: IntArray, changed: IntArray,
-                   zb: Box, ebox: Box, table: OpeningTable) -> None:
-    """Replace the store's rings and memberships around ``zb`` by the window's (see the module docstring)."""
-    sub_rings = r_sub.rings
-    hit_new = touching(sub_rings, zb)
-    in_e = inside(sub_rings, ebox)
-    if (hit_new & ~in_e).any():
-        raise FallbackError("a ring near the edit leaves the window (a region's outer boundary)")
-    found = store.find(zb, touching)
-    removed = store.rings_of(found)
-    n_sub = r_sub.n_regions
-    sub_site_region = np.full(len(w_rows), -1, dtype=np.intp)
-    sub_site_region[r_sub.region_site_rows] = np.repeat(np.arange(n_sub, dtype=np.intp),
-                                                        np.diff(r_sub.region_site_start))
-    # core: window sites whose lower circle meets the box (every site whose relief can change)
-    lx, ly, lr = table.lower_x_mm[w_rows], table.lower_y_mm[w_rows], table.lower_mm[w_rows] / 2.0
-    core = ~np.isnan(lx) & (lx + lr >= zb[0]) & (lx - lr <= zb[2]) & (ly + lr >= zb[1]) & (ly - lr <= zb[3])
-    core |= np.isin(w_rows, changed)
-    old_region = before.site_region[w_rows]
-    touched_old = set(old_region[core][old_region[core] >= 0].tolist()) | set(removed.region.tolist())
-    region_all_in = np.zeros(n_sub, dtype=bool)
-    if n_sub:
-        bad = np.bincount(sub_rings.region[~in_e], minlength=n_sub) > 0
-        region_all_in = ~bad
-    relevant = set(sub_rings.region[hit_new].tolist()) | set(sub_site_region[core][sub_site_region[core] >= 0].tolist())
-    in_win = np.zeros(len(before.site_region), dtype=bool)
-    in_win[w_rows] = True
-    for g in touched_old:
-        members = np.flatnonzero(before.site_region == g)
-        if len(members) <= len(w_rows) and in_win[members].all():
-            pos = np.searchsorted(w_rows, members)
-            relevant |= set(sub_site_region[pos][sub_site_region[pos] >= 0].tolist())
-    unchanged = ~np.isin(w_rows, changed)
-    mapping, interior = _map_regions(relevant, sub_site_region, old_region, unchanged, region_all_in, touched_old)
-    replaced = touched_old - set(mapping.values())
-    for g in replaced:
-        members = np.flatnonzero(before.site_region == g)
-        if not in_win[members].all():
-            raise FallbackError("a replaced region reaches out of the window")
-        if int(before.ring_count[g]) != int(np.sum(removed.region == g)):
-            raise FallbackError("a replaced region has rings away from the edit")
-    fresh = store.new_regions([float(r_sub.region_depth_mm[k]) for k in interior])
-    mapping.update(dict(zip(interior, fresh.tolist(), strict=True)))
-    store.remove(found)
-    add_sel = hit_new & ~np.isin(sub_rings.region, interior)
-    add_sel |= np.isin(sub_rings.region, interior)
-    add = sub_rings.subset(add_sel)
-    lut = np.full(max(n_sub, 1), -1, dtype=np.intp)
-    for k, gid in mapping.items():
-        lut[k] = gid
-    store.add(RingSet(add.xy, add.bulge, add.start, lut[add.region], add.hole))
-    for g in replaced:
-        store.alive[g] = False
-    update = core.copy()
-    update |= np.isin(sub_site_region, interior)
-    for g in replaced:
-        update |= old_region == g
-    rows_u = w_rows[update]
-    sr = sub_site_region[update]
-    if (sr >= 0).any() and (lut[sr[sr >= 0]] < 0).any():
-        raise FallbackError("a site joins a region the window cannot place")
-    store.site_region[rows_u] = np.where(sr >= 0, lut[np.maximum(sr, 0)], -1)
-    sub_circle = np.zeros(len(w_rows), dtype=bool)
-    sub_circle[r_sub.circle_site] = True
-    store.circle[rows_u] = sub_circle[update]
-    for gid in set(mapping.values()):
-        members = np.flatnonzero(store.site_region == gid)
-        store.region_lower[gid] = float(np.max(table.lower_mm[members])) if len(members) else np.nan
-
-
-def _map_regions(relevant: set[int], sub_site_region: IntArray, old_region: IntArray, unchanged: NDArray[np.bool_],
-                 region_all_in: NDArray[np.bool_], touched_old: set[int]) -> tuple[dict[int, int], list[int]]:
-    """Which global region each window region near the edit continues ({window: global}), and the window
-    regions that lie wholly inside E (complete regions of their own, to get fresh ids)."""
-    mapping: dict[int, int] = {}
-    interior: list[int] = []
-    for k in sorted(relevant):
-        mine = sub_site_region == k
-        olds = set(old_region[mine & unchanged].tolist()) - {-1}
-        if region_all_in[k]:
-            if olds - touched_old:
-                raise FallbackError("a region splits off a region that stays")
-            interior.append(k)
-            continue
-        if len(olds) != 1:
-            raise FallbackError("regions merge or split across the window")
-        g = olds.pop()
-        if g in mapping.values():
-            raise FallbackError("a region may split across the window")
-        mapping[k] = g
-    return mapping, interior
 
 
 def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, Violation]]:

@@ -9,15 +9,19 @@ import numpy as np
 import pytest
 
 from geometry.analysis.live_checks import GroupKey, GroupRows, counts_after, group_counts
-from geometry.analysis.live_diff import Box, box_after, changed_rows, points_box
+from geometry.analysis.live_diff import Box, FallbackError, box_after, changed_rows, points_box
+from geometry.analysis.live_engine import TILE_MM, full_state, incremental
 from geometry.analysis.live_margins import Radii, centre, radii_after, radii_of
+from geometry.analysis.live_relief import ReliefStore
+from geometry.checks import run_checks
 from geometry.derive.openings import OpeningTable, opening_table, opening_table_full
 from geometry.derive.openings_edit import patch_origin, rows_changed_since
+from geometry.derive.relief.merged import lower_relief
 from geometry.model import operations as op
 from geometry.model.design import Design
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
 from geometry.model.profiles import Straight, Tapered
-from tests.geometry.test_live_incremental import jittered, random_edit
+from tests.geometry.test_live_incremental import jittered, random_edit, relief_signature
 
 
 def walk(seed: int, steps: int = 12) -> list[Design]:
@@ -159,3 +163,53 @@ def test_the_farthest_site_leaving_its_group_is_looked_up_again() -> None:
         assert radii == radii_by_loop(nt)
         ot = nt
     assert radii[key] < float(d.max())
+
+
+def store_regions(store: ReliefStore, lower: np.ndarray) -> list[tuple[tuple[int, ...], int, float, int]]:
+    """Each live region of a store as (its sites, its size, widest lower outline, sites with it), sorted: the
+    kept numbers against the sites the store's per-site array puts in the region."""
+    out = []
+    for g in np.flatnonzero(store.alive).tolist():
+        members = np.flatnonzero(store.site_region == g)
+        if not len(members):
+            continue
+        m = float(np.max(lower[members]))
+        out.append((tuple(members.tolist()), int(store.region_size[g]), float(store.region_lower[g]),
+                    int(store.region_lower_n[g])))
+        assert (store.region_size[g], store.region_lower[g], store.region_lower_n[g]) == (
+            len(members), m, int(np.count_nonzero(lower[members] == m)))
+    return sorted(out)
+
+
+@pytest.mark.parametrize(("pitch", "seed"), [(0.4, 1), (0.4, 6), (0.6, 2)])
+def test_the_relief_store_after_local_updates_equals_one_built_from_scratch(pitch: float, seed: int) -> None:
+    """Merged (one region, an island per cell) and unmerged arrays: after each local update the store's regions
+    (sites, sizes, widest outlines and their counts) and single circles are those of a store made from the
+    design's full relief; a snapshot taken before an update keeps its own design's memberships."""
+    rng = np.random.default_rng(seed)
+    design = jittered(12, pitch, 0.003, seed)
+    state = full_state(design, run_checks(design), lower_relief(design))
+    history = [design]
+    local = 0
+    for _ in range(10):
+        design = random_edit(design, rng, history)
+        history.append(design)
+        t = opening_table(design)
+        t0 = state.table
+        kept = state.store.site_region.copy()
+        snap = state.store.snapshot(t0.lower_x_mm, t0.lower_y_mm, t0.lower_mm / 2.0, t0.relief_mm)
+        try:
+            new = incremental(state, design)
+        except FallbackError:
+            state = full_state(design, run_checks(design), lower_relief(design))
+            continue
+        assert state.store.site_region.tolist() == kept.tolist()  # the previous state's store is untouched
+        # assembled after the update, the snapshot is still the previous design's relief
+        names = t.sites.names
+        assert relief_signature(snap(), names) == relief_signature(lower_relief(history[-2]), names)
+        state = new
+        local += 1
+        scratch = ReliefStore(lower_relief(design), t.lower_mm, TILE_MM)
+        assert store_regions(state.store, t.lower_mm) == store_regions(scratch, t.lower_mm)
+        assert state.store.circle.tolist() == scratch.circle.tolist()
+    assert local >= 5

@@ -6,8 +6,12 @@ Per check family (``Check.scope`` and what each check reads, see docs/checks.md)
   sites only, so the findings naming a changed site are recomputed on the window design;
 * checks of openings (ball-pass, single-ball, hold, stack, taper-angle, landing, hole-size, flux-clear, margin):
   one finding per group of sites sharing an opening (and pad); only the groups a changed site leaves or joins
-  are recomputed, over the whole design's arrays (:class:`GroupContext`);
+  are recomputed, over the whole design's arrays (:class:`GroupContext`, the groups' rows found once per
+  update by :class:`GroupRows`). Those of ``Scope.OPENING`` decide on the opening (and pad) alone, so a group
+  that existed and had no finding keeps none (:func:`group_counts` says which groups exist); the margin reads
+  the sites' spread and is recomputed from each group's radius (:mod:`geometry.analysis.live_margins`);
 * edge: per site against the outline, which stays put unless the sites' bounds move (then a full recompute);
+  the engine keeps the bounds and gives the outline to the check (:class:`RowsContext`);
 * pitch, thermal, span and lower-island are handled by the engine (:mod:`geometry.analysis.live`).
 """
 

@@ -4,8 +4,9 @@ The design: 1000 x 1000 explicit sites at 0.4 mm pitch, jittered by up to 3 um (
 laser-cut stainless tapered at 60 degrees (the 100k array's geometry: lower outlines merge into one region with a
 metal island in every cell). After the first full analysis, 50 random single-site edits (a profile override, a
 move by a few um, a depopulation) go through one :class:`geometry.analysis.live.LiveAnalysis`; each update's
-wall time is measured (the design edit itself, ``geometry.model.operations``, and building the new design's
-sites and opening table are outside it and reported apart). ``python -m bench edit [--quick] [--side=N]``;
+wall time is measured, and its CPU time beside it, since the machine may be shared (the design edit itself,
+``geometry.model.operations``, and building the new design's sites and opening table are outside it and reported
+apart). ``python -m bench edit [--quick] [--side=N]``;
 ``--quick`` uses 300 x 300 sites, ``--side=N`` N x N.
 
 The ``model-edit-1m`` step (``python -m bench edit --model``) times the model's side of an edit alone: the edit

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from geometry.analysis.live_engine import FallbackError, State, full_state, incremental
+from geometry.analysis.live_diff import FallbackError
+from geometry.analysis.live_engine import State, full_state, incremental
 from geometry.checks import CheckReport, run_checks
 from geometry.derive.relief.merged import Relief, lower_relief
 from geometry.derive.repetition import Repeated, repetition

@@ -10,12 +10,14 @@ same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geometry.derive.openings import OpeningTable
+from geometry.derive.openings_edit import rows_changed_since
 from geometry.model.design import Design, MergeSettings, ProfileOverride
 from geometry.model.layouts import SiteEdits
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
@@ -24,6 +26,10 @@ from geometry.model.sites import SiteState
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 Box = tuple[float, float, float, float]
+
+class FallbackError(Exception):
+    """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
+
 
 # Fields of a design that every site's relief or findings may depend on: any change means a full recompute.
 _DESIGN_WIDE = ("ball", "pad", "layout", "mask", "profile", "upper_ratio", "merge", "limits", "rework", "output",
@@ -44,19 +50,24 @@ def design_wide_change(old: Design, new: Design) -> str | None:
 def changed_rows(old: OpeningTable, new: OpeningTable) -> IntArray:
     """Rows whose site or opening differs (same rows in both tables: the caller checked the names agree).
 
-    Compares centres, pads, state and the resolved opening values per site, all as array operations (a few ms
-    at a million sites); NaN (no opening) equals NaN.
+    Compares centres, pads, state and the resolved opening values per site, NaN (no opening) equal to NaN. When
+    ``new`` was patched from ``old`` (:func:`geometry.derive.openings_edit.rows_changed_since`) only the rows the
+    patches recomputed can differ, so only those are compared; otherwise every row is (about 15 ms at a
+    million sites).
     """
+    cand = rows_changed_since(old, new)
+    at: IntArray | slice = slice(None) if cand is None else cand
     a, b = old.sites, new.sites
-    diff = (a.x_mm != b.x_mm) | (a.y_mm != b.y_mm) | (a.state != b.state) | (a.pad_kind != b.pad_kind)
-    diff |= ~_same(a.pad_mm, b.pad_mm)
+    diff = (a.x_mm[at] != b.x_mm[at]) | (a.y_mm[at] != b.y_mm[at]) | (a.state[at] != b.state[at])
+    diff |= (a.pad_kind[at] != b.pad_kind[at]) | ~_same(a.pad_mm[at], b.pad_mm[at])
     for name in ("upper_mm", "lower_mm", "vertical_mm", "angle_deg", "relief_mm", "lower_x_mm", "lower_y_mm"):
-        diff |= ~_same(getattr(old, name), getattr(new, name))
+        diff |= ~_same(getattr(old, name)[at], getattr(new, name)[at])
     # the same numbers from a different profile (another kind of wall) still change wall-dependent findings
-    kinds_old = np.array([hash(o) for o in old.openings] + [0], dtype=np.int64)[old.which]
-    kinds_new = np.array([hash(o) for o in new.openings] + [0], dtype=np.int64)[new.which]
+    kinds_old = np.array([hash(o) for o in old.openings] + [0], dtype=np.int64)[old.which[at]]
+    kinds_new = np.array([hash(o) for o in new.openings] + [0], dtype=np.int64)[new.which[at]]
     diff |= kinds_old != kinds_new
-    return np.flatnonzero(diff).astype(np.intp)
+    hit = np.flatnonzero(diff).astype(np.intp)
+    return hit if cand is None else cand[hit]
 
 
 def _same(u: FloatArray, v: FloatArray) -> NDArray[np.bool_]:
@@ -125,3 +136,28 @@ def disks_box(x: FloatArray, y: FloatArray, r: FloatArray) -> Box:
 def union_box(a: Box, b: Box) -> Box:
     """The bounding box of two boxes."""
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def points_box(x: FloatArray, y: FloatArray) -> Box | None:
+    """The bounding box of points (None for none)."""
+    if not len(x):
+        return None
+    return (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
+
+
+def box_after(box: Box | None, old_x: FloatArray, old_y: FloatArray, new_x: FloatArray, new_y: FloatArray,
+              full: Callable[[], Box | None]) -> Box | None:
+    """The bounding box of a point set after some of its points changed, without a pass over the others.
+
+    ``box`` is the set's box before, ``old_x, old_y`` the changed points as they were (those in the set then),
+    ``new_x, new_y`` as they are (those in it now). When no old point lies on a side of the box, points that
+    stay reach every side, so the new box is the old one grown by the new points, exactly; otherwise (or for a
+    set that was empty) ``full()`` gives it.
+    """
+    if box is None:
+        return full()
+    on_side = (old_x == box[0]) | (old_x == box[2]) | (old_y == box[1]) | (old_y == box[3])
+    if bool(on_side.any()):
+        return full()
+    grown = points_box(new_x, new_y)
+    return box if grown is None else union_box(box, grown)

@@ -31,15 +31,31 @@ from geometry.analysis.live_checks import (
     PAD_CHECKS,
     PAIR_CHECKS,
     GroupKey,
+    GroupRows,
+    counts_after,
     finding_key,
     group_context,
+    group_counts,
     group_keys,
     names_hit,
     rows_context,
 )
-from geometry.analysis.live_diff import Box, changed_rows, design_wide_change, disks_box, grow, union_box, window_design
-from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes, touching
-from geometry.checks.base import EPS_MM, CheckContext, fmt_mm
+from geometry.analysis.live_diff import (
+    Box,
+    FallbackError,
+    box_after,
+    changed_rows,
+    design_wide_change,
+    disks_box,
+    grow,
+    points_box,
+    union_box,
+    window_design,
+)
+from geometry.analysis.live_margins import Radii, distinct_openings, margin_findings, radii_after, radii_of
+from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes
+from geometry.analysis.live_relief_update import update_relief
+from geometry.checks.base import EPS_MM, CheckContext, Scope, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
 from geometry.checks.registry import CHECKS
 from geometry.derive.islands import MEASURE_TOL_MM, whole_islands
@@ -47,10 +63,10 @@ from geometry.derive.openings import OpeningTable, opening_table
 from geometry.derive.pairs import close_pairs
 from geometry.derive.relief.merged import Relief, whole_relief
 from geometry.derive.relief.model import depth_key
-from geometry.derive.rings import RingSet
 from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.model.design import Design
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
+from geometry.model.materials import Limits
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -58,10 +74,6 @@ IntArray = NDArray[np.intp]
 MAX_CHANGED = 64  # more changed sites than this: a full recompute is as quick
 MAX_DRIFT_MM = 0.05  # how far sites may move from where the site tree was built
 TILE_MM = 2.0
-
-
-class FallbackError(Exception):
-    """The edit cannot be applied locally (the message says why); the caller recomputes in full."""
 
 
 @dataclass
@@ -79,6 +91,10 @@ class State:
     islands: list[tuple[Box, Violation]]
     pitch_pairs: dict[tuple[str, str], float]
     span_bound: float
+    group_count: dict[GroupKey, int]
+    radii: Radii
+    site_box: Box
+    pop_box: Box | None
     relief: Relief | None = None
     fallbacks: dict[str, int] = field(default_factory=dict)
 
@@ -127,7 +143,11 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
     lower = table.lower_mm[rows]
     bound = s.span_mm if s is not None else (float(np.nanmax(lower)) if len(rows) else 0.0)
     xy = sites.xy.copy()
-    return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound, relief)
+    counts = group_counts(table)
+    pop_box = points_box(sites.x_mm[rows], sites.y_mm[rows])
+    radii = radii_of(table, GroupRows(table), {(o, p) for o, p in counts if p is not None}, pop_box)
+    return State(design, table, findings, groups, store, cKDTree(xy), xy, 0.0, isl, pitch_pairs, bound,
+                 counts, radii, sites.bounds(), pop_box, relief)
 
 
 def _hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
@@ -156,7 +176,8 @@ def incremental(state: State, design: Design) -> State:
     changed = changed_rows(state.table, table)
     new = State(design, table, {k: list(v) for k, v in state.findings.items()},
                 {k: dict(v) for k, v in state.groups.items()}, state.store, state.tree, state.tree_xy, state.drift,
-                list(state.islands), dict(state.pitch_pairs), state.span_bound, None, state.fallbacks)
+                list(state.islands), dict(state.pitch_pairs), state.span_bound, state.group_count, state.radii,
+                state.site_box, state.pop_box, None, state.fallbacks)
     if not len(changed):
         new.relief = state.relief
         return new
@@ -164,6 +185,16 @@ def incremental(state: State, design: Design) -> State:
         raise FallbackError(f"{len(changed)} sites changed")
     ot, nt = state.table, table
     sites = nt.sites
+    # -- the sites' bounds (the outline) and the populated ones (the openings' spread), from the changed rows
+    c = changed
+    a, b = ot.sites, sites
+    new.site_box = box_after(state.site_box, a.x_mm[c], a.y_mm[c], b.x_mm[c], b.y_mm[c], b.bounds) or b.bounds()
+    if design.mask.outline.rectangle(new.site_box) != old.mask.outline.rectangle(state.site_box):
+        raise FallbackError("the outline moved")
+    was, now = c[ot.which[c] >= 0], c[nt.which[c] >= 0]
+    new.pop_box = box_after(state.pop_box, a.x_mm[was], a.y_mm[was], b.x_mm[now], b.y_mm[now],
+                            lambda: points_box(b.x_mm[nt.rows], b.y_mm[nt.rows]))
+    new.group_count = counts_after(state.group_count, ot, nt, c)
     lim = design.effective_limits()
     r_max = max(_radius_max(ot), _radius_max(nt))
     # channels join a changed site to a partner up to 2 r_max + w_min away; only channels at the relief's depth
@@ -174,7 +205,6 @@ def incremental(state: State, design: Design) -> State:
     reach_l = 2.0 * r_max + lim.web_min_mm if same_depth_channels else 0.0
     du_max = max((o.upper_mm for o in (*ot.openings, *nt.openings)), default=0.0)
     reach_pair = max(design.ball.diameter_mm + lim.ball_gap_min_mm, du_max + lim.web_min_mm, 2 * r_max + lim.web_min_mm)
-    c = changed
     zb = union_box(disks_box(ot.lower_x_mm[c], ot.lower_y_mm[c], ot.lower_mm[c] / 2.0),
                    disks_box(nt.lower_x_mm[c], nt.lower_y_mm[c], nt.lower_mm[c] / 2.0))
     zb = union_box(zb, disks_box(np.concatenate([ot.sites.x_mm[c], sites.x_mm[c]]),
@@ -206,7 +236,7 @@ def incremental(state: State, design: Design) -> State:
         raise FallbackError("more than one relief depth")
     store = state.store.copy()
     store.keys |= keys
-    _update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, nt)
+    update_relief(store, state.store, r_sub, w_rows, c, zb, ebox, ot.lower_mm, nt)
     new.store = store
     # -- islands -----------------------------------------------------------------------------------------
     new.islands = [(b, v) for b, v in new.islands if not _meets(_grown_hole(b), zb)] + _islands(r_sub, sub, zb, ebox)
@@ -218,142 +248,62 @@ def incremental(state: State, design: Design) -> State:
         kept = [v for v in new.findings[cid] if not names_hit(v, changed_names)]
         new.findings[cid] = kept + [v for v in CHECKS[cid](ctx) if names_hit(v, changed_names)]
     _pitch(new, sub, changed_names)
-    _group_checks(new, ot, nt, c)
-    # -- edge and thermal ------------------------------------------------------------------------------------
-    if design.outline_rect() != old.outline_rect():
-        raise FallbackError("the outline moved")
+    _group_checks(new, state, ot, nt, c, lim)
+    # -- edge and thermal (the outline stays put: checked above) ---------------------------------------------
+    outline = design.mask.outline.rectangle(new.site_box)
     kept = [v for v in new.findings["edge"] if not names_hit(v, changed_names)]
-    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c)) if v.sites]
+    new.findings["edge"] = kept + [v for v in CHECKS["edge"](rows_context(design, nt, c, lim, outline)) if v.sites]
     if design.tolerances.delta_t_k != 0.0 or design.output.artwork_scale_ppm is not None:
-        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows))
+        new.findings["thermal"] = CHECKS["thermal"](rows_context(design, nt, nt.rows, lim, outline))
     return new
 
 
-def _group_checks(new: State, ot: OpeningTable, nt: OpeningTable, c: IntArray) -> None:
+def _group_checks(new: State, state: State, ot: OpeningTable, nt: OpeningTable, c: IntArray, lim: Limits) -> None:
     """Recompute the findings of the opening groups that a changed site left or joined (all groups' margins
-    when the populated bounds moved, since the margin reads them)."""
+    when the populated bounds moved, since the margin reads them).
+
+    A check of :attr:`Scope.OPENING` decides on a group's opening (and pad) alone and only lists the group's
+    sites in its finding: a group that existed before and had no finding has none after a site left, joined or
+    moved, so only groups that are new or had a finding are recomputed (each a pass over its rows). The margin
+    reads where the sites are: every touched group of it is recomputed from the groups' radii
+    (:mod:`geometry.analysis.live_margins`), without a pass over the sites unless a group has a finding.
+    """
     design = new.design
-    sites = nt.sites
     touched = group_keys(ot, c) | group_keys(nt, c)
-    bounds_same = _pop_bounds(ot) == _pop_bounds(nt)
+    bounds_same = state.pop_box == new.pop_box
+    rows = GroupRows(nt)
+    new.radii, moved = radii_after(state.radii, state.pop_box, new.pop_box, ot, nt, c, new.group_count, rows)
     for cid in (*OPENING_CHECKS, *PAD_CHECKS):
         keys_c = {k for k in touched if (k[1] is None) == (cid not in PAD_CHECKS)}
+        if cid == "margin" and distinct_openings(nt):
+            if not bounds_same:
+                new.groups[cid] = {}
+            keys_m = {(o, p) for o, p in keys_c if p is not None} | moved
+            for pk in keys_m:
+                new.groups[cid].pop(pk, None)
+            ctx = group_context(design, nt, set(), lim, rows)
+            for pk, vs in margin_findings(ctx, rows, new.radii, keys_m, new.pop_box, lim).items():
+                new.groups[cid][pk] = vs
+            continue
         if cid == "margin" and not bounds_same:
-            keys_c = {(o, float(p)) for o in nt.openings for p in np.unique(sites.pad_mm[nt.rows]).tolist()}
+            keys_c = {k for k in new.group_count if k[1] is not None}
             new.groups[cid] = {}
+        elif CHECKS[cid].scope is Scope.OPENING:
+            keys_c = {k for k in keys_c if state.group_count.get(k, 0) == 0 or new.groups[cid].get(k)}
         for k in keys_c:
             new.groups[cid].pop(k, None)
-        gctx = group_context(design, nt, keys_c)
+        if not keys_c:
+            continue
+        gctx = group_context(design, nt, keys_c, lim, rows)
         first = gctx.first_sites()
         for v in CHECKS[cid](gctx):
             key = first[v.sites[0]]
             new.groups[cid].setdefault(key if cid in PAD_CHECKS else (key[0], None), []).append(v)
 
 
-def _pop_bounds(t: OpeningTable) -> tuple[float, float, float, float]:
-    rows = t.rows
-    if not len(rows):
-        return (0.0, 0.0, 0.0, 0.0)
-    x, y = t.sites.x_mm[rows], t.sites.y_mm[rows]
-    return (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
-
-
 def _grown_hole(b: Box) -> Box:
     """A hole's box grown by half its size: the sites named around an island lie within that of it."""
     return grow(b, max(b[2] - b[0], b[3] - b[1]) / 2.0 + 1e-6)
-
-
-def _update_relief(store: ReliefStore, before: ReliefStore, r_sub: Relief, w_rows: IntArray, changed: IntArray,
-                   zb: Box, ebox: Box, table: OpeningTable) -> None:
-    """Replace the store's rings and memberships around ``zb`` by the window's (see the module docstring)."""
-    sub_rings = r_sub.rings
-    hit_new = touching(sub_rings, zb)
-    in_e = inside(sub_rings, ebox)
-    if (hit_new & ~in_e).any():
-        raise FallbackError("a ring near the edit leaves the window (a region's outer boundary)")
-    found = store.find(zb, touching)
-    removed = store.rings_of(found)
-    n_sub = r_sub.n_regions
-    sub_site_region = np.full(len(w_rows), -1, dtype=np.intp)
-    sub_site_region[r_sub.region_site_rows] = np.repeat(np.arange(n_sub, dtype=np.intp),
-                                                        np.diff(r_sub.region_site_start))
-    # core: window sites whose lower circle meets the box (every site whose relief can change)
-    lx, ly, lr = table.lower_x_mm[w_rows], table.lower_y_mm[w_rows], table.lower_mm[w_rows] / 2.0
-    core = ~np.isnan(lx) & (lx + lr >= zb[0]) & (lx - lr <= zb[2]) & (ly + lr >= zb[1]) & (ly - lr <= zb[3])
-    core |= np.isin(w_rows, changed)
-    old_region = before.site_region[w_rows]
-    touched_old = set(old_region[core][old_region[core] >= 0].tolist()) | set(removed.region.tolist())
-    region_all_in = np.zeros(n_sub, dtype=bool)
-    if n_sub:
-        bad = np.bincount(sub_rings.region[~in_e], minlength=n_sub) > 0
-        region_all_in = ~bad
-    relevant = set(sub_rings.region[hit_new].tolist()) | set(sub_site_region[core][sub_site_region[core] >= 0].tolist())
-    in_win = np.zeros(len(before.site_region), dtype=bool)
-    in_win[w_rows] = True
-    for g in touched_old:
-        members = np.flatnonzero(before.site_region == g)
-        if len(members) <= len(w_rows) and in_win[members].all():
-            pos = np.searchsorted(w_rows, members)
-            relevant |= set(sub_site_region[pos][sub_site_region[pos] >= 0].tolist())
-    unchanged = ~np.isin(w_rows, changed)
-    mapping, interior = _map_regions(relevant, sub_site_region, old_region, unchanged, region_all_in, touched_old)
-    replaced = touched_old - set(mapping.values())
-    for g in replaced:
-        members = np.flatnonzero(before.site_region == g)
-        if not in_win[members].all():
-            raise FallbackError("a replaced region reaches out of the window")
-        if int(before.ring_count[g]) != int(np.sum(removed.region == g)):
-            raise FallbackError("a replaced region has rings away from the edit")
-    fresh = store.new_regions([float(r_sub.region_depth_mm[k]) for k in interior])
-    mapping.update(dict(zip(interior, fresh.tolist(), strict=True)))
-    store.remove(found)
-    add_sel = hit_new & ~np.isin(sub_rings.region, interior)
-    add_sel |= np.isin(sub_rings.region, interior)
-    add = sub_rings.subset(add_sel)
-    lut = np.full(max(n_sub, 1), -1, dtype=np.intp)
-    for k, gid in mapping.items():
-        lut[k] = gid
-    store.add(RingSet(add.xy, add.bulge, add.start, lut[add.region], add.hole))
-    for g in replaced:
-        store.alive[g] = False
-    update = core.copy()
-    update |= np.isin(sub_site_region, interior)
-    for g in replaced:
-        update |= old_region == g
-    rows_u = w_rows[update]
-    sr = sub_site_region[update]
-    if (sr >= 0).any() and (lut[sr[sr >= 0]] < 0).any():
-        raise FallbackError("a site joins a region the window cannot place")
-    store.site_region[rows_u] = np.where(sr >= 0, lut[np.maximum(sr, 0)], -1)
-    sub_circle = np.zeros(len(w_rows), dtype=bool)
-    sub_circle[r_sub.circle_site] = True
-    store.circle[rows_u] = sub_circle[update]
-    for gid in set(mapping.values()):
-        members = np.flatnonzero(store.site_region == gid)
-        store.region_lower[gid] = float(np.max(table.lower_mm[members])) if len(members) else np.nan
-
-
-def _map_regions(relevant: set[int], sub_site_region: IntArray, old_region: IntArray, unchanged: NDArray[np.bool_],
-                 region_all_in: NDArray[np.bool_], touched_old: set[int]) -> tuple[dict[int, int], list[int]]:
-    """Which global region each window region near the edit continues ({window: global}), and the window
-    regions that lie wholly inside E (complete regions of their own, to get fresh ids)."""
-    mapping: dict[int, int] = {}
-    interior: list[int] = []
-    for k in sorted(relevant):
-        mine = sub_site_region == k
-        olds = set(old_region[mine & unchanged].tolist()) - {-1}
-        if region_all_in[k]:
-            if olds - touched_old:
-                raise FallbackError("a region splits off a region that stays")
-            interior.append(k)
-            continue
-        if len(olds) != 1:
-            raise FallbackError("regions merge or split across the window")
-        g = olds.pop()
-        if g in mapping.values():
-            raise FallbackError("a region may split across the window")
-        mapping[k] = g
-    return mapping, interior
 
 
 def _islands(r_sub: Relief, sub: Design, zb: Box, ebox: Box) -> list[tuple[Box, Violation]]:

@@ -6,6 +6,11 @@ the store keeps which region a site's lower circle belongs to (-1: none), whethe
 per region its depth and ring count. A :class:`geometry.derive.relief.model.Relief` is assembled from these only
 when someone asks for it (:meth:`ReliefStore.snapshot`), since that copies every ring.
 
+Per region the store also keeps how many sites it holds and the widest lower outline among them with how many
+sites have it, updated from the sites an edit reassigns (:meth:`ReliefStore.assign`), so no update scans every
+site for a region's members. The per-site arrays are shared between a store, its copies and its snapshots until
+one of them writes (copy on write), so an update copies them once, not once per copy and snapshot.
+
 The store handles designs whose relief has one depth (the incremental engine falls back to a full recompute
 otherwise): per depth a site is in at most one region, and the union of the window is exact away from its
 border (see :mod:`geometry.analysis.live`).
@@ -83,7 +88,11 @@ class Chunk:
 
 class ReliefStore:
     """The relief of the current design in tiles (see the module docstring). Updates are copy-on-write, so a
-    :meth:`snapshot` taken earlier keeps describing its own design."""
+    :meth:`snapshot` taken earlier keeps describing its own design.
+
+    ``site_region`` and ``circle`` are read freely; they are written only through :meth:`assign` and
+    :meth:`set_circle`, which copy them first while another store or a snapshot shares them.
+    """
 
     def __init__(self, relief: Relief, lower_mm: FloatArray, tile_mm: float) -> None:
         n_sites = len(lower_mm)
@@ -91,6 +100,7 @@ class ReliefStore:
         rings = relief.rings
         boxes = ring_boxes(rings)
         self.chunks: dict[int, Chunk] = {}
+        self._chunks_owned = True  # whether the tile dict is this store's alone (copy on write, as the arrays)
         self._put(rings, boxes)
         self.region_depth = list(relief.region_depth_mm.tolist())
         self.alive = np.ones(relief.n_regions, dtype=bool)
@@ -100,12 +110,20 @@ class ReliefStore:
         self.site_region[relief.region_site_rows] = pair_region
         self.circle = np.zeros(n_sites, dtype=bool)
         self.circle[relief.circle_site] = True
-        # per region the widest lower outline of its sites (the span check compares the span with it)
+        self._owned = True  # whether site_region and circle are this store's alone
+        sizes = np.diff(relief.region_site_start).astype(np.intp)
+        self.region_size = sizes.copy()
+        # per region the widest lower outline of its sites (the span check compares the span with it), and how
+        # many of its sites have that outline (an edit taking the last of them away looks again)
         self.region_lower = np.full(relief.n_regions, np.nan)
+        self.region_lower_n = np.zeros(relief.n_regions, dtype=np.intp)
         if relief.n_regions:
             per = lower_mm[relief.region_site_rows]
-            nonempty = np.diff(relief.region_site_start) > 0
-            self.region_lower[nonempty] = np.maximum.reduceat(per, relief.region_site_start[:-1][nonempty])
+            nonempty = sizes > 0
+            starts = relief.region_site_start[:-1][nonempty]
+            self.region_lower[nonempty] = np.maximum.reduceat(per, starts)
+            at_max = (per == np.repeat(self.region_lower, sizes)).astype(np.intp)
+            self.region_lower_n[nonempty] = np.add.reduceat(at_max, starts)
         self.keys = set(np.unique(np.concatenate([depth_key(relief.circle_depth_mm),
                                                   depth_key(relief.region_depth_mm)])).tolist())
 
@@ -125,6 +143,7 @@ class ReliefStore:
         ks = key[order]
         by_tile = rings.take(order)  # one reordering, then each tile is a slice (not a pass over all rings)
         cuts = np.concatenate([[0], np.flatnonzero(np.diff(ks)) + 1, [len(order)]]).astype(np.intp)
+        self._own_chunks()
         for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
             k = int(ks[a])
             part = order[a:b]
@@ -166,6 +185,8 @@ class ReliefStore:
 
     def remove(self, found: dict[int, BoolArray]) -> None:
         """Drop the rings selected by a :meth:`find` result."""
+        if found:
+            self._own_chunks()
         for k, hit in found.items():
             ch = self.chunks[k]
             np.subtract.at(self.ring_count, ch.rings.region[hit], 1)
@@ -187,20 +208,76 @@ class ReliefStore:
         n = len(depths)
         self.alive = np.concatenate([self.alive, np.ones(n, dtype=bool)])
         self.ring_count = np.concatenate([self.ring_count, np.zeros(n, dtype=np.intp)])
+        self.region_size = np.concatenate([self.region_size, np.zeros(n, dtype=np.intp)])
         self.region_lower = np.concatenate([self.region_lower, np.full(n, np.nan)])
+        self.region_lower_n = np.concatenate([self.region_lower_n, np.zeros(n, dtype=np.intp)])
         return np.arange(first, first + n, dtype=np.intp)
+
+    def _own_chunks(self) -> None:
+        if not self._chunks_owned:
+            self.chunks = dict(self.chunks)  # the chunks themselves are never changed, only replaced
+            self._chunks_owned = True
+
+    # -- per-site memberships ------------------------------------------------------------------------------
+    def _own(self) -> None:
+        if not self._owned:
+            self.site_region = self.site_region.copy()
+            self.circle = self.circle.copy()
+            self._owned = True
+
+    def set_circle(self, rows: IntArray, values: BoolArray) -> None:
+        """Whether each of the sites ``rows`` stays a single circle."""
+        self._own()
+        self.circle[rows] = values
+
+    def assign(self, rows: IntArray, regions: IntArray, lower_before: FloatArray, lower_now: FloatArray) -> None:
+        """Put the sites ``rows`` (unique) in ``regions`` (-1: none); ``lower_before`` / ``lower_now``: every
+        site's lower diameter before and after the edit, which differ at reassigned sites only.
+
+        Sizes and widest outlines follow the sites that leave and join each region; a region that loses every
+        site with its widest outline is looked at again (one pass over the sites for that region).
+        """
+        self._own()
+        old = self.site_region[rows]
+        leave, join = old >= 0, regions >= 0
+        np.subtract.at(self.region_size, old[leave], 1)
+        np.add.at(self.region_size, regions[join], 1)
+        g_out, v_out = old[leave], lower_before[rows[leave]]
+        at_max = v_out == self.region_lower[g_out]
+        np.subtract.at(self.region_lower_n, g_out[at_max], 1)
+        self.site_region[rows] = regions
+        look = set(g_out[np.isnan(v_out)].tolist())
+        g_in, v_in = regions[join], lower_now[rows[join]]
+        look |= set(g_in[np.isnan(v_in)].tolist())  # NaN outlines: the region's maximum is NaN, as from scratch
+        for g, v in zip(g_in.tolist(), v_in.tolist(), strict=True):
+            m = self.region_lower[g]
+            if np.isnan(m) or v > m:
+                self.region_lower[g], self.region_lower_n[g] = v, 1
+            elif v == m:
+                self.region_lower_n[g] += 1
+        look |= set(np.flatnonzero((self.region_lower_n <= 0) & (self.region_size > 0)).tolist())
+        for g in look:
+            members = np.flatnonzero(self.site_region == g)
+            values = lower_now[members]
+            m = float(np.max(values))
+            self.region_lower[g], self.region_lower_n[g] = m, int(np.count_nonzero(values == m))
+        empty = self.region_size <= 0
+        self.region_lower[empty], self.region_lower_n[empty] = np.nan, 0
 
     def copy(self) -> ReliefStore:
         """A copy whose updates leave this one (and its snapshots) alone; rings are shared, not copied."""
         c = ReliefStore.__new__(ReliefStore)
         c.tile = self.tile
-        c.chunks = dict(self.chunks)
+        c.chunks = self.chunks
+        c._chunks_owned = self._chunks_owned = False
         c.region_depth = list(self.region_depth)
         c.alive = self.alive.copy()
         c.ring_count = self.ring_count.copy()
-        c.site_region = self.site_region.copy()
-        c.circle = self.circle.copy()
+        c.site_region, c.circle = self.site_region, self.circle
+        c._owned = self._owned = False
+        c.region_size = self.region_size.copy()
         c.region_lower = self.region_lower.copy()
+        c.region_lower_n = self.region_lower_n.copy()
         c.keys = set(self.keys)
         return c
 
@@ -208,16 +285,17 @@ class ReliefStore:
     def snapshot(self, lower_x: FloatArray, lower_y: FloatArray, lower_r: FloatArray,
                  relief_mm: FloatArray) -> Callable[[], Relief]:
         """A function assembling the :class:`Relief` of the store as it is now (called lazily)."""
-        chunks = list(self.chunks.values())
+        tiles = self.chunks
+        self._chunks_owned = False  # the snapshot shares the tile dict: a later write copies it first
         alive = self.alive.copy()
         depth = np.asarray(self.region_depth, dtype=np.float64)
-        site_region = self.site_region.copy()
-        circle = self.circle.copy()
+        site_region, circle = self.site_region, self.circle
+        self._owned = False  # the snapshot shares them: a later write copies first
 
         def build() -> Relief:
             renum = np.full(len(alive), -1, dtype=np.intp)
             renum[alive] = np.arange(int(alive.sum()), dtype=np.intp)
-            rings = RingSet.concat([c.rings for c in chunks])
+            rings = RingSet.concat([c.rings for c in tiles.values()])
             order = np.lexsort((np.arange(len(rings)), rings.hole, renum[rings.region]))  # outer ring first
             rings = _reorder(rings, order)
             rings = RingSet(rings.xy, rings.bulge, rings.start, renum[rings.region], rings.hole)

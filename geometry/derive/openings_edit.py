@@ -11,10 +11,16 @@ The rows to recompute are the sites named by the moves and state edits that diff
 by every override from the first one that differs: a site named only in the overrides both designs share, in the
 same order, wins the same override in both, so its profile index (the overrides' first-appearance order) is the
 same too. The result equals :func:`geometry.derive.openings.opening_table_full` array for array (tested).
+
+A patched table remembers which table it was patched from and the rows recomputed (:func:`patch_origin`): every
+other row of the two tables is equal, site and opening, so whoever compares the two (the incremental analysis)
+compares those rows only instead of a dozen million-row columns.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,6 +45,40 @@ _recent: SizedCache[tuple[Design, OpeningTable]] = SizedCache(LARGE_SITES, keep_
 _VALUES = ("upper_mm", "lower_mm", "vertical_mm", "angle_deg", "relief_mm")
 _OPENING_VALUE = {"upper_mm": "upper_mm", "lower_mm": "lower_mm", "vertical_mm": "vertical_mm",
                   "angle_deg": "angle_deg", "relief_mm": "relief_depth_mm"}
+
+
+_origins: weakref.WeakKeyDictionary[OpeningTable, tuple[weakref.ref[OpeningTable], IntArray]] = (
+    weakref.WeakKeyDictionary())
+"""Per patched table (held weakly, as is the table it came from): that table and the rows recomputed."""
+_origins_lock = threading.Lock()
+
+
+def patch_origin(table: OpeningTable) -> tuple[OpeningTable, IntArray] | None:
+    """The table ``table`` was patched from and the rows recomputed (sorted, unique), or None (a table made in
+    full, or patched from a table that is gone). Rows outside them are equal in both tables."""
+    with _origins_lock:
+        found = _origins.get(table)
+    if found is None:
+        return None
+    old = found[0]()
+    return None if old is None else (old, found[1])
+
+
+def rows_changed_since(old: OpeningTable, new: OpeningTable, depth: int = 8) -> IntArray | None:
+    """Rows outside which ``new`` equals ``old`` (sorted, unique), following the patches from ``new`` back to
+    ``old`` through at most ``depth`` tables (edits the analysis skipped); None when ``new`` does not come from
+    ``old`` that way."""
+    parts: list[IntArray] = []
+    t = new
+    for _ in range(depth):
+        if t is old:
+            return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+        origin = patch_origin(t)
+        if origin is None:
+            return None
+        t, rows = origin
+        parts.append(rows)
+    return None
 
 
 def table_after_edit(design: Design, full: Callable[[Design], OpeningTable]) -> OpeningTable:
@@ -106,7 +146,7 @@ def patched_table(old_design: Design, old: OpeningTable, design: Design) -> Open
     profiles, ks, defaults = _profiles_and_defaults(design, len(sites))
     openings = tuple(design.resolve(p) for p in profiles)
     found = sites.rows_of(sorted(touched_names(old_design, design)))
-    rows = np.unique(found[found >= 0])
+    rows = np.unique(found[found >= 0]).astype(np.intp)
     names_r = sites.names[rows].tolist()
     wanted = set(names_r)
     winner: dict[str, int] = {}
@@ -125,11 +165,15 @@ def patched_table(old_design: Design, old: OpeningTable, design: Design) -> Open
               for name in _VALUES}
     lx = _kept_or_patched(old.lower_x_mm, rows, sites.x_mm[rows] + _gather_offsets(openings, 0, which_r))
     ly = _kept_or_patched(old.lower_y_mm, rows, sites.y_mm[rows] + _gather_offsets(openings, 1, which_r))
-    return OpeningTable(
+    table = OpeningTable(
         sites=sites, profiles=tuple(profiles), openings=openings, which=which, rows=open_rows,
         upper_mm=values["upper_mm"], lower_mm=values["lower_mm"], vertical_mm=values["vertical_mm"],
         angle_deg=values["angle_deg"], relief_mm=values["relief_mm"], lower_x_mm=lx, lower_y_mm=ly,
     )
+    rows.flags.writeable = False
+    with _origins_lock:
+        _origins[table] = (weakref.ref(old), rows)
+    return table
 
 
 def _gather(openings: tuple[Opening, ...], attr: str, which: IntArray) -> NDArray[np.float64]:

@@ -229,6 +229,39 @@ def test_sized_cache_keeps_large_entries_while_small_ones_come_and_go() -> None:
     assert len(cache) == 0 and cache.get("big3") is None
 
 
+class CountedKey:
+    """A key equal to every CountedKey of the same value, counting the comparisons by value (the arrays of a
+    million-site layout)."""
+
+    compared = 0
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        CountedKey.compared += 1
+        return isinstance(other, CountedKey) and other.value == self.value
+
+
+def test_sized_cache_finds_an_entry_by_identity_after_one_comparison() -> None:
+    """Two equal keys of different objects (a layout made again): the first lookup compares them by value, then
+    the entry is kept under the asker's object and later lookups with it compare nothing; putting under a new
+    equal object does the same."""
+    cache: SizedCache[str] = SizedCache(large=100, keep_large=2, keep_small=3)
+    first, again, third = CountedKey(1), CountedKey(1), CountedKey(1)
+    cache.put(first, "v", 500)
+    CountedKey.compared = 0
+    assert cache.get(again) == "v" and CountedKey.compared == 1
+    assert cache.get(again) == "v" and cache.get(again) == "v" and CountedKey.compared == 1
+    cache.put(third, "w", 500)
+    assert CountedKey.compared == 2 and len(cache) == 1
+    assert cache.get(third) == "w" and CountedKey.compared == 2
+    assert cache.get(CountedKey(2)) is None
+
+
 def test_window_designs_do_not_evict_a_large_layouts_sites() -> None:
     """The analysis makes a small design around every edit; the large layout's sites (and their sorted names)
     must still be the kept ones afterwards, or the next edit pays for the whole layout again."""

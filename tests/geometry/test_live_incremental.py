@@ -25,6 +25,7 @@ from geometry.model.layouts import Pad
 from geometry.model.layouts.explicit import ExplicitLayout, SiteColumns
 from geometry.model.mask import Mask
 from geometry.model.profiles import Straight, Tapered
+from geometry.model.tolerances import Tolerances
 
 
 def jittered(n_side: int, pitch: float, jitter: float, seed: int, taper: float = 60.0) -> Design:
@@ -174,3 +175,50 @@ def test_a_repeated_design_is_left_to_the_unit_groups() -> None:
     d2 = op.move_sites(d, [d.sites().names[4]], 0.003, 0.0)  # one die singled out: still repeated
     r2 = live.update(d2)
     assert r2.full and r2.report == run_checks(d2) and live.fallbacks == {}
+
+
+def tolerant_array(seed: int) -> Design:
+    """An unmerged jittered array (its border sites edit locally) whose findings are group findings listing many
+    sites: a 62 degree default taper (a taper-angle warning for the whole array) and process tolerances that
+    leave every group a negative margin, the landing one growing with the group's farthest site (thermal)."""
+    return jittered(10, 0.6, 0.003, seed, taper=62.0).with_(
+        tolerances=Tolerances(delta_t_k=200.0, opening_tol_mm=0.2))
+
+
+@pytest.mark.parametrize("seed", [3, 9])
+def test_group_findings_and_margins_stay_equal_under_random_edits(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    design = tolerant_array(seed)
+    live = LiveAnalysis(full_below=0)
+    assert_equal_to_full(live, design)
+    assert {"taper-angle", "margin", "thermal"} <= {v.check for v in live.result.report.violations}  # type: ignore[union-attr]
+    history = [design]
+    local = 0
+    for _ in range(10):
+        design = random_edit(design, rng, history)
+        history.append(design)
+        local += assert_equal_to_full(live, design)
+    assert local >= 6, live.fallbacks
+
+
+def test_a_border_site_depopulated_moves_the_openings_spread_locally() -> None:
+    """The leftmost site depopulated and restored: the openings' box, hence every group's margin (an interior
+    group's too), changes while the outline (all sites, depopulated ones too) stays; both updates are local
+    and equal a full recompute."""
+    design = op.set_profile(tolerant_array(4), ["S44", "S45", "S55"], Tapered(58.0))
+    live = LiveAnalysis(full_below=0)
+    assert_equal_to_full(live, design)
+    s = design.sites()
+    left = str(s.names[int(np.argmin(s.x_mm))])
+
+    def landing() -> list[float]:
+        return sorted(v.measured for v in live.result.report.violations  # type: ignore[union-attr]
+                      if v.check == "margin" and v.message.startswith("landing"))
+
+    before = landing()
+    assert len(before) == 2
+    gone = op.depopulate(design, [left])
+    assert assert_equal_to_full(live, gone), live.fallbacks
+    assert landing() != before  # the centre moved: every group's farthest site is another distance away
+    assert assert_equal_to_full(live, op.restore(gone, [left])), live.fallbacks
+    assert landing() == before

@@ -8,8 +8,8 @@ value and a file stores exactly what the designer set.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from geometry.base.errors import DesignError

@@ -39,7 +39,6 @@ from app.panels.violation_model import (
     MERGEABLE,
     SEVERITY_ORDER,
     SEVERITY_PLURAL,
-    ViolationFilter,
     ViolationModel,
     severity_icon,
 )
@@ -95,11 +94,9 @@ class ChecksPanel(QWidget):
         bar.addWidget(self.search, 1)
 
         self.model = ViolationModel(self)
-        self.proxy = ViolationFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
         self.table.setObjectName("checks.table")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -168,8 +165,9 @@ class ChecksPanel(QWidget):
     def set_report(self, report: CheckReport) -> None:
         """Show a new report; counts per severity on the filter buttons."""
         self.model.set_report(report)
+        per_severity = self.model.severity_counts()
         for s, b in self.filters.items():
-            n = report.count(s)
+            n = per_severity[s]
             b.setText(f"{n} {SEVERITY_PLURAL[s] if n != 1 or s is Severity.INFO else s.value}")
         n_sites = len(self.runner.checked_design.sites()) if self.runner.checked_design is not None else 0
         if report.violations:
@@ -197,9 +195,7 @@ class ChecksPanel(QWidget):
     def _fill_check_filter(self, report: CheckReport) -> None:
         """The checks that found something, with their counts; the chosen one stays chosen while it has any."""
         current = str(self.check_filter.currentData() or "")
-        counts: dict[str, int] = {}
-        for v in report.violations:
-            counts[v.check] = counts.get(v.check, 0) + 1
+        counts = dict(self.model.check_counts())
         with QSignalBlocker(self.check_filter):
             self.check_filter.clear()
             self.check_filter.addItem("All checks", "")
@@ -215,8 +211,8 @@ class ChecksPanel(QWidget):
         takes the rest and its full text is in the tooltip."""
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        rows = min(self.proxy.rowCount(), 300)  # enough to see the widths; a wafer report has 100,000 rows
-        cells = [self.model.texts(self.proxy.mapToSource(self.proxy.index(r, 0)).row()) for r in range(rows)]
+        rows = min(self.model.rowCount(), 300)  # enough to see the widths; a wafer report has 100,000 rows
+        cells = [self.model.texts(r) for r in range(rows)]
         for col in range(len(COLUMNS) - 1):
             texts = {COLUMNS[col]} | {c[col] for c in cells}  # each distinct text measured once
             extra = 34 if col == 0 else 18  # the icon, the sort arrow and the cell margins
@@ -224,7 +220,7 @@ class ChecksPanel(QWidget):
 
     def counts(self) -> dict[Severity, int]:
         """Violations per severity in the shown report (for the status bar)."""
-        return {s: sum(1 for v in self.model.violations if v.severity is s) for s in SEVERITY_ORDER}
+        return self.model.severity_counts()
 
     def set_unit(self, unit: LengthUnit | str) -> None:
         """Measured values and limits in mm or µm (the property panel's setting)."""
@@ -236,7 +232,7 @@ class ChecksPanel(QWidget):
 
     def _update_filter(self) -> None:
         shown = {s for s, b in self.filters.items() if b.isChecked()}
-        self.proxy.set_filter(shown, self.search.text(), str(self.check_filter.currentData() or ""))
+        self.model.set_filter(shown, self.search.text(), str(self.check_filter.currentData() or ""))
 
     def set_check_shown(self, check: str) -> None:
         """Show only one check's findings ("" for all)."""
@@ -249,11 +245,11 @@ class ChecksPanel(QWidget):
     # -- rows -> document ----------------------------------------------------------------------------------
     def row_count(self) -> int:
         """Rows shown (after filtering)."""
-        return self.proxy.rowCount()
+        return self.model.rowCount()
 
     def violation_at(self, row: int) -> Violation:
         """The violation shown on a table row (after sorting and filtering)."""
-        return self.model.violation(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+        return self.model.violation(row)
 
     def current_violation(self) -> Violation | None:
         """The violation of the current row, if any."""

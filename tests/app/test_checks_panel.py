@@ -39,7 +39,7 @@ def panel(qtbot, document: Document, runner: CheckRunner) -> ChecksPanel:
 
 
 def click_row(qtbot, panel: ChecksPanel, row: int) -> None:
-    index = panel.proxy.index(row, 2)
+    index = panel.model.index(row, 2)
     panel.table.scrollTo(index)
     rect = panel.table.visualRect(index)
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -54,7 +54,7 @@ def test_table_lists_every_violation_with_counts(panel: ChecksPanel, runner: Che
     assert panel.filters[Severity.INFO].text() == "0 info"
     first = panel.violation_at(0)
     assert first.severity is Severity.ERROR  # sorted by severity: errors first
-    cells = [panel.proxy.index(0, c).data() for c in range(6)]
+    cells = [panel.model.index(0, c).data() for c in range(6)]
     assert cells[0] == "error" and cells[1] == first.check
     assert cells[3].endswith(" mm") and cells[4] == "0.30 mm"
 
@@ -156,4 +156,42 @@ def test_table_follows_the_design(qtbot, panel: ChecksPanel, document: Document,
 def test_lengths_in_micrometres(panel: ChecksPanel) -> None:
     panel.set_unit("um")
     row = next(r for r in range(panel.row_count()) if panel.violation_at(r).check == "web-lower")
-    assert panel.proxy.index(row, 4).data() == "300 µm"
+    assert panel.model.index(row, 4).data() == "300 µm"
+
+
+def test_filters_and_sorts_together_as_a_python_reference_would(qtbot) -> None:
+    """A report of mixed checks (some values missing): severity, check and text filters with a descending sort
+    of the measured values; ties and missing values as a stable Python sort of the report gives them."""
+    import math
+    import random
+
+    from geometry.checks import CheckReport, Violation
+
+    rng = random.Random(5)
+    checks = ("web-lower", "ridge", "lower-island")
+    sevs = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    vs = tuple(Violation(rng.choice(checks), rng.choice(sevs), (f"A{k}", f"B{k % 7}"), 0.0, 0.0,
+                         math.nan if k % 11 == 0 else round(rng.uniform(0, 1), 2), 0.5, "mm", f"note {k % 3}")
+               for k in range(400))
+    doc = Document(example_grid_design(rows=2, cols=2))
+    runner = CheckRunner(doc)
+    panel = ChecksPanel(doc, runner)
+    qtbot.addWidget(panel)
+    panel.set_report(CheckReport(vs))
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    panel.set_severity_shown(Severity.INFO, False)
+    panel.set_check_shown("ridge")
+    panel.search.setText("note 1")
+    shown = [panel.violation_at(r) for r in range(panel.row_count())]
+    kept = [v for v in vs if v.severity is not Severity.INFO and v.check == "ridge" and "note 1" in v.message]
+    numbers = sorted((v for v in kept if not math.isnan(v.measured)), key=lambda v: v.measured, reverse=True)
+    assert shown == numbers + [v for v in kept if math.isnan(v.measured)]
+    assert panel.counts() == {s: sum(v.severity is s for v in vs) for s in sevs}  # of the whole report
+
+
+def test_a_selected_row_stays_selected_while_the_filter_keeps_it(qtbot, panel: ChecksPanel) -> None:
+    click_row(qtbot, panel, 0)
+    chosen = panel.current_violation()
+    assert chosen is not None
+    panel.set_severity_shown(Severity.WARNING, chosen.severity is Severity.WARNING)  # hide another severity
+    assert panel.current_violation() == chosen

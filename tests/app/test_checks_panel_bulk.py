@@ -43,11 +43,11 @@ def test_columns_fit_their_text_and_tooltips_hold_it_all(window: MainWindow) -> 
     fm = p.table.fontMetrics()
     header = p.table.horizontalHeader()
     for col in range(5):
-        widest = max(fm.horizontalAdvance(str(p.proxy.index(r, col).data())) for r in range(p.row_count()))
+        widest = max(fm.horizontalAdvance(str(p.model.index(r, col).data())) for r in range(p.row_count()))
         assert header.sectionSize(col) >= widest, col
     message = p.violation_at(0).message
-    assert message and message in p.proxy.index(0, 5).data(Qt.ItemDataRole.ToolTipRole)
-    assert message in p.proxy.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert message and message in p.model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole)
+    assert message in p.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_filter_by_check(window: MainWindow) -> None:

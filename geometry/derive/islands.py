@@ -40,7 +40,8 @@ from numpy.typing import NDArray
 from geometry.base.arrays import distinct
 from geometry.base.lazy import LazyModule
 from geometry.base.spatial import points_near
-from geometry.derive.arc_islands import arc_only, measure_arc_holes, sites_around_arcs
+from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings, sites_around_arcs
+from geometry.derive.etched_holes import etched_holes, holes_containing
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
 from geometry.derive.repetition import Repeated, repetition
@@ -316,11 +317,14 @@ def _sites_around(design: Design, f: _Found) -> tuple[IntArray, IntArray]:
     return np.searchsorted(isl, np.arange(n + 1)).astype(np.intp), cand
 
 
-def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
+def whole_islands(design: Design, relief: Relief | None = None, *, polygons: bool = False) -> Islands:
     """The islands computed over the whole design at once (no repetition); ``relief`` defaults to its relief.
 
-    With one depth, holes bounded by arcs only (a relief of disks, the common case) are measured in closed form
-    (:mod:`geometry.derive.arc_islands`); the others, and every hole where depths overlap, on polygons.
+    With one depth, holes of at most :data:`~geometry.derive.arc_islands.MAX_VERTICES` vertices (arcs and
+    straight edges) are measured in closed form (:mod:`geometry.derive.arc_islands`), the others on polygons.
+    With several depths the islands are the holes of the union of every layer that lie in the relief's holes
+    (:mod:`geometry.derive.etched_holes`), measured the same way. ``polygons`` measures every hole on polygons
+    and cuts it by the other depths' polygons instead (the reference the closed forms are tested against).
     """
     relief = lower_relief(design) if relief is None else relief
     rs = relief.rings
@@ -328,7 +332,11 @@ def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
         return _empty()
     holes = rs.subset(rs.hole)
     depth = relief.region_depth_mm[holes.region]
-    fast = arc_only(holes) if _depth_count(relief) <= 1 else np.zeros(len(holes), dtype=bool)
+    if polygons:
+        return _polygon_islands(design, _measured_holes(relief, holes, depth))
+    if _depth_count(relief) > 1:
+        return _cut_islands(design, holes, depth)
+    fast = closed_form_rings(holes)
     fast_rows = np.flatnonzero(fast)
     fx, fy, fi, fw, solved = measure_arc_holes(holes.subset(fast))
     fast[fast_rows[~solved]] = False
@@ -336,10 +344,7 @@ def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
     slow_rows = np.flatnonzero(~fast)
     slow = _measured_holes(relief, holes.subset(~fast), depth[slow_rows])
     if not len(fast_rows):
-        if not len(slow.x):
-            return _empty()
-        start, rows = _sites_around(design, slow)
-        return _frozen(Islands(slow.x, slow.y, slow.inscribed, slow.width, slow.depth, start, rows))
+        return _polygon_islands(design, slow)
     # one depth: every hole is one island, so the two parts interleave back into the holes' order
     n = len(holes)
     cols = [np.zeros(n) for _ in range(5)]
@@ -360,6 +365,66 @@ def whole_islands(design: Design, relief: Relief | None = None) -> Islands:
         isl, rows = isl[order], rows[order]
     start = np.searchsorted(isl, np.arange(n + 1)).astype(np.intp)
     return _frozen(Islands(cols[0], cols[1], cols[2], cols[3], cols[4], start, rows.astype(np.intp)))
+
+
+def _polygon_islands(design: Design, slow: _Found) -> Islands:
+    """Islands measured on polygons, with their sites."""
+    if not len(slow.x):
+        return _empty()
+    start, rows = _sites_around(design, slow)
+    return _frozen(Islands(slow.x, slow.y, slow.inscribed, slow.width, slow.depth, start, rows))
+
+
+def _measured_rings(rings: RingSet) -> Measured:
+    """Every ring measured: in closed form where it can be, else on polygons (centroid, shapely's inscribed
+    circle, calipers; the inscribed circle's centre as the inside point)."""
+    m = measure_rings(rings)
+    slow = np.flatnonzero(~closed_form_rings(rings) | ~m.solved)
+    if not len(slow):
+        return m
+    keep = np.zeros(len(rings), dtype=bool)
+    keep[slow] = True
+    polys = _polygons(rings.subset(keep))
+    x, y, ins, wid = measure(polys)
+    centre = shapely.get_coordinates(shapely.get_point(shapely.maximum_inscribed_circle(polys, CHORD_TOL_MM / 2.0),
+                                                       0))
+    cols = [a.copy() for a in (m.x, m.y, m.inscribed, m.width, m.px, m.py)]
+    for col, val in zip(cols, (x, y, ins, wid, centre[:, 0], centre[:, 1]), strict=True):
+        col[slow] = val
+    return Measured(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], np.ones(len(rings), dtype=bool))
+
+
+def _cut_islands(design: Design, holes: RingSet, depth: FloatArray) -> Islands:
+    """Islands of a relief of several depths: the holes of the union of every layer inside each relief hole.
+
+    The order is the polygon path's: holes no other depth cuts first, in the relief's order, then the pieces of
+    the cut holes, hole by hole. A hole is whole when it holds one hole of the union of the same area.
+    """
+    pieces = etched_holes(design)
+    m = _measured_rings(pieces)
+    piece, hole = holes_containing(holes, m.px, m.py)  # sorted by hole
+    count = np.bincount(hole, minlength=len(holes))
+    area_h = np.abs(holes.signed_areas())
+    area_p = np.abs(pieces.signed_areas())
+    one = count[hole] == 1
+    whole = one & (np.abs(area_p[piece] - area_h[hole]) <= 1e-9 * area_h[hole] + 1e-13)
+    order = np.concatenate([np.flatnonzero(whole), np.flatnonzero(~whole)])
+    piece, hole = piece[order], hole[order]
+    if not len(piece):
+        return _empty()
+    used, inverse = np.unique(piece, return_inverse=True)
+    t = opening_table(design)
+    sites = t.rows
+    keep = np.zeros(len(pieces), dtype=bool)
+    keep[used] = True
+    p_isl, p_site = sites_around_arcs(pieces.subset(keep), m.x[used], m.y[used], m.inscribed[used],
+                                      t.lower_x_mm[sites], t.lower_y_mm[sites], t.lower_mm[sites] / 2.0)
+    p_start = np.searchsorted(p_isl, np.arange(len(used) + 1))
+    counts = np.diff(p_start)[inverse]
+    start = np.concatenate([[0], np.cumsum(counts)]).astype(np.intp)
+    first = np.repeat(p_start[:-1][inverse] - start[:-1], counts) + np.arange(int(start[-1]), dtype=np.intp)
+    rows = sites[p_site[first]].astype(np.intp)
+    return _frozen(Islands(m.x[piece], m.y[piece], m.inscribed[piece], m.width[piece], depth[hole], start, rows))
 
 
 def _frozen(isl: Islands) -> Islands:

@@ -1,0 +1,139 @@
+"""The metal no relief layer etches: the holes of the union of every layer, and which layer holes hold them.
+
+With several relief depths, an island of :mod:`geometry.derive.islands` is what is left of a hole of one layer
+once the other layers are taken away (where any layer is etched the metal does not reach the lower surface).
+Those pieces are exactly the holes of the union of all layers: a hole H of layer a is outside every element of
+a, so H minus the other layers is H minus every layer, and each connected piece of that is a bounded piece of the
+metal no layer etches, inside H. So the islands of layer a are the holes of the union of all layers that lie in a
+hole of layer a, and are found with no polygon and no per-island difference:
+
+* the union of every layer is one exact union of disks and channel capsules
+  (:func:`geometry.derive.relief.channels.channel_union`, degenerate components through the polygon path of
+  :mod:`geometry.derive.relief.merged`), whatever the depths: every site's lower circle, every channel;
+* a hole of the union lies in a layer hole when a point strictly inside it (the centre of its inscribed circle)
+  lies in that layer hole's chord polygon: the point is outside every disk, and the chord polygon of a hole is
+  the hole plus circle segments inside its disks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geometry.base.lazy import LazyModule
+from geometry.base.spatial import points_near
+from geometry.derive.openings import opening_table
+from geometry.derive.pairs import merge_graph
+from geometry.derive.relief.arcs import circle_union
+from geometry.derive.relief.channels import channel_union
+from geometry.derive.relief.merged import _general_regions, depth_key
+from geometry.derive.relief.model import HOLE_MIN_MM2
+from geometry.derive.rings import RingSet
+from geometry.model.design import Design
+
+if TYPE_CHECKING:
+    import shapely
+else:
+    shapely = LazyModule("shapely")
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+LARGE_HOLE = 48
+"""Holes with more vertices than this are tested with shapely's prepared polygons (they hold many points)."""
+CHUNK_EDGES = 1 << 22
+"""Point-in-polygon tests run over at most about this many (pair, edge) rows at once (bounds the memory)."""
+
+
+def etched_holes(design: Design) -> RingSet:
+    """The holes of the union of every lower relief layer of ``design`` (clockwise rings, exact arcs)."""
+    table = opening_table(design)
+    graph = merge_graph(design)
+    rows = table.rows
+    ch = np.flatnonzero(graph.bridged)
+    ch = ch[depth_key(graph.channel_depth_mm[ch]) > 0]
+    k1, k2 = graph.i[ch], graph.j[ch]
+    disks = np.unique(np.concatenate([rows[depth_key(table.relief_mm[rows]) > 0], k1, k2]))
+    if not len(disks):
+        return RingSet.empty()
+    lx, ly, lr = table.lower_x_mm, table.lower_y_mm, table.lower_mm / 2.0
+    x, y, r = lx[disks], ly[disks], lr[disks]
+    e1, e2 = np.searchsorted(disks, k1), np.searchsorted(disks, k2)
+    if len(ch):
+        cu = channel_union(x, y, r, e1, e2)
+        rings, bad, component, chan_bad = cu.rings, cu.bad, cu.component, cu.bad[cu.channel_component]
+    else:
+        u = circle_union(x, y, r)
+        rings, bad, component, chan_bad = u.rings, u.bad, u.component, np.zeros(0, dtype=bool)
+    parts = [rings.subset(rings.hole)]
+    gd = np.flatnonzero(bad[component])
+    if len(gd):
+        gc = np.flatnonzero(chan_bad)
+        g_rings = _general_regions(x[gd], y[gd], r[gd], disks[gd], k1[gc], k2[gc], lx, ly, lr)[0]
+        parts.append(g_rings.subset(g_rings.hole))
+    holes = RingSet.concat(parts)
+    # as the relief drops them: a hole below (0.03 um)^2 is arcs meeting in one point up to rounding
+    return holes.subset(np.abs(holes.signed_areas()) >= HOLE_MIN_MM2)
+
+
+def holes_containing(holes: RingSet, px: FloatArray, py: FloatArray) -> tuple[IntArray, IntArray]:
+    """(point, hole) pairs, sorted by hole then point: the points (``px``, ``py``) inside each hole's chord
+    polygon (the polygon of its vertices), by the crossing rule."""
+    n = len(holes)
+    e = np.zeros(0, dtype=np.intp)
+    if not n or not len(px):
+        return e, e.copy()
+    lengths = np.diff(holes.start)
+    large = lengths > LARGE_HOLE
+    pt_s, hole_s = _small_holes_containing(holes, np.flatnonzero(~large), px, py)
+    pt_l, hole_l = e, e
+    if large.any():
+        # a long hole (a layer's hole around many islands of another depth) holds many points: one prepared
+        # polygon per hole, queried with a tree over the points
+        big = np.flatnonzero(large)
+        polys = shapely.polygons(shapely.linearrings(holes.xy[np.repeat(large, lengths)],
+                                                     indices=np.repeat(np.arange(len(big)), lengths[big])))
+        q, p = shapely.STRtree(shapely.points(px, py)).query(polys, predicate="contains")
+        pt_l, hole_l = p.astype(np.intp), big[q].astype(np.intp)
+    pt, hole = np.concatenate([pt_s, pt_l]), np.concatenate([hole_s, hole_l])
+    order = np.lexsort((pt, hole))
+    return pt[order], hole[order]
+
+
+def _small_holes_containing(holes: RingSet, which: IntArray, px: FloatArray, py: FloatArray
+                            ) -> tuple[IntArray, IntArray]:
+    """:func:`holes_containing` for the holes ``which``, edge by edge in numpy."""
+    if not len(which):
+        e = np.zeros(0, dtype=np.intp)
+        return e, e.copy()
+    lengths = np.diff(holes.start)
+    lo = np.minimum.reduceat(holes.xy, holes.start[:-1], axis=0)[which]
+    hi = np.maximum.reduceat(holes.xy, holes.start[:-1], axis=0)[which]
+    mid = (lo + hi) / 2.0
+    reach = np.hypot(*(hi - lo).T) / 2.0 + 1e-9
+    hole, pt = points_near(mid[:, 0], mid[:, 1], px, py, reach)
+    hole = which[hole]
+    nxt = holes._next_index()
+    inside = np.zeros(len(hole), dtype=bool)
+    edges = lengths[hole]
+    ends = np.cumsum(edges)
+    c0 = 0
+    while c0 < len(hole):
+        c1 = int(np.searchsorted(ends, ends[c0 - 1] + CHUNK_EDGES if c0 else CHUNK_EDGES, side="right"))
+        c1 = max(c1, c0 + 1)
+        h, p, m = hole[c0:c1], pt[c0:c1], edges[c0:c1]
+        pair = np.repeat(np.arange(len(h), dtype=np.intp), m)
+        first = np.cumsum(m) - m
+        e = np.repeat(holes.start[h], m) + np.arange(int(m.sum()), dtype=np.intp) - np.repeat(first, m)
+        x0, y0 = holes.xy[e, 0], holes.xy[e, 1]
+        x1, y1 = holes.xy[nxt[e], 0], holes.xy[nxt[e], 1]
+        qx, qy = px[p][pair], py[p][pair]
+        straddle = (y0 > qy) != (y1 > qy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            xc = x0 + (qy - y0) * (x1 - x0) / (y1 - y0)
+        crossings = np.bincount(pair[straddle & (qx < xc)], minlength=len(h))
+        inside[c0:c1] = (crossings % 2) == 1
+        c0 = c1
+    return pt[inside], hole[inside]

@@ -130,7 +130,7 @@ def test_three_depths_and_two_radii_agree_with_the_polygon_path(seed: int, auto:
 def square(side: float, bulge: float = 0.0) -> RingSet:
     """A clockwise square hole at (2, 3); its top edge an arc bulging into it (counter-clockwise about its centre,
     as the relief writes the arcs of its disks) when ``bulge`` is set."""
-    xy = np.array([[0.0, 0.0], [0.0, side], [side, side], [side, 0.0]]) + [2.0, 3.0]
+    xy = np.array([[0.0, 0.0], [0.0, side], [side, side], [side, 0.0]]) + np.array([2.0, 3.0])
     b = np.array([0.0, bulge, 0.0, 0.0])
     return RingSet(xy, b, np.array([0, 4]), np.zeros(1, dtype=np.intp), np.ones(1, dtype=bool))
 

@@ -256,15 +256,18 @@ def _distance(v: FloatArray, el: _Elements, hole: IntArray, qx: FloatArray, qy: 
     """f(q) = the distance from points q to the etched side: min over the ring's elements (circle: |q - c| - r;
     straight edge: the distance to the segment), one point per ``hole`` entry."""
     c, r = el.c[hole], el.r[hole]
-    d = np.hypot(qx[:, None] - c[..., 0], qy[:, None] - c[..., 1]) - r
-    if el.line[hole].any():
-        a = v[hole]
-        e = np.roll(v, -1, axis=1)[hole] - a
+    dx, dy = qx[:, None] - c[..., 0], qy[:, None] - c[..., 1]
+    d = np.sqrt(dx * dx + dy * dy) - r
+    lines = np.flatnonzero(el.line.any(axis=0))  # edge slots that are straight in some ring
+    if len(lines):
+        line = el.line[hole][:, lines]
+        a = v[hole][:, lines]
+        e = np.roll(v, -1, axis=1)[hole][:, lines] - a
         wx, wy = qx[:, None] - a[..., 0], qy[:, None] - a[..., 1]
         ee = np.maximum(e[..., 0] ** 2 + e[..., 1] ** 2, 1e-300)
         t = np.clip((wx * e[..., 0] + wy * e[..., 1]) / ee, 0.0, 1.0)
-        seg = np.hypot(wx - t * e[..., 0], wy - t * e[..., 1])
-        d = np.where(el.line[hole], seg, d)
+        sx, sy = wx - t * e[..., 0], wy - t * e[..., 1]
+        d[:, lines] = np.where(line, np.sqrt(sx * sx + sy * sy), d[:, lines])
     out: FloatArray = d.min(axis=1)
     return out
 

@@ -78,16 +78,52 @@ def etched_holes(design: Design) -> RingSet:
     return holes.subset(np.abs(holes.signed_areas()) >= HOLE_MIN_MM2)
 
 
-def holes_containing(holes: RingSet, px: FloatArray, py: FloatArray) -> tuple[IntArray, IntArray]:
+def same_rings(a: RingSet, a_area: FloatArray, b: RingSet, b_area: FloatArray) -> tuple[IntArray, IntArray]:
+    """(ring of a, ring of b) pairs of rings that are the same outline (whatever vertex they start at): the same
+    number of vertices, lowest corner to 0.1 nm and area to 1e-13 mm^2, and no other ring of a or b alike.
+
+    Rings that rounding keys apart are simply not paired (the caller tests them by containment)."""
+    e = np.zeros(0, dtype=np.intp)
+    if not len(a) or not len(b):
+        return e, e.copy()
+
+    def key(r: RingSet, area: FloatArray) -> NDArray[np.int64]:
+        lo = np.minimum.reduceat(r.xy, r.start[:-1], axis=0)
+        return np.column_stack([np.diff(r.start), np.rint(lo * 1e7), np.rint(np.abs(area) * 1e13)]).astype(np.int64)
+
+    keys = np.concatenate([key(a, a_area), key(b, b_area)])
+    # key groups by one lexicographic sort (np.unique over rows sorts a structured view, far slower)
+    order = np.lexsort(keys.T[::-1])
+    sk = keys[order]
+    new_group = np.concatenate([[True], (sk[1:] != sk[:-1]).any(axis=1)])
+    group = np.cumsum(new_group) - 1
+    inverse = np.empty(len(keys), dtype=np.intp)
+    inverse[order] = group
+    counts = np.bincount(group)
+    na = len(a)
+    ga, gb = inverse[:na], inverse[na:]
+    in_a = np.bincount(ga, minlength=len(counts))
+    pair = (counts == 2) & (in_a == 1)
+    ia = np.flatnonzero(pair[ga])
+    ib = np.flatnonzero(pair[gb])
+    # both sides list their paired rings by key group: match them through it
+    ia = ia[np.argsort(ga[ia], kind="stable")]
+    ib = ib[np.argsort(gb[ib], kind="stable")]
+    return ia.astype(np.intp), ib.astype(np.intp)
+
+
+def holes_containing(holes: RingSet, px: FloatArray, py: FloatArray, which: IntArray | None = None
+                     ) -> tuple[IntArray, IntArray]:
     """(point, hole) pairs, sorted by hole then point: the points (``px``, ``py``) inside each hole's chord
-    polygon (the polygon of its vertices), by the crossing rule."""
+    polygon (the polygon of its vertices), by the crossing rule; only the holes ``which`` when given."""
     n = len(holes)
     e = np.zeros(0, dtype=np.intp)
     if not n or not len(px):
         return e, e.copy()
     lengths = np.diff(holes.start)
-    large = lengths > LARGE_HOLE
-    pt_s, hole_s = _small_holes_containing(holes, np.flatnonzero(~large), px, py)
+    chosen = np.ones(n, dtype=bool) if which is None else np.isin(np.arange(n), which)
+    large = (lengths > LARGE_HOLE) & chosen
+    pt_s, hole_s = _small_holes_containing(holes, np.flatnonzero(~large & chosen), px, py)
     pt_l, hole_l = e, e
     if large.any():
         # a long hole (a layer's hole around many islands of another depth) holds many points: one prepared

@@ -41,7 +41,7 @@ from geometry.base.arrays import distinct
 from geometry.base.lazy import LazyModule
 from geometry.base.spatial import points_near
 from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings, sites_around_arcs
-from geometry.derive.etched_holes import etched_holes, holes_containing
+from geometry.derive.etched_holes import etched_holes, holes_containing, same_rings
 from geometry.derive.openings import opening_table
 from geometry.derive.relief.merged import Relief, densify_rings, depth_key, lower_relief
 from geometry.derive.repetition import Repeated, repetition
@@ -402,13 +402,21 @@ def _cut_islands(design: Design, holes: RingSet, depth: FloatArray) -> Islands:
     """
     pieces = etched_holes(design)
     m = _measured_rings(pieces)
-    piece, hole = holes_containing(holes, m.px, m.py)  # sorted by hole
-    count = np.bincount(hole, minlength=len(holes))
     area_h = np.abs(holes.signed_areas())
     area_p = np.abs(pieces.signed_areas())
+    # most holes no other depth touches are a hole of the union as they are; only the others (and every piece,
+    # which may lie in a hole of another depth too) need the containment test
+    same_h, same_p = same_rings(holes, area_h, pieces, area_p)
+    rest = np.ones(len(holes), dtype=bool)
+    rest[same_h] = False
+    piece, hole = holes_containing(holes, m.px, m.py, np.flatnonzero(rest))
+    count = np.bincount(hole, minlength=len(holes))
     one = count[hole] == 1
-    whole = one & (np.abs(area_p[piece] - area_h[hole]) <= 1e-9 * area_h[hole] + 1e-13)
-    order = np.concatenate([np.flatnonzero(whole), np.flatnonzero(~whole)])
+    alike = one & (np.abs(area_p[piece] - area_h[hole]) <= 1e-9 * area_h[hole] + 1e-13)
+    whole = np.concatenate([np.ones(len(same_h), dtype=bool), alike])
+    piece, hole = np.concatenate([same_p, piece]), np.concatenate([same_h, hole])
+    # whole holes first in the relief's order, then the pieces, hole by hole
+    order = np.lexsort((piece, hole, ~whole))
     piece, hole = piece[order], hole[order]
     if not len(piece):
         return _empty()

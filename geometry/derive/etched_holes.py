@@ -1,4 +1,4 @@
-"""The metal no relief layer etches: the holes of the union of every layer, and which layer holes hold them.
+"""The union of every relief layer, the metal it leaves (its holes), and which layer holes hold that metal.
 
 With several relief depths, an island of :mod:`geometry.derive.islands` is what is left of a hole of one layer
 once the other layers are taken away (where any layer is etched the metal does not reach the lower surface).
@@ -13,10 +13,14 @@ hole of layer a, and are found with no polygon and no per-island difference:
 * a hole of the union lies in a layer hole when a point strictly inside it (the centre of its inscribed circle)
   lies in that layer hole's chord polygon: the point is outside every disk, and the chord polygon of a hole is
   the hole plus circle segments inside its disks.
+
+The same union, flattened, is the etched area the span (:mod:`geometry.derive.span`) is measured on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +33,7 @@ from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import circle_union
 from geometry.derive.relief.channels import channel_union
 from geometry.derive.relief.merged import _general_regions, depth_key
-from geometry.derive.relief.model import HOLE_MIN_MM2
+from geometry.derive.relief.model import HOLE_MIN_MM2, circle_ringset, region_polygons
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
 
@@ -47,8 +51,32 @@ CHUNK_EDGES = 1 << 22
 """Point-in-polygon tests run over at most about this many (pair, edge) rows at once (bounds the memory)."""
 
 
-def etched_holes(design: Design) -> RingSet:
-    """The holes of the union of every lower relief layer of ``design`` (clockwise rings, exact arcs)."""
+@dataclass(frozen=True, eq=False)
+class EtchedUnion:
+    """The union of every lower relief layer: merged regions as exact rings (``rings.region`` 0 ..
+    ``n_regions`` - 1, each region's outer ring first) and the disks that overlap nothing (``x, y, r``)."""
+
+    rings: RingSet
+    n_regions: int
+    x: FloatArray
+    y: FloatArray
+    r: FloatArray
+
+    def holes(self) -> RingSet:
+        """The holes of the union (clockwise rings)."""
+        return self.rings.subset(self.rings.hole)
+
+    def polygons(self, chord_tol_mm: float) -> NDArray[np.object_]:
+        """Every etched area as a shapely polygon, arcs flattened to chords within ``chord_tol_mm``."""
+        regions = region_polygons(self.rings, self.n_regions, chord_tol_mm)
+        disks = region_polygons(circle_ringset(self.x, self.y, self.r), len(self.x), chord_tol_mm)
+        return np.concatenate([regions, disks]).astype(object)
+
+
+@lru_cache(maxsize=8)
+def etched_union(design: Design) -> EtchedUnion:
+    """The union of every lower relief layer of ``design``: every etched site's lower circle and every channel,
+    whatever their depths (one exact union of disks and capsules; degenerate components on polygons)."""
     table = opening_table(design)
     graph = merge_graph(design)
     rows = table.rows
@@ -56,26 +84,40 @@ def etched_holes(design: Design) -> RingSet:
     ch = ch[depth_key(graph.channel_depth_mm[ch]) > 0]
     k1, k2 = graph.i[ch], graph.j[ch]
     disks = np.unique(np.concatenate([rows[depth_key(table.relief_mm[rows]) > 0], k1, k2]))
-    if not len(disks):
-        return RingSet.empty()
     lx, ly, lr = table.lower_x_mm, table.lower_y_mm, table.lower_mm / 2.0
     x, y, r = lx[disks], ly[disks], lr[disks]
     e1, e2 = np.searchsorted(disks, k1), np.searchsorted(disks, k2)
     if len(ch):
         cu = channel_union(x, y, r, e1, e2)
-        rings, bad, component, chan_bad = cu.rings, cu.bad, cu.component, cu.bad[cu.channel_component]
+        rings, bad, component, sizes, chan_bad = cu.rings, cu.bad, cu.component, cu.sizes, cu.bad[
+            cu.channel_component]
     else:
         u = circle_union(x, y, r)
-        rings, bad, component, chan_bad = u.rings, u.bad, u.component, np.zeros(0, dtype=bool)
-    parts = [rings.subset(rings.hole)]
+        rings, bad, component, sizes, chan_bad = u.rings, u.bad, u.component, u.sizes, np.zeros(0, dtype=bool)
+    fast = (sizes > 1) & ~bad
+    renum = np.cumsum(fast) - 1
+    rings = RingSet(rings.xy, rings.bulge, rings.start, renum[rings.region].astype(np.intp), rings.hole)
+    n_regions = int(fast.sum())
+    parts = [rings]
+    alone = np.flatnonzero((sizes[component] == 1) & ~bad[component])
     gd = np.flatnonzero(bad[component])
     if len(gd):
         gc = np.flatnonzero(chan_bad)
-        g_rings = _general_regions(x[gd], y[gd], r[gd], disks[gd], k1[gc], k2[gc], lx, ly, lr)[0]
-        parts.append(g_rings.subset(g_rings.hole))
-    holes = RingSet.concat(parts)
+        g_rings, n_g, _, _, g_alone = _general_regions(x[gd], y[gd], r[gd], disks[gd], k1[gc], k2[gc], lx, ly, lr)
+        parts.append(RingSet(g_rings.xy, g_rings.bulge, g_rings.start, g_rings.region + n_regions, g_rings.hole))
+        n_regions += n_g
+        alone = np.concatenate([alone, gd[g_alone]])
+    out = RingSet.concat(parts)
     # as the relief drops them: a hole below (0.03 um)^2 is arcs meeting in one point up to rounding
-    return holes.subset(np.abs(holes.signed_areas()) >= HOLE_MIN_MM2)
+    out = out.subset(~out.hole | (np.abs(out.signed_areas()) >= HOLE_MIN_MM2))
+    for a in (out.xy, out.bulge, out.start, out.region, out.hole):
+        a.flags.writeable = False
+    return EtchedUnion(out, n_regions, x[alone], y[alone], r[alone])
+
+
+def etched_holes(design: Design) -> RingSet:
+    """The holes of the union of every lower relief layer of ``design`` (clockwise rings, exact arcs)."""
+    return etched_union(design).holes()
 
 
 def same_rings(a: RingSet, a_area: FloatArray, b: RingSet, b_area: FloatArray) -> tuple[IntArray, IntArray]:

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
+from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import _components, free_arcs
@@ -67,10 +68,9 @@ def largest_span(design: Design) -> Span | None:
     rows = t.rows
     if not graph.bridged.any() and bool((depth_key(t.relief_mm[rows]) > 0).all()):
         return _disk_spans(design)
-    layers = list(relief.to_shapely(SPAN_CHORD_MM).values())
-    if not layers:
-        return None
-    parts = np.asarray(shapely.get_parts(shapely.union_all(layers)), dtype=object).reshape(-1)
+    # the union of the layers, exact (the islands' union, computed once), flattened: no shapely union of the
+    # layers' polygons (minutes for a large array with channels)
+    parts = etched_union(design).polygons(SPAN_CHORD_MM)
     if not len(parts):
         return None
     # the parts are the query (prepared once each), the centres the tree: a point-in-polygon test per centre

@@ -181,8 +181,9 @@ def _rows(el: _Elements, hole: IntArray, k: IntArray, anchor: IntArray) -> tuple
     return a, g, e
 
 
-def _candidates(el: _Elements) -> tuple[FloatArray, FloatArray]:
-    """Centres (n, K) of the circles tangent to three of each ring's elements (K = 2 per triple; NaN where none).
+def _candidates(el: _Elements) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Centres (n, K) of the circles tangent to three of each ring's elements (K = 2 per triple; NaN where none),
+    their radii, and which come from three straight edges.
 
     A triple with a circle anchors on it (q = p - c): the other two elements give two linear equations in q and
     rho, so q = u - v rho, and the anchor's |q| = rho + r is a quadratic in rho. Where the two equations are
@@ -232,6 +233,7 @@ def _candidates(el: _Elements) -> tuple[FloatArray, FloatArray]:
         qy = np.where(par[..., None], t0[..., None] * ay[..., None] + sgn * half[..., None] * ax[..., None], qy)
         px = c0[..., 0:1] + qx
         py = c0[..., 1:2] + qy
+        rho = np.where(par[..., None], rho_p[..., None], rho)
         # three lines: n_k . p - rho = off_k, by Cramer's rule
         lll = el.line[h2, k0]
         if lll.any():
@@ -247,9 +249,11 @@ def _candidates(el: _Elements) -> tuple[FloatArray, FloatArray]:
                 sol[okd] = np.linalg.solve(mat[okd], rhs[okd][..., None])[..., 0]
             px[hh, tt] = sol[:, 0:1]
             py[hh, tt] = sol[:, 1:2]
+            rho[hh, tt] = sol[:, 2:3]
             px[hh, tt, 1] = np.nan
             py[hh, tt, 1] = np.nan
-    return px.reshape(n, -1), py.reshape(n, -1)
+    three = np.repeat(lll[..., None], 2, axis=2)
+    return px.reshape(n, -1), py.reshape(n, -1), rho.reshape(n, -1), three.reshape(n, -1)
 
 
 def _distance(v: FloatArray, el: _Elements, hole: IntArray, qx: FloatArray, qy: FloatArray) -> FloatArray:
@@ -273,15 +277,25 @@ def _distance(v: FloatArray, el: _Elements, hole: IntArray, qx: FloatArray, qy: 
 
 
 def _inscribed_radius(v: FloatArray, el: _Elements) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
-    """(radius, centre x, centre y, found): the largest f over the candidate centres that lie in the ring."""
+    """(radius, centre x, centre y, found): the largest f over the candidate centres that lie in the ring.
+
+    The largest inscribed circle touches three elements inside their edges, so its centre is a candidate whose
+    f equals its radius rho > 0. A candidate tangent to a circle has f <= rho (that circle is at rho), so rho
+    bounds what it can score: the candidates are taken best bound first, each replaced by its f (or dropped
+    when outside the ring) once looked at, until the best score is a measured one. Candidates of three straight
+    edges (f may exceed rho: the edges are segments) are measured at once.
+    """
     n = el.r.shape[0]
-    px, py = _candidates(el)
-    good = np.isfinite(px) & np.isfinite(py)
-    hole, slot = np.nonzero(good)
-    f = _distance(v, el, hole, px[hole, slot], py[hole, slot])
-    score = np.full(good.shape, -np.inf)
-    score[hole, slot] = np.where(f > 0.0, f, -np.inf)
-    # the best candidate of each ring that lies inside it: test the best one, drop it if outside, repeat
+    px, py, rho, three = _candidates(el)
+    good = np.isfinite(px) & np.isfinite(py) & np.isfinite(rho) & (rho > 0.0)
+    score = np.where(good, rho, -np.inf)
+    measured = np.zeros(good.shape, dtype=bool)
+    hole, slot = np.nonzero(good & three)
+    if len(hole):
+        f = _distance(v, el, hole, px[hole, slot], py[hole, slot])
+        inside = _in_polygon(v[hole], px[hole, slot][:, None], py[hole, slot][:, None])[:, 0]
+        score[hole, slot] = np.where((f > 0.0) & inside, f, -np.inf)
+        measured[hole, slot] = True
     best = np.full(n, -np.inf)
     bx, by = np.zeros(n), np.zeros(n)
     todo = np.arange(n, dtype=np.intp)
@@ -290,11 +304,15 @@ def _inscribed_radius(v: FloatArray, el: _Elements) -> tuple[FloatArray, FloatAr
         val = score[todo, k]
         live = np.isfinite(val)
         todo, k, val = todo[live], k[live], val[live]
-        inside = _in_polygon(v[todo], px[todo, k][:, None], py[todo, k][:, None])[:, 0]
-        got = todo[inside]
-        best[got], bx[got], by[got] = val[inside], px[got, k[inside]], py[got, k[inside]]
-        score[todo[~inside], k[~inside]] = -np.inf
-        todo = todo[~inside]
+        done = measured[todo, k]
+        got, kg = todo[done], k[done]
+        best[got], bx[got], by[got] = val[done], px[got, kg], py[got, kg]
+        todo, k = todo[~done], k[~done]
+        qx, qy = px[todo, k], py[todo, k]
+        f = _distance(v, el, todo, qx, qy)
+        inside = _in_polygon(v[todo], qx[:, None], qy[:, None])[:, 0]
+        score[todo, k] = np.where(inside & (f > 0.0), f, -np.inf)
+        measured[todo, k] = True
     ok = np.isfinite(best)
     return np.where(ok, best, 0.0), bx, by, ok
 

@@ -17,9 +17,11 @@ import shapely
 
 import geometry.derive.islands as islands_mod
 from geometry.derive.arc_islands import measure_rings
+from geometry.derive.etched_holes import etched_union
 from geometry.derive.islands import MEASURE_TOL_MM, Islands, whole_islands
 from geometry.derive.relief.merged import lower_relief
 from geometry.derive.rings import RingSet
+from geometry.derive.span import SPAN_CHORD_MM, largest_span
 from geometry.model.ball import Ball
 from geometry.model.design import Design, MergeSettings, ProfileOverride
 from geometry.model.layouts import Pad
@@ -157,3 +159,24 @@ def test_closed_form_of_arcs_and_straight_edges_against_shapely() -> None:
     c = poly.centroid
     assert (m.x[0], m.y[0]) == pytest.approx((c.x, c.y), abs=1e-7)
     assert m.inscribed[0] < 0.2 - 1e-3  # the arc really narrows it
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_union_of_the_layers_and_the_span_on_it_match_shapely(seed: int) -> None:
+    # the exact union of every layer (islands and span) against shapely's union of the layers' polygons
+    d = stepped_mix(channel_grid(14, 0.03, seed), 4)
+    relief = lower_relief(d)
+    layers = list(relief.to_shapely(1e-6).values())
+    reference_union = shapely.union_all(layers)
+    u = etched_union(d)
+    ours = shapely.union_all(u.polygons(1e-6))
+    # both flattened to 1 nm chords, from different vertices: they differ by slivers along the outlines only
+    assert ours.area == pytest.approx(reference_union.area, rel=1e-6)
+    assert shapely.symmetric_difference(ours, reference_union).area < 1e-5
+    assert len(u.holes()) == sum(len(p.interiors) for p in shapely.get_parts(reference_union))
+    # the span: the widest inscribed circle of the union's parts, to its 1 um resolution
+    parts = shapely.get_parts(shapely.union_all(list(relief.to_shapely(SPAN_CHORD_MM).values())))
+    widest = max(2.0 * shapely.length(shapely.maximum_inscribed_circle(p, SPAN_CHORD_MM / 2)) for p in parts)
+    s = largest_span(d)
+    assert s is not None
+    assert s.span_mm == pytest.approx(widest, abs=2 * SPAN_CHORD_MM)

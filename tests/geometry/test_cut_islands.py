@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import shapely
 
-import geometry.derive.islands as islands_mod
+from geometry.derive import polygon_islands
 from geometry.derive.arc_islands import measure_rings
 from geometry.derive.etched_holes import etched_union
 from geometry.derive.islands import MEASURE_TOL_MM, Islands, whole_islands
@@ -52,7 +52,7 @@ def stepped_mix(design: Design, every: int, auto: bool = True) -> Design:
 def reference(design: Design, monkeypatch: pytest.MonkeyPatch) -> Islands:
     """The polygon path, cutting with the other depths flattened to 1 nm."""
     with monkeypatch.context() as m:
-        m.setattr(islands_mod, "COARSE_MM", 1e-6)
+        m.setattr(polygon_islands, "COARSE_MM", 1e-6)
         return whole_islands(design, lower_relief(design), polygons=True)
 
 

@@ -1,21 +1,27 @@
-"""Islands bounded by arcs only, measured in closed form (no polygons): the fast path of :mod:`geometry.derive.islands`.
+"""Islands measured in closed form (no polygons): the fast path of :mod:`geometry.derive.islands`.
 
-A hole of a relief made of disks (no channel, one depth) is bounded by arcs of lower circles, each bulging into the
-hole: the hole is the metal outside every disk. That makes its measurements exact and cheap, vectorised over all
-holes with the same number of vertices:
+A hole of a relief (or of the union of its layers) is metal outside every etched element around it. Its outline
+is made of arcs of lower circles, each bulging into the hole, and of straight pieces of channel sides (capsule
+tangents). That makes its measurements exact and cheap, vectorised over all holes with the same number of
+vertices:
 
-* inscribed circle: for a point p in the hole the nearest etched point lies on one of the hole's circles, so the
-  distance to the outline is f(p) = min_k (|p - c_k| - r_k). That minimum of convex functions has its maximum
-  where three circles are equally near (a vertex of the additively weighted Voronoi diagram): the Apollonius
-  circle tangent outside to three of the hole's circles. Every triple is solved (a linear 2 x 2 system and a
-  quadratic), the solutions inside the hole (f > 0 and inside the chord polygon, which holds the hole and only
+* inscribed circle: for a point p in the hole the nearest etched point lies on one of the hole's edges, so the
+  distance to the outline is f(p) = min_k d_k(p), with d_k = |p - c_k| - r_k for an arc of circle k (the whole
+  disk is etched) and the distance to the segment for a straight edge. That minimum of convex functions has its
+  maximum where three elements are equally near (a vertex of their Voronoi diagram), touched inside their edges
+  (the hole's corners are all convex, so the circle never rests on one): the circle tangent to three of the
+  hole's circles or lines. Every triple is solved: anchored on a circle of the triple, the other two give two
+  linear equations (circle minus circle, or a line's n . p - off = rho), then the anchor's |p - c| = rho + r is
+  a quadratic in rho; three lines are one 3 x 3 system; parallel equations (parallel channel sides) fix rho
+  directly. The candidates inside the hole (f > 0 and inside the chord polygon, which holds the hole and only
   circle segments besides) are evaluated with f, and the largest f is the inscribed radius;
 * narrowest width: the hole lies inside its chord polygon, whose corners are on the hole, so both have the convex
   hull of the vertices; the width is the smallest over hull edges of the farthest vertex from the edge's line;
-* centre: the exact centroid (the chord polygon's plus the circle segments', signed by bulge);
+* centre: the exact centroid (the chord polygon's plus the circle segments', signed by bulge; none on straight
+  edges);
 * sites around: the sites whose lower circle comes within the island's inscribed radius of its outline, with the
-  distance of a centre to each arc in closed form (the same rule as the polygon path, without the 0.1 um coarse
-  outline).
+  distance of a centre to each arc or segment in closed form (the same rule as the polygon path, without the
+  0.1 um coarse outline).
 
 Holes with more than :data:`MAX_VERTICES` vertices, or any solve that found no point inside, go to the polygon path.
 """

@@ -54,13 +54,19 @@ CHUNK_EDGES = 1 << 22
 @dataclass(frozen=True, eq=False)
 class EtchedUnion:
     """The union of every lower relief layer: merged regions as exact rings (``rings.region`` 0 ..
-    ``n_regions`` - 1, each region's outer ring first) and the disks that overlap nothing (``x, y, r``)."""
+    ``n_regions`` - 1, each region's outer ring first) and the disks that overlap nothing (``x, y, r``).
+
+    The etched site rows are ``site``; site ``site[k]``'s lower circle lies in area ``area_of[k]`` of
+    :meth:`polygons` (the regions first, then the lone disks).
+    """
 
     rings: RingSet
     n_regions: int
     x: FloatArray
     y: FloatArray
     r: FloatArray
+    site: IntArray
+    area_of: IntArray
 
     def holes(self) -> RingSet:
         """The holes of the union (clockwise rings)."""
@@ -96,6 +102,7 @@ def etched_union(design: Design) -> EtchedUnion:
         rings, bad, component, sizes, chan_bad = u.rings, u.bad, u.component, u.sizes, np.zeros(0, dtype=bool)
     fast = (sizes > 1) & ~bad
     renum = np.cumsum(fast) - 1
+    area_of = np.where(fast[component], renum[component], -1).astype(np.intp)
     rings = RingSet(rings.xy, rings.bulge, rings.start, renum[rings.region].astype(np.intp), rings.hole)
     n_regions = int(fast.sum())
     parts = [rings]
@@ -103,16 +110,19 @@ def etched_union(design: Design) -> EtchedUnion:
     gd = np.flatnonzero(bad[component])
     if len(gd):
         gc = np.flatnonzero(chan_bad)
-        g_rings, n_g, _, _, g_alone = _general_regions(x[gd], y[gd], r[gd], disks[gd], k1[gc], k2[gc], lx, ly, lr)
+        g_rings, n_g, g_region, g_site, g_alone = _general_regions(x[gd], y[gd], r[gd], disks[gd], k1[gc], k2[gc],
+                                                                   lx, ly, lr)
         parts.append(RingSet(g_rings.xy, g_rings.bulge, g_rings.start, g_rings.region + n_regions, g_rings.hole))
+        area_of[np.searchsorted(disks, g_site)] = g_region + n_regions
         n_regions += n_g
         alone = np.concatenate([alone, gd[g_alone]])
+    area_of[alone] = n_regions + np.arange(len(alone), dtype=np.intp)
     out = RingSet.concat(parts)
     # as the relief drops them: a hole below (0.03 um)^2 is arcs meeting in one point up to rounding
     out = out.subset(~out.hole | (np.abs(out.signed_areas()) >= HOLE_MIN_MM2))
     for a in (out.xy, out.bulge, out.start, out.region, out.hole):
         a.flags.writeable = False
-    return EtchedUnion(out, n_regions, x[alone], y[alone], r[alone])
+    return EtchedUnion(out, n_regions, x[alone], y[alone], r[alone], disks.astype(np.intp), area_of)
 
 
 def etched_holes(design: Design) -> RingSet:

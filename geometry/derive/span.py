@@ -70,14 +70,18 @@ def largest_span(design: Design) -> Span | None:
         return _disk_spans(design)
     # the union of the layers, exact (the islands' union, computed once), flattened: no shapely union of the
     # layers' polygons (minutes for a large array with channels)
-    parts = etched_union(design).polygons(SPAN_CHORD_MM)
+    union = etched_union(design)
+    parts = union.polygons(SPAN_CHORD_MM)
     if not len(parts):
         return None
-    # the parts are the query (prepared once each), the centres the tree: a point-in-polygon test per centre
-    inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows])).query(
+    # an etched site's centre lies in the area of its own circle; only the others (straight openings) are
+    # looked up: the parts are the query (prepared once each), the centres the tree
+    rest = rows[~np.isin(rows, union.site)]
+    inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rest], t.lower_y_mm[rest])).query(
         parts, predicate="contains")
     span = _inscribed(parts)
-    return _best(design, span, inside_part, rows[inside_pt])
+    return _best(design, span, np.concatenate([union.area_of, inside_part]),
+                 np.concatenate([union.site, rest[inside_pt]]))
 
 
 def _inscribed(parts: NDArray[np.object_]) -> FloatArray:

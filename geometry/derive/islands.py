@@ -174,8 +174,9 @@ def _measured_rings(rings: RingSet) -> Measured:
 def _cut_islands(design: Design, holes: RingSet, depth: FloatArray) -> Islands:
     """Islands of a relief of several depths: the holes of the union of every layer inside each relief hole.
 
-    The order is the polygon path's: holes no other depth cuts first, in the relief's order, then the pieces of
-    the cut holes, hole by hole. A hole is whole when it holds one hole of the union of the same area.
+    Holes no other depth cuts come first, in the relief's order, then the pieces of the others, hole by hole (the
+    polygon path lists every hole whose coarse outline meets another depth among the pieces, so the two orders
+    differ). A hole is whole when it is a hole of the union itself, or holds one of the same area.
     """
     pieces = etched_holes(design)
     m = _measured_rings(pieces)

@@ -180,3 +180,28 @@ def test_union_of_the_layers_and_the_span_on_it_match_shapely(seed: int) -> None
     s = largest_span(d)
     assert s is not None
     assert s.span_mm == pytest.approx(widest, abs=2 * SPAN_CHORD_MM)
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_one_depth_with_channels_in_closed_form(seed: int) -> None:
+    # stepped openings on a 0.5 mm pitch: the row and column gaps are joined by channels at the relief's own
+    # depth, so the holes have straight edges but no other depth cuts them; jitter makes every one different
+    rng = np.random.default_rng(seed)
+    ix, iy = np.meshgrid(np.arange(7), np.arange(7))
+    x = ix.ravel() * 0.5 + rng.uniform(-0.02, 0.02, 49)
+    y = iy.ravel() * 0.5 + rng.uniform(-0.02, 0.02, 49)
+    d = Design(Ball(0.25), Pad(0.2), ExplicitLayout(SiteColumns([f"S{k}" for k in range(49)], x, y)), Mask(0.2),
+               SteppedTapered(0.17, 45.0))
+    relief = lower_relief(d)
+    holes = relief.rings.subset(relief.rings.hole)
+    assert len(relief.depths()) == 1 and (holes.bulge == 0).any()
+    fast, slow = whole_islands(d), whole_islands(d, polygons=True)
+    assert len(fast) == len(slow) == len(holes) > 0
+    # one depth: island k is hole k on both paths
+    assert np.abs(fast.inscribed_mm - slow.inscribed_mm).max() <= MEASURE_TOL_MM / 2
+    assert np.abs(fast.width_mm - slow.width_mm).max() <= MEASURE_TOL_MM / 2
+    assert fast.x_mm == pytest.approx(slow.x_mm, abs=1e-6)
+    assert fast.y_mm == pytest.approx(slow.y_mm, abs=1e-6)
+    assert np.array_equal(fast.site_start, slow.site_start)
+    assert np.array_equal(fast.site_rows, slow.site_rows)
+    assert np.ptp(fast.inscribed_mm) > 1e-3

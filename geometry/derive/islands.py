@@ -33,8 +33,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
-from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings, sites_around_arcs
+from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings
 from geometry.derive.etched_holes import etched_holes, holes_containing, same_rings
+from geometry.derive.island_sites import sites_around_arcs
 from geometry.derive.openings import opening_table
 from geometry.derive.polygon_islands import (
     CHORD_TOL_MM,

@@ -124,10 +124,15 @@ def _elements(v: FloatArray, b: FloatArray) -> _Elements:
     arc = ~line
     if arc.any():
         c[arc], r[arc] = bulge_centres(v[arc], w[arc], b[arc])
-    # orientation: the exact signed area (chords plus segments); the inside is left of the edges when positive
-    cross = (v[..., 0] * w[..., 1] - w[..., 0] * v[..., 1]).sum(axis=1) / 2.0
-    seg = segment_areas(v.reshape(-1, 2), w.reshape(-1, 2), b.reshape(-1)).reshape(n, m).sum(axis=1)
-    side = np.where(cross + seg >= 0.0, 1.0, -1.0)
+    # orientation: the inside is left of the edges when the area is positive. The arcs bulge into the ring, so
+    # its chord polygon (the ring plus circle segments) turns the same way; only a ring of two arcs (a lens, no
+    # chord area) needs the segments
+    area = (v[..., 0] * w[..., 1] - w[..., 0] * v[..., 1]).sum(axis=1) / 2.0
+    flat = np.flatnonzero(np.abs(area) <= 1e-15)
+    if len(flat):
+        vf, wf = v[flat].reshape(-1, 2), w[flat].reshape(-1, 2)
+        area[flat] += segment_areas(vf, wf, b[flat].reshape(-1)).reshape(len(flat), m).sum(axis=1)
+    side = np.where(area >= 0.0, 1.0, -1.0)
     e = w - v
     length = np.maximum(np.hypot(e[..., 0], e[..., 1]), 1e-300)
     nrm = np.stack([-e[..., 1], e[..., 0]], axis=-1) * (side[:, None] / length)[..., None]

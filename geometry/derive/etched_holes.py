@@ -57,7 +57,7 @@ class EtchedUnion:
     ``n_regions`` - 1, each region's outer ring first) and the disks that overlap nothing (``x, y, r``).
 
     The etched site rows are ``site``; site ``site[k]``'s lower circle lies in area ``area_of[k]`` of
-    :meth:`polygons` (the regions first, then the lone disks).
+    :meth:`polygons` (the regions first, then the lone disks). ``ring_area`` is every ring's area (unsigned).
     """
 
     rings: RingSet
@@ -67,6 +67,11 @@ class EtchedUnion:
     r: FloatArray
     site: IntArray
     area_of: IntArray
+    ring_area: FloatArray
+
+    def hole_areas(self) -> FloatArray:
+        """The area of every hole, in the order of :meth:`holes`."""
+        return self.ring_area[self.rings.hole]
 
     def holes(self) -> RingSet:
         """The holes of the union (clockwise rings)."""
@@ -119,10 +124,12 @@ def etched_union(design: Design) -> EtchedUnion:
     area_of[alone] = n_regions + np.arange(len(alone), dtype=np.intp)
     out = RingSet.concat(parts)
     # as the relief drops them: a hole below (0.03 um)^2 is arcs meeting in one point up to rounding
-    out = out.subset(~out.hole | (np.abs(out.signed_areas()) >= HOLE_MIN_MM2))
-    for a in (out.xy, out.bulge, out.start, out.region, out.hole):
+    area = np.abs(out.signed_areas())
+    keep = ~out.hole | (area >= HOLE_MIN_MM2)
+    out, area = out.subset(keep), area[keep]
+    for a in (out.xy, out.bulge, out.start, out.region, out.hole, area):
         a.flags.writeable = False
-    return EtchedUnion(out, n_regions, x[alone], y[alone], r[alone], disks.astype(np.intp), area_of)
+    return EtchedUnion(out, n_regions, x[alone], y[alone], r[alone], disks.astype(np.intp), area_of, area)
 
 
 def etched_holes(design: Design) -> RingSet:
@@ -202,7 +209,9 @@ def _small_holes_containing(holes: RingSet, which: IntArray, px: FloatArray, py:
     mid = (lo + hi) / 2.0
     reach = np.hypot(*(hi - lo).T) / 2.0 + 1e-9
     hole, pt = points_near(mid[:, 0], mid[:, 1], px, py, reach)
-    hole = which[hole]
+    # the circle around a box holds points outside it: those are out before the edge by edge test
+    in_box = (px[pt] >= lo[hole, 0]) & (px[pt] <= hi[hole, 0]) & (py[pt] >= lo[hole, 1]) & (py[pt] <= hi[hole, 1])
+    hole, pt = which[hole[in_box]], pt[in_box]
     nxt = holes._next_index()
     inside = np.zeros(len(hole), dtype=bool)
     edges = lengths[hole]

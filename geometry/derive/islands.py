@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
 from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings
-from geometry.derive.etched_holes import etched_holes, holes_containing, same_rings
+from geometry.derive.etched_holes import etched_union, holes_containing, same_rings
 from geometry.derive.island_sites import sites_around_arcs
 from geometry.derive.openings import opening_table
 from geometry.derive.polygon_islands import (
@@ -179,10 +179,11 @@ def _cut_islands(design: Design, holes: RingSet, depth: FloatArray) -> Islands:
     polygon path lists every hole whose coarse outline meets another depth among the pieces, so the two orders
     differ). A hole is whole when it is a hole of the union itself, or holds one of the same area.
     """
-    pieces = etched_holes(design)
+    union = etched_union(design)
+    pieces = union.holes()
     m = _measured_rings(pieces)
     area_h = np.abs(holes.signed_areas())
-    area_p = np.abs(pieces.signed_areas())
+    area_p = union.hole_areas()
     # most holes no other depth touches are a hole of the union as they are; only the others (and every piece,
     # which may lie in a hole of another depth too) need the containment test
     same_h, same_p = same_rings(holes, area_h, pieces, area_p)

@@ -26,15 +26,25 @@ def lower_island(ctx: CheckContext) -> list[Violation]:
     isl = lower_islands(ctx.design)
     w_min = ctx.limits.web_min_mm
     bad = np.flatnonzero(isl.inscribed_mm < w_min - MEASURE_TOL_MM)
-    names = ctx.sites.names
+    if not len(bad):
+        return []
+    # the names and numbers of every finding turned into Python objects at once (a large array has a finding
+    # per island, about a million)
+    lo, counts = isl.site_start[bad], isl.site_start[bad + 1] - isl.site_start[bad]
+    ends = np.cumsum(counts)
+    pos = np.repeat(lo - (ends - counts), counts) + np.arange(int(ends[-1]), dtype=np.intp)
+    names = ctx.sites.names[isl.site_rows[pos]].tolist()
+    limit = fmt_mm(w_min)
     out: list[Violation] = []
-    for k in bad.tolist():
-        around = tuple(names[isl.sites_of(k)].tolist())
-        m, w, x, y = (float(isl.inscribed_mm[k]), float(isl.width_mm[k]), float(isl.x_mm[k]), float(isl.y_mm[k]))
+    a = 0
+    for b, m, w, x, y in zip(ends.tolist(), isl.inscribed_mm[bad].tolist(), isl.width_mm[bad].tolist(),
+                             isl.x_mm[bad].tolist(), isl.y_mm[bad].tolist(), strict=True):
+        around = tuple(names[a:b])
+        a = b
         out.append(Violation(
             "lower-island", Severity.ERROR, around, x, y, m, w_min, "mm",
             f"metal island on the lower surface between {', '.join(around)} is"
-            f" {fmt_mm(m)} across (narrowest width {fmt_mm(w)}), below the lower web minimum {fmt_mm(w_min)}:"
+            f" {fmt_mm(m)} across (narrowest width {fmt_mm(w)}), below the lower web minimum {limit}:"
             " it cannot be made; move the openings apart or etch it with a channel",
         ))
     return out

@@ -1,35 +1,39 @@
-"""Islands bounded by arcs only, measured in closed form (no polygons): the fast path of :mod:`geometry.derive.islands`.
+"""Islands measured in closed form (no polygons): the fast path of :mod:`geometry.derive.islands`.
 
-A hole of a relief made of disks (no channel, one depth) is bounded by arcs of lower circles, each bulging into the
-hole: the hole is the metal outside every disk. That makes its measurements exact and cheap, vectorised over all
-holes with the same number of vertices:
+A hole of a relief (or of the union of its layers) is metal outside every etched element around it. Its outline
+is made of arcs of lower circles, each bulging into the hole, and of straight pieces of channel sides (capsule
+tangents). That makes its measurements exact and cheap, vectorised over all holes with the same number of
+vertices:
 
-* inscribed circle: for a point p in the hole the nearest etched point lies on one of the hole's circles, so the
-  distance to the outline is f(p) = min_k (|p - c_k| - r_k). That minimum of convex functions has its maximum
-  where three circles are equally near (a vertex of the additively weighted Voronoi diagram): the Apollonius
-  circle tangent outside to three of the hole's circles. Every triple is solved (a linear 2 x 2 system and a
-  quadratic), the solutions inside the hole (f > 0 and inside the chord polygon, which holds the hole and only
+* inscribed circle: for a point p in the hole the nearest etched point lies on one of the hole's edges, so the
+  distance to the outline is f(p) = min_k d_k(p), with d_k = |p - c_k| - r_k for an arc of circle k (the whole
+  disk is etched) and the distance to the segment for a straight edge. That minimum of convex functions has its
+  maximum where three elements are equally near (a vertex of their Voronoi diagram), touched inside their edges
+  (the hole's corners are all convex, so the circle never rests on one): the circle tangent to three of the
+  hole's circles or lines. Every triple is solved: anchored on a circle of the triple, the other two give two
+  linear equations (circle minus circle, or a line's n . p - off = rho), then the anchor's |p - c| = rho + r is
+  a quadratic in rho; three lines are one 3 x 3 system; parallel equations (parallel channel sides) fix rho
+  directly. The candidates inside the hole (f > 0 and inside the chord polygon, which holds the hole and only
   circle segments besides) are evaluated with f, and the largest f is the inscribed radius;
 * narrowest width: the hole lies inside its chord polygon, whose corners are on the hole, so both have the convex
   hull of the vertices; the width is the smallest over hull edges of the farthest vertex from the edge's line;
-* centre: the exact centroid (the chord polygon's plus the circle segments', signed by bulge);
-* sites around: the sites whose lower circle comes within the island's inscribed radius of its outline, with the
-  distance of a centre to each arc in closed form (the same rule as the polygon path, without the 0.1 um coarse
-  outline).
+* centre: the exact centroid (the chord polygon's plus the circle segments', signed by bulge; none on straight
+  edges);
+* sites around: :mod:`geometry.derive.island_sites`.
 
 Holes with more than :data:`MAX_VERTICES` vertices, or any solve that found no point inside, go to the polygon path.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.arrays import distinct
-from geometry.base.spatial import SMALL_POINTS, points_near
-from geometry.derive.rings import RingSet, bulge_centres
+from geometry.derive.rings import RingSet, bulge_centres, segment_areas
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -39,27 +43,39 @@ MAX_VERTICES = 12
 """Holes with more vertices (rare: long chains of merged openings) are measured by the polygon path."""
 CHUNK_ELEMENTS = 1 << 22
 """Holes are measured in chunks of about this many candidate-circle pairs (bounds the memory)."""
-NEIGHBOURS = 6
-"""Candidate sites per island looked up at once; an island with more within reach asks again for all of them."""
 
 
-def arc_only(rings: RingSet) -> BoolArray:
-    """Which rings are made of arcs only, with at most :data:`MAX_VERTICES` vertices."""
+def closed_form_rings(rings: RingSet) -> BoolArray:
+    """Which rings the closed form measures: at most :data:`MAX_VERTICES` vertices (arcs and straight edges), and
+    at least two (three without arcs)."""
     lengths = np.diff(rings.start)
-    straight = np.add.reduceat((rings.bulge == 0).astype(np.intp), rings.start[:-1]) if len(rings.bulge) else \
+    arcs = np.add.reduceat((rings.bulge != 0).astype(np.intp), rings.start[:-1]) if len(rings.bulge) else \
         np.zeros(len(rings), dtype=np.intp)
-    out: BoolArray = (straight == 0) & (lengths >= 2) & (lengths <= MAX_VERTICES)
+    out: BoolArray = (lengths <= MAX_VERTICES) & ((lengths >= 3) | ((lengths == 2) & (arcs > 0)))
     return out
 
 
-def measure_arc_holes(rings: RingSet) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
-    """(centroid x, centroid y, inscribed diameter, narrowest width, solved) of arc-only rings (see module doc).
+@dataclass(frozen=True, eq=False)
+class Measured:
+    """Closed-form measurements of rings (see the module docstring): centroid (``x``, ``y``), ``inscribed`` diameter
+    and narrowest ``width``; (``px``, ``py``) is the centre of the largest inscribed circle (a point strictly inside
+    the ring). ``solved[k]`` is False where no candidate centre was found inside ring k (the caller measures those
+    rings with polygons instead)."""
 
-    ``solved[k]`` is False where no Apollonius point was found inside ring k (never seen; the caller measures
-    those rings with polygons instead).
-    """
+    x: FloatArray
+    y: FloatArray
+    inscribed: FloatArray
+    width: FloatArray
+    px: FloatArray
+    py: FloatArray
+    solved: BoolArray
+
+
+def measure_rings(rings: RingSet) -> Measured:
+    """The closed-form measurements of hole rings (arcs bulging into the ring, straight edges), vectorised over
+    rings of the same number of vertices."""
     n = len(rings)
-    cx, cy, ins, wid = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    cols = [np.zeros(n) for _ in range(6)]
     solved = np.zeros(n, dtype=bool)
     lengths = np.diff(rings.start)
     for m in distinct(lengths).tolist():
@@ -73,27 +89,63 @@ def measure_arc_holes(rings: RingSet) -> tuple[FloatArray, FloatArray, FloatArra
             # every ring in its own frame (its first vertex at the origin): small numbers, no cancellation
             o = v[:, 0, :].copy()
             v = v - o[:, None, :]
-            x, y, i_mm, w_mm, ok = _measure_group(v, b)
-            cx[sel], cy[sel] = x + o[:, 0], y + o[:, 1]
-            ins[sel], wid[sel], solved[sel] = i_mm, w_mm, ok
-    return cx, cy, ins, wid, solved
+            gx, gy, ins, wid, px, py, ok = _measure_group(v, b)
+            for col, val in zip(cols, (gx + o[:, 0], gy + o[:, 1], ins, wid, px + o[:, 0], py + o[:, 1]),
+                                strict=True):
+                col[sel] = val
+            solved[sel] = ok
+    return Measured(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], solved)
 
 
-def _arc_circles(v: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Centres (n, m, 2) and radii (n, m) of the arcs of rings with vertices ``v`` (n, m, 2), bulges ``b``."""
+def measure_arc_holes(rings: RingSet) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray]:
+    """(centroid x, centroid y, inscribed diameter, narrowest width, solved) of rings (see :func:`measure_rings`)."""
+    m = measure_rings(rings)
+    return m.x, m.y, m.inscribed, m.width, m.solved
+
+
+@dataclass(frozen=True)
+class _Elements:
+    """The edges of rings (n, m) as distance elements: arcs by their circle (``c``, ``r``), straight edges by the
+    unit normal ``nrm`` into the ring and the offset ``off`` (signed distance n . p - off)."""
+
+    line: BoolArray
+    c: FloatArray
+    r: FloatArray
+    nrm: FloatArray
+    off: FloatArray
+
+
+def _elements(v: FloatArray, b: FloatArray) -> _Elements:
     n, m = b.shape
-    p0 = v.reshape(-1, 2)
-    p1 = np.roll(v, -1, axis=1).reshape(-1, 2)
-    c, r = bulge_centres(p0, p1, b.reshape(-1))
-    return c.reshape(n, m, 2), r.reshape(n, m)
+    w = np.roll(v, -1, axis=1)
+    line = b == 0
+    c = np.zeros((n, m, 2))
+    r = np.zeros((n, m))
+    arc = ~line
+    if arc.any():
+        c[arc], r[arc] = bulge_centres(v[arc], w[arc], b[arc])
+    # orientation: the inside is left of the edges when the area is positive. The arcs bulge into the ring, so
+    # its chord polygon (the ring plus circle segments) turns the same way; only a ring of two arcs (a lens, no
+    # chord area) needs the segments
+    area = (v[..., 0] * w[..., 1] - w[..., 0] * v[..., 1]).sum(axis=1) / 2.0
+    flat = np.flatnonzero(np.abs(area) <= 1e-15)
+    if len(flat):
+        vf, wf = v[flat].reshape(-1, 2), w[flat].reshape(-1, 2)
+        area[flat] += segment_areas(vf, wf, b[flat].reshape(-1)).reshape(len(flat), m).sum(axis=1)
+    side = np.where(area >= 0.0, 1.0, -1.0)
+    e = w - v
+    length = np.maximum(np.hypot(e[..., 0], e[..., 1]), 1e-300)
+    nrm = np.stack([-e[..., 1], e[..., 0]], axis=-1) * (side[:, None] / length)[..., None]
+    off = np.einsum("nmk,nmk->nm", nrm, v)
+    return _Elements(line, c, r, nrm, off)
 
 
-def _measure_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray,
-                                                             BoolArray]:
-    c, r = _arc_circles(v, b)
-    gx, gy = _centroids(v, b, c, r)
-    rho, ok = _inscribed_radius(v, c, r)
-    return gx, gy, 2.0 * rho, _hull_width(v), ok
+def _measure_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
+                                                             FloatArray, BoolArray]:
+    el = _elements(v, b)
+    gx, gy = _centroids(v, b, el.c, el.r)
+    rho, px, py, ok = _inscribed_radius(v, el)
+    return gx, gy, 2.0 * rho, _hull_width(v), px, py, ok
 
 
 def _centroids(v: FloatArray, b: FloatArray, c: FloatArray, r: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -106,75 +158,169 @@ def _centroids(v: FloatArray, b: FloatArray, c: FloatArray, r: FloatArray) -> tu
     phi = 4.0 * np.arctan(b)
     half = np.abs(phi) / 2.0
     seg_a = np.sign(b) * 0.5 * r * r * (np.abs(phi) - np.sin(np.abs(phi)))
-    # the segment's centroid lies on the ray from the arc's centre through the arc's midpoint
+    # the segment's centroid lies on the ray from the arc's centre through the arc's midpoint (straight edges:
+    # no segment)
     d = v - w
     arc_mid = (v + w) / 2.0 + np.stack([-d[..., 1], d[..., 0]], axis=-1) * (b / 2.0)[..., None]
     ray = arc_mid - c
     ray /= np.maximum(np.hypot(ray[..., 0], ray[..., 1]), 1e-300)[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
         dist = 4.0 * r * np.sin(half) ** 3 / (3.0 * (2.0 * half - np.sin(2.0 * half)))
-    g = c + ray * np.nan_to_num(dist)[..., None]
+    g = np.where((b != 0)[..., None], c + ray * np.nan_to_num(dist)[..., None], 0.0)
     area = poly_a + seg_a.sum(axis=1)
     mx = poly_mx + (seg_a * g[..., 0]).sum(axis=1)
     my = poly_my + (seg_a * g[..., 1]).sum(axis=1)
     return mx / area, my / area
 
 
-def _inscribed_radius(v: FloatArray, c: FloatArray, r: FloatArray) -> tuple[FloatArray, BoolArray]:
-    """Largest f(p) = min_k |p - c_k| - r_k over Apollonius points of circle triples that lie in the hole."""
-    n, m = r.shape
+def _rows(el: _Elements, hole: IntArray, k: IntArray, anchor: IntArray) -> tuple[FloatArray, FloatArray,
+                                                                                  FloatArray]:
+    """The linear equation A . q + g rho = e of element k relative to the anchor circle (q = p - its centre):
+    another circle's tangency minus the anchor's, or a line's."""
+    c0, r0 = el.c[hole, anchor], el.r[hole, anchor]
+    is_line = el.line[hole, k]
+    a = np.where(is_line[..., None], el.nrm[hole, k], el.c[hole, k] - c0)
+    rk = el.r[hole, k]
+    g = np.where(is_line, -1.0, rk - r0)
+    e = np.where(is_line, el.off[hole, k] - np.einsum("...k,...k->...", el.nrm[hole, k], c0),
+                 0.5 * (np.einsum("...k,...k->...", a, a) - rk * rk + r0 * r0))
+    return a, g, e
+
+
+def _candidates(el: _Elements) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Centres (n, K) of the circles tangent to three of each ring's elements (K = 2 per triple; NaN where none),
+    their radii, and which come from three straight edges.
+
+    A triple with a circle anchors on it (q = p - c): the other two elements give two linear equations in q and
+    rho, so q = u - v rho, and the anchor's |q| = rho + r is a quadratic in rho. Where the two equations are
+    parallel (parallel channel sides, a circle centre on a line's normal through the anchor) their difference
+    fixes rho and q is where a line meets the anchor's circle. Three lines are one 3 x 3 linear system.
+    """
+    n, m = el.r.shape
     tri = np.array(list(combinations(range(m), 3)), dtype=np.intp).reshape(-1, 3)
-    c1, c2, c3 = c[:, tri[:, 0]], c[:, tri[:, 1]], c[:, tri[:, 2]]  # (n, T, 2)
-    r1, r2, r3 = r[:, tri[:, 0]], r[:, tri[:, 1]], r[:, tri[:, 2]]
-    a2, a3 = c2 - c1, c3 - c1
-    # |p - c_k| = rho + r_k: subtracting the first circle's equation leaves a_k . q + (r_k - r_1) rho = e_k
-    # for q = p - c_1, linear in q; then |q| = rho + r_1 is a quadratic in rho
-    e2 = 0.5 * (np.einsum("ntk,ntk->nt", a2, a2) - r2 * r2 + r1 * r1)
-    e3 = 0.5 * (np.einsum("ntk,ntk->nt", a3, a3) - r3 * r3 + r1 * r1)
-    det = a2[..., 0] * a3[..., 1] - a2[..., 1] * a3[..., 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    hole = np.arange(n, dtype=np.intp)[:, None, None]
+    k = np.broadcast_to(tri[None, :, :], (n, len(tri), 3))
+    # circles first in every triple (stable, so the order of each kind is kept)
+    k = np.take_along_axis(k, np.argsort(el.line[hole, k], axis=2, kind="stable"), axis=2)
+    h2 = hole[..., 0]
+    k0, k1, k2 = k[..., 0], k[..., 1], k[..., 2]
+    a1, g1, e1 = _rows(el, h2, k1, k0)
+    a2, g2, e2 = _rows(el, h2, k2, k0)
+    c0, r0 = el.c[h2, k0], el.r[h2, k0]
+    det = a1[..., 0] * a2[..., 1] - a1[..., 1] * a2[..., 0]
+    scale = np.hypot(a1[..., 0], a1[..., 1]) * np.hypot(a2[..., 0], a2[..., 1])
+    par = np.abs(det) <= 1e-10 * scale
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         inv = 1.0 / det
-        ux = (e2 * a3[..., 1] - e3 * a2[..., 1]) * inv
-        uy = (a2[..., 0] * e3 - a3[..., 0] * e2) * inv
-        d2, d3 = r2 - r1, r3 - r1
-        vx = (d2 * a3[..., 1] - d3 * a2[..., 1]) * inv
-        vy = (a2[..., 0] * d3 - a3[..., 0] * d2) * inv
-        # q = u - v rho
+        ux = (e1 * a2[..., 1] - e2 * a1[..., 1]) * inv
+        uy = (a1[..., 0] * e2 - a2[..., 0] * e1) * inv
+        vx = (g1 * a2[..., 1] - g2 * a1[..., 1]) * inv
+        vy = (a1[..., 0] * g2 - a2[..., 0] * g1) * inv
         qa = vx * vx + vy * vy - 1.0
-        qb = -2.0 * (ux * vx + uy * vy + r1)
-        qc = ux * ux + uy * uy - r1 * r1
+        qb = -2.0 * (ux * vx + uy * vy + r0)
+        qc = ux * ux + uy * uy - r0 * r0
         disc = np.sqrt(np.maximum(qb * qb - 4.0 * qa * qc, 0.0))
         # both roots, in the form that does not cancel
         s = np.where(qb >= 0, 1.0, -1.0)
         t = -0.5 * (qb + s * disc)
-        rho_a = t / qa
-        rho_b = qc / t
-        rho = np.stack([rho_a, rho_b], axis=-1).reshape(n, -1)  # (n, 2T)
-        # collinear triples (det 0) give inf x 0 here: NaN, dropped by ``good`` below
-        px = (c1[..., 0:1] + ux[..., None] - vx[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
-        py = (c1[..., 1:2] + uy[..., None] - vy[..., None] * rho.reshape(n, -1, 2)).reshape(n, -1)
-    # a point with rho <= 0 is inside a disk (f <= rho), so only positive radii are candidates
-    good = np.isfinite(px) & np.isfinite(py) & (np.abs(det) > 1e-18).repeat(2, axis=1) & (rho > 0.0)
-    hole, slot = np.nonzero(good)
-    qx, qy = px[hole, slot], py[hole, slot]
-    # f at every candidate, over all of the hole's circles
-    f = (np.hypot(qx[:, None] - c[hole, :, 0], qy[:, None] - c[hole, :, 1]) - r[hole]).min(axis=1)
-    score = np.full(good.shape, -np.inf)
-    score[hole, slot] = np.where(f > 0.0, f, -np.inf)
-    # the best candidate of each hole that lies inside it: test the best one, drop it if outside, repeat
+        rho = np.stack([t / qa, qc / t], axis=-1)
+        qx = ux[..., None] - vx[..., None] * rho
+        qy = uy[..., None] - vy[..., None] * rho
+        # parallel equations: a2 = lam a1, so (g2 - lam g1) rho = e2 - lam e1, then a1 . q = e1 - g1 rho on the
+        # anchor's circle |q| = rho + r0
+        a1n = np.maximum(np.hypot(a1[..., 0], a1[..., 1]), 1e-300)
+        lam = np.einsum("...k,...k->...", a1, a2) / (a1n * a1n)
+        rho_p = (e2 - lam * e1) / (g2 - lam * g1)
+        t0 = (e1 - g1 * rho_p) / a1n
+        half = np.sqrt((rho_p + r0) ** 2 - t0 * t0)
+        ax, ay = a1[..., 0] / a1n, a1[..., 1] / a1n
+        sgn = np.array([1.0, -1.0])
+        qx = np.where(par[..., None], t0[..., None] * ax[..., None] - sgn * half[..., None] * ay[..., None], qx)
+        qy = np.where(par[..., None], t0[..., None] * ay[..., None] + sgn * half[..., None] * ax[..., None], qy)
+        px = c0[..., 0:1] + qx
+        py = c0[..., 1:2] + qy
+        rho = np.where(par[..., None], rho_p[..., None], rho)
+        # three lines: n_k . p - rho = off_k, by Cramer's rule
+        lll = el.line[h2, k0]
+        if lll.any():
+            hh, tt = np.nonzero(lll)
+            kk = k[hh, tt]
+            nn = el.nrm[hh[:, None], kk]  # (L, 3, 2)
+            mat = np.concatenate([nn, -np.ones((len(hh), 3, 1))], axis=2)
+            rhs = el.off[hh[:, None], kk]
+            d3 = np.linalg.det(mat)
+            sol = np.full((len(hh), 3), np.nan)
+            okd = np.abs(d3) > 1e-12
+            if okd.any():
+                sol[okd] = np.linalg.solve(mat[okd], rhs[okd][..., None])[..., 0]
+            px[hh, tt] = sol[:, 0:1]
+            py[hh, tt] = sol[:, 1:2]
+            rho[hh, tt] = sol[:, 2:3]
+            px[hh, tt, 1] = np.nan
+            py[hh, tt, 1] = np.nan
+    three = np.repeat(lll[..., None], 2, axis=2)
+    return px.reshape(n, -1), py.reshape(n, -1), rho.reshape(n, -1), three.reshape(n, -1)
+
+
+def _distance(v: FloatArray, el: _Elements, hole: IntArray, qx: FloatArray, qy: FloatArray) -> FloatArray:
+    """f(q) = the distance from points q to the etched side: min over the ring's elements (circle: |q - c| - r;
+    straight edge: the distance to the segment), one point per ``hole`` entry."""
+    c, r = el.c[hole], el.r[hole]
+    dx, dy = qx[:, None] - c[..., 0], qy[:, None] - c[..., 1]
+    d = np.sqrt(dx * dx + dy * dy) - r
+    lines = np.flatnonzero(el.line.any(axis=0))  # edge slots that are straight in some ring
+    if len(lines):
+        line = el.line[hole][:, lines]
+        a = v[hole][:, lines]
+        e = np.roll(v, -1, axis=1)[hole][:, lines] - a
+        wx, wy = qx[:, None] - a[..., 0], qy[:, None] - a[..., 1]
+        ee = np.maximum(e[..., 0] ** 2 + e[..., 1] ** 2, 1e-300)
+        t = np.clip((wx * e[..., 0] + wy * e[..., 1]) / ee, 0.0, 1.0)
+        sx, sy = wx - t * e[..., 0], wy - t * e[..., 1]
+        d[:, lines] = np.where(line, np.sqrt(sx * sx + sy * sy), d[:, lines])
+    out: FloatArray = d.min(axis=1)
+    return out
+
+
+def _inscribed_radius(v: FloatArray, el: _Elements) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """(radius, centre x, centre y, found): the largest f over the candidate centres that lie in the ring.
+
+    The largest inscribed circle touches three elements inside their edges, so its centre is a candidate whose
+    f equals its radius rho > 0. A candidate tangent to a circle has f <= rho (that circle is at rho), so rho
+    bounds what it can score: the candidates are taken best bound first, each replaced by its f (or dropped
+    when outside the ring) once looked at, until the best score is a measured one. Candidates of three straight
+    edges (f may exceed rho: the edges are segments) are measured at once.
+    """
+    n = el.r.shape[0]
+    px, py, rho, three = _candidates(el)
+    good = np.isfinite(px) & np.isfinite(py) & np.isfinite(rho) & (rho > 0.0)
+    score = np.where(good, rho, -np.inf)
+    measured = np.zeros(good.shape, dtype=bool)
+    hole, slot = np.nonzero(good & three)
+    if len(hole):
+        f = _distance(v, el, hole, px[hole, slot], py[hole, slot])
+        inside = _in_polygon(v[hole], px[hole, slot][:, None], py[hole, slot][:, None])[:, 0]
+        score[hole, slot] = np.where((f > 0.0) & inside, f, -np.inf)
+        measured[hole, slot] = True
     best = np.full(n, -np.inf)
+    bx, by = np.zeros(n), np.zeros(n)
     todo = np.arange(n, dtype=np.intp)
     while len(todo):
         k = np.argmax(score[todo], axis=1)
         val = score[todo, k]
         live = np.isfinite(val)
         todo, k, val = todo[live], k[live], val[live]
-        inside = _in_polygon(v[todo], px[todo, k][:, None], py[todo, k][:, None])[:, 0]
-        best[todo[inside]] = val[inside]
-        score[todo[~inside], k[~inside]] = -np.inf
-        todo = todo[~inside]
+        done = measured[todo, k]
+        got, kg = todo[done], k[done]
+        best[got], bx[got], by[got] = val[done], px[got, kg], py[got, kg]
+        todo, k = todo[~done], k[~done]
+        qx, qy = px[todo, k], py[todo, k]
+        f = _distance(v, el, todo, qx, qy)
+        inside = _in_polygon(v[todo], qx[:, None], qy[:, None])[:, 0]
+        score[todo, k] = np.where(inside & (f > 0.0), f, -np.inf)
+        measured[todo, k] = True
     ok = np.isfinite(best)
-    return np.where(ok, best, 0.0), ok
+    return np.where(ok, best, 0.0), bx, by, ok
 
 
 def _in_polygon(v: FloatArray, px: FloatArray, py: FloatArray) -> BoolArray:
@@ -206,94 +352,3 @@ def _hull_width(v: FloatArray) -> FloatArray:
     span = np.abs(s).max(axis=2)
     width = np.where(edge, span, np.inf).min(axis=1)
     return np.where(np.isfinite(width), width, 0.0)
-
-
-def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: FloatArray, cx: FloatArray,
-                      cy: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray]:
-    """(island, circle) pairs, sorted: circles (``cx, cy, r``) within inscribed / 2 + 1 nm of each ring's outline.
-
-    Ring k is island k, centred at (``x[k]``, ``y[k]``). Candidates come from one KD-tree query over the centres
-    (the farthest vertex bounds the outline, as arcs bulge into the hole); the distance of a centre to an arc is
-    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends.
-    """
-    n = len(rings)
-    if n == 0 or len(cx) == 0:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    lengths = np.diff(rings.start)
-    ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
-    vx = rings.xy[:, 0] - x[ring_of]
-    vy = rings.xy[:, 1] - y[ring_of]
-    reach = np.maximum.reduceat(np.hypot(vx, vy), rings.start[:-1])
-    near = inscribed / 2.0 + 1e-6
-    bound = reach + float(r.max()) + near
-    if len(cx) < SMALL_POINTS:  # a small design: the numpy cell grid, no scipy import
-        isl, cand = points_near(x, y, cx, cy, bound)
-        order = np.lexsort((cand, isl))
-        isl, cand = isl[order], cand[order]
-        by_sort = True  # already ordered by (island, candidate)
-    else:
-        from scipy.spatial import cKDTree
-
-        tree = cKDTree(np.column_stack([cx, cy]))
-        centres = np.column_stack([x, y])
-        k = min(NEIGHBOURS, len(cx))
-        dist, idx = tree.query(centres, k=k, distance_upper_bound=float(bound.max()))
-        dist, idx = dist.reshape(n, k), idx.reshape(n, k)
-        within = dist <= bound[:, None]
-        isl = np.repeat(np.arange(n, dtype=np.intp), k)[within.ravel()]
-        cand = idx.ravel()[within.ravel()].astype(np.intp)
-        full = np.flatnonzero(within[:, -1]) if k < len(cx) else np.zeros(0, dtype=np.intp)
-        if len(full):  # more candidates than asked for: those few islands ask for all of them
-            keep = ~np.isin(isl, full)
-            isl, cand = isl[keep], cand[keep]
-            hits = tree.query_ball_point(centres[full], bound[full])
-            more_i = np.repeat(full, [len(h) for h in hits])
-            more_c = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits])
-            isl, cand = np.concatenate([isl, more_i]), np.concatenate([cand, more_c])
-        by_sort = bool(len(full))
-    # a candidate whose circle carries one of the island's arcs touches it (distance 0); only the others, few,
-    # are measured against the outline arc by arc
-    nxt = rings._next_index()
-    arc_c, arc_r = bulge_centres(rings.xy, rings.xy[nxt], rings.bulge)
-    own = np.zeros(len(isl), dtype=bool)
-    for j in range(int(lengths.max())):
-        sel = np.flatnonzero(~own & (lengths[isl] > j))
-        e = rings.start[isl[sel]] + j
-        c = cand[sel]
-        same = (np.abs(arc_c[e, 0] - cx[c]) <= 1e-9) & (np.abs(arc_c[e, 1] - cy[c]) <= 1e-9) & (
-            np.abs(arc_r[e] - r[c]) <= 1e-9)
-        own[sel[same]] = True
-    other = np.flatnonzero(~own)
-    gap = np.full(len(other), np.inf)
-    for j in range(int(lengths.max())):
-        sel = np.flatnonzero(lengths[isl[other]] > j)
-        e = rings.start[isl[other[sel]]] + j
-        c = cand[other[sel]]
-        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], rings.xy[nxt[e]], arc_c[e],
-                                                            arc_r[e], rings.bulge[e]))
-    touching = own.copy()
-    touching[other] = gap - r[cand[other]] <= near[isl[other]]
-    isl, cand = isl[touching], cand[touching]
-    if by_sort:
-        order = np.lexsort((cand, isl))
-        return isl[order], cand[order]
-    # row-major from the query: islands in order, each island's few candidates sorted in a padded row
-    grid = np.full((n, k), len(cx), dtype=np.intp)
-    col = np.arange(len(isl), dtype=np.intp) - np.searchsorted(isl, isl)
-    grid[isl, col] = cand
-    grid.sort(axis=1)
-    keep = grid < len(cx)
-    return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]
-
-
-def _point_arc_distance(px: FloatArray, py: FloatArray, p0: FloatArray, p1: FloatArray, c: FloatArray,
-                        r: FloatArray, b: FloatArray) -> FloatArray:
-    """Distance from points to arcs of at most half a turn (``|b| <= 1``) from p0 to p1 about c."""
-    ax, ay = p0[:, 0] - c[:, 0], p0[:, 1] - c[:, 1]
-    bx, by = p1[:, 0] - c[:, 0], p1[:, 1] - c[:, 1]
-    wx, wy = px - c[:, 0], py - c[:, 1]
-    sgn = np.sign(b)
-    within = (sgn * (ax * wy - ay * wx) >= 0.0) & (sgn * (wx * by - wy * bx) >= 0.0)
-    to_circle = np.abs(np.hypot(wx, wy) - r)
-    to_ends = np.minimum(np.hypot(px - p0[:, 0], py - p0[:, 1]), np.hypot(px - p1[:, 0], py - p1[:, 1]))
-    return np.where(within, to_circle, to_ends)

@@ -18,11 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
+from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import _components, free_arcs
 from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
+from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
 
@@ -67,17 +69,47 @@ def largest_span(design: Design) -> Span | None:
     rows = t.rows
     if not graph.bridged.any() and bool((depth_key(t.relief_mm[rows]) > 0).all()):
         return _disk_spans(design)
-    layers = list(relief.to_shapely(SPAN_CHORD_MM).values())
-    if not layers:
-        return None
-    parts = np.asarray(shapely.get_parts(shapely.union_all(layers)), dtype=object).reshape(-1)
+    # the exact union of the layers (the islands' union, computed once), flattened: no shapely union of the
+    # layers' polygons (minutes for a large array with channels); an etched site's centre lies in the area of its
+    # own circle, so only the others (straight openings) are looked up
+    parts, area_of, site_of = _etched_areas(design)
+    rest = rows[~np.isin(rows, site_of)]
     if not len(parts):
         return None
     # the parts are the query (prepared once each), the centres the tree: a point-in-polygon test per centre
-    inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rows], t.lower_y_mm[rows])).query(
+    inside_part, inside_pt = shapely.STRtree(shapely.points(t.lower_x_mm[rest], t.lower_y_mm[rest])).query(
         parts, predicate="contains")
     span = _inscribed(parts)
-    return _best(design, span, inside_part, rows[inside_pt])
+    return _best(design, span, np.concatenate([area_of, inside_part]), np.concatenate([site_of, rest[inside_pt]]))
+
+
+def _etched_areas(design: Design) -> tuple[NDArray[np.object_], IntArray, IntArray]:
+    """(areas as polygons, area of each etched site, those site rows): the union of every layer, flattened.
+
+    Repeated units take their unit's union moved to every unit, as their relief is tiled, so copies of an area
+    measure alike (ties go to the first unit, as on the unit alone).
+    """
+    rep = repetition(design)
+    if not isinstance(rep, Repeated):
+        u = etched_union(design)
+        return u.polygons(SPAN_CHORD_MM), u.area_of, u.site
+    parts: list[NDArray[np.object_]] = []
+    area_of: list[IntArray] = []
+    site_of: list[IntArray] = []
+    n = 0
+    for g in rep.groups:
+        u = etched_union(g.unit_design)
+        unit = u.polygons(SPAN_CHORD_MM)
+        counts = shapely.get_num_coordinates(unit)
+        for off, rows in zip(g.offsets_mm, g.site_rows, strict=True):
+            shift = np.repeat(off[None, :], int(counts.sum()), axis=0)
+            parts.append(np.asarray(shapely.transform(unit, lambda p, s=shift: p + s), dtype=object))
+            area_of.append(u.area_of + n)
+            site_of.append(rows[u.site])
+            n += len(unit)
+    if not parts:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    return np.concatenate(parts), np.concatenate(area_of).astype(np.intp), np.concatenate(site_of).astype(np.intp)
 
 
 def _inscribed(parts: NDArray[np.object_]) -> FloatArray:

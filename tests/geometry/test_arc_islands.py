@@ -41,12 +41,7 @@ def jittered(side: int, sigma_um: float, seed: int) -> Design:
 
 def polygon_islands(design: Design) -> islands_mod.Islands:
     """The same islands through the polygon path only."""
-    real = islands_mod.arc_only
-    islands_mod.arc_only = lambda rings: np.zeros(len(rings), dtype=bool)  # type: ignore[assignment]
-    try:
-        return whole_islands(design)
-    finally:
-        islands_mod.arc_only = real
+    return whole_islands(design, polygons=True)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -1,0 +1,118 @@
+"""The sites around closed-form islands (:mod:`geometry.derive.arc_islands`): the sites whose lower circle comes
+within the island's inscribed radius of its outline, with the distance of a centre to each arc or straight edge
+in closed form (the same rule as the polygon path of :mod:`geometry.derive.polygon_islands`, without its 0.1 um
+coarse outline).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geometry.base.spatial import SMALL_POINTS, points_near
+from geometry.derive.rings import RingSet, bulge_centres
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+NEIGHBOURS = 6
+"""Candidate sites per island looked up at once; an island with more within reach asks again for all of them."""
+
+
+def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: FloatArray, cx: FloatArray,
+                      cy: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray]:
+    """(island, circle) pairs, sorted: circles (``cx, cy, r``) within inscribed / 2 + 1 nm of each ring's outline.
+
+    Ring k is island k, centred at (``x[k]``, ``y[k]``). Candidates come from one KD-tree query over the centres
+    (the farthest vertex bounds the outline, as arcs bulge into the hole); the distance of a centre to an arc is
+    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends.
+    """
+    n = len(rings)
+    if n == 0 or len(cx) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    lengths = np.diff(rings.start)
+    ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
+    vx = rings.xy[:, 0] - x[ring_of]
+    vy = rings.xy[:, 1] - y[ring_of]
+    reach = np.maximum.reduceat(np.hypot(vx, vy), rings.start[:-1])
+    near = inscribed / 2.0 + 1e-6
+    bound = reach + float(r.max()) + near
+    if len(cx) < SMALL_POINTS:  # a small design: the numpy cell grid, no scipy import
+        isl, cand = points_near(x, y, cx, cy, bound)
+        order = np.lexsort((cand, isl))
+        isl, cand = isl[order], cand[order]
+        by_sort = True  # already ordered by (island, candidate)
+    else:
+        from scipy.spatial import cKDTree
+
+        tree = cKDTree(np.column_stack([cx, cy]))
+        centres = np.column_stack([x, y])
+        k = min(NEIGHBOURS, len(cx))
+        dist, idx = tree.query(centres, k=k, distance_upper_bound=float(bound.max()))
+        dist, idx = dist.reshape(n, k), idx.reshape(n, k)
+        within = dist <= bound[:, None]
+        isl = np.repeat(np.arange(n, dtype=np.intp), k)[within.ravel()]
+        cand = idx.ravel()[within.ravel()].astype(np.intp)
+        full = np.flatnonzero(within[:, -1]) if k < len(cx) else np.zeros(0, dtype=np.intp)
+        if len(full):  # more candidates than asked for: those few islands ask for all of them
+            keep = ~np.isin(isl, full)
+            isl, cand = isl[keep], cand[keep]
+            hits = tree.query_ball_point(centres[full], bound[full])
+            more_i = np.repeat(full, [len(h) for h in hits])
+            more_c = np.concatenate([np.asarray(h, dtype=np.intp) for h in hits])
+            isl, cand = np.concatenate([isl, more_i]), np.concatenate([cand, more_c])
+        by_sort = bool(len(full))
+    # a candidate whose circle carries one of the island's arcs touches it (distance 0); only the others, few,
+    # are measured against the outline arc by arc
+    nxt = rings._next_index()
+    arc = rings.bulge != 0
+    arc_c = np.full((len(arc), 2), np.nan)
+    arc_r = np.full(len(arc), np.nan)  # straight edges: no circle carries them
+    arc_c[arc], arc_r[arc] = bulge_centres(rings.xy[arc], rings.xy[nxt[arc]], rings.bulge[arc])
+    own = np.zeros(len(isl), dtype=bool)
+    for j in range(int(lengths.max())):
+        sel = np.flatnonzero(~own & (lengths[isl] > j))
+        e = rings.start[isl[sel]] + j
+        c = cand[sel]
+        same = (np.abs(arc_c[e, 0] - cx[c]) <= 1e-9) & (np.abs(arc_c[e, 1] - cy[c]) <= 1e-9) & (
+            np.abs(arc_r[e] - r[c]) <= 1e-9)
+        own[sel[same]] = True
+    other = np.flatnonzero(~own)
+    gap = np.full(len(other), np.inf)
+    for j in range(int(lengths.max())):
+        sel = np.flatnonzero(lengths[isl[other]] > j)
+        e = rings.start[isl[other[sel]]] + j
+        c = cand[other[sel]]
+        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], rings.xy[nxt[e]], arc_c[e],
+                                                            arc_r[e], rings.bulge[e]))
+    touching = own.copy()
+    touching[other] = gap - r[cand[other]] <= near[isl[other]]
+    isl, cand = isl[touching], cand[touching]
+    if by_sort:
+        order = np.lexsort((cand, isl))
+        return isl[order], cand[order]
+    # row-major from the query: islands in order, each island's few candidates sorted in a padded row
+    grid = np.full((n, k), len(cx), dtype=np.intp)
+    col = np.arange(len(isl), dtype=np.intp) - np.searchsorted(isl, isl)
+    grid[isl, col] = cand
+    grid.sort(axis=1)
+    keep = grid < len(cx)
+    return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]
+
+
+def _point_arc_distance(px: FloatArray, py: FloatArray, p0: FloatArray, p1: FloatArray, c: FloatArray,
+                        r: FloatArray, b: FloatArray) -> FloatArray:
+    """Distance from points to arcs of at most half a turn (``|b| <= 1``) from p0 to p1 about c, or to the segment
+    p0 p1 where ``b`` is 0."""
+    ax, ay = p0[:, 0] - c[:, 0], p0[:, 1] - c[:, 1]
+    bx, by = p1[:, 0] - c[:, 0], p1[:, 1] - c[:, 1]
+    wx, wy = px - c[:, 0], py - c[:, 1]
+    sgn = np.sign(b)
+    within = (sgn * (ax * wy - ay * wx) >= 0.0) & (sgn * (wx * by - wy * bx) >= 0.0)
+    to_circle = np.abs(np.hypot(wx, wy) - r)
+    to_ends = np.minimum(np.hypot(px - p0[:, 0], py - p0[:, 1]), np.hypot(px - p1[:, 0], py - p1[:, 1]))
+    e = p1 - p0
+    ee = np.maximum(e[:, 0] ** 2 + e[:, 1] ** 2, 1e-300)
+    t = np.clip(((px - p0[:, 0]) * e[:, 0] + (py - p0[:, 1]) * e[:, 1]) / ee, 0.0, 1.0)
+    to_segment = np.hypot(px - p0[:, 0] - t * e[:, 0], py - p0[:, 1] - t * e[:, 1])
+    return np.where(b == 0, to_segment, np.where(within, to_circle, to_ends))

@@ -122,17 +122,21 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
     sites = table.sites
     findings: dict[str, list[Violation]] = {cid: [] for cid in CHECKS}
     groups: dict[str, dict[GroupKey, list[Violation]]] = {cid: {} for cid in (*OPENING_CHECKS, *PAD_CHECKS)}
-    isl: list[tuple[Box, Violation]] = []
     store = ReliefStore(relief, table.lower_mm, TILE_MM)
     holes = relief.rings.subset(relief.rings.hole)
     hb = ring_boxes(holes)
+    island_findings: list[Violation] = []
     for v in report.violations:
         if v.check in groups:
             groups[v.check].setdefault(finding_key(v.check, table, sites.index_of(v.sites[0])), []).append(v)
         elif v.check == "lower-island":
-            isl.append((_hole_box_of(hb, v.x_mm, v.y_mm), v))
+            island_findings.append(v)
         else:
             findings[v.check].append(v)
+    ix = np.fromiter((v.x_mm for v in island_findings), np.float64, len(island_findings))
+    iy = np.fromiter((v.y_mm for v in island_findings), np.float64, len(island_findings))
+    isl = [((float(b[0]), float(b[1]), float(b[2]), float(b[3])), v)
+           for b, v in zip(hole_boxes_of(hb, ix, iy).tolist(), island_findings, strict=True)]
     rows = table.rows
     d = design.ball.diameter_mm
     pi, pj, dist = close_pairs(sites.xy[rows], d + EPS_MM)
@@ -150,7 +154,26 @@ def full_state(design: Design, report: CheckReport, relief: Relief) -> State:
                  counts, radii, sites.bounds(), pop_box, relief)
 
 
-def _hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
+def hole_boxes_of(boxes: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
+    """For every point, the box of the smallest hole whose box holds it (ties: the first such hole), else the point
+    itself: :func:`hole_box_of` for many points at once, through one box tree (a scan of every hole per finding
+    made the state of a design with a million island findings take hours)."""
+    out = np.column_stack([x, y, x, y]).astype(np.float64)
+    if not len(x) or not len(boxes):
+        return out
+    tree = shapely.STRtree(shapely.box(boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]))
+    pt, bi = tree.query(shapely.points(x, y), predicate="intersects")  # a point on a box's edge is held
+    if not len(pt):
+        return out
+    area = (boxes[bi, 2] - boxes[bi, 0]) * (boxes[bi, 3] - boxes[bi, 1])
+    order = np.lexsort((bi, area, pt))
+    pt, bi = pt[order], bi[order]
+    first = np.flatnonzero(np.r_[True, pt[1:] != pt[:-1]])
+    out[pt[first]] = boxes[bi[first]]
+    return out
+
+
+def hole_box_of(boxes: FloatArray, x: float, y: float) -> Box:
     """The box of the smallest hole whose box holds the point (the point itself when none does)."""
     inb = np.flatnonzero((boxes[:, 0] <= x) & (boxes[:, 2] >= x) & (boxes[:, 1] <= y) & (boxes[:, 3] >= y))
     if not len(inb):

@@ -213,3 +213,21 @@ def test_the_relief_store_after_local_updates_equals_one_built_from_scratch(pitc
         assert store_regions(state.store, t.lower_mm) == store_regions(scratch, t.lower_mm)
         assert state.store.circle.tolist() == scratch.circle.tolist()
     assert local >= 5
+
+
+def test_hole_boxes_of_many_points_are_each_point_s_own_lookup() -> None:
+    """The tree lookup of the island findings' hole boxes against the scan of every box for one point: nested and
+    overlapping boxes, equal areas (the first box wins), points on edges and points in no box."""
+    from geometry.analysis.live_engine import hole_box_of, hole_boxes_of
+
+    rng = np.random.default_rng(3)
+    lo = np.round(rng.uniform(0, 10, (300, 2)), 1)
+    size = np.round(rng.uniform(0.1, 3, (300, 2)), 1)
+    boxes = np.column_stack([lo, lo + size])
+    boxes[7] = boxes[5]  # an equal box: the first one is the answer
+    pts = np.round(rng.uniform(-1, 14, (500, 2)), 1)
+    pts[:20] = boxes[:20, :2]  # corners: on the edge counts as inside
+    got = hole_boxes_of(boxes, pts[:, 0], pts[:, 1])
+    want = np.array([hole_box_of(boxes, float(x), float(y)) for x, y in pts])
+    np.testing.assert_array_equal(got, want)
+    assert (got[:, 0] != got[:, 2]).any() and (got[:, 0] == got[:, 2]).any()  # some in a box, some in none

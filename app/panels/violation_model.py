@@ -139,8 +139,8 @@ class ViolationModel(QAbstractTableModel):
         rows = np.argsort(key, kind="stable").astype(np.intp)
         keep = np.isin(self._key(0), [SEVERITY_RANK[s] for s in self._shown])
         if self._check:
-            self._key(1)
-            keep &= self._key(1) == self._text_rank[1].get(self._check, -1)
+            codes = self._key(1)  # also ranks the check ids
+            keep &= codes == self._text_rank[1].get(self._check, -1)
         if self._text:
             candidates = np.flatnonzero(keep)
             vs = self.violations

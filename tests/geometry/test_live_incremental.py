@@ -95,6 +95,17 @@ def random_edit(design: Design, rng: np.random.Generator, history: list[Design])
     return edits[int(rng.integers(len(edits)))]
 
 
+def edited_equal_to_full(live: LiveAnalysis, design: Design, rng: np.random.Generator, n: int) -> int:
+    """``n`` random edits from ``design``, each result equal to a full recompute; how many were local."""
+    history = [design]
+    local = 0
+    for _ in range(n):
+        design = random_edit(design, rng, history)
+        history.append(design)
+        local += assert_equal_to_full(live, design)
+    return local
+
+
 @pytest.mark.parametrize(("n_side", "pitch", "seed", "min_local"),
                          [(12, 0.4, 1, 3), (11, 0.4, 4, 3), (10, 0.45, 2, 0), (10, 0.6, 3, 3)])
 def test_random_edits_equal_a_full_recompute(n_side: int, pitch: float, seed: int, min_local: int) -> None:
@@ -104,13 +115,8 @@ def test_random_edits_equal_a_full_recompute(n_side: int, pitch: float, seed: in
     design = jittered(n_side, pitch, 0.003, seed)
     live = LiveAnalysis(full_below=0)  # small designs here: the local path is what is tested
     assert_equal_to_full(live, design)
-    history = [design]
-    local = 0
-    for _ in range(8):
-        design = random_edit(design, rng, history)
-        history.append(design)
-        local += assert_equal_to_full(live, design)
-    assert local >= min_local, live.fallbacks  # most edits inside the array are incremental
+    # most edits inside the array are incremental
+    assert edited_equal_to_full(live, design, rng, 8) >= min_local, live.fallbacks
 
 
 def test_add_and_remove_sites_fall_back_and_stay_equal() -> None:
@@ -192,13 +198,7 @@ def test_group_findings_and_margins_stay_equal_under_random_edits(seed: int) -> 
     live = LiveAnalysis(full_below=0)
     assert_equal_to_full(live, design)
     assert {"taper-angle", "margin", "thermal"} <= {v.check for v in live.result.report.violations}  # type: ignore[union-attr]
-    history = [design]
-    local = 0
-    for _ in range(10):
-        design = random_edit(design, rng, history)
-        history.append(design)
-        local += assert_equal_to_full(live, design)
-    assert local >= 6, live.fallbacks
+    assert edited_equal_to_full(live, design, rng, 10) >= 6, live.fallbacks
 
 
 def test_a_border_site_depopulated_moves_the_openings_spread_locally() -> None:

@@ -16,6 +16,7 @@ from app.files import Recovery, discard_recovery, find_recovery, recover_into
 from app.gc_policy import collect_on_gui_thread
 from app.main_window import MainWindow
 from app.shell_dialogs import APP_NAME
+from geometry.base.allocator import keep_freed_memory
 from geometry.base.errors import DesignError
 from geometry.base.resources import resource_path
 from geometry.model.design import Design
@@ -87,6 +88,7 @@ def build_window(path: Path | None, settings: QtCore.QSettings, recovery: Path,
 
 def run_app(path: Path | None) -> int:
     """Run the application; the exit code of the event loop."""
+    keep_freed_memory()
     existing = QtWidgets.QApplication.instance()
     app = existing if isinstance(existing, QtWidgets.QApplication) else QtWidgets.QApplication(sys.argv[:1])
     collect_on_gui_thread()  # the background threads never free Qt objects (app.gc_policy)

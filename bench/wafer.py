@@ -377,6 +377,9 @@ def register_group(name: str, what: str, run: GroupRun) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the table."""
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="a 150 mm wafer instead of 300 mm (development)")
     p.add_argument("--no-window", action="store_true", help="skip the window steps")

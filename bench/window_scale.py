@@ -59,6 +59,10 @@ def _app() -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6 import QtWidgets
 
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does before it opens the window
+
     return QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
 
 

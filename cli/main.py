@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from cli import options
 from cli.errors import GuardedParser, run_guarded
 from cli.report import format_report, margin_lines, opening_lines, relief_summary, report_records, ridge_at_min_pitch
+from geometry.base.allocator import keep_freed_memory
 from geometry.base.errors import DesignError
 
 if TYPE_CHECKING:
@@ -435,6 +436,7 @@ def make_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ballmask`` script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    keep_freed_memory()
     names = {c.name for c in COMMANDS}
     if not args_list:
         return open_window(None)

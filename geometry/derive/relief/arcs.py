@@ -54,12 +54,17 @@ class CircleUnion:
     areas: FloatArray | None = None  # signed area of every ring of ``rings`` (computed once, for the caller)
 
 
-def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Pairs (i < j) of disks that share more than a point, with centre distances."""
+def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray,
+                  candidates: tuple[IntArray, IntArray] | None = None) -> tuple[IntArray, IntArray, FloatArray]:
+    """Pairs (i < j) of disks that share more than a point, with centre distances.
+
+    ``candidates`` (i < j), when given, holds every overlapping pair (and maybe more): the caller already found
+    the close pairs of these centres (the merge graph's), so the centres are not queried a second time.
+    """
     if len(x) < 2:
         e = np.zeros(0, dtype=np.intp)
         return e, e, np.zeros(0)
-    i, j = pairs_within(x, y, 2.0 * float(r.max()))
+    i, j = pairs_within(x, y, 2.0 * float(r.max())) if candidates is None else candidates
     d = np.hypot(x[j] - x[i], y[j] - y[i])
     keep = d < r[i] + r[j] - TOUCH_MM
     return i[keep], j[keep], d[keep]
@@ -120,17 +125,28 @@ def ring_vertices(
     n_ring = int(ring.max()) + 1 if len(ring) else 0
     if not split.any():  # an array's arcs: nothing to split, the pieces are the vertices
         return start_xy, np.tan(sweep / 4.0), np.searchsorted(ring, np.arange(n_ring + 1)).astype(np.intp)
-    reps = np.where(split, 2, 1)
-    v_xy = np.repeat(start_xy, reps, axis=0)
-    v_sweep = np.repeat(np.where(split, sweep / 2.0, sweep), reps)
-    v_ring = np.repeat(ring, reps)
-    second = np.zeros(len(v_sweep), dtype=bool)
-    second[(np.cumsum(reps) - reps)[split] + 1] = True
-    mid_angle = np.repeat(start_angle + sweep / 2.0, reps)[second]
-    mc = np.repeat(circle, reps)[second]
-    v_xy[second] = np.column_stack([x[mc] + r[mc] * np.cos(mid_angle), y[mc] + r[mc] * np.sin(mid_angle)])
-    ring_start = np.searchsorted(v_ring, np.arange(n_ring + 1)).astype(np.intp)
-    return v_xy, np.tan(v_sweep / 4.0), ring_start
+    # each piece keeps its place, moved on by the splits before it; a split piece's second half follows it (a
+    # scatter of the pieces, not a repeat of every column: few pieces are split)
+    n = len(sweep)
+    cut = np.flatnonzero(split)
+    before = np.zeros(n + 1, dtype=np.intp)
+    before[cut + 1] = 1
+    np.cumsum(before, out=before)
+    pos = np.arange(n, dtype=np.intp) + before[:-1]
+    v_xy = np.empty((n + len(cut), 2))
+    v_xy[pos] = start_xy
+    half = sweep[cut] / 2.0
+    mid_angle = start_angle[cut] + half
+    mc = circle[cut]
+    v_xy[pos[cut] + 1, 0] = x[mc] + r[mc] * np.cos(mid_angle)
+    v_xy[pos[cut] + 1, 1] = y[mc] + r[mc] * np.sin(mid_angle)
+    bulge = np.tan(np.where(split, sweep / 2.0, sweep) / 4.0)
+    v_bulge = np.empty(n + len(cut))
+    v_bulge[pos] = bulge
+    v_bulge[pos[cut] + 1] = bulge[cut]
+    first = np.searchsorted(ring, np.arange(n_ring + 1)).astype(np.intp)
+    ring_start = (first + before[first]).astype(np.intp)
+    return v_xy, v_bulge, ring_start
 
 
 def with_full_circles(
@@ -147,13 +163,15 @@ def with_full_circles(
     )
 
 
-def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> CircleUnion:
-    """The exact union of disks (centres ``x_mm, y_mm``, radii ``r_mm``) as rings of arcs (see module doc)."""
+def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
+                 candidates: tuple[IntArray, IntArray] | None = None) -> CircleUnion:
+    """The exact union of disks (centres ``x_mm, y_mm``, radii ``r_mm``) as rings of arcs (see module doc);
+    ``candidates`` as in :func:`overlap_pairs`."""
     x = np.asarray(x_mm, dtype=np.float64)
     y = np.asarray(y_mm, dtype=np.float64)
     r = np.asarray(r_mm, dtype=np.float64)
     n = len(x)
-    pi_, pj, d = overlap_pairs(x, y, r)
+    pi_, pj, d = overlap_pairs(x, y, r, candidates)
     n_comp, comp = _components(n, pi_, pj)
     sizes = np.bincount(comp, minlength=n_comp).astype(np.intp)
     bad = np.zeros(n_comp, dtype=bool)
@@ -165,8 +183,74 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     contained[small[inside]] = True
     cross = ~inside & ~contained[pi_] & ~contained[pj]
     i, j, d = pi_[cross], pj[cross], d[cross]
+    del pi_, pj, inside, small, cross
+    iv_circle, iv_lo, iv_len, end_x, end_y = _intervals(x, y, r, i, j, d)
+    m = len(i)
+    del i, j, d
 
-    # Interval 2p lies on circle i (covered by j), interval 2p + 1 on circle j (covered by i).
+    start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
+    del iv_lo, iv_len  # a million-disk union holds a few GB at its peak: what is done with goes at once
+    arc_circle = iv_circle[end_iv]
+    del iv_circle
+
+    # Successor of each arc: at the start of interval (c from k) the boundary goes on along k, on the arc that
+    # starts at the end of interval (k from c), which is the partner interval q ^ 1.
+    n_arc = len(end_iv)
+    arc_of = np.full(2 * m, -1, dtype=np.intp)
+    arc_of[start_iv] = np.arange(n_arc, dtype=np.intp)
+    nxt = arc_of[end_iv ^ 1] if n_arc else np.zeros(0, dtype=np.intp)
+    arc_comp = comp[arc_circle]
+    broken = (nxt < 0) | (np.bincount(start_iv, minlength=2 * m)[start_iv] != 1)
+    if n_arc:
+        hits = np.bincount(nxt[nxt >= 0], minlength=n_arc)
+        broken |= hits != 1
+        broken[nxt >= 0] |= hits[nxt[nxt >= 0]] != 1
+    bad[arc_comp[broken]] = True
+    ok = ~bad[arc_comp]
+    # An arc that links into a bad component makes its own component bad too (they are the same component).
+    keep = np.flatnonzero(ok)
+    renum = np.full(n_arc, -1, dtype=np.intp)
+    renum[keep] = np.arange(len(keep), dtype=np.intp)
+    nxt_k = renum[nxt[keep]]
+    del arc_of, renum, nxt, end_iv, ok
+    label, ring_order = _rank_cycles(nxt_k)
+    del nxt_k
+
+    # Vertices: each arc's start point; arcs over half a turn are split so every bulge stays within [-1, 1].
+    kr = keep[ring_order]
+    first_iv = start_iv[kr]
+    ax, ay = end_x[first_iv], end_y[first_iv]
+    a_xy = np.column_stack([ax, ay])
+    a_sweep = sweep[kr]
+    a_circle = arc_circle[kr]
+    a_ring = label[ring_order]
+    a_start = start_angle[kr]
+    del kr, first_iv, start_iv, end_x, end_y, sweep, start_angle, label, ring_order
+    v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
+    n_ring = len(ring_start) - 1
+    ring_comp = np.zeros(n_ring, dtype=np.intp)
+    ring_comp[a_ring] = comp[a_circle]
+
+    # Components whose disks all lie inside one of them: that disk's full circle is the boundary.
+    has_arc = np.zeros(n_comp, dtype=bool)
+    has_arc[arc_comp] = True
+    lone = (sizes > 1) & ~has_arc & ~bad
+    roots = np.flatnonzero(lone[comp] & ~contained)
+    rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
+    areas = np.concatenate([_arc_ring_areas(ax, ay, a_sweep, a_circle, n_ring, a_ring, x, y, r),
+                            np.pi * r[roots] ** 2])
+    hole = areas < 0
+    outers = np.bincount(rings.region[~hole], minlength=n_comp)
+    bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
+    ordered, order = _ordered_with(rings, hole, ~bad[rings.region])
+    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order])
+
+
+def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, d: FloatArray
+               ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The covering intervals of crossing pairs (i, j) at centre distance d: (circle, start angle in [0, 2 pi),
+    length, and the x, y of the point where each ends). Interval 2p lies on circle i (covered by j), interval
+    2p + 1 on circle j (covered by i)."""
     xi, yi, ri, rj = x[i], y[i], r[i], r[j]
     dx, dy = x[j] - xi, y[j] - yi
     theta = np.arctan2(dy, dx)
@@ -192,65 +276,14 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray) -> Circle
     end_y = np.empty(2 * m)
     end_x[0::2], end_y[0::2] = mx - h * uy, my + h * ux
     end_x[1::2], end_y[1::2] = mx + h * uy, my - h * ux
-
-    start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
-    arc_circle = iv_circle[end_iv]
-
-    # Successor of each arc: at the start of interval (c from k) the boundary goes on along k, on the arc that
-    # starts at the end of interval (k from c), which is the partner interval q ^ 1.
-    n_arc = len(end_iv)
-    arc_of = np.full(2 * m, -1, dtype=np.intp)
-    arc_of[start_iv] = np.arange(n_arc, dtype=np.intp)
-    nxt = arc_of[end_iv ^ 1] if n_arc else np.zeros(0, dtype=np.intp)
-    arc_comp = comp[arc_circle]
-    broken = (nxt < 0) | (np.bincount(start_iv, minlength=2 * m)[start_iv] != 1)
-    if n_arc:
-        hits = np.bincount(nxt[nxt >= 0], minlength=n_arc)
-        broken |= hits != 1
-        broken[nxt >= 0] |= hits[nxt[nxt >= 0]] != 1
-    bad[arc_comp[broken]] = True
-    ok = ~bad[arc_comp]
-    # An arc that links into a bad component makes its own component bad too (they are the same component).
-    keep = np.flatnonzero(ok)
-    renum = np.full(n_arc, -1, dtype=np.intp)
-    renum[keep] = np.arange(len(keep), dtype=np.intp)
-    nxt_k = renum[nxt[keep]]
-    label, ring_order = _rank_cycles(nxt_k)
-
-    # Vertices: each arc's start point; arcs over half a turn are split so every bulge stays within [-1, 1].
-    kr = keep[ring_order]
-    first_iv = start_iv[kr]
-    a_xy = np.column_stack([end_x[first_iv], end_y[first_iv]])
-    a_sweep = sweep[kr]
-    a_circle = arc_circle[kr]
-    a_ring = label[ring_order]
-    a_start = start_angle[kr]
-    v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
-    n_ring = len(ring_start) - 1
-    ring_comp = np.zeros(n_ring, dtype=np.intp)
-    ring_comp[a_ring] = comp[a_circle]
-
-    # Components whose disks all lie inside one of them: that disk's full circle is the boundary.
-    has_arc = np.zeros(n_comp, dtype=bool)
-    has_arc[arc_comp] = True
-    lone = (sizes > 1) & ~has_arc & ~bad
-    roots = np.flatnonzero(lone[comp] & ~contained)
-    rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
-    areas = np.concatenate([_arc_ring_areas(a_xy, a_sweep, a_circle, ring_start, a_ring, x, y, r),
-                            np.pi * r[roots] ** 2])
-    hole = areas < 0
-    outers = np.bincount(rings.region[~hole], minlength=n_comp)
-    bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
-    ordered, order = _ordered_with(rings, hole, ~bad[rings.region])
-    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order])
+    return iv_circle, iv_lo, iv_len, end_x, end_y
 
 
-def _arc_ring_areas(a_xy: FloatArray, sweep: FloatArray, circle: IntArray, ring_start: IntArray, ring: IntArray,
-                    x: FloatArray, y: FloatArray, r: FloatArray) -> FloatArray:
-    """Signed areas of rings of arcs in ring order (arc k from ``a_xy[k]`` to the next arc's start, ``sweep[k]``
-    about circle ``circle[k]``), by Green's theorem: an arc adds (r^2 sweep + C x (p1 - p0)) / 2. Coordinates are
-    taken from each ring's first point, so the sum does not cancel digits away on a large mask."""
-    n_ring = len(ring_start) - 1
+def _arc_ring_areas(ax: FloatArray, ay: FloatArray, sweep: FloatArray, circle: IntArray, n_ring: int,
+                    ring: IntArray, x: FloatArray, y: FloatArray, r: FloatArray) -> FloatArray:
+    """Signed areas of rings of arcs in ring order (arc k from (``ax[k]``, ``ay[k]``) to the next arc's start,
+    ``sweep[k]`` about circle ``circle[k]``), by Green's theorem: an arc adds (r^2 sweep + C x (p1 - p0)) / 2.
+    Coordinates are taken from each ring's first point, so the sum does not cancel digits away on a large mask."""
     if len(ring) == 0:
         return np.zeros(n_ring)
     first = np.searchsorted(ring, np.arange(n_ring))
@@ -259,7 +292,6 @@ def _arc_ring_areas(a_xy: FloatArray, sweep: FloatArray, circle: IntArray, ring_
     last[:-1] = ring[1:] != ring[:-1]
     nxt[last] = first[ring[last]]
     # 1-D columns: gathers from an (n, 2) array are several times slower than from contiguous columns
-    ax, ay = np.ascontiguousarray(a_xy[:, 0]), np.ascontiguousarray(a_xy[:, 1])
     head = first[ring]
     ox, oy = ax[head], ay[head]
     dx, dy = ax[nxt] - ax, ay[nxt] - ay

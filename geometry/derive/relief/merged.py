@@ -20,7 +20,7 @@ import numpy as np
 from geometry.base.arrays import distinct
 from geometry.base.lazy import LazyModule
 from geometry.derive.openings import opening_table
-from geometry.derive.pairs import merge_graph
+from geometry.derive.pairs import MergeGraph, merge_graph
 from geometry.derive.relief.arcs import circle_union
 from geometry.derive.relief.channels import ChannelUnion, channel_union
 from geometry.derive.relief.general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
@@ -156,7 +156,7 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
         if len(cpairs):
             _channel_depth(parts, depth, s, k1, k2, lx, ly, lr, polygons=polygon_channels)
             continue
-        u = circle_union(x, y, r)
+        u = circle_union(x, y, r, _graph_candidates(graph, s, len(lx), design))
         in_general = u.bad[u.component]
         single = (u.sizes[u.component] == 1) & ~in_general
         # Fast path: components of two disks or more, renumbered 0..n-1.
@@ -184,6 +184,20 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
         parts.cd.append(np.full(len(one), depth))
         parts.cs.append(s[one])
     return _assemble(parts)
+
+
+def _graph_candidates(graph: MergeGraph, s: IntArray, n_sites: int, design: Design
+                      ) -> tuple[IntArray, IntArray] | None:
+    """The merge graph's pairs among site rows ``s`` (as indices into ``s``): every pair of lower circles that
+    overlaps is in the graph (its gap is below the web minimum), so the union need not query the centres again.
+    None when the web minimum is too small to be sure of that."""
+    if not design.effective_limits().web_min_mm > 1e-6:
+        return None
+    local = np.full(n_sites, -1, dtype=np.intp)
+    local[s] = np.arange(len(s), dtype=np.intp)
+    li, lj = local[graph.i], local[graph.j]
+    both = (li >= 0) & (lj >= 0)
+    return li[both], lj[both]
 
 
 def _channel_depth(parts: _Parts, depth: float, s: IntArray, k1: IntArray, k2: IntArray, lx: FloatArray,

@@ -154,8 +154,10 @@ def with_full_circles(
     cx: FloatArray, cy: FloatArray, r: FloatArray, circle_region: IntArray,
 ) -> RingSet:
     """Rings of arcs plus whole circles (each its own ring of two half arcs), none marked as a hole yet."""
-    f_xy, f_bulge = _full_circle_rings(cx, cy, r)
     n = len(ring_start) - 1 + len(cx)
+    if len(cx) == 0:  # the usual case: no copy of the arcs
+        return RingSet(v_xy, v_bulge, ring_start.astype(np.intp), ring_region.astype(np.intp), np.zeros(n, dtype=bool))
+    f_xy, f_bulge = _full_circle_rings(cx, cy, r)
     return RingSet(
         np.concatenate([v_xy, f_xy]), np.concatenate([v_bulge, f_bulge]),
         np.concatenate([ring_start, ring_start[-1] + 2 * np.arange(1, len(cx) + 1)]).astype(np.intp),
@@ -251,25 +253,30 @@ def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntA
     """The covering intervals of crossing pairs (i, j) at centre distance d: (circle, start angle in [0, 2 pi),
     length, and the x, y of the point where each ends). Interval 2p lies on circle i (covered by j), interval
     2p + 1 on circle j (covered by i)."""
+    m = len(i)
+    iv_circle = np.empty(2 * m, dtype=np.intp)
+    iv_circle[0::2], iv_circle[1::2] = i, j
     xi, yi, ri, rj = x[i], y[i], r[i], r[j]
     dx, dy = x[j] - xi, y[j] - yi
     theta = np.arctan2(dy, dx)
     ci = np.clip((d * d + ri * ri - rj * rj) / (2.0 * d * ri), -1.0, 1.0)
     ai = np.arccos(ci)
     aj = np.arccos(np.clip((d * d + rj * rj - ri * ri) / (2.0 * d * rj), -1.0, 1.0))
-    a = ri * ci
-    h = ri * np.sqrt(np.maximum(1.0 - ci * ci, 0.0))
-    ux, uy = dx / d, dy / d
-    mx, my = xi + a * ux, yi + a * uy
-    m = len(i)
-    iv_circle = np.empty(2 * m, dtype=np.intp)
-    iv_circle[0::2], iv_circle[1::2] = i, j
+    del rj
     iv_lo = np.empty(2 * m)
     iv_lo[0::2] = theta - ai
     iv_lo[1::2] = theta + np.pi - aj
     iv_len = np.empty(2 * m)
     iv_len[0::2], iv_len[1::2] = 2.0 * ai, 2.0 * aj
+    del theta, ai, aj  # each term of a million-disk union is 16 MB: they go as soon as they are used
     iv_lo = np.mod(iv_lo, TWO_PI)
+    a = ri * ci
+    h = ri * np.sqrt(np.maximum(1.0 - ci * ci, 0.0))
+    del ri, ci
+    ux, uy = dx / d, dy / d
+    del dx, dy
+    mx, my = xi + a * ux, yi + a * uy
+    del xi, yi, a
     # Where each interval ends (a free arc may start there): the left point on i, the right point on j; kept as
     # 1-D columns (gathers from them are several times faster than from an (n, 2) array).
     end_x = np.empty(2 * m)
@@ -294,8 +301,27 @@ def _arc_ring_areas(ax: FloatArray, ay: FloatArray, sweep: FloatArray, circle: I
     # 1-D columns: gathers from an (n, 2) array are several times slower than from contiguous columns
     head = first[ring]
     ox, oy = ax[head], ay[head]
-    dx, dy = ax[nxt] - ax, ay[nxt] - ay
-    per_arc = 0.5 * (r[circle] ** 2 * sweep + (x[circle] - ox) * dy - (y[circle] - oy) * dx)
+    del head, first, last
+    # 0.5 (r^2 sweep + (cx - ox) dy - (cy - oy) dx), evaluated in place (a million disks: 4 M arcs, 32 MB a term)
+    dx = ax[nxt]
+    dx -= ax
+    dy = ay[nxt]
+    dy -= ay
+    del nxt
+    per_arc = r[circle]
+    per_arc *= per_arc
+    per_arc *= sweep
+    term = x[circle]
+    term -= ox
+    term *= dy
+    per_arc += term
+    del dy
+    term = y[circle]
+    term -= oy
+    term *= dx
+    per_arc -= term
+    del term, dx
+    per_arc *= 0.5
     out: FloatArray = np.bincount(ring, weights=per_arc, minlength=n_ring).astype(np.float64)
     return out
 
@@ -346,23 +372,31 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     if width > PADDED_MAX:
         return _free_arcs_sorted(iv_circle, iv_lo, iv_len, n)
     has = np.flatnonzero(counts)
-    starts = indptr[has]
-    row = np.repeat(np.arange(len(has), dtype=np.intp), counts[has])
-    col = np.arange(m2, dtype=np.intp) - np.repeat(starts, counts[has])
     nh = len(has)
-    pl = np.full((nh, width), np.inf)
-    ph = np.full((nh, width), -np.inf)
-    pq = np.zeros((nh, width), dtype=np.intp)
-    pl[row, col] = iv_lo[ids]
-    ph[row, col] = iv_lo[ids] + iv_len[ids]
-    pq[row, col] = ids
+    # the grouped intervals' places in the padded (nh, width) arrays as one flat index each (row * width + place
+    # in the group), so each array is filled by one scatter
+    flat = np.arange(m2, dtype=np.intp)
+    flat += np.repeat(np.arange(nh, dtype=np.intp) * width - indptr[has], counts[has])
+    lo = iv_lo[ids]
+    pl = np.full(nh * width, np.inf)
+    pl[flat] = lo
+    ph = np.full(nh * width, -np.inf)
+    ph[flat] = lo + iv_len[ids]
+    pq = np.zeros(nh * width, dtype=np.intp)
+    pq[flat] = ids
+    del flat, lo, ids
+    pl, ph, pq = pl.reshape(nh, width), ph.reshape(nh, width), pq.reshape(nh, width)
     order = np.argsort(pl, axis=1, kind="stable")
     pl = np.take_along_axis(pl, order, axis=1)
     ph = np.take_along_axis(ph, order, axis=1)
     pq = np.take_along_axis(pq, order, axis=1)
+    del order
     run = np.maximum.accumulate(ph, axis=1)
-    at = np.where(ph >= run, np.arange(width, dtype=np.intp)[None, :], 0)
+    # places within a row fit in a byte (width <= PADDED_MAX): an eighth of the memory of intp
+    at = np.where(ph >= run, np.arange(width, dtype=np.int8)[None, :], np.int8(0))
+    del ph
     arg = np.maximum.accumulate(at, axis=1)
+    del at
     rows = np.arange(nh, dtype=np.intp)
     top = run[:, -1]  # where the last covering interval ends (may be past a full turn)
     top_iv = pq[rows, arg[:, -1]]
@@ -375,24 +409,34 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     gap[:, 1:width] = (pl[:, 1:] > prev) & np.isfinite(pl[:, 1:])
     gap[:, 0] = wraps & (top >= TWO_PI)
     gap[:, width] = wraps & (top < TWO_PI)
-    gr, gc = np.nonzero(gap)
+    del prev
+    # flat indices into the (nh, width) arrays: one gather each, not a 2-D fancy index
+    gr, gc = np.divmod(np.flatnonzero(gap), width + 1)
+    del gap
     inner = (gc > 0) & (gc < width)
     start_iv = np.empty(len(gr), dtype=np.intp)
     end_iv = np.empty(len(gr), dtype=np.intp)
     start = np.empty(len(gr))
     stop = np.empty(len(gr))
-    ir, ic = gr[inner], gc[inner]
-    from_run = run[ir, ic - 1] >= spill[ir]
-    start_iv[inner] = np.where(from_run, pq[ir, arg[ir, ic - 1]], top_iv[ir])
-    start[inner] = np.where(from_run, run[ir, ic - 1], spill[ir])
-    end_iv[inner] = pq[ir, ic]
-    stop[inner] = pl[ir, ic]
-    wr = gr[~inner]
-    first = gc[~inner] == 0  # started past a full turn: the same angle a turn back, so starts increase
-    start_iv[~inner] = top_iv[wr]
-    start[~inner] = np.where(first, spill[wr], top[wr])
-    end_iv[~inner] = pq[wr, 0]
-    stop[~inner] = pl[wr, 0] + np.where(first, 0.0, TWO_PI)
+    ir = gr[inner]
+    before = ir * width + gc[inner] - 1  # the column before the gap
+    run_f, arg_f, pq_f, pl_f = run.ravel(), arg.ravel(), pq.ravel(), pl.ravel()
+    run_before = run_f[before]
+    spill_r = spill[ir]
+    from_run = run_before >= spill_r
+    start_iv[inner] = np.where(from_run, pq_f[ir * width + arg_f[before]], top_iv[ir])
+    start[inner] = np.where(from_run, run_before, spill_r)
+    del run_before, spill_r, from_run
+    end_iv[inner] = pq_f[before + 1]
+    stop[inner] = pl_f[before + 1]
+    del before, ir
+    outer = ~inner
+    wr = gr[outer]
+    first = gc[outer] == 0  # started past a full turn: the same angle a turn back, so starts increase
+    start_iv[outer] = top_iv[wr]
+    start[outer] = np.where(first, spill[wr], top[wr])
+    end_iv[outer] = pq[wr, 0]
+    stop[outer] = pl[wr, 0] + np.where(first, 0.0, TWO_PI)
     return start_iv, end_iv, start, stop - start
 
 

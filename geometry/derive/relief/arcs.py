@@ -378,14 +378,13 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     flat = np.arange(m2, dtype=np.intp)
     flat += np.repeat(np.arange(nh, dtype=np.intp) * width - indptr[has], counts[has])
     lo = iv_lo[ids]
-    pl = np.full(nh * width, np.inf)
-    pl[flat] = lo
-    ph = np.full(nh * width, -np.inf)
-    ph[flat] = lo + iv_len[ids]
-    pq = np.zeros(nh * width, dtype=np.intp)
-    pq[flat] = ids
+    pl: FloatArray = np.full((nh, width), np.inf)
+    pl.ravel()[flat] = lo  # ravel of a new C-ordered array is a view
+    ph: FloatArray = np.full((nh, width), -np.inf)
+    ph.ravel()[flat] = lo + iv_len[ids]
+    pq: IntArray = np.zeros((nh, width), dtype=np.intp)
+    pq.ravel()[flat] = ids
     del flat, lo, ids
-    pl, ph, pq = pl.reshape(nh, width), ph.reshape(nh, width), pq.reshape(nh, width)
     order = np.argsort(pl, axis=1, kind="stable")
     pl = np.take_along_axis(pl, order, axis=1)
     ph = np.take_along_axis(ph, order, axis=1)

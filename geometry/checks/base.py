@@ -77,11 +77,28 @@ class CheckContext:
         found = self.__dict__.get("_upper_pairs")
         if found is None:
             rows = self.table.rows
-            pi, pj, dist = close_pairs(self.sites.xy[rows], reach(self))
-            found = (rows[pi], rows[pj], dist)
+            found = self._graph_pairs(reach(self))
+            if found is None:
+                pi, pj, dist = close_pairs(self.sites.xy[rows], reach(self))
+                found = (rows[pi], rows[pj], dist)
             self.__dict__["_upper_pairs"] = found
         out: tuple[IntArray, IntArray, FloatArray] = found
         return out
+
+    def _graph_pairs(self, reach_mm: float) -> tuple[IntArray, IntArray, FloatArray] | None:
+        """:meth:`upper_pairs` taken from the merge graph's pairs, without a second KD-tree pass, where the graph
+        surely holds every pair within ``reach_mm``: the lower circles are centred on the sites and any two of them
+        that close have a gap below the web minimum (None otherwise)."""
+        t, sites, g = self.table, self.sites, self.graph
+        rows = t.rows
+        if len(rows) < 2 or reach_mm >= float(t.lower_mm[rows].min()) + self.limits.web_min_mm - 1e-6:
+            return None
+        if not (np.array_equal(t.lower_x_mm[rows], sites.x_mm[rows])
+                and np.array_equal(t.lower_y_mm[rows], sites.y_mm[rows])):
+            return None  # shifted lower openings: the graph's pairs are not the centres' pairs
+        dist = np.hypot(sites.x_mm[g.j] - sites.x_mm[g.i], sites.y_mm[g.j] - sites.y_mm[g.i])
+        keep = dist <= reach_mm  # the graph's pairs are ordered by (i, j), as close_pairs orders them
+        return g.i[keep], g.j[keep], dist[keep]
 
     def outline_rect(self) -> tuple[float, float, float, float]:
         """The mask outline rectangle the placement checks measure against (xmin, ymin, xmax, ymax), in mm.

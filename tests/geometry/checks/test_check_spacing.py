@@ -195,3 +195,37 @@ def test_pair_checks_equal_brute_force(cells: list[tuple[int, int]], upper: floa
     assert {v.sites for v in report.get("ball-gap", [])} == expect_gap
     assert {v.sites for v in report.get("web-upper", [])} == expect_web
     assert {v.sites for v in report.get("overlap", [])} == expect_overlap
+
+
+def test_upper_pairs_from_the_merge_graph_equal_a_kd_tree_pass() -> None:
+    """The neighbour pairs taken from the merge graph (no second KD-tree pass) are the KD-tree's, in its order."""
+    from geometry.checks.base import CheckContext
+    from geometry.checks.spacing import family_reach
+    from geometry.derive.pairs import close_pairs
+
+    rng = np.random.default_rng(7)
+    iy, ix = np.divmod(np.arange(400), 20)
+    sites = tuple(ExplicitSite(f"S{k}", 0.4 * a + rng.normal(0, 0.03), 0.4 * b + rng.normal(0, 0.03))
+                  for k, (a, b) in enumerate(zip(ix.tolist(), iy.tolist(), strict=True)))
+    design = Design(Ball(0.25), Pad(0.2), ExplicitLayout(sites), Mask(0.13), Tapered(60.0))
+    ctx = CheckContext.of(design)
+    reach = family_reach(ctx)
+    from_graph = ctx._graph_pairs(reach)
+    assert from_graph is not None
+    rows = ctx.table.rows
+    pi, pj, dist = close_pairs(ctx.sites.xy[rows], reach)
+    assert len(pi) > 0
+    np.testing.assert_array_equal(from_graph[0], rows[pi])
+    np.testing.assert_array_equal(from_graph[1], rows[pj])
+    np.testing.assert_array_equal(from_graph[2], dist)
+
+
+def test_upper_pairs_need_a_kd_tree_pass_when_the_graph_may_miss_some() -> None:
+    """Straight openings narrower than the ball: two sites within the ball-gap reach can have lower circles
+    farther apart than the web minimum, so the graph is not asked."""
+    from geometry.checks.base import CheckContext
+    from geometry.checks.spacing import family_reach
+
+    ctx = CheckContext.of(grid(4, 4, 0.5, ball=0.45, upper=0.1))
+    assert ctx._graph_pairs(family_reach(ctx)) is None
+    assert len(ctx.upper_pairs(family_reach)[0]) > 0

@@ -234,118 +234,6 @@ def shapely_discs(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> Any:
     return shapely.buffer(shapely.points(x, y), r, quad_segs=KLAYOUT_POINTS // 4)
 
 
-# -- the window --------------------------------------------------------------------------------------------
-def window_steps(d: Design, label: str) -> list[Step]:
-    """Open a top view on the design and render it offscreen; then 5 zoom levels, one frame each."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6 import QtWidgets
-
-        from app.document import Document
-        from app.views.top_view import TopView
-    except ImportError as e:
-        return [Step(f"{label}: window (not available: {e})", float("nan"), float("nan"))]
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    holder: dict[str, Any] = {}
-
-    def open_view() -> None:
-        view = TopView(Document(d))
-        view.resize(1280, 900)
-        view.show()
-        view.fit_all()
-        app.processEvents()
-        view.grab()
-        holder["view"] = view
-
-    steps = [measure(f"{label}: window open to first paint", open_view)]
-    view = holder["view"]
-
-    def caches() -> None:
-        # after the first paint the view builds its other raster levels and fine grids in the background; a user
-        # looking at the first picture gives it that time too, so the frames are timed once it reports idle
-        while not view.background_idle():
-            app.processEvents()
-            time.sleep(0.002)
-
-    steps.append(measure(f"{label}: background caches ready after first paint", caches))
-    x0, y0, x1, y1 = d.sites().bounds()
-    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-    span = max(x1 - x0, y1 - y0)
-    times = []
-    modes: list[str] = []
-    for k, size in enumerate([span * 1.1, span / 4, span / 20, span / 100, 2.0]):
-        def frame(size: float = size, k: int = k) -> None:
-            # one frame: set the range and let the (offscreen) window paint once; a grab() after it would paint
-            # a second time, so the check that something was drawn is made outside the timing
-            view.zoom_to(cx + k * size / 7.0, cy - k * size / 11.0, size)
-            app.processEvents()
-
-        times.append(measure("frame", frame))
-        modes.append("/".join(sorted({str(view.layers[lid].last_mode) for lid in ("pads", "upper", "lower")})))
-        view.grab()
-    med = float(np.median([s.seconds for s in times]))
-    steps.append(Step(f"{label}: pan/zoom frame, median of 5 zoom levels "
-                      f"({', '.join(f'{s.seconds * 1000:.0f} {m}' for s, m in zip(times, modes, strict=True))} ms)",
-                      med,
-                      max(s.peak_mb for s in times)))
-    view.close()
-    view.deleteLater()
-    app.processEvents()
-    return steps
-
-
-WINDOW_TIMEOUT_S = 180
-WINDOW_MEMORY_GB = 6
-
-
-def window_lines(which: str, dia: float) -> list[str]:
-    """The window steps' report lines for the wafer or the array (run in the child process)."""
-    d = wafer_design(dia) if which == "wafer" else array_design()
-    out = []
-    for s in window_steps(d, which):
-        if "background" in s.label:
-            out.append(line(s))
-            continue
-        target = "<= 3 s" if "first paint" in s.label else "<= 16 ms median"
-        ok = None if math.isnan(s.seconds) else (s.seconds <= 3.0 if "first paint" in s.label
-                                                 else s.seconds <= 0.016)
-        out.append(line(s, target, ok))
-    return out
-
-
-def window_in_subprocess(which: str, dia: float, say: Callable[[str], None]) -> None:
-    """Run the window steps in a child process limited to WINDOW_TIMEOUT_S and WINDOW_MEMORY_GB.
-
-    The top view belongs to the window code; at wafer scale it may take far longer or far more memory than the
-    targets, and the benchmark must then report that instead of taking the (shared) machine down.
-    """
-    import resource
-    import subprocess
-    import sys
-
-    limit = WINDOW_MEMORY_GB * 2**30
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    code = f"from bench.wafer import window_lines; print('\\n'.join(window_lines({which!r}, {dia!r})))"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    try:
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                             timeout=WINDOW_TIMEOUT_S, preexec_fn=cap, check=False)
-    except subprocess.TimeoutExpired:
-        say(f"{which}: window open to first paint: did not finish within {WINDOW_TIMEOUT_S} s"
-            f" (limit {WINDOW_MEMORY_GB} GB)  <= 3 s  MISSES")
-        return
-    if res.returncode != 0:
-        err = (res.stderr.strip().splitlines() or ["?"])[-1]
-        say(f"{which}: window steps failed (limit {WINDOW_MEMORY_GB} GB, {WINDOW_TIMEOUT_S} s): {err}  MISSES")
-        return
-    for text in res.stdout.strip().splitlines():
-        if text.startswith(which):
-            say(text)
-
-
 # -- report --------------------------------------------------------------------------------------------------
 def line(step: Step, target: str = "", ok: bool | None = None) -> str:
     verdict = "" if ok is None else ("  ok" if ok else "  MISSES")
@@ -487,6 +375,8 @@ def run_wafer(dia: float, window: bool, out_dir: Path, say: Callable[[str], None
     say(line(whole, "<= 60 s, <= 2 GB", whole.seconds <= 60.0 and whole.peak_mb <= 2048))
     edit_one_unit_cold("wafer", d, say)
     if window:
+        from bench.view_alone import window_in_subprocess
+
         window_in_subprocess("wafer", dia, say)
 
 
@@ -527,4 +417,6 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
     s_union = measure(f"array: shapely union_all ({KLAYOUT_POINTS}-gons)", lambda: shapely.union_all(discs))
     say(line(s_union) + f"  (ours is {s_union.seconds / a_rel.seconds:.1f}x faster)")
     if window:
+        from bench.view_alone import window_in_subprocess
+
         window_in_subprocess("array", 0.0, say)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+
+import numpy as np
 
 from geometry.base.errors import DesignError
 from geometry.checks import ball, edge, features, islands, lower, margins, process, residue, spacing, taper
@@ -61,10 +65,40 @@ def _repeated(rep: Repeated, only: frozenset[str]) -> CheckReport:
     return repeated_checks(rep, {k: c for k, c in CHECKS.items() if k in only})
 
 
+PARALLEL_SITES = 200_000
+"""From this many populated sites the island check runs in a second thread beside the others (numpy releases
+the interpreter lock inside its array loops, so on two cores they overlap); below it a thread costs more than
+it saves."""
+_APART = "lower-island"
+
+
+def _apart(ctx: CheckContext, chosen: list[str]) -> bool:
+    """Whether the island check runs in its own thread: a large design, two cores, and a relief of one depth
+    without channels, where it shares with the other checks only what is made before the threads start (the
+    relief; with channels or several depths both would make the etched union, and the caches do not lock)."""
+    if _APART not in chosen or len(chosen) < 2 or len(ctx.table.rows) < PARALLEL_SITES or (os.cpu_count() or 1) < 2:
+        return False
+    if ctx.graph.bridged.any():
+        return False
+    from geometry.derive.relief.merged import depth_key, lower_relief
+
+    relief = lower_relief(ctx.design)
+    depths = np.concatenate([depth_key(relief.circle_depth_mm), depth_key(relief.region_depth_mm)])
+    return len(np.unique(depths)) <= 1
+
+
 def _run(design: Design, only: frozenset[str]) -> CheckReport:
     ctx = CheckContext.of(design)
-    found: list[Violation] = []
-    for cid, check in CHECKS.items():
-        if cid in only:
-            found.extend(check(ctx))
-    return CheckReport(tuple(found))
+    chosen = [cid for cid in CHECKS if cid in only]
+    found: dict[str, list[Violation]] = {}
+    if _apart(ctx, chosen):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            apart = pool.submit(CHECKS[_APART], ctx)
+            for cid in chosen:
+                if cid != _APART:
+                    found[cid] = CHECKS[cid](ctx)
+            found[_APART] = apart.result()
+    else:
+        for cid in chosen:
+            found[cid] = CHECKS[cid](ctx)
+    return CheckReport(tuple(v for cid in chosen for v in found[cid]))

@@ -87,3 +87,32 @@ def test_full_report_is_cached_and_equals_an_explicit_selection() -> None:
     report = run_checks(bad)
     assert run_checks(bad) is report
     assert run_checks(bad, only=set(CHECKS)) == report
+
+
+def test_island_check_in_its_own_thread_gives_the_serial_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large designs run the island check beside the others; the report is the same, in checks.md order."""
+    from geometry.checks import registry
+    from geometry.checks.registry import run_checks_whole
+    from geometry.model.design import MergeSettings
+    from geometry.model.profiles import Tapered
+
+    bga = load_design(resource_path("examples", "bga-0.8mm-tapered.ballmask"))
+    d = bga.with_(profile=Tapered(45.0), merge=MergeSettings(auto=False))  # 196 islands below the web minimum
+    d = d.with_limit("ball_gap_min_mm", 0.5)  # and ball-gap findings from the other thread
+    calls: list[bool] = []
+    real = registry._apart
+
+    def spy(ctx: object, chosen: list[str]) -> bool:
+        calls.append(real(ctx, chosen))  # type: ignore[arg-type]
+        return calls[-1]
+
+    monkeypatch.setattr(registry, "_apart", spy)
+    monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(registry, "PARALLEL_SITES", 10**9)
+    serial = run_checks_whole(d, set(CHECKS))
+    monkeypatch.setattr(registry, "PARALLEL_SITES", 0)
+    threaded = run_checks_whole(d, set(CHECKS))
+    assert calls == [False, True]
+    by = threaded.by_check()
+    assert len(by["lower-island"]) == 196 and len(by["ball-gap"]) > 0
+    assert threaded.violations == serial.violations

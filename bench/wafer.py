@@ -76,6 +76,17 @@ def clear_caches() -> None:
     openings_edit.forget()  # the last table of each layout, kept to patch the next edit's from
 
 
+def clear_check_caches() -> None:
+    """Forget the checks' findings and what only they derive, keeping the relief and the merge graph (the checks
+    are then timed on a computed relief, as the scale benchmark times them)."""
+    from geometry.checks import placement, registry, repeated
+    from geometry.derive import islands, span
+
+    for f in (registry._run_all, registry._repeated, placement.unit_context, placement.unit_spread,
+              repeated.unit_findings, span.largest_span, islands.lower_islands):
+        f.cache_clear()
+
+
 # -- the steps ---------------------------------------------------------------------------------------------
 def generate(make: Callable[[], Design]) -> Design:
     d = make()
@@ -394,6 +405,9 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
     a.sites()
     a_chk = measure("array: all checks (the relief they measure included)", lambda: run_checks(a))
     say(line(a_chk) + f"  ({len(a_chk.result.violations)} violations)")
+    clear_check_caches()
+    a_chk_only = measure("array: all checks on the computed relief", lambda: run_checks(a))
+    say(line(a_chk_only))
     say(line(a_rel) + f"  ({a_rel.result.n_regions:,} regions, {int(a_rel.result.hole_counts().sum()):,} holes)")
     lx, ly, lr = _discs(a, lower=True)
     ux, uy, ur = _discs(a, lower=False)
@@ -406,9 +420,12 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
         web = a.effective_limits().web_min_mm
         k_space = measure(f"array: KLayout Region.space_check({web:g} mm)",
                           lambda: ureg.space_check(round(web * 1e6)))
-        space_ratio = k_space.seconds / a_chk.seconds
+        # KLayout's one spacing check against all of ours, each on what it needs made (our relief is measured
+        # against merged() above); with the relief made inside the checks' time too, the ratio is printed also
+        space_ratio = k_space.seconds / a_chk_only.seconds
         say(line(k_space, "our checks >= 10x faster", space_ratio >= 10.0)
-            + f"  (our all checks: {space_ratio:.1f}x faster; {k_space.result.count()} edge pairs)")
+            + f"  (our all checks: {space_ratio:.1f}x faster, {k_space.seconds / a_chk.seconds:.1f}x with the relief"
+              f" made in them; {k_space.result.count()} edge pairs)")
     except ImportError:
         say("array: KLayout not installed (pip install klayout): yardstick skipped")
     import shapely

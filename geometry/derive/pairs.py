@@ -6,8 +6,9 @@ pairs; the loop is only over the few distinct combinations of profiles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -112,12 +113,22 @@ class MergeGraph:
     i: IntArray
     j: IntArray
     gap_mm: FloatArray
-    ridge_mm: FloatArray
+    ridge_source: FloatArray | Callable[[], FloatArray]
+    """The ridges, or how to compute them: only the ridge check and the cross-section read them, so the relief
+    (which needs the pairs, not the ridges) does not wait for a contact solve of every pair."""
     overlap: BoolArray
     bridged: BoolArray
     forbidden: BoolArray
     explicit: BoolArray
     channel_depth_mm: FloatArray
+
+    @cached_property
+    def ridge_mm(self) -> FloatArray:
+        """Per pair, the metal left between the two openings under the upper surface (see the class docstring)."""
+        src = self.ridge_source
+        out = src() if callable(src) else src
+        out.flags.writeable = False
+        return out
 
     @property
     def joined(self) -> BoolArray:
@@ -183,7 +194,8 @@ def merge_graph(design: Design) -> MergeGraph:
     else:  # close pairs come sorted by (i, j) and distinct
         key_u, first = key, np.arange(len(key), dtype=np.intp)
     explicit = np.isin(key_u, key[n_close:])
-    i, j = i[first], j[first]
+    if len(ei):  # else first is every pair in order
+        i, j = i[first], j[first]
     forbidden = np.isin(key_u, fi.astype(np.int64) * (len(table.sites) + 1) + fj)
     gx = table.lower_x_mm[j] - table.lower_x_mm[i]
     gy = table.lower_y_mm[j] - table.lower_y_mm[i]
@@ -193,9 +205,13 @@ def merge_graph(design: Design) -> MergeGraph:
     can_channel = depth > EPS_MM
     auto = design.merge.auto & (gap < limits.web_min_mm - EPS_MM)
     bridged = ~overlap & ~forbidden & can_channel & (explicit | auto)
-    ridge = ridge_for_pairs(table, i, j)
-    ridge = np.where(bridged, np.minimum(ridge, t - depth), ridge)
     channel = np.where(bridged, depth, 0.0)
-    for a in (i, j, gap, ridge, overlap, bridged, forbidden, explicit, channel):
+    for a in (i, j, gap, overlap, bridged, forbidden, explicit, channel):
         a.flags.writeable = False
-    return MergeGraph(i, j, gap, ridge, overlap, bridged, forbidden, explicit, channel)
+
+    def ridges() -> FloatArray:
+        ridge = ridge_for_pairs(table, i, j)
+        out: FloatArray = np.where(bridged, np.minimum(ridge, t - channel), ridge)
+        return out
+
+    return MergeGraph(i, j, gap, ridges, overlap, bridged, forbidden, explicit, channel)

@@ -171,6 +171,9 @@ def run_group(_out_dir: Path, say: Callable[[str], None], quick: bool) -> None:
 
 def cli(argv: list[str]) -> None:
     """``python -m bench edit [--quick] [--side=N] [--model]``."""
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does
     side = next((int(a.split("=")[1]) for a in argv if a.startswith("--side=")), None)
     def say(text: str) -> None:
         print(text, flush=True)

@@ -107,6 +107,9 @@ def run_import(out_dir: Path, say: Callable[[str], None], line: Callable[..., st
 
 def main(argv: list[str] | None = None) -> None:
     """Run the import steps alone."""
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does
     from bench.wafer import line
 
     p = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__.split("\n\n")[0])

@@ -218,6 +218,9 @@ def _klayout_child(csv: Path, which: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the scale group alone."""
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does
     from bench.wafer import line
 
     p = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])

@@ -239,6 +239,9 @@ def run_window(say: Callable[[str], None], quick: bool = False) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m bench.window_scale [--quick] [irregular|wafer|small]``."""
+    from geometry.base.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as the ballmask command does
     p = argparse.ArgumentParser(prog="python -m bench.window_scale", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="a 400 x 400 grid and a 150 mm wafer (development)")
     p.add_argument("only", nargs="?", choices=("irregular", "wafer", "small"), help="one design only, in-process")

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.spatial import components, pairs_within
+from geometry.base.threads import chunk_count, thread_map
 from geometry.derive.rings import RingSet
 
 FloatArray = NDArray[np.float64]
@@ -327,6 +328,8 @@ def _arc_ring_areas(ax: FloatArray, ay: FloatArray, sweep: FloatArray, circle: I
 
 
 PADDED_MAX = 64
+PARALLEL_INTERVALS = 400_000
+"""From this many covering intervals the free arcs are found in threads (see :mod:`geometry.base.threads`)."""
 """Circles with at most this many covering intervals are merged in a padded (circles x intervals) array."""
 
 
@@ -372,11 +375,27 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     if width > PADDED_MAX:
         return _free_arcs_sorted(iv_circle, iv_lo, iv_len, n)
     has = np.flatnonzero(counts)
+    # the circles in chunks, one per thread: each circle's arcs depend on its own intervals only, and the chunks'
+    # arcs concatenated are the arcs in circle order, as one pass over all of them gives
+    chunks = np.array_split(has, chunk_count(m2, PARALLEL_INTERVALS))
+    parts = thread_map(lambda h: _padded_free_arcs(h, indptr, ids, iv_lo, iv_len, width), chunks)
+    if len(parts) == 1:
+        return parts[0]
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
+
+
+def _padded_free_arcs(has: IntArray, indptr: IntArray, all_ids: IntArray, iv_lo: FloatArray, iv_len: FloatArray,
+                      width: int) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """:func:`free_arcs` of the circles ``has`` (each with at least one interval; ``all_ids``, ``indptr``: every
+    interval grouped by circle), in a padded (circles x width) array sorted row by row."""
     nh = len(has)
+    p0, p1 = int(indptr[has[0]]), int(indptr[has[-1] + 1])
+    ids = all_ids[p0:p1]
     # the grouped intervals' places in the padded (nh, width) arrays as one flat index each (row * width + place
     # in the group), so each array is filled by one scatter
-    flat = np.arange(m2, dtype=np.intp)
-    flat += np.repeat(np.arange(nh, dtype=np.intp) * width - indptr[has], counts[has])
+    flat = np.arange(p1 - p0, dtype=np.intp)
+    flat += np.repeat(np.arange(nh, dtype=np.intp) * width - (indptr[has] - p0), indptr[has + 1] - indptr[has])
     lo = iv_lo[ids]
     pl: FloatArray = np.full((nh, width), np.inf)
     pl.ravel()[flat] = lo  # ravel of a new C-ordered array is a view

@@ -1,0 +1,43 @@
+"""One vectorised computation split over the machine's cores, in threads.
+
+numpy releases the interpreter lock inside its array loops (arithmetic, gathers, sorts), so independent chunks
+of one large computation (the circles of a relief, the holes of the island measure) run side by side in threads,
+with no copies to other processes. Small inputs stay in the calling thread: below a few hundred thousand
+elements a thread costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_WORKERS = 4
+"""More threads than this gain nothing on the array sizes of a design (memory bandwidth is the limit)."""
+
+
+def workers() -> int:
+    """How many threads a large computation is split over: the cores this process may use, at most
+    :data:`MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def chunk_count(n_items: int, min_items: int) -> int:
+    """Chunks for ``n_items`` elements of work: one per worker when there are at least ``min_items``, else one."""
+    return workers() if n_items >= min_items else 1
+
+
+def thread_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[fn(x) for x in items]``, the items in threads when there are several (results in the items' order)."""
+    if len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        return list(pool.map(fn, items))

@@ -1,0 +1,50 @@
+"""Work split over threads (geometry.base.threads) and the relief's free arcs found in chunks: the same result as
+one pass, in the same order."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from geometry.base import threads
+from geometry.derive.relief import arcs
+
+
+def test_thread_map_keeps_the_items_order_and_uses_threads() -> None:
+    seen: set[int] = set()
+
+    def work(k: int) -> int:
+        seen.add(threading.get_ident())
+        return k * k
+
+    assert threads.thread_map(work, list(range(8))) == [k * k for k in range(8)]
+    assert threading.get_ident() not in seen  # the items ran in the pool, not in the caller
+    assert threads.thread_map(work, [3]) == [9]
+
+
+def test_chunk_count_is_one_below_the_threshold() -> None:
+    assert threads.chunk_count(10, 100) == 1
+    assert threads.chunk_count(100, 100) == threads.workers()
+    assert 1 <= threads.workers() <= threads.MAX_WORKERS
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    x, y = rng.uniform(0, 20, n), rng.uniform(0, 20, n)
+    r = rng.uniform(0.2, 0.6, n)
+    i, j, d = arcs.overlap_pairs(x, y, r)
+    inside = d <= np.abs(r[i] - r[j]) + arcs.TOUCH_MM
+    i, j, d = i[~inside], j[~inside], d[~inside]
+    iv = arcs._intervals(x, y, r, i, j, d)
+    monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 10**12)
+    one = arcs.free_arcs(iv[0], iv[1], iv[2], n)
+    monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 0)
+    monkeypatch.setattr(threads, "workers", lambda: 3)
+    split = arcs.free_arcs(iv[0], iv[1], iv[2], n)
+    assert len(one[0]) > 1000
+    for a, b in zip(one, split, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -197,9 +197,13 @@ def merge_graph(design: Design) -> MergeGraph:
     if len(ei):  # else first is every pair in order
         i, j = i[first], j[first]
     forbidden = np.isin(key_u, fi.astype(np.int64) * (len(table.sites) + 1) + fj)
-    gx = table.lower_x_mm[j] - table.lower_x_mm[i]
-    gy = table.lower_y_mm[j] - table.lower_y_mm[i]
-    gap = np.hypot(gx, gy) - (table.lower_mm[i] + table.lower_mm[j]) / 2.0
+    if len(ei):
+        gx = table.lower_x_mm[j] - table.lower_x_mm[i]
+        gy = table.lower_y_mm[j] - table.lower_y_mm[i]
+        centres = np.hypot(gx, gy)
+    else:  # the close pairs' own distances (the same differences of the same lower centres)
+        centres = dist[close]
+    gap = centres - (table.lower_mm[i] + table.lower_mm[j]) / 2.0
     overlap = gap < -EPS_MM
     depth = np.minimum(np.minimum(table.relief_mm[i], table.relief_mm[j]), t - limits.membrane_min_mm)
     can_channel = depth > EPS_MM

@@ -31,7 +31,7 @@ def test_chunk_count_is_one_below_the_threshold() -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+def test_intervals_and_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = 3000
     x, y = rng.uniform(0, 20, n), rng.uniform(0, 20, n)
@@ -39,12 +39,13 @@ def test_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch, see
     i, j, d = arcs.overlap_pairs(x, y, r)
     inside = d <= np.abs(r[i] - r[j]) + arcs.TOUCH_MM
     i, j, d = i[~inside], j[~inside], d[~inside]
-    iv = arcs._intervals(x, y, r, i, j, d)
     monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 10**12)
+    iv = arcs._intervals(x, y, r, i, j, d)
     one = arcs.free_arcs(iv[0], iv[1], iv[2], n)
     monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 0)
     monkeypatch.setattr(threads, "workers", lambda: 3)
+    iv_split = arcs._intervals(x, y, r, i, j, d)
     split = arcs.free_arcs(iv[0], iv[1], iv[2], n)
     assert len(one[0]) > 1000
-    for a, b in zip(one, split, strict=True):
+    for a, b in zip(iv + one, iv_split + split, strict=True):
         np.testing.assert_array_equal(a, b)

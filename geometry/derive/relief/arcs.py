@@ -253,9 +253,27 @@ def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntA
                ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """The covering intervals of crossing pairs (i, j) at centre distance d: (circle, start angle in [0, 2 pi),
     length, and the x, y of the point where each ends). Interval 2p lies on circle i (covered by j), interval
-    2p + 1 on circle j (covered by i)."""
+    2p + 1 on circle j (covered by i). Large inputs are computed in threads, a range of pairs each, straight into
+    the outputs."""
     m = len(i)
-    iv_circle = np.empty(2 * m, dtype=np.intp)
+    circle = np.empty(2 * m, dtype=np.intp)
+    lo, length, ex, ey = np.empty(2 * m), np.empty(2 * m), np.empty(2 * m), np.empty(2 * m)
+    k = chunk_count(2 * m, PARALLEL_INTERVALS)
+    cuts = np.linspace(0, m, k + 1).astype(np.intp).tolist()
+
+    def fill(c: int) -> None:
+        a, b = cuts[c], cuts[c + 1]
+        s = slice(2 * a, 2 * b)
+        _fill_intervals(x, y, r, i[a:b], j[a:b], d[a:b], circle[s], lo[s], length[s], ex[s], ey[s])
+
+    thread_map(fill, list(range(k)))
+    return circle, lo, length, ex, ey
+
+
+def _fill_intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, d: FloatArray,
+                    iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, end_x: FloatArray,
+                    end_y: FloatArray) -> None:
+    """:func:`_intervals` of some pairs, written into views of the outputs."""
     iv_circle[0::2], iv_circle[1::2] = i, j
     xi, yi, ri, rj = x[i], y[i], r[i], r[j]
     dx, dy = x[j] - xi, y[j] - yi
@@ -264,13 +282,11 @@ def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntA
     ai = np.arccos(ci)
     aj = np.arccos(np.clip((d * d + rj * rj - ri * ri) / (2.0 * d * rj), -1.0, 1.0))
     del rj
-    iv_lo = np.empty(2 * m)
     iv_lo[0::2] = theta - ai
     iv_lo[1::2] = theta + np.pi - aj
-    iv_len = np.empty(2 * m)
     iv_len[0::2], iv_len[1::2] = 2.0 * ai, 2.0 * aj
     del theta, ai, aj  # each term of a million-disk union is 16 MB: they go as soon as they are used
-    iv_lo = np.mod(iv_lo, TWO_PI)
+    np.mod(iv_lo, TWO_PI, out=iv_lo)
     a = ri * ci
     h = ri * np.sqrt(np.maximum(1.0 - ci * ci, 0.0))
     del ri, ci
@@ -280,11 +296,8 @@ def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntA
     del xi, yi, a
     # Where each interval ends (a free arc may start there): the left point on i, the right point on j; kept as
     # 1-D columns (gathers from them are several times faster than from an (n, 2) array).
-    end_x = np.empty(2 * m)
-    end_y = np.empty(2 * m)
     end_x[0::2], end_y[0::2] = mx - h * uy, my + h * ux
     end_x[1::2], end_y[1::2] = mx + h * uy, my - h * ux
-    return iv_circle, iv_lo, iv_len, end_x, end_y
 
 
 def _arc_ring_areas(ax: FloatArray, ay: FloatArray, sweep: FloatArray, circle: IntArray, n_ring: int,

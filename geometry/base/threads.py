@@ -30,14 +30,20 @@ def workers() -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def chunk_count(n_items: int, min_items: int) -> int:
-    """Chunks for ``n_items`` elements of work: one per worker when there are at least ``min_items``, else one."""
-    return workers() if n_items >= min_items else 1
+def chunk_count(n_items: int, min_items: int, per_chunk: int | None = None) -> int:
+    """Chunks for ``n_items`` elements of work: one when there are fewer than ``min_items``, else one per worker,
+    or more so that none holds over ``per_chunk`` (each chunk's temporaries are in memory at once, a worker's
+    one at a time, so smaller chunks lower the peak)."""
+    if n_items < min_items:
+        return 1
+    more = -(-n_items // per_chunk) if per_chunk else 1
+    return max(workers(), more)
 
 
 def thread_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """``[fn(x) for x in items]``, the items in threads when there are several (results in the items' order)."""
-    if len(items) < 2:
+    """``[fn(x) for x in items]``, the items in :func:`workers` threads when there are several (results in the
+    items' order)."""
+    if len(items) < 2 or workers() < 2:
         return [fn(x) for x in items]
-    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+    with ThreadPoolExecutor(max_workers=min(len(items), workers())) as pool:
         return list(pool.map(fn, items))

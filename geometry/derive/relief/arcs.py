@@ -139,7 +139,8 @@ def ring_vertices(
     before = np.zeros(n + 1, dtype=np.intp)
     before[cut + 1] = 1
     np.cumsum(before, out=before)
-    pos = np.arange(n, dtype=np.intp) + before[:-1]
+    pos = np.arange(n, dtype=np.intp)
+    pos += before[:-1]
     v_xy = np.empty((n + len(cut), 2))
     v_xy[pos] = start_xy
     half = sweep[cut] / 2.0
@@ -147,10 +148,13 @@ def ring_vertices(
     mc = circle[cut]
     v_xy[pos[cut] + 1, 0] = x[mc] + r[mc] * np.cos(mid_angle)
     v_xy[pos[cut] + 1, 1] = y[mc] + r[mc] * np.sin(mid_angle)
-    bulge = np.tan(np.where(split, sweep / 2.0, sweep) / 4.0)
+    bulge = np.where(split, sweep / 2.0, sweep)
+    bulge /= 4.0
+    np.tan(bulge, out=bulge)
     v_bulge = np.empty(n + len(cut))
     v_bulge[pos] = bulge
     v_bulge[pos[cut] + 1] = bulge[cut]
+    del bulge, pos
     first = np.searchsorted(ring, np.arange(n_ring + 1)).astype(np.intp)
     ring_start = (first + before[first]).astype(np.intp)
     return v_xy, v_bulge, ring_start
@@ -214,8 +218,14 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
         hits = np.bincount(nxt[nxt >= 0], minlength=n_arc)
         broken |= hits != 1
         broken[nxt >= 0] |= hits[nxt[nxt >= 0]] != 1
+        del hits
     bad[arc_comp[broken]] = True
+    del broken
     ok = ~bad[arc_comp]
+    # Components with an arc (the others' boundary is one disk's full circle, below).
+    has_arc = np.zeros(n_comp, dtype=bool)
+    has_arc[arc_comp] = True
+    del arc_comp
     # An arc that links into a bad component makes its own component bad too (they are the same component).
     keep = np.flatnonzero(ok)
     renum = np.full(n_arc, -1, dtype=np.intp)
@@ -234,20 +244,20 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
     a_circle = arc_circle[kr]
     a_ring = label[ring_order]
     a_start = start_angle[kr]
-    del kr, first_iv, start_iv, end_x, end_y, sweep, start_angle, label, ring_order
+    del kr, keep, first_iv, start_iv, end_x, end_y, sweep, start_angle, label, ring_order, arc_circle
     v_xy, v_bulge, ring_start = ring_vertices(a_xy, a_sweep, a_start, a_circle, a_ring, x, y, r)
+    del a_xy, a_start  # v_xy may be a_xy itself (nothing split): the name goes, the array stays
     n_ring = len(ring_start) - 1
     ring_comp = np.zeros(n_ring, dtype=np.intp)
     ring_comp[a_ring] = comp[a_circle]
 
     # Components whose disks all lie inside one of them: that disk's full circle is the boundary.
-    has_arc = np.zeros(n_comp, dtype=bool)
-    has_arc[arc_comp] = True
     lone = (sizes > 1) & ~has_arc & ~bad
     roots = np.flatnonzero(lone[comp] & ~contained)
     rings = with_full_circles(v_xy, v_bulge, ring_start, ring_comp, x[roots], y[roots], r[roots], comp[roots])
     areas = np.concatenate([_arc_ring_areas(ax, ay, a_sweep, a_circle, n_ring, a_ring, x, y, r),
                             np.pi * r[roots] ** 2])
+    del ax, ay, a_sweep, a_circle, a_ring
     hole = areas < 0
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
@@ -264,7 +274,7 @@ def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntA
     m = len(i)
     circle = np.empty(2 * m, dtype=np.intp)
     lo, length, ex, ey = np.empty(2 * m), np.empty(2 * m), np.empty(2 * m), np.empty(2 * m)
-    k = chunk_count(2 * m, PARALLEL_INTERVALS)
+    k = chunk_count(2 * m, PARALLEL_INTERVALS, CHUNK_INTERVALS)
     cuts = np.linspace(0, m, k + 1).astype(np.intp).tolist()
 
     def fill(c: int) -> None:
@@ -349,6 +359,8 @@ def _arc_ring_areas(ax: FloatArray, ay: FloatArray, sweep: FloatArray, circle: I
 PADDED_MAX = 64
 PARALLEL_INTERVALS = 400_000
 """From this many covering intervals the free arcs are found in threads (see :mod:`geometry.base.threads`)."""
+CHUNK_INTERVALS = 1_000_000
+"""Intervals per chunk at most (a chunk's temporaries are about 20 arrays of its size)."""
 """Circles with at most this many covering intervals are merged in a padded (circles x intervals) array."""
 
 
@@ -396,7 +408,7 @@ def free_arcs(iv_circle: IntArray, iv_lo: FloatArray, iv_len: FloatArray, n: int
     has = np.flatnonzero(counts)
     # the circles in chunks, one per thread: each circle's arcs depend on its own intervals only, and the chunks'
     # arcs concatenated are the arcs in circle order, as one pass over all of them gives
-    chunks = np.array_split(has, chunk_count(m2, PARALLEL_INTERVALS))
+    chunks = np.array_split(has, chunk_count(m2, PARALLEL_INTERVALS, CHUNK_INTERVALS))
     parts = thread_map(lambda h: _padded_free_arcs(h, indptr, ids, iv_lo, iv_len, width), chunks)
     if len(parts) == 1:
         return parts[0]

@@ -87,6 +87,8 @@ class RingSet:
         parts = [p for p in parts if len(p)]
         if not parts:
             return RingSet.empty()
+        if len(parts) == 1:  # a relief of one depth: no copy of its millions of vertices
+            return parts[0]
         lengths = np.concatenate([np.diff(p.start) for p in parts])
         return RingSet(np.concatenate([p.xy for p in parts]), np.concatenate([p.bulge for p in parts]),
                        np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp),

@@ -23,3 +23,14 @@ def distinct(values: Any) -> NDArray[Any]:
         return np.unique(a)
     # asking for the counts takes numpy's sorting path, which never looks at numpy.ma
     return np.unique(a, return_counts=True)[0]
+
+
+def distinct_rows(n: int, *rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The sorted distinct values of index arrays ``rows`` (each in 0 .. n - 1), equal to
+    ``np.unique(np.concatenate(rows))``: marked in a mask of n flags, not sorted (linear, and it does not hold the
+    interpreter lock for a sort of millions of values while the window paints)."""
+    mask = np.zeros(n, dtype=bool)
+    for r in rows:
+        mask[r] = True
+    out: NDArray[np.intp] = np.flatnonzero(mask).astype(np.intp)
+    return out

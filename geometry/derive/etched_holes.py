@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct_rows
 from geometry.base.lazy import LazyModule
 from geometry.base.spatial import points_near
 from geometry.derive.openings import opening_table
@@ -94,7 +95,7 @@ def etched_union(design: Design) -> EtchedUnion:
     ch = np.flatnonzero(graph.bridged)
     ch = ch[depth_key(graph.channel_depth_mm[ch]) > 0]
     k1, k2 = graph.i[ch], graph.j[ch]
-    disks = np.unique(np.concatenate([rows[depth_key(table.relief_mm[rows]) > 0], k1, k2]))
+    disks = distinct_rows(len(table.sites), rows[depth_key(table.relief_mm[rows]) > 0], k1, k2)
     lx, ly, lr = table.lower_x_mm, table.lower_y_mm, table.lower_mm / 2.0
     x, y, r = lx[disks], ly[disks], lr[disks]
     e1, e2 = np.searchsorted(disks, k1), np.searchsorted(disks, k2)

@@ -61,3 +61,14 @@ def test_lazy_module_imports_on_first_attribute_only() -> None:
 def test_lazy_module_reports_a_missing_attribute_as_the_module_would() -> None:
     with pytest.raises(AttributeError, match="no_such_function"):
         LazyModule("math").no_such_function  # noqa: B018
+
+
+def test_distinct_rows_equals_numpy_unique_of_the_concatenation() -> None:
+    from geometry.base.arrays import distinct_rows
+
+    rng = np.random.default_rng(3)
+    parts = [rng.integers(0, 500, k).astype(np.intp) for k in (0, 40, 700)]
+    got = distinct_rows(500, *parts)
+    np.testing.assert_array_equal(got, np.unique(np.concatenate(parts)))
+    assert got.dtype == np.intp
+    assert len(distinct_rows(10)) == 0

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geometry.base.arrays import distinct
+from geometry.base.arrays import distinct, distinct_rows
 from geometry.base.lazy import LazyModule
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import MergeGraph, merge_graph
@@ -204,7 +204,7 @@ def _channel_depth(parts: _Parts, depth: float, s: IntArray, k1: IntArray, k2: I
                    ly: FloatArray, lr: FloatArray, *, polygons: bool = False) -> None:
     """One depth with channels: the exact union of :mod:`geometry.derive.relief.channels`, degenerate components through
     the polygon path. ``s`` are the site rows of this depth; channels join site rows ``k1[c]``, ``k2[c]``."""
-    rows = np.unique(np.concatenate([s, k1, k2]))  # every end disk is part of its capsule at the channel's depth
+    rows = distinct_rows(len(lx), s, k1, k2)  # every end disk is part of its capsule at the channel's depth
     x, y, r = lx[rows], ly[rows], lr[rows]
     e1, e2 = np.searchsorted(rows, k1), np.searchsorted(rows, k2)
     u = channel_union(x, y, r, e1, e2)

@@ -156,11 +156,11 @@ def run_scale(say: Callable[[str], None], line: Callable[..., str], sides: tuple
         say(line(g_chk) + f"  ({len(g_chk.result.violations)} violations)")
         if not klayout:
             continue
-        k_merge = klayout_step(csv, "merged", KLAYOUT_TIMEOUT_S)
+        k_merge = klayout_step(csv, "merged", _yardstick_timeout(rel.seconds))
         k_merge.label = f"{tag}: KLayout Region.merged() ({KLAYOUT_POINTS}-gons)"
         say(_yardstick_line(line, k_merge, rel.seconds, "our relief"))
         web = d.effective_limits().web_min_mm
-        k_space = klayout_step(csv, "space", KLAYOUT_TIMEOUT_S)
+        k_space = klayout_step(csv, "space", _yardstick_timeout(chk.seconds))
         k_space.label = f"{tag}: KLayout Region.space_check({web:g} mm)"
         say(_yardstick_line(line, k_space, chk.seconds, "our checks"))
 
@@ -168,6 +168,14 @@ def run_scale(say: Callable[[str], None], line: Callable[..., str], sides: tuple
 KLAYOUT_TIMEOUT_S = 300
 """A yardstick step still running after this long is stopped and reported as slower than that (five minutes: at
 1M KLayout's merge of jittered 64-gons has not finished after ten, and the ratio at five is already over the target)."""
+KLAYOUT_PROOF = 2.0
+"""A yardstick runs until it is done, or until it has run KLAYOUT_PROOF times the time that proves the ratio
+target (RATIO_TARGET times ours), at least a minute and at most KLAYOUT_TIMEOUT_S: a stopped run still shows
+that ours is more than that many times faster."""
+
+
+def _yardstick_timeout(ours_s: float) -> float:
+    return min(float(KLAYOUT_TIMEOUT_S), max(60.0, KLAYOUT_PROOF * RATIO_TARGET * ours_s))
 
 
 def _yardstick_line(line: Callable[..., str], step: Step, ours_s: float, what: str) -> str:

@@ -6,13 +6,13 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
-import numpy as np
-
+from geometry.base.arrays import distinct
 from geometry.base.errors import DesignError
 from geometry.checks import ball, edge, features, islands, lower, margins, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
 from geometry.checks.repeated import repeated_checks
+from geometry.derive.relief.model import depth_key
 from geometry.derive.repetition import Repeated, repetition
 from geometry.model.design import Design
 
@@ -66,25 +66,24 @@ def _repeated(rep: Repeated, only: frozenset[str]) -> CheckReport:
 
 
 PARALLEL_SITES = 200_000
-"""From this many populated sites the island check runs in a second thread beside the others (numpy releases
-the interpreter lock inside its array loops, so on two cores they overlap); below it a thread costs more than
-it saves."""
+"""From this many populated sites the relief and the island check run in a second thread beside the other checks
+(numpy releases the interpreter lock inside its array loops, so on two cores they overlap); below it a thread
+costs more than it saves."""
 _APART = "lower-island"
+_AFTER_RELIEF = "span"
 
 
 def _apart(ctx: CheckContext, chosen: list[str]) -> bool:
-    """Whether the island check runs in its own thread: a large design, two cores, and a relief of one depth
-    without channels, where it shares with the other checks only what is made before the threads start (the
-    relief; with channels or several depths both would make the etched union, and the caches do not lock)."""
+    """Whether the relief and the island check run in their own thread: a large design, two cores, and a relief
+    of one depth without channels. Then only the span check reads the relief too (it waits for it), and nothing
+    else the two threads make is shared (with channels or several depths both checks would make the etched union,
+    and the caches do not lock)."""
     if _APART not in chosen or len(chosen) < 2 or len(ctx.table.rows) < PARALLEL_SITES or (os.cpu_count() or 1) < 2:
         return False
     if ctx.graph.bridged.any():
         return False
-    from geometry.derive.relief.merged import depth_key, lower_relief
-
-    relief = lower_relief(ctx.design)
-    depths = np.concatenate([depth_key(relief.circle_depth_mm), depth_key(relief.region_depth_mm)])
-    return len(np.unique(depths)) <= 1
+    keys = depth_key(ctx.table.relief_mm[ctx.table.rows])
+    return len(distinct(keys[keys > 0])) <= 1
 
 
 def _run(design: Design, only: frozenset[str]) -> CheckReport:
@@ -92,11 +91,17 @@ def _run(design: Design, only: frozenset[str]) -> CheckReport:
     chosen = [cid for cid in CHECKS if cid in only]
     found: dict[str, list[Violation]] = {}
     if _apart(ctx, chosen):
+        from geometry.derive.relief.merged import lower_relief
+
         with ThreadPoolExecutor(max_workers=1) as pool:
-            apart = pool.submit(CHECKS[_APART], ctx)
+            relief = pool.submit(lower_relief, design)
+            apart = pool.submit(CHECKS[_APART], ctx)  # after the relief, in the same thread
             for cid in chosen:
-                if cid != _APART:
+                if cid not in (_APART, _AFTER_RELIEF):
                     found[cid] = CHECKS[cid](ctx)
+            if _AFTER_RELIEF in chosen:
+                relief.result()
+                found[_AFTER_RELIEF] = CHECKS[_AFTER_RELIEF](ctx)
             found[_APART] = apart.result()
     else:
         for cid in chosen:

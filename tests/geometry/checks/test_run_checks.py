@@ -90,7 +90,8 @@ def test_full_report_is_cached_and_equals_an_explicit_selection() -> None:
 
 
 def test_island_check_in_its_own_thread_gives_the_serial_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large designs run the island check beside the others; the report is the same, in checks.md order."""
+    """Large designs make the relief and run the island check beside the other checks; the report is the same,
+    in checks.md order."""
     from geometry.checks import registry
     from geometry.checks.registry import run_checks_whole
     from geometry.model.design import MergeSettings
@@ -111,6 +112,11 @@ def test_island_check_in_its_own_thread_gives_the_serial_report(monkeypatch: pyt
     monkeypatch.setattr(registry, "PARALLEL_SITES", 10**9)
     serial = run_checks_whole(d, set(CHECKS))
     monkeypatch.setattr(registry, "PARALLEL_SITES", 0)
+    from geometry.derive import islands, span
+    from geometry.derive.relief import merged
+
+    for cached in (merged.lower_relief, islands.lower_islands, span.largest_span):
+        cached.cache_clear()  # the relief is made in the second thread, the span check waits for it
     threaded = run_checks_whole(d, set(CHECKS))
     assert calls == [False, True]
     by = threaded.by_check()

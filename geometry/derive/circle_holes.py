@@ -1,0 +1,237 @@
+"""Holes bounded only by circles: the common case of :mod:`geometry.derive.arc_islands`, measured column by column.
+
+An array's holes (almost all of a million-site design's) are bounded by arcs of four lower circles and no straight
+edge. Their measurements are those of :func:`geometry.derive.arc_islands.measure_rings`, the same arithmetic in the
+same order, so the results are bit-identical; what changes is the bookkeeping. Each vertex, circle and candidate is
+one contiguous column over the holes (no gathers through index arrays, no line branch, no sort of each triple's
+elements):
+
+* the linear equation of a circle relative to an anchor circle depends on the pair only, so it is found once per
+  pair and shared by the triples that hold the pair (for four circles, five pairs for four triples);
+* the parallel-equation case (two circle centres in line with the anchor's, equal radii) is solved only for the
+  few triples where it occurs;
+* the inscribed circle's candidates are looked at best bound first (the same order and ties as the general path),
+  each pass measuring one candidate per hole still open.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from geometry.derive.rings import bulge_centres
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+_Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
+"""The equation of circle j relative to anchor circle i: (a_x, a_y, g, e, |a|), a = c_j - c_i, g = r_j - r_i."""
+
+
+def measure_circle_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray,
+                                                                  FloatArray, FloatArray, BoolArray]:
+    """(centroid x, y, inscribed diameter, width, inscribed centre x, y, solved) of rings (n, m) whose edges are all
+    arcs (``b`` nowhere 0), vertices ``v`` (n, m, 2) in each ring's own frame; see
+    :func:`geometry.derive.arc_islands.measure_rings`."""
+    n, m = b.shape
+    w = np.roll(v, -1, axis=1)
+    c, r = bulge_centres(v.reshape(-1, 2), w.reshape(-1, 2), b.reshape(-1))
+    c, r = c.reshape(n, m, 2), r.reshape(n, m)
+    gx, gy = _centroids(v, w, b, c, r)
+    # one contiguous column per vertex and circle
+    vx, vy = np.ascontiguousarray(v[..., 0].T), np.ascontiguousarray(v[..., 1].T)
+    cx, cy = np.ascontiguousarray(c[..., 0].T), np.ascontiguousarray(c[..., 1].T)
+    rr = np.ascontiguousarray(r.T)
+    rho, px, py, ok = _inscribed_radius(vx, vy, cx, cy, rr)
+    return gx, gy, 2.0 * rho, _hull_width(vx, vy), px, py, ok
+
+
+def _centroids(v: FloatArray, w: FloatArray, b: FloatArray, c: FloatArray, r: FloatArray) -> tuple[FloatArray,
+                                                                                                   FloatArray]:
+    """Exact centroids, as :func:`geometry.derive.arc_islands._centroids` with every edge an arc."""
+    v0, v1, w0, w1 = v[..., 0], v[..., 1], w[..., 0], w[..., 1]
+    cross = v0 * w1 - w0 * v1
+    poly_a = 0.5 * cross.sum(axis=1)
+    poly_mx = (cross * (v0 + w0)).sum(axis=1) / 6.0
+    poly_my = (cross * (v1 + w1)).sum(axis=1) / 6.0
+    phi = 4.0 * np.arctan(b)
+    aphi = np.abs(phi)
+    half = aphi / 2.0
+    seg_a = np.sign(b) * 0.5 * r * r * (aphi - np.sin(aphi))
+    # the segment's centroid lies on the ray from the arc's centre through the arc's midpoint
+    dx, dy = v0 - w0, v1 - w1
+    hb = b / 2.0
+    rx = (v0 + w0) / 2.0 + -dy * hb - c[..., 0]
+    ry = (v1 + w1) / 2.0 + dx * hb - c[..., 1]
+    norm = np.maximum(np.hypot(rx, ry), 1e-300)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dist = 4.0 * r * np.sin(half) ** 3 / (3.0 * (2.0 * half - np.sin(2.0 * half)))
+    dist = np.nan_to_num(dist)
+    area = poly_a + seg_a.sum(axis=1)
+    mx = poly_mx + (seg_a * (c[..., 0] + rx / norm * dist)).sum(axis=1)
+    my = poly_my + (seg_a * (c[..., 1] + ry / norm * dist)).sum(axis=1)
+    return mx / area, my / area
+
+
+def _row(cx: FloatArray, cy: FloatArray, r: FloatArray, i: int, j: int) -> _Row:
+    ax, ay = cx[j] - cx[i], cy[j] - cy[i]
+    rj, ri = r[j], r[i]
+    e = 0.5 * (ax * ax + ay * ay - rj * rj + ri * ri)
+    return ax, ay, rj - ri, e, np.hypot(ax, ay)
+
+
+def _candidates(cx: FloatArray, cy: FloatArray, r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Centres (K, n) of the circles tangent to three of each ring's circles, K = 2 per triple in the order of
+    :func:`geometry.derive.arc_islands._candidates` (triple by triple, two roots each; NaN where none), and their
+    radii. Every triple anchors on its first circle: q = p - c_i = u - v rho from the two pair equations, and
+    |q| = rho + r_i is a quadratic in rho."""
+    m, n = r.shape
+    triples = list(combinations(range(m), 3))
+    px, py, rho = (np.empty((2 * len(triples), n)) for _ in range(3))
+    rows: dict[tuple[int, int], _Row] = {}
+
+    def pair(i: int, j: int) -> _Row:
+        if (i, j) not in rows:
+            rows[i, j] = _row(cx, cy, r, i, j)
+        return rows[i, j]
+
+    for t, (i, j, k) in enumerate(triples):
+        a1x, a1y, g1, e1, h1 = pair(i, j)
+        a2x, a2y, g2, e2, h2 = pair(i, k)
+        r0 = r[i]
+        det = a1x * a2y - a1y * a2x
+        par = np.flatnonzero(np.abs(det) <= 1e-10 * (h1 * h2))
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            inv = 1.0 / det
+            ux = (e1 * a2y - e2 * a1y) * inv
+            uy = (a1x * e2 - a2x * e1) * inv
+            vx = (g1 * a2y - g2 * a1y) * inv
+            vy = (a1x * g2 - a2x * g1) * inv
+            qa = vx * vx + vy * vy - 1.0
+            qb = -2.0 * (ux * vx + uy * vy + r0)
+            qc = ux * ux + uy * uy - r0 * r0
+            disc = np.sqrt(np.maximum(qb * qb - 4.0 * qa * qc, 0.0))
+            # both roots, in the form that does not cancel
+            tt = -0.5 * (qb + np.where(qb >= 0, disc, -disc))
+            for s, root in enumerate((tt / qa, qc / tt)):
+                out = 2 * t + s
+                rho[out] = root
+                np.add(cx[i], np.subtract(ux, vx * root, out=px[out]), out=px[out])
+                np.add(cy[i], np.subtract(uy, vy * root, out=py[out]), out=py[out])
+            if len(par):
+                _parallel(px, py, rho, 2 * t, par, (a1x, a1y, g1, e1, h1), (a2x, a2y, g2, e2), r0, cx[i], cy[i])
+    return px, py, rho
+
+
+def _parallel(px: FloatArray, py: FloatArray, rho: FloatArray, out: int, sel: IntArray,
+              row1: _Row, row2: tuple[FloatArray, FloatArray, FloatArray, FloatArray], r0: FloatArray,
+              c0x: FloatArray, c0y: FloatArray) -> None:
+    """Parallel equations (a2 = lam a1) of the holes ``sel``: (g2 - lam g1) rho = e2 - lam e1, then
+    a1 . q = e1 - g1 rho on the anchor's circle |q| = rho + r0; written to candidates ``out`` and ``out + 1``."""
+    a1x, a1y, g1, e1, h1 = (a[sel] for a in row1)
+    a2x, a2y, g2, e2 = (a[sel] for a in row2)
+    r0 = r0[sel]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        a1n = np.maximum(h1, 1e-300)
+        lam = (a1x * a2x + a1y * a2y) / (a1n * a1n)
+        rho_p = (e2 - lam * e1) / (g2 - lam * g1)
+        t0 = (e1 - g1 * rho_p) / a1n
+        half = np.sqrt((rho_p + r0) ** 2 - t0 * t0)
+        ax, ay = a1x / a1n, a1y / a1n
+        for s, sgn in enumerate((1.0, -1.0)):
+            px[out + s, sel] = c0x[sel] + (t0 * ax - sgn * half * ay)
+            py[out + s, sel] = c0y[sel] + (t0 * ay + sgn * half * ax)
+            rho[out + s, sel] = rho_p
+
+
+def _inscribed_radius(vx: FloatArray, vy: FloatArray, cx: FloatArray, cy: FloatArray,
+                      r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """(radius, centre x, centre y, found): the largest f over the candidate centres that lie in the ring, looked
+    at best bound first as in :func:`geometry.derive.arc_islands._inscribed_radius` (every candidate is tangent
+    to a circle, so its radius bounds its f)."""
+    n = r.shape[1]
+    px, py, rho = _candidates(cx, cy, r)
+    good = np.isfinite(px) & np.isfinite(py) & np.isfinite(rho) & (rho > 0.0)
+    score = np.where(good, rho, -np.inf)
+    measured = np.zeros(good.shape, dtype=bool)
+    best = np.full(n, -np.inf)
+    bx, by = np.zeros(n), np.zeros(n)
+    todo = np.arange(n, dtype=np.intp)
+    while len(todo):
+        whole = len(todo) == n  # the first passes look at every ring: no gathers
+        k = np.argmax(score if whole else score[:, todo], axis=0)
+        val = score[k, todo]
+        live = np.isfinite(val)
+        if not live.all():
+            todo, k, val = todo[live], k[live], val[live]
+        done = measured[k, todo]
+        if done.any():
+            got, kg = todo[done], k[done]
+            best[got], bx[got], by[got] = val[done], px[kg, got], py[kg, got]
+            todo, k = todo[~done], k[~done]
+        whole = len(todo) == n
+        qx, qy = px[k, todo], py[k, todo]
+        f = _distance(cx, cy, r, todo, qx, qy, whole)
+        inside = _in_polygon(vx, vy, todo, qx, qy, whole)
+        score[k, todo] = np.where(inside & (f > 0.0), f, -np.inf)
+        measured[k, todo] = True
+    ok = np.isfinite(best)
+    return np.where(ok, best, 0.0), bx, by, ok
+
+
+def _distance(cx: FloatArray, cy: FloatArray, r: FloatArray, todo: IntArray, qx: FloatArray, qy: FloatArray,
+              whole: bool) -> FloatArray:
+    """f(q) = min over the ring's circles of |q - c| - r, one point per ``todo`` ring."""
+    def gap(j: int) -> FloatArray:
+        dx = qx - (cx[j] if whole else cx[j, todo])
+        dy = qy - (cy[j] if whole else cy[j, todo])
+        d: FloatArray = np.sqrt(dx * dx + dy * dy) - (r[j] if whole else r[j, todo])
+        return d
+
+    f = gap(0)
+    for j in range(1, r.shape[0]):
+        np.minimum(f, gap(j), out=f)
+    return f
+
+
+def _in_polygon(vx: FloatArray, vy: FloatArray, todo: IntArray, qx: FloatArray, qy: FloatArray,
+                whole: bool) -> BoolArray:
+    """Points inside the chord polygons of the ``todo`` rings, by the crossing rule (as
+    :func:`geometry.derive.arc_islands._in_polygon`)."""
+    m = vx.shape[0]
+    odd = np.zeros(len(qx), dtype=bool)
+    for j in range(m):
+        jn = (j + 1) % m
+        x0, y0 = (vx[j], vy[j]) if whole else (vx[j, todo], vy[j, todo])
+        x1, y1 = (vx[jn], vy[jn]) if whole else (vx[jn, todo], vy[jn, todo])
+        straddle = (y0 > qy) != (y1 > qy)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            xc = x0 + (qy - y0) * (x1 - x0) / (y1 - y0)
+        odd ^= straddle & (qx < xc)
+    return odd
+
+
+def _hull_width(vx: FloatArray, vy: FloatArray) -> FloatArray:
+    """Smallest width of the convex hull of each ring's vertices, as :func:`geometry.derive.arc_islands._hull_width`:
+    over the vertex pairs whose line has every vertex on one side, the farthest vertex from that line (the pair's
+    first vertex is on its line exactly, so it is left out)."""
+    m, n = vx.shape
+    tol = 1e-12
+    width = np.full(n, np.inf)
+    for p, q in combinations(range(m), 2):
+        dx, dy = vx[q] - vx[p], vy[q] - vy[p]
+        length = np.hypot(dx, dy)
+        keep = np.maximum(length, 1e-300)
+        nx, ny = -dy / keep, dx / keep
+        s = [(vx[o] - vx[p]) * nx + (vy[o] - vy[p]) * ny for o in range(m) if o != p]
+        lo, hi, span = s[0], s[0].copy(), np.abs(s[0])
+        for so in s[1:]:
+            np.minimum(lo, so, out=lo)
+            np.maximum(hi, so, out=hi)
+            np.maximum(span, np.abs(so), out=span)
+        edge = (length > 1e-12) & ((lo >= -tol) | (hi <= tol))
+        np.minimum(width, np.where(edge, span, np.inf), out=width)
+    return np.where(np.isfinite(width), width, 0.0)

@@ -90,10 +90,16 @@ def measure_rings(rings: RingSet) -> Measured:
                 (np.flatnonzero((lengths == m) & (lines > 0)), _measure_group,
                  max(1, CHUNK_ELEMENTS // (m * m * m + 1)))):
             for c0 in range(0, len(members), per):
-                sel = members[c0:c0 + per]
-                idx = rings.start[sel][:, None] + np.arange(m)[None, :]
-                v = rings.xy[idx]
-                b = rings.bulge[idx]
+                chunk = members[c0:c0 + per]
+                sel: IntArray | slice = chunk
+                first = rings.start[chunk]
+                if first[-1] - first[0] == (len(first) - 1) * m:  # consecutive rings: views, no gathers
+                    sel = slice(int(chunk[0]), int(chunk[-1]) + 1)
+                    v = rings.xy[first[0]:first[-1] + m].reshape(-1, m, 2)
+                    b = rings.bulge[first[0]:first[-1] + m].reshape(-1, m)
+                else:
+                    idx = first[:, None] + np.arange(m)[None, :]
+                    v, b = rings.xy[idx], rings.bulge[idx]
                 # every ring in its own frame (its first vertex at the origin): small numbers, no cancellation
                 o = v[:, 0, :].copy()
                 v = v - o[:, None, :]

@@ -21,8 +21,6 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
-from geometry.derive.rings import bulge_centres
-
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
@@ -36,44 +34,53 @@ def measure_circle_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, Floa
     """(centroid x, y, inscribed diameter, width, inscribed centre x, y, solved) of rings (n, m) whose edges are all
     arcs (``b`` nowhere 0), vertices ``v`` (n, m, 2) in each ring's own frame; see
     :func:`geometry.derive.arc_islands.measure_rings`."""
-    n, m = b.shape
     w = np.roll(v, -1, axis=1)
-    c, r = bulge_centres(v.reshape(-1, 2), w.reshape(-1, 2), b.reshape(-1))
-    c, r = c.reshape(n, m, 2), r.reshape(n, m)
-    gx, gy = _centroids(v, w, b, c, r)
+    cx, cy, r, gx, gy = _circles_and_centroids(v, w, b)
     # one contiguous column per vertex and circle
     vx, vy = np.ascontiguousarray(v[..., 0].T), np.ascontiguousarray(v[..., 1].T)
-    cx, cy = np.ascontiguousarray(c[..., 0].T), np.ascontiguousarray(c[..., 1].T)
-    rr = np.ascontiguousarray(r.T)
-    rho, px, py, ok = _inscribed_radius(vx, vy, cx, cy, rr)
+    rho, px, py, ok = _inscribed_radius(vx, vy, np.ascontiguousarray(cx.T), np.ascontiguousarray(cy.T),
+                                        np.ascontiguousarray(r.T))
     return gx, gy, 2.0 * rho, _hull_width(vx, vy), px, py, ok
 
 
-def _centroids(v: FloatArray, w: FloatArray, b: FloatArray, c: FloatArray, r: FloatArray) -> tuple[FloatArray,
-                                                                                                   FloatArray]:
-    """Exact centroids, as :func:`geometry.derive.arc_islands._centroids` with every edge an arc."""
+def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray,
+                                                                                  FloatArray, FloatArray,
+                                                                                  FloatArray]:
+    """The arcs' circles (centre x, y and radius, (n, m)) as :func:`geometry.derive.rings.bulge_centres` finds
+    them, and the exact centroids as :func:`geometry.derive.arc_islands._centroids` (chord polygon plus the signed
+    circle segments), sharing the terms both use: the chord, its midpoint, the arc angle and its sines (sin is
+    odd, so sin(|phi| / 2) is |sin(phi / 2)|, and sin(2 * (|phi| / 2)) is sin(|phi|))."""
     v0, v1, w0, w1 = v[..., 0], v[..., 1], w[..., 0], w[..., 1]
+    chx, chy = w0 - v0, w1 - v1
+    chord = np.hypot(chx, chy)
+    phi = 4.0 * np.arctan(b)
+    aphi = np.abs(phi)
+    half = aphi / 2.0
+    sin_half = np.sin(half)
+    sin_phi = np.sin(aphi)
+    r = chord / (2.0 * sin_half)
+    midx, midy = (v0 + w0) / 2.0, (v1 + w1) / 2.0
+    h = (chord / 2.0) * (1.0 - b * b) / (2.0 * b)
+    cx = midx + -chy / chord * h
+    cy = midy + chx / chord * h
+    # centroid: chord polygon (shoelace) plus the segments, each on the ray from its arc's centre through the
+    # arc's midpoint
     cross = v0 * w1 - w0 * v1
     poly_a = 0.5 * cross.sum(axis=1)
     poly_mx = (cross * (v0 + w0)).sum(axis=1) / 6.0
     poly_my = (cross * (v1 + w1)).sum(axis=1) / 6.0
-    phi = 4.0 * np.arctan(b)
-    aphi = np.abs(phi)
-    half = aphi / 2.0
-    seg_a = np.sign(b) * 0.5 * r * r * (aphi - np.sin(aphi))
-    # the segment's centroid lies on the ray from the arc's centre through the arc's midpoint
-    dx, dy = v0 - w0, v1 - w1
+    seg_a = np.sign(b) * 0.5 * r * r * (aphi - sin_phi)
     hb = b / 2.0
-    rx = (v0 + w0) / 2.0 + -dy * hb - c[..., 0]
-    ry = (v1 + w1) / 2.0 + dx * hb - c[..., 1]
+    rx = midx + chy * hb - cx
+    ry = midy + -chx * hb - cy
     norm = np.maximum(np.hypot(rx, ry), 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dist = 4.0 * r * np.sin(half) ** 3 / (3.0 * (2.0 * half - np.sin(2.0 * half)))
+        dist = 4.0 * r * sin_half ** 3 / (3.0 * (2.0 * half - sin_phi))
     dist = np.nan_to_num(dist)
     area = poly_a + seg_a.sum(axis=1)
-    mx = poly_mx + (seg_a * (c[..., 0] + rx / norm * dist)).sum(axis=1)
-    my = poly_my + (seg_a * (c[..., 1] + ry / norm * dist)).sum(axis=1)
-    return mx / area, my / area
+    mx = poly_mx + (seg_a * (cx + rx / norm * dist)).sum(axis=1)
+    my = poly_my + (seg_a * (cy + ry / norm * dist)).sum(axis=1)
+    return cx, cy, r, mx / area, my / area
 
 
 def _row(cx: FloatArray, cy: FloatArray, r: FloatArray, i: int, j: int) -> _Row:
@@ -160,26 +167,38 @@ def _inscribed_radius(vx: FloatArray, vy: FloatArray, cx: FloatArray, cy: FloatA
     best = np.full(n, -np.inf)
     bx, by = np.zeros(n), np.zeros(n)
     todo = np.arange(n, dtype=np.intp)
+    # (K, n) read and written through flat indices k * n + ring
+    flat_score, flat_measured = score.reshape(-1), measured.reshape(-1)
+    flat_px, flat_py = px.reshape(-1), py.reshape(-1)
     while len(todo):
-        whole = len(todo) == n  # the first passes look at every ring: no gathers
-        k = np.argmax(score if whole else score[:, todo], axis=0)
-        val = score[k, todo]
+        k, val = _first_max(score, todo, len(todo) == n)
         live = np.isfinite(val)
         if not live.all():
             todo, k, val = todo[live], k[live], val[live]
-        done = measured[k, todo]
+        at = k * n + todo
+        done = flat_measured[at]
         if done.any():
-            got, kg = todo[done], k[done]
-            best[got], bx[got], by[got] = val[done], px[kg, got], py[kg, got]
-            todo, k = todo[~done], k[~done]
-        whole = len(todo) == n
-        qx, qy = px[k, todo], py[k, todo]
+            got, ag = todo[done], at[done]
+            best[got], bx[got], by[got] = val[done], flat_px[ag], flat_py[ag]
+            keep = ~done
+            todo, at = todo[keep], at[keep]
+        whole = len(todo) == n  # the first passes look at every ring: no gathers of the rings' columns
+        qx, qy = flat_px[at], flat_py[at]
         f = _distance(cx, cy, r, todo, qx, qy, whole)
         inside = _in_polygon(vx, vy, todo, qx, qy, whole)
-        score[k, todo] = np.where(inside & (f > 0.0), f, -np.inf)
-        measured[k, todo] = True
+        flat_score[at] = np.where(inside & (f > 0.0), f, -np.inf)
+        flat_measured[at] = True
     ok = np.isfinite(best)
     return np.where(ok, best, 0.0), bx, by, ok
+
+
+def _first_max(score: FloatArray, todo: IntArray, whole: bool) -> tuple[IntArray, FloatArray]:
+    """(k, score[k]) of the best candidate of each ``todo`` ring, the first of equal ones, as ``np.argmax`` over
+    the candidates (which transposes the scores first; they hold no NaN)."""
+    rows = score if whole else score[:, todo]
+    val = rows.max(axis=0)
+    k: IntArray = np.argmax(rows == val, axis=0)
+    return k, val
 
 
 def _distance(cx: FloatArray, cy: FloatArray, r: FloatArray, todo: IntArray, qx: FloatArray, qy: FloatArray,

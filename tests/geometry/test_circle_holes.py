@@ -9,7 +9,7 @@ import pytest
 
 from geometry.derive import arc_islands, circle_holes
 from geometry.derive.relief.merged import lower_relief
-from geometry.derive.rings import RingSet
+from geometry.derive.rings import RingSet, bulge_centres
 from tests.geometry.test_arc_islands import jittered
 
 
@@ -34,6 +34,12 @@ def test_circle_holes_are_measured_bit_identically_to_the_general_path(seed: int
     assert fast[-1].all()
     for a, e in zip(fast, slow, strict=True):
         assert np.array_equal(a, e)
+    # the circles, found with the centroids' shared terms, are the relief's own formula's
+    w = np.roll(v, -1, axis=1)
+    cx, cy, r, _, _ = circle_holes._circles_and_centroids(v, w, b)
+    c, rr = bulge_centres(v.reshape(-1, 2), w.reshape(-1, 2), b.reshape(-1))
+    assert np.array_equal(cx.ravel(), c[:, 0]) and np.array_equal(cy.ravel(), c[:, 1])
+    assert np.array_equal(r.ravel(), rr)
 
 
 def elements(c: np.ndarray, r: np.ndarray) -> arc_islands._Elements:

@@ -27,6 +27,8 @@ BoolArray = NDArray[np.bool_]
 
 _Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
 """The equation of circle j relative to anchor circle i: (a_x, a_y, g, e, |a|), a = c_j - c_i, g = r_j - r_i."""
+_LOWEST_BIT = np.array([(c & -c).bit_length() - 1 if c else 0 for c in range(256)], dtype=np.intp)
+"""The index of the lowest set bit of every byte."""
 
 
 def measure_circle_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray,
@@ -194,11 +196,17 @@ def _inscribed_radius(vx: FloatArray, vy: FloatArray, cx: FloatArray, cy: FloatA
 
 def _first_max(score: FloatArray, todo: IntArray, whole: bool) -> tuple[IntArray, FloatArray]:
     """(k, score[k]) of the best candidate of each ``todo`` ring, the first of equal ones, as ``np.argmax`` over
-    the candidates (which transposes the scores first; they hold no NaN)."""
+    the candidates (which transposes the scores first; they hold no NaN). Up to 8 candidates, which are equal to
+    the best is one byte per ring, and its lowest set bit the first of them."""
     rows = score if whole else score[:, todo]
     val = rows.max(axis=0)
-    k: IntArray = np.argmax(rows == val, axis=0)
-    return k, val
+    if rows.shape[0] > 8:
+        k: IntArray = np.argmax(rows == val, axis=0)
+        return k, val
+    code = (rows[0] == val).view(np.uint8).copy()
+    for j in range(1, rows.shape[0]):
+        code |= (rows[j] == val).view(np.uint8) << j
+    return _LOWEST_BIT[code], val
 
 
 def _distance(cx: FloatArray, cy: FloatArray, r: FloatArray, todo: IntArray, qx: FloatArray, qy: FloatArray,

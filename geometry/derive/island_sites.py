@@ -31,10 +31,15 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     if n == 0 or len(cx) == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     lengths = np.diff(rings.start)
-    ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
-    vx = rings.xy[:, 0] - x[ring_of]
-    vy = rings.xy[:, 1] - y[ring_of]
-    reach = np.maximum.reduceat(np.hypot(vx, vy), rings.start[:-1])
+    m = int(lengths[0])
+    if (lengths == m).all():  # rings of one length (an array's holes): one row of vertices per ring
+        xy = rings.xy[rings.start[0]:rings.start[-1]].reshape(n, m, 2)
+        reach = np.hypot(xy[..., 0] - x[:, None], xy[..., 1] - y[:, None]).max(axis=1)
+    else:
+        ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
+        vx = rings.xy[:, 0] - x[ring_of]
+        vy = rings.xy[:, 1] - y[ring_of]
+        reach = np.maximum.reduceat(np.hypot(vx, vy), rings.start[:-1])
     near = inscribed / 2.0 + 1e-6
     bound = reach + float(r.max()) + near
     if len(cx) < SMALL_POINTS:  # a small design: the numpy cell grid, no scipy import
@@ -52,8 +57,9 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
         dist, idx = tree.query(centres, k=k, distance_upper_bound=float(bound.max()))
         dist, idx = dist.reshape(n, k), idx.reshape(n, k)
         within = dist <= bound[:, None]
-        isl = np.repeat(np.arange(n, dtype=np.intp), k)[within.ravel()]
-        cand = idx.ravel()[within.ravel()].astype(np.intp)
+        flat = np.flatnonzero(within.ravel())
+        widest = int(within.sum(axis=1).max())
+        isl, cand = flat // k, idx.ravel()[flat].astype(np.intp)
         full = np.flatnonzero(within[:, -1]) if k < len(cx) else np.zeros(0, dtype=np.intp)
         if len(full):  # more candidates than asked for: those few islands ask for all of them
             keep = ~np.isin(isl, full)
@@ -68,10 +74,11 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     if by_sort:
         order = np.lexsort((cand, isl))
         return isl[order], cand[order]
-    # row-major from the query: islands in order, each island's few candidates sorted in a padded row
-    grid = np.full((n, k), len(cx), dtype=np.intp)
-    col = np.arange(len(isl), dtype=np.intp) - np.searchsorted(isl, isl)
-    grid[isl, col] = cand
+    # the query's rows (nearest first, those within reach a prefix of each): the touching candidates in place, the
+    # others padded, each row sorted; columns past every row's candidates within reach hold padding only
+    grid = np.full(n * k, len(cx), dtype=np.intp)
+    grid[flat[touching]] = cand
+    grid = grid.reshape(n, k)[:, :widest]
     _sort_rows(grid)
     keep = grid < len(cx)
     return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]

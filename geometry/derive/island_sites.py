@@ -17,6 +17,8 @@ IntArray = NDArray[np.intp]
 
 NEIGHBOURS = 6
 """Candidate sites per island looked up at once; an island with more within reach asks again for all of them."""
+SAME_CIRCLE_MM = 1e-9
+"""A site's lower circle carries an arc of an island when their centres and radii agree to this."""
 
 
 def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: FloatArray, cx: FloatArray,
@@ -88,43 +90,82 @@ def _touching(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, 
               r: FloatArray, near: FloatArray) -> NDArray[np.bool_]:
     """Which (island, circle) candidates come within ``near`` of the island's outline.
 
-    A candidate whose circle carries one of the island's arcs touches it (distance 0); only the others, few, are
-    measured against the outline arc by arc. Most pairs differ in the circle's x already, so y and r are compared
-    only where x agrees.
+    A candidate whose circle carries one of the island's arcs (centre and radius within :data:`SAME_CIRCLE_MM`)
+    touches it (distance 0); only the others, few, are measured against the outline arc by arc. The arcs'
+    circles are compared in a cheap form first (no hypot, no trigonometry: r = c (1 + b^2) / (4 |b|)), within
+    :data:`SAME_CIRCLE_MM` give or take its rounding; the few too close to that limit to tell, and the arcs the
+    distances need, are found as :func:`geometry.derive.rings.bulge_centres` finds them, the same values the test
+    was made on.
     """
     nxt = rings._next_index()
-    arc = rings.bulge != 0
-    if arc.all():  # no straight edge: every vertex starts an arc
-        arc_c, arc_r = bulge_centres(rings.xy, rings.xy[nxt], rings.bulge)
-    else:
-        arc_c = np.full((len(arc), 2), np.nan)
-        arc_r = np.full(len(arc), np.nan)  # straight edges: no circle carries them
-        arc_c[arc], arc_r[arc] = bulge_centres(rings.xy[arc], rings.xy[nxt[arc]], rings.bulge[arc])
-    arc_x, arc_y = np.ascontiguousarray(arc_c[:, 0]), np.ascontiguousarray(arc_c[:, 1])
+    p1 = rings.xy[nxt]
+    ax, ay, ar = _rough_circles(rings.xy, p1, rings.bulge)
+    # the rough circles differ from the exact ones by a few units in the last place of coordinates and radii
+    slack = 1e-12 + 1e-14 * (float(np.abs(rings.xy).max()) + 2.0 * float(r.max()))
+    tol = SAME_CIRCLE_MM
     own = np.zeros(len(isl), dtype=bool)
     first, count = rings.start[isl], lengths[isl]
     uniform = bool((lengths == lengths[0]).all())
     cand_x = cx[cand]
     for j in range(int(lengths.max())):
         e = first + j if uniform else first + np.minimum(j, count - 1)
-        hit = np.abs(arc_x[e] - cand_x) <= 1e-9
+        hit = np.abs(ax[e] - cand_x) <= tol + slack
         if not uniform:
             hit &= count > j
         h = np.flatnonzero(hit)
         eh, ch = e[h], cand[h]
-        same = (np.abs(arc_y[eh] - cy[ch]) <= 1e-9) & (np.abs(arc_r[eh] - r[ch]) <= 1e-9)
-        own[h[same]] = True
+        dx, dy, dr = np.abs(ax[eh] - cx[ch]), np.abs(ay[eh] - cy[ch]), np.abs(ar[eh] - r[ch])
+        sure = (dx <= tol - slack) & (dy <= tol - slack) & (dr <= tol - slack)
+        own[h[sure]] = True
+        unsure = np.flatnonzero(~sure & (dy <= tol + slack) & (dr <= tol + slack))
+        if len(unsure):
+            eu, cu = eh[unsure], ch[unsure]
+            c, rr = _exact_circles(rings, nxt, eu)
+            same = (np.abs(c[:, 0] - cx[cu]) <= tol) & (np.abs(c[:, 1] - cy[cu]) <= tol) & (
+                np.abs(rr - r[cu]) <= tol)
+            own[h[unsure[same]]] = True
     other = np.flatnonzero(~own)
     gap = np.full(len(other), np.inf)
     for j in range(int(lengths.max())):
         sel = np.flatnonzero(lengths[isl[other]] > j)
         e = rings.start[isl[other[sel]]] + j
         c = cand[other[sel]]
-        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], rings.xy[nxt[e]], arc_c[e],
-                                                            arc_r[e], rings.bulge[e]))
+        arc_c, arc_r = _exact_circles(rings, nxt, e)
+        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], p1[e], arc_c, arc_r,
+                                                            rings.bulge[e]))
     touching = own.copy()
     touching[other] = gap - r[cand[other]] <= near[isl[other]]
     return touching
+
+
+def _rough_circles(p0: FloatArray, p1: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Centre x, y and radius of the arcs from p0 to p1 (NaN for straight edges), as
+    :func:`geometry.derive.rings.bulge_centres` up to rounding: the chord's length by a square root, the radius
+    from the bulge without its angle (sin(2 atan b) = 2 b / (1 + b^2))."""
+    chx, chy = p1[:, 0] - p0[:, 0], p1[:, 1] - p0[:, 1]
+    c = np.sqrt(chx * chx + chy * chy)
+    bb = b * b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h = (c / 2.0) * (1.0 - bb) / (2.0 * b)
+        cx = (p0[:, 0] + p1[:, 0]) / 2.0 - chy / c * h
+        cy = (p0[:, 1] + p1[:, 1]) / 2.0 + chx / c * h
+        r = c * (1.0 + bb) / (4.0 * np.abs(b))
+    straight = b == 0
+    if straight.any():
+        cx[straight], cy[straight], r[straight] = np.nan, np.nan, np.nan
+    return cx, cy, r
+
+
+def _exact_circles(rings: RingSet, nxt: IntArray, e: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Centres (len(e), 2) and radii of the arcs starting at vertices ``e`` by
+    :func:`geometry.derive.rings.bulge_centres` (NaN for straight edges: no circle carries them)."""
+    c = np.full((len(e), 2), np.nan)
+    r = np.full(len(e), np.nan)
+    arc = rings.bulge[e] != 0
+    if arc.any():
+        ea = e[arc]
+        c[arc], r[arc] = bulge_centres(rings.xy[ea], rings.xy[nxt[ea]], rings.bulge[ea])
+    return c, r
 
 
 def _sort_rows(grid: IntArray) -> None:

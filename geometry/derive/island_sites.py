@@ -120,9 +120,9 @@ def _touching(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, 
         unsure = np.flatnonzero(~sure & (dy <= tol + slack) & (dr <= tol + slack))
         if len(unsure):
             eu, cu = eh[unsure], ch[unsure]
-            c, rr = _exact_circles(rings, nxt, eu)
-            same = (np.abs(c[:, 0] - cx[cu]) <= tol) & (np.abs(c[:, 1] - cy[cu]) <= tol) & (
-                np.abs(rr - r[cu]) <= tol)
+            cu_c, cu_r = _exact_circles(rings, nxt, eu)
+            same = (np.abs(cu_c[:, 0] - cx[cu]) <= tol) & (np.abs(cu_c[:, 1] - cy[cu]) <= tol) & (
+                np.abs(cu_r - r[cu]) <= tol)
             own[h[unsure[same]]] = True
     other = np.flatnonzero(~own)
     gap = np.full(len(other), np.inf)

@@ -51,7 +51,7 @@ def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple
     """The arcs' circles (centre x, y and radius, (n, m)) as :func:`geometry.derive.rings.bulge_centres` finds
     them, and the exact centroids as :func:`geometry.derive.arc_islands._centroids` (chord polygon plus the signed
     circle segments), sharing the terms both use: the chord, its midpoint, the arc angle and its sines (sin is
-    odd, so sin(|phi| / 2) is |sin(phi / 2)|, and sin(2 * (|phi| / 2)) is sin(|phi|))."""
+    odd, so sin(|phi| / 2) is |sin(phi / 2)|; and 2 (|phi| / 2) is |phi| unless |phi| is subnormal)."""
     v0, v1, w0, w1 = v[..., 0], v[..., 1], w[..., 0], w[..., 1]
     chx, chy = w0 - v0, w1 - v1
     chord = np.hypot(chx, chy)
@@ -59,9 +59,11 @@ def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple
     aphi = np.abs(phi)
     half = aphi / 2.0
     sin_half = np.sin(half)
-    sin_phi = np.sin(aphi)
+    lune = aphi - np.sin(aphi)
+    lune2 = lune if float(aphi.min()) >= 1e-300 else 2.0 * half - np.sin(2.0 * half)  # 2 half - sin (2 half)
     r = chord / (2.0 * sin_half)
-    midx, midy = (v0 + w0) / 2.0, (v1 + w1) / 2.0
+    sx, sy = v0 + w0, v1 + w1
+    midx, midy = sx / 2.0, sy / 2.0
     h = (chord / 2.0) * (1.0 - b * b) / (2.0 * b)
     cx = midx + -chy / chord * h
     cy = midy + chx / chord * h
@@ -69,16 +71,17 @@ def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple
     # arc's midpoint
     cross = v0 * w1 - w0 * v1
     poly_a = 0.5 * cross.sum(axis=1)
-    poly_mx = (cross * (v0 + w0)).sum(axis=1) / 6.0
-    poly_my = (cross * (v1 + w1)).sum(axis=1) / 6.0
-    seg_a = np.sign(b) * 0.5 * r * r * (aphi - sin_phi)
+    poly_mx = (cross * sx).sum(axis=1) / 6.0
+    poly_my = (cross * sy).sum(axis=1) / 6.0
+    seg_a = np.copysign(0.5, b) * r * r * lune  # sign(b) 0.5, b never 0
     hb = b / 2.0
     rx = midx + chy * hb - cx
     ry = midy + -chx * hb - cy
     norm = np.maximum(np.hypot(rx, ry), 1e-300)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dist = 4.0 * r * sin_half ** 3 / (3.0 * (2.0 * half - sin_phi))
-    dist = np.nan_to_num(dist)
+        dist = 4.0 * r * sin_half ** 3 / (3.0 * lune2)
+    if not np.isfinite(dist).all():
+        dist = np.nan_to_num(dist)
     area = poly_a + seg_a.sum(axis=1)
     mx = poly_mx + (seg_a * (cx + rx / norm * dist)).sum(axis=1)
     my = poly_my + (seg_a * (cy + ry / norm * dist)).sum(axis=1)

@@ -26,7 +26,7 @@ IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
 _Row = tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]
-"""The equation of circle j relative to anchor circle i: (a_x, a_y, g, e, |a|), a = c_j - c_i, g = r_j - r_i."""
+"""The equation of circle j relative to anchor circle i: (a_x, a_y, g, e, |a|^2), a = c_j - c_i, g = r_j - r_i."""
 _LOWEST_BIT = np.array([(c & -c).bit_length() - 1 if c else 0 for c in range(256)], dtype=np.intp)
 """The index of the lowest set bit of every byte."""
 
@@ -36,23 +36,29 @@ def measure_circle_group(v: FloatArray, b: FloatArray) -> tuple[FloatArray, Floa
     """(centroid x, y, inscribed diameter, width, inscribed centre x, y, solved) of rings (n, m) whose edges are all
     arcs (``b`` nowhere 0), vertices ``v`` (n, m, 2) in each ring's own frame; see
     :func:`geometry.derive.arc_islands.measure_rings`."""
-    w = np.roll(v, -1, axis=1)
-    cx, cy, r, gx, gy = _circles_and_centroids(v, w, b)
-    # one contiguous column per vertex and circle
+    # one contiguous row per vertex (and arc, and circle) over the rings: elementwise passes at full speed, and
+    # sums over a ring's edges are row additions
     vx, vy = np.ascontiguousarray(v[..., 0].T), np.ascontiguousarray(v[..., 1].T)
-    rho, px, py, ok = _inscribed_radius(vx, vy, np.ascontiguousarray(cx.T), np.ascontiguousarray(cy.T),
-                                        np.ascontiguousarray(r.T))
+    cx, cy, r, gx, gy = _circles_and_centroids(vx, vy, np.roll(vx, -1, axis=0), np.roll(vy, -1, axis=0),
+                                               np.ascontiguousarray(b.T))
+    rho, px, py, ok = _inscribed_radius(vx, vy, cx, cy, r)
     return gx, gy, 2.0 * rho, _hull_width(vx, vy), px, py, ok
 
 
-def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray,
-                                                                                  FloatArray, FloatArray,
-                                                                                  FloatArray]:
-    """The arcs' circles (centre x, y and radius, (n, m)) as :func:`geometry.derive.rings.bulge_centres` finds
-    them, and the exact centroids as :func:`geometry.derive.arc_islands._centroids` (chord polygon plus the signed
-    circle segments), sharing the terms both use: the chord, its midpoint, the arc angle and its sines (sin is
-    odd, so sin(|phi| / 2) is |sin(phi / 2)|; and 2 (|phi| / 2) is |phi| unless |phi| is subnormal)."""
-    v0, v1, w0, w1 = v[..., 0], v[..., 1], w[..., 0], w[..., 1]
+def _ring_sum(a: FloatArray) -> FloatArray:
+    """Sums over each ring's edges of an (m, n) array, in the order of numpy's row sums of the (n, m) arrays of
+    the general path: edge by edge below 8 edges, pairwise from 8 on."""
+    out: FloatArray = a.sum(axis=0) if a.shape[0] < 8 else np.ascontiguousarray(a.T).sum(axis=1)
+    return out
+
+
+def _circles_and_centroids(v0: FloatArray, v1: FloatArray, w0: FloatArray, w1: FloatArray,
+                           b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The arcs' circles (centre x, y and radius, (m, n): arc j of every ring in row j) from the arcs' starts
+    ``v``, ends ``w`` and bulges ``b`` (m, n), as :func:`geometry.derive.rings.bulge_centres` finds them, and the
+    exact centroids as :func:`geometry.derive.arc_islands._centroids` (chord polygon plus the signed circle
+    segments), sharing the terms both use: the chord, its midpoint, the arc angle and its sines (sin is odd, so
+    sin(|phi| / 2) is |sin(phi / 2)|; and 2 (|phi| / 2) is |phi| unless |phi| is subnormal)."""
     chx, chy = w0 - v0, w1 - v1
     chord = np.hypot(chx, chy)
     phi = 4.0 * np.arctan(b)
@@ -70,9 +76,9 @@ def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple
     # centroid: chord polygon (shoelace) plus the segments, each on the ray from its arc's centre through the
     # arc's midpoint
     cross = v0 * w1 - w0 * v1
-    poly_a = 0.5 * cross.sum(axis=1)
-    poly_mx = (cross * sx).sum(axis=1) / 6.0
-    poly_my = (cross * sy).sum(axis=1) / 6.0
+    poly_a = 0.5 * _ring_sum(cross)
+    poly_mx = _ring_sum(cross * sx) / 6.0
+    poly_my = _ring_sum(cross * sy) / 6.0
     seg_a = np.copysign(0.5, b) * r * r * lune  # sign(b) 0.5, b never 0
     hb = b / 2.0
     rx = midx + chy * hb - cx
@@ -82,17 +88,35 @@ def _circles_and_centroids(v: FloatArray, w: FloatArray, b: FloatArray) -> tuple
         dist = 4.0 * r * sin_half ** 3 / (3.0 * lune2)
     if not np.isfinite(dist).all():
         dist = np.nan_to_num(dist)
-    area = poly_a + seg_a.sum(axis=1)
-    mx = poly_mx + (seg_a * (cx + rx / norm * dist)).sum(axis=1)
-    my = poly_my + (seg_a * (cy + ry / norm * dist)).sum(axis=1)
+    area = poly_a + _ring_sum(seg_a)
+    mx = poly_mx + _ring_sum(seg_a * (cx + rx / norm * dist))
+    my = poly_my + _ring_sum(seg_a * (cy + ry / norm * dist))
     return cx, cy, r, mx / area, my / area
 
 
 def _row(cx: FloatArray, cy: FloatArray, r: FloatArray, i: int, j: int) -> _Row:
     ax, ay = cx[j] - cx[i], cy[j] - cy[i]
     rj, ri = r[j], r[i]
-    e = 0.5 * (ax * ax + ay * ay - rj * rj + ri * ri)
-    return ax, ay, rj - ri, e, np.hypot(ax, ay)
+    aa = ax * ax + ay * ay
+    e = 0.5 * (aa - rj * rj + ri * ri)
+    return ax, ay, rj - ri, e, aa
+
+
+def _parallel_rows(det: FloatArray, row1: _Row, row2: _Row) -> IntArray:
+    """The rings whose two equations are parallel: |det| <= 1e-10 |a1| |a2| (|a| by hypot, as the general path).
+
+    Squared, without the hypots, the test is sure of every ring whose det is not within a relative 1e-12 of the
+    limit (the square and the hypots round by a few units in the last place); only those, and any non-finite
+    ones, are tested as written. Almost every ring is far above it.
+    """
+    a1x, a1y, _, _, aa1 = row1
+    a2x, a2y, _, _, aa2 = row2
+    maybe = np.flatnonzero(~(det * det > (1e-20 * (1.0 + 1e-12)) * (aa1 * aa2)))
+    if not len(maybe):
+        return maybe
+    h1, h2 = np.hypot(a1x[maybe], a1y[maybe]), np.hypot(a2x[maybe], a2y[maybe])
+    out: IntArray = maybe[np.abs(det[maybe]) <= 1e-10 * (h1 * h2)]
+    return out
 
 
 def _candidates(cx: FloatArray, cy: FloatArray, r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -111,11 +135,12 @@ def _candidates(cx: FloatArray, cy: FloatArray, r: FloatArray) -> tuple[FloatArr
         return rows[i, j]
 
     for t, (i, j, k) in enumerate(triples):
-        a1x, a1y, g1, e1, h1 = pair(i, j)
-        a2x, a2y, g2, e2, h2 = pair(i, k)
+        row1, row2 = pair(i, j), pair(i, k)
+        a1x, a1y, g1, e1, _ = row1
+        a2x, a2y, g2, e2, _ = row2
         r0 = r[i]
         det = a1x * a2y - a1y * a2x
-        par = np.flatnonzero(np.abs(det) <= 1e-10 * (h1 * h2))
+        par = _parallel_rows(det, row1, row2)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             inv = 1.0 / det
             ux = (e1 * a2y - e2 * a1y) * inv
@@ -134,20 +159,19 @@ def _candidates(cx: FloatArray, cy: FloatArray, r: FloatArray) -> tuple[FloatArr
                 np.add(cx[i], np.subtract(ux, vx * root, out=px[out]), out=px[out])
                 np.add(cy[i], np.subtract(uy, vy * root, out=py[out]), out=py[out])
             if len(par):
-                _parallel(px, py, rho, 2 * t, par, (a1x, a1y, g1, e1, h1), (a2x, a2y, g2, e2), r0, cx[i], cy[i])
+                _parallel(px, py, rho, 2 * t, par, row1, row2, r0, cx[i], cy[i])
     return px, py, rho
 
 
-def _parallel(px: FloatArray, py: FloatArray, rho: FloatArray, out: int, sel: IntArray,
-              row1: _Row, row2: tuple[FloatArray, FloatArray, FloatArray, FloatArray], r0: FloatArray,
-              c0x: FloatArray, c0y: FloatArray) -> None:
+def _parallel(px: FloatArray, py: FloatArray, rho: FloatArray, out: int, sel: IntArray, row1: _Row, row2: _Row,
+              r0: FloatArray, c0x: FloatArray, c0y: FloatArray) -> None:
     """Parallel equations (a2 = lam a1) of the holes ``sel``: (g2 - lam g1) rho = e2 - lam e1, then
     a1 . q = e1 - g1 rho on the anchor's circle |q| = rho + r0; written to candidates ``out`` and ``out + 1``."""
-    a1x, a1y, g1, e1, h1 = (a[sel] for a in row1)
-    a2x, a2y, g2, e2 = (a[sel] for a in row2)
+    a1x, a1y, g1, e1, _ = (a[sel] for a in row1)
+    a2x, a2y, g2, e2, _ = (a[sel] for a in row2)
     r0 = r0[sel]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        a1n = np.maximum(h1, 1e-300)
+        a1n = np.maximum(np.hypot(a1x, a1y), 1e-300)
         lam = (a1x * a2x + a1y * a2y) / (a1n * a1n)
         rho_p = (e2 - lam * e1) / (g2 - lam * g1)
         t0 = (e1 - g1 * rho_p) / a1n

@@ -60,7 +60,7 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
         dist, idx = dist.reshape(n, k), idx.reshape(n, k)
         within = dist <= bound[:, None]
         flat = np.flatnonzero(within.ravel())
-        widest = int(within.sum(axis=1).max())
+        widest = int(within.any(axis=0).sum())  # within is a prefix of every row
         isl, cand = flat // k, idx.ravel()[flat].astype(np.intp)
         full = np.flatnonzero(within[:, -1]) if k < len(cx) else np.zeros(0, dtype=np.intp)
         if len(full):  # more candidates than asked for: those few islands ask for all of them
@@ -101,7 +101,7 @@ def _touching(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, 
     p1 = rings.xy[nxt]
     ax, ay, ar = _rough_circles(rings.xy, p1, rings.bulge)
     # the rough circles differ from the exact ones by a few units in the last place of coordinates and radii
-    slack = 1e-12 + 1e-14 * (float(np.abs(rings.xy).max()) + 2.0 * float(r.max()))
+    slack = 1e-12 + 1e-14 * (max(float(rings.xy.max()), -float(rings.xy.min())) + 2.0 * float(r.max()))
     tol = SAME_CIRCLE_MM
     own = np.zeros(len(isl), dtype=bool)
     first, count = rings.start[isl], lengths[isl]

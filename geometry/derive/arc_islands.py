@@ -22,6 +22,9 @@ vertices:
 * sites around: :mod:`geometry.derive.island_sites`.
 
 Holes with more than :data:`MAX_VERTICES` vertices, or any solve that found no point inside, go to the polygon path.
+Holes bounded only by arcs (an array's holes, nearly all of a large design's) take
+:mod:`geometry.derive.circle_holes`: the same arithmetic in the same order, so the same numbers to the bit, one
+contiguous row per edge over the holes instead of gathers through index arrays.
 """
 
 from __future__ import annotations

@@ -195,6 +195,7 @@ def _inscribed_radius(vx: FloatArray, vy: FloatArray, cx: FloatArray, cy: FloatA
     measured = np.zeros(good.shape, dtype=bool)
     best = np.full(n, -np.inf)
     bx, by = np.zeros(n), np.zeros(n)
+    ex, ey = np.roll(vx, -1, axis=0) - vx, np.roll(vy, -1, axis=0) - vy  # the chord polygons' edges
     todo = np.arange(n, dtype=np.intp)
     # (K, n) read and written through flat indices k * n + ring
     flat_score, flat_measured = score.reshape(-1), measured.reshape(-1)
@@ -214,7 +215,7 @@ def _inscribed_radius(vx: FloatArray, vy: FloatArray, cx: FloatArray, cy: FloatA
         whole = len(todo) == n  # the first passes look at every ring: no gathers of the rings' columns
         qx, qy = flat_px[at], flat_py[at]
         f = _distance(cx, cy, r, todo, qx, qy, whole)
-        inside = _in_polygon(vx, vy, todo, qx, qy, whole)
+        inside = _in_polygon(vx, vy, ex, ey, todo, qx, qy, whole)
         flat_score[at] = np.where(inside & (f > 0.0), f, -np.inf)
         flat_measured[at] = True
     ok = np.isfinite(best)
@@ -251,20 +252,28 @@ def _distance(cx: FloatArray, cy: FloatArray, r: FloatArray, todo: IntArray, qx:
     return f
 
 
-def _in_polygon(vx: FloatArray, vy: FloatArray, todo: IntArray, qx: FloatArray, qy: FloatArray,
-                whole: bool) -> BoolArray:
+def _in_polygon(vx: FloatArray, vy: FloatArray, ex: FloatArray, ey: FloatArray, todo: IntArray, qx: FloatArray,
+                qy: FloatArray, whole: bool) -> BoolArray:
     """Points inside the chord polygons of the ``todo`` rings, by the crossing rule (as
-    :func:`geometry.derive.arc_islands._in_polygon`)."""
+    :func:`geometry.derive.arc_islands._in_polygon`); ``ex``, ``ey`` are the edges (the next vertex minus the
+    vertex), the same for every pass, and which vertices lie above the point is found once for the two edges
+    that meet there."""
     m = vx.shape[0]
+
+    def row(a: FloatArray, j: int) -> FloatArray:
+        out: FloatArray = a[j] if whole else a[j, todo]
+        return out
+
     odd = np.zeros(len(qx), dtype=bool)
+    above0 = row(vy, 0) > qy
+    above = above0
     for j in range(m):
-        jn = (j + 1) % m
-        x0, y0 = (vx[j], vy[j]) if whole else (vx[j, todo], vy[j, todo])
-        x1, y1 = (vx[jn], vy[jn]) if whole else (vx[jn, todo], vy[jn, todo])
-        straddle = (y0 > qy) != (y1 > qy)
+        above_next = above0 if j == m - 1 else row(vy, j + 1) > qy
+        x0, y0 = row(vx, j), row(vy, j)
         with np.errstate(invalid="ignore", divide="ignore"):
-            xc = x0 + (qy - y0) * (x1 - x0) / (y1 - y0)
-        odd ^= straddle & (qx < xc)
+            xc = x0 + (qy - y0) * row(ex, j) / row(ey, j)
+        odd ^= (above != above_next) & (qx < xc)
+        above = above_next
     return odd
 
 

@@ -22,6 +22,9 @@ vertices:
 * sites around: :mod:`geometry.derive.island_sites`.
 
 Holes with more than :data:`MAX_VERTICES` vertices, or any solve that found no point inside, go to the polygon path.
+Holes bounded only by arcs (an array's holes, nearly all of a large design's) take
+:mod:`geometry.derive.circle_holes`: the same arithmetic in the same order, so the same numbers to the bit, one
+contiguous row per edge over the holes instead of gathers through index arrays.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.arrays import distinct
+from geometry.derive.circle_holes import measure_circle_group
 from geometry.derive.rings import RingSet, bulge_centres, segment_areas
 
 FloatArray = NDArray[np.float64]
@@ -43,6 +47,8 @@ MAX_VERTICES = 12
 """Holes with more vertices (rare: long chains of merged openings) are measured by the polygon path."""
 CHUNK_ELEMENTS = 1 << 22
 """Holes are measured in chunks of about this many candidate-circle pairs (bounds the memory)."""
+CIRCLE_CHUNK = 1 << 15
+"""Holes bounded only by circles are measured this many at a time (columns that stay in the cache)."""
 
 
 def closed_form_rings(rings: RingSet) -> BoolArray:
@@ -78,22 +84,33 @@ def measure_rings(rings: RingSet) -> Measured:
     cols = [np.zeros(n) for _ in range(6)]
     solved = np.zeros(n, dtype=bool)
     lengths = np.diff(rings.start)
+    lines = np.add.reduceat((rings.bulge == 0).astype(np.intp), rings.start[:-1]) if len(rings.bulge) else \
+        np.zeros(n, dtype=np.intp)
     for m in distinct(lengths).tolist():
-        members = np.flatnonzero(lengths == m)
-        per = max(1, CHUNK_ELEMENTS // (m * m * m + 1))
-        for c0 in range(0, len(members), per):
-            sel = members[c0:c0 + per]
-            idx = rings.start[sel][:, None] + np.arange(m)[None, :]
-            v = rings.xy[idx]
-            b = rings.bulge[idx]
-            # every ring in its own frame (its first vertex at the origin): small numbers, no cancellation
-            o = v[:, 0, :].copy()
-            v = v - o[:, None, :]
-            gx, gy, ins, wid, px, py, ok = _measure_group(v, b)
-            for col, val in zip(cols, (gx + o[:, 0], gy + o[:, 1], ins, wid, px + o[:, 0], py + o[:, 1]),
-                                strict=True):
-                col[sel] = val
-            solved[sel] = ok
+        # rings bounded only by circles (an array's holes) take the column-wise path of the same arithmetic
+        for members, group, per in (
+                (np.flatnonzero((lengths == m) & (lines == 0)), measure_circle_group, CIRCLE_CHUNK),
+                (np.flatnonzero((lengths == m) & (lines > 0)), _measure_group,
+                 max(1, CHUNK_ELEMENTS // (m * m * m + 1)))):
+            for c0 in range(0, len(members), per):
+                chunk = members[c0:c0 + per]
+                sel: IntArray | slice = chunk
+                first = rings.start[chunk]
+                if first[-1] - first[0] == (len(first) - 1) * m:  # consecutive rings: views, no gathers
+                    sel = slice(int(chunk[0]), int(chunk[-1]) + 1)
+                    v = rings.xy[first[0]:first[-1] + m].reshape(-1, m, 2)
+                    b = rings.bulge[first[0]:first[-1] + m].reshape(-1, m)
+                else:
+                    idx = first[:, None] + np.arange(m)[None, :]
+                    v, b = rings.xy[idx], rings.bulge[idx]
+                # every ring in its own frame (its first vertex at the origin): small numbers, no cancellation
+                o = v[:, 0, :].copy()
+                v = v - o[:, None, :]
+                gx, gy, ins, wid, px, py, ok = group(v, b)
+                for col, val in zip(cols, (gx + o[:, 0], gy + o[:, 1], ins, wid, px + o[:, 0], py + o[:, 1]),
+                                    strict=True):
+                    col[sel] = val
+                solved[sel] = ok
     return Measured(cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], solved)
 
 

@@ -108,7 +108,7 @@ def whole_islands(design: Design, relief: Relief | None = None, *, polygons: boo
     rs = relief.rings
     if not rs.hole.any():
         return _empty()
-    holes = rs.subset(rs.hole)
+    holes = _holes(rs)
     depth = relief.region_depth_mm[holes.region]
     if polygons:
         return _polygon_islands(design, _measured_holes(relief, holes, depth))
@@ -141,8 +141,17 @@ def whole_islands(design: Design, relief: Relief | None = None, *, polygons: boo
         rows = np.concatenate([rows, s_rows])
         order = np.lexsort((rows, isl))
         isl, rows = isl[order], rows[order]
-    start = np.searchsorted(isl, np.arange(n + 1)).astype(np.intp)
+    start = np.concatenate([[0], np.cumsum(np.bincount(isl, minlength=n))]).astype(np.intp)  # isl is sorted
     return _frozen(Islands(cols[0], cols[1], cols[2], cols[3], cols[4], start, rows.astype(np.intp)))
+
+
+def _holes(rings: RingSet) -> RingSet:
+    """The holes of a relief's rings: views where they are consecutive (a region's outer ring, then its holes:
+    an array's million holes are not copied)."""
+    at = np.flatnonzero(rings.hole)
+    if len(at) and at[-1] - at[0] + 1 == len(at):
+        return rings.slice(int(at[0]), int(at[-1]) + 1)
+    return rings.subset(rings.hole)
 
 
 def _polygon_islands(design: Design, slow: _Found) -> Islands:

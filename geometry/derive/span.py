@@ -21,7 +21,7 @@ from geometry.base.lazy import LazyModule
 from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
-from geometry.derive.relief.arcs import _components, free_arcs
+from geometry.derive.relief.arcs import SPAN_STRETCH_MAX, _components, free_arcs
 from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
 from geometry.derive.repetition import Repeated, repetition
@@ -154,7 +154,8 @@ def _disk_spans(design: Design) -> Span:
     local = np.full(n, -1, dtype=np.intp)
     local[rows] = np.arange(len(rows), dtype=np.intp)
     n_comp, comp = _components(len(rows), local[i], local[j])
-    certified = _surrounded(x, y, r, i, j, n)[rows]
+    bounded = lower_relief(design).site_span_bounded  # the relief's union found it already (one depth)
+    certified = (bounded if bounded is not None else _surrounded(x, y, r, i, j, n))[rows]
     open_comp = np.bincount(comp, weights=~certified, minlength=n_comp) > 0
     span = np.zeros(n_comp)
     np.maximum.at(span, comp, t.lower_mm[rows])
@@ -192,8 +193,9 @@ def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:
 
 
 
-GAP_MAX = 2.0 * math.pi / 3.0 - 1e-7
-"""The longest covered stretch of a circle (rad) for which the closed-form bound holds, less rounding."""
+GAP_MAX = SPAN_STRETCH_MAX
+"""The longest covered stretch of a circle (rad) for which the closed-form bound holds, less rounding (the
+relief's union finds the same bound with the same limit)."""
 
 
 def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, n: int) -> BoolArray:

@@ -53,6 +53,10 @@ class CircleUnion:
     rings: RingSet
     bad: BoolArray
     areas: FloatArray | None = None  # signed area of every ring of ``rings`` (computed once, for the caller)
+    span_bounded: BoolArray | None = None
+    """Per disk, when asked for: no stretch of its circle that other disks cover is longer than
+    :data:`SPAN_STRETCH_MAX` (the span check's closed-form bound, :mod:`geometry.derive.span`), found from the
+    union's own free arcs instead of a second pass over every interval."""
 
 
 def overlap_pairs(x: FloatArray, y: FloatArray, r: FloatArray,
@@ -177,9 +181,9 @@ def with_full_circles(
 
 
 def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
-                 candidates: tuple[IntArray, IntArray] | None = None) -> CircleUnion:
+                 candidates: tuple[IntArray, IntArray] | None = None, *, span_bounds: bool = False) -> CircleUnion:
     """The exact union of disks (centres ``x_mm, y_mm``, radii ``r_mm``) as rings of arcs (see module doc);
-    ``candidates`` as in :func:`overlap_pairs`."""
+    ``candidates`` as in :func:`overlap_pairs`; ``span_bounds`` asks for :attr:`CircleUnion.span_bounded`."""
     x = np.asarray(x_mm, dtype=np.float64)
     y = np.asarray(y_mm, dtype=np.float64)
     r = np.asarray(r_mm, dtype=np.float64)
@@ -204,6 +208,7 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
     start_iv, end_iv, start_angle, sweep = free_arcs(iv_circle, iv_lo, iv_len, n)
     del iv_lo, iv_len  # a million-disk union holds a few GB at its peak: what is done with goes at once
     arc_circle = iv_circle[end_iv]
+    bounded = _span_bounded(n, contained, iv_circle, arc_circle, start_angle, sweep) if span_bounds else None
     del iv_circle
 
     # Successor of each arc: at the start of interval (c from k) the boundary goes on along k, on the arc that
@@ -262,7 +267,36 @@ def circle_union(x_mm: FloatArray, y_mm: FloatArray, r_mm: FloatArray,
     outers = np.bincount(rings.region[~hole], minlength=n_comp)
     bad |= (outers != 1) & (sizes > 1) & has_arc  # defensive: a linked component has exactly one outer ring
     ordered, order = _ordered_with(rings, hole, ~bad[rings.region])
-    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order])
+    return CircleUnion(comp, n_comp, sizes, ordered, bad, areas[order], bounded)
+
+
+SPAN_STRETCH_MAX = 2.0 * np.pi / 3.0 - 1e-7
+"""The longest covered stretch of a circle (rad) for which the span check's closed-form bound holds, less
+rounding (:mod:`geometry.derive.span`)."""
+
+
+def _span_bounded(n: int, contained: BoolArray, iv_circle: IntArray, arc_circle: IntArray, start: FloatArray,
+                  sweep: FloatArray) -> BoolArray:
+    """Per disk: not inside another, and no covered stretch of its circle (the space between consecutive free
+    arcs; all of it when the covering intervals leave no free arc) longer than SPAN_STRETCH_MAX. The free arcs
+    come grouped by circle in increasing angle (:func:`free_arcs`)."""
+    out = ~contained
+    covered = np.zeros(n, dtype=bool)
+    covered[iv_circle] = True
+    has_free = np.zeros(n, dtype=bool)
+    has_free[arc_circle] = True
+    out &= ~(covered & ~has_free)
+    if len(arc_circle):
+        last = np.ones(len(arc_circle), dtype=bool)
+        last[:-1] = arc_circle[1:] != arc_circle[:-1]
+        first = np.flatnonzero(np.concatenate([[True], last[:-1]]))
+        next_start = np.empty(len(arc_circle))
+        next_start[:-1] = start[1:]
+        lasts = np.flatnonzero(last)
+        next_start[lasts] = start[first] + 2.0 * np.pi
+        stretch = next_start - (start + sweep)
+        out[arc_circle[stretch > SPAN_STRETCH_MAX]] = False
+    return out
 
 
 def _intervals(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, d: FloatArray

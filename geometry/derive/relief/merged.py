@@ -60,6 +60,7 @@ class _Parts:
     pair_region: list[IntArray]
     pair_site: list[IntArray]
     n_regions: int = 0
+    site_span_bounded: BoolArray | None = None
 
     def add_regions(self, rings: RingSet, n: int, depth: float, region: IntArray, site: IntArray,
                     areas: FloatArray | None = None) -> None:
@@ -147,7 +148,11 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
     ch = np.flatnonzero(graph.bridged)
     ch_key = depth_key(graph.channel_depth_mm[ch])
     parts = _Parts([], [], [], [], [], [], [], [], [])
-    for k in distinct(np.concatenate([key[key > 0], ch_key[ch_key > 0]])):
+    depths = distinct(np.concatenate([key[key > 0], ch_key[ch_key > 0]]))
+    # one depth of disks over every populated site: the union also tells the span check which disks its bound
+    # holds for (the same free arcs)
+    span_bounds = len(depths) == 1 and not len(ch) and bool((key > 0).all())
+    for k in depths:
         depth = float(k) / 1000.0
         s = rows[key == k]
         x, y, r = lx[s], ly[s], lr[s]
@@ -156,7 +161,10 @@ def whole_relief(design: Design, *, polygon_channels: bool = False) -> Relief:
         if len(cpairs):
             _channel_depth(parts, depth, s, k1, k2, lx, ly, lr, polygons=polygon_channels)
             continue
-        u = circle_union(x, y, r, _graph_candidates(graph, s, len(lx), design))
+        u = circle_union(x, y, r, _graph_candidates(graph, s, len(lx), design), span_bounds=span_bounds)
+        if u.span_bounded is not None:
+            parts.site_span_bounded = np.zeros(len(lx), dtype=bool)
+            parts.site_span_bounded[s] = u.span_bounded
         in_general = u.bad[u.component]
         single = (u.sizes[u.component] == 1) & ~in_general
         # Fast path: components of two disks or more, renumbered 0..n-1.
@@ -254,9 +262,11 @@ def _assemble(parts: _Parts) -> Relief:
         circle_depth_mm=cat(parts.cd)[order], circle_site=circle_site[order],
         rings=RingSet.concat(parts.rings), region_depth_mm=cat(parts.region_depth),
         region_site_start=site_start, region_site_rows=pairs[:, 1].astype(np.intp),
+        site_span_bounded=parts.site_span_bounded,
     )
     for a in (relief.circle_x_mm, relief.circle_y_mm, relief.circle_r_mm, relief.circle_depth_mm, relief.circle_site,
               relief.region_depth_mm, relief.region_site_start, relief.region_site_rows, relief.rings.xy,
-              relief.rings.bulge, relief.rings.start, relief.rings.region, relief.rings.hole):
+              relief.rings.bulge, relief.rings.start, relief.rings.region, relief.rings.hole,
+              *([] if parts.site_span_bounded is None else [parts.site_span_bounded])):
         a.flags.writeable = False
     return relief

@@ -64,6 +64,10 @@ class Relief:
     region_depth_mm: FloatArray
     region_site_start: IntArray
     region_site_rows: IntArray
+    site_span_bounded: BoolArray | None = None
+    """Per site row, for a relief of one depth of disks only (no channel) computed over the whole design: whether
+    its disk meets the span check's closed-form bound (``CircleUnion.span_bounded``); None otherwise (the span
+    check then finds it itself)."""
 
     @property
     def n_regions(self) -> int:

@@ -33,7 +33,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
-from geometry.derive.arc_islands import Measured, closed_form_rings, measure_arc_holes, measure_rings
+from geometry.derive import island_chunks
+from geometry.derive.arc_islands import Measured, closed_form_rings, measure_rings
 from geometry.derive.etched_holes import etched_union, holes_containing, same_rings
 from geometry.derive.island_sites import sites_around_arcs
 from geometry.derive.openings import opening_table
@@ -116,7 +117,7 @@ def whole_islands(design: Design, relief: Relief | None = None, *, polygons: boo
         return _cut_islands(design, holes, depth)
     fast = closed_form_rings(holes)
     fast_rows = np.flatnonzero(fast)
-    fx, fy, fi, fw, solved = measure_arc_holes(holes.subset(fast))
+    fx, fy, fi, fw, solved = island_chunks.measured(holes.subset(fast))
     fast[fast_rows[~solved]] = False
     fast_rows, fx, fy, fi, fw = fast_rows[solved], fx[solved], fy[solved], fi[solved], fw[solved]
     slow_rows = np.flatnonzero(~fast)
@@ -132,8 +133,8 @@ def whole_islands(design: Design, relief: Relief | None = None, *, polygons: boo
         col[slow_rows] = b
     t = opening_table(design)
     sites = t.rows
-    fi_isl, fi_site = sites_around_arcs(holes.subset(fast), fx, fy, fi, t.lower_x_mm[sites],
-                                        t.lower_y_mm[sites], t.lower_mm[sites] / 2.0)
+    fi_isl, fi_site = island_chunks.sites_around(holes.subset(fast), fx, fy, fi, t.lower_x_mm[sites],
+                                                 t.lower_y_mm[sites], t.lower_mm[sites] / 2.0)
     isl, rows = fast_rows[fi_isl], sites[fi_site]
     if len(slow.x):
         s_start, s_rows = _sites_around(design, slow)

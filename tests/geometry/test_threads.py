@@ -49,3 +49,31 @@ def test_intervals_and_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.Mo
     assert len(one[0]) > 1000
     for a, b in zip(iv + one, iv_split + split, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_islands_in_chunks_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closed-form islands of a jittered array, measured a range of holes per thread: the same islands and
+    sites as one pass."""
+    import dataclasses
+
+    from geometry.derive import island_chunks
+    from geometry.derive.islands import whole_islands
+    from geometry.model.ball import Ball
+    from geometry.model.design import Design
+    from geometry.model.layouts import ExplicitLayout, ExplicitSite, Pad
+    from geometry.model.mask import Mask
+    from geometry.model.profiles import Tapered
+
+    rng = np.random.default_rng(11)
+    iy, ix = np.divmod(np.arange(1600), 40)
+    sites = tuple(ExplicitSite(f"S{k}", 0.4 * a + rng.normal(0, 0.002), 0.4 * b + rng.normal(0, 0.002))
+                  for k, (a, b) in enumerate(zip(ix.tolist(), iy.tolist(), strict=True)))
+    design = Design(Ball(0.25), Pad(0.2), ExplicitLayout(sites), Mask(0.13), Tapered(60.0))
+    monkeypatch.setattr(island_chunks, "PARALLEL_HOLES", 10**12)
+    one = whole_islands(design)
+    monkeypatch.setattr(island_chunks, "PARALLEL_HOLES", 0)
+    monkeypatch.setattr(island_chunks, "CHUNK_HOLES", 400)
+    split = whole_islands(design)
+    assert len(one.x_mm) == 39 * 39
+    for f in dataclasses.fields(one):
+        np.testing.assert_array_equal(getattr(one, f.name), getattr(split, f.name))

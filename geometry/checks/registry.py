@@ -65,7 +65,7 @@ def _repeated(rep: Repeated, only: frozenset[str]) -> CheckReport:
     return repeated_checks(rep, {k: c for k, c in CHECKS.items() if k in only})
 
 
-PARALLEL_SITES = 200_000
+PARALLEL_SITES = 50_000
 """From this many populated sites the relief and the island check run in a second thread beside the other checks
 (numpy releases the interpreter lock inside its array loops, so on two cores they overlap); below it a thread
 costs more than it saves."""

@@ -18,7 +18,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
-PARALLEL_HOLES = 100_000
+PARALLEL_HOLES = 50_000
 """From this many holes they are measured in threads."""
 CHUNK_HOLES = 250_000
 """Holes per chunk at most (a chunk's temporaries are in memory at once)."""

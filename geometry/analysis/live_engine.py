@@ -55,6 +55,7 @@ from geometry.analysis.live_diff import (
 from geometry.analysis.live_margins import Radii, distinct_openings, margin_findings, radii_after, radii_of
 from geometry.analysis.live_relief import ReliefStore, inside, ring_boxes
 from geometry.analysis.live_relief_update import update_relief
+from geometry.base.arrays import distinct
 from geometry.checks.base import EPS_MM, CheckContext, Scope, fmt_mm
 from geometry.checks.records import CheckReport, Severity, Violation
 from geometry.checks.registry import CHECKS
@@ -254,7 +255,7 @@ def incremental(state: State, design: Design) -> State:
     changed_names = set(sites.names[c].tolist())
     # -- relief ------------------------------------------------------------------------------------------
     r_sub = whole_relief(sub)
-    keys = set(np.unique(np.concatenate([depth_key(r_sub.circle_depth_mm), depth_key(r_sub.region_depth_mm)])).tolist())
+    keys = set(distinct(np.concatenate([depth_key(r_sub.circle_depth_mm), depth_key(r_sub.region_depth_mm)])).tolist())
     if len(state.store.keys | keys) > 1:
         raise FallbackError("more than one relief depth")
     store = state.store.copy()

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.analysis.live_diff import Box
+from geometry.base.arrays import distinct
 from geometry.derive.relief.model import Relief, depth_key
 from geometry.derive.rings import RingSet
 
@@ -124,7 +125,7 @@ class ReliefStore:
             self.region_lower[nonempty] = np.maximum.reduceat(per, starts)
             at_max = (per == np.repeat(self.region_lower, sizes)).astype(np.intp)
             self.region_lower_n[nonempty] = np.add.reduceat(at_max, starts)
-        self.keys = set(np.unique(np.concatenate([depth_key(relief.circle_depth_mm),
+        self.keys = set(distinct(np.concatenate([depth_key(relief.circle_depth_mm),
                                                   depth_key(relief.region_depth_mm)])).tolist())
 
     # -- tiles ---------------------------------------------------------------------------------------------

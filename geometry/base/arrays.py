@@ -13,13 +13,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 HASH_FROM = 100_000
-"""From this many values on, numpy's hash-based unique (which imports numpy.ma once) beats sorting."""
+"""From this many float values on, ``np.unique`` (which imports numpy.ma once) beats the counting path. Integers
+always take the counting path: numpy 2.4's plain ``np.unique`` hashes them, which is slower at every size
+measured (1M values: 0.05 s against 0.01 s with 2 distinct values, 1.1 s against 0.02 s with all distinct) and
+holds the interpreter lock throughout (the window cannot paint meanwhile)."""
 
 
 def distinct(values: Any) -> NDArray[Any]:
     """The sorted distinct values of ``values`` (flattened), equal to ``np.unique(values)`` (NaNs count once)."""
     a = np.asarray(values).ravel()
-    if a.size >= HASH_FROM:
+    if a.size >= HASH_FROM and a.dtype.kind == "f":
         return np.unique(a)
     # asking for the counts takes numpy's sorting path, which never looks at numpy.ma
     return np.unique(a, return_counts=True)[0]

@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct
 from geometry.base.spatial import components
 from geometry.derive.relief.model import Relief, densify_rings, depth_key
 from geometry.derive.rings import RingSet
@@ -56,7 +57,7 @@ def merged_groups(relief: Relief) -> tuple[int, int]:
     m = len(sites)
     # bipartite graph regions -- sites; its components are the groups
     _, labels = components(n + m, region_of, n + site_idx)
-    return len(np.unique(labels[:n])), int(m)
+    return len(distinct(labels[:n])), int(m)
 
 
 def _ring_polygons(rs: RingSet, rings: IntArray, chord_tol_mm: float) -> NDArray[np.object_]:
@@ -108,12 +109,12 @@ def hole_kinds(relief: Layers, chord_tol_mm: float = 1e-4) -> tuple[IntArray, Bo
     rkey = depth_key(relief.region_depth_mm)
     ckey = depth_key(relief.circle_depth_mm)
     hole_key = rkey[rs.region[holes]]
-    if len(np.unique(np.concatenate([rkey, ckey]))) < 2:
+    if len(distinct(np.concatenate([rkey, ckey]))) < 2:
         return holes, reach
     pts = _inner_points(_ring_polygons(rs, holes, chord_tol_mm))
     reg_ids, reg_polys = _region_polygons(rs, chord_tol_mm)
     polys = list(zip(rkey[reg_ids].tolist(), reg_polys.tolist(), strict=True))
-    for depth in np.unique(hole_key).tolist():
+    for depth in distinct(hole_key).tolist():
         sel = np.flatnonzero(hole_key == depth)
         x, y = pts[sel, 0], pts[sel, 1]
         covered = np.zeros(len(sel), dtype=bool)
@@ -144,11 +145,11 @@ def island_count(relief: Layers) -> tuple[int, int]:
         return 0, 0
     rs = relief.rings
     key = depth_key(relief.region_depth_mm)[rs.region[holes]]
-    if len(np.unique(key)) < 2:
+    if len(distinct(key)) < 2:
         return int(reach.sum()), int((~reach).sum())
     duplicate = np.zeros(len(holes), dtype=bool)
     shallow_polys: list[shapely.Polygon] = []
-    for depth in np.unique(key).tolist():  # shallowest first
+    for depth in distinct(key).tolist():  # shallowest first
         sel = np.flatnonzero((key == depth) & reach)
         polys = _ring_polygons(rs, holes[sel], 1e-4)
         if shallow_polys and len(sel):

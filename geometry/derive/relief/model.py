@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct
 from geometry.base.lazy import LazyModule
 from geometry.derive.rings import MIN_ARC_STEP, RingSet, bulge_centres
 
@@ -84,7 +85,7 @@ class Relief:
 
     def depths(self) -> FloatArray:
         """Sorted unique relief depths (mm, rounded to 1 um)."""
-        keys = np.unique(np.concatenate([depth_key(self.circle_depth_mm), depth_key(self.region_depth_mm)]))
+        keys = distinct(np.concatenate([depth_key(self.circle_depth_mm), depth_key(self.region_depth_mm)]))
         return keys / 1000.0
 
     def areas(self) -> dict[float, float]:
@@ -93,7 +94,7 @@ class Relief:
         ck = depth_key(self.circle_depth_mm)
         rk = depth_key(self.region_depth_mm)
         region_area = self.rings.region_areas(self.n_regions)
-        for key in np.unique(np.concatenate([ck, rk])):
+        for key in distinct(np.concatenate([ck, rk])):
             area = float(np.sum(np.pi * self.circle_r_mm[ck == key] ** 2)) + float(np.sum(region_area[rk == key]))
             out[float(key) / 1000.0] = area
         return out
@@ -109,7 +110,7 @@ class Relief:
         rk = depth_key(self.region_depth_mm)
         ring_polys = region_polygons(self.rings, self.n_regions, chord_tol_mm)
         circle_polys = region_polygons(circles, len(self.circle_x_mm), chord_tol_mm)
-        for key in np.unique(np.concatenate([ck, rk])):
+        for key in distinct(np.concatenate([ck, rk])):
             parts = list(ring_polys[rk == key]) + list(circle_polys[ck == key])
             out[float(key) / 1000.0] = shapely.MultiPolygon(parts)
         return out

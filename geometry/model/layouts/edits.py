@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from geometry.base.arrays import distinct
 from geometry.base.errors import DesignError, require_finite
 from geometry.base.sized_cache import SizedCache
 from geometry.model.hashed import HashedOnce
@@ -157,7 +158,7 @@ def build_sites(layout: Layout, pad: Pad, edits: SiteEdits) -> Sites:
     dropped = np.zeros(0, dtype=np.intp)
     if edits.removed:
         gone = base.rows_of(edits.removed)
-        dropped = np.unique(gone[gone >= 0])
+        dropped = distinct(gone[gone >= 0])
     added = sites_from_explicit(edits.added, pad) if edits.added else None
     if added is not None:
         found = base.rows_of(added.names)

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from geometry.base.arrays import distinct
 from geometry.model.layouts.base import Layout, Pad
 from geometry.model.layouts.edits import SiteEdits
 
@@ -90,7 +91,7 @@ def edited_rows(layout: Layout, pad: Pad, edits: SiteEdits, names: Sequence[str]
 def removed_rows(layout: Layout, pad: Pad, edits: SiteEdits) -> IntArray:
     """Sorted rows of the generated sites that ``edits`` remove."""
     rows = generated_rows(layout, pad, edits.removed)
-    return np.unique(rows[rows >= 0]).astype(np.intp)
+    return distinct(rows[rows >= 0]).astype(np.intp)
 
 
 def _total(layout: Layout, pad: Pad) -> int:

@@ -89,8 +89,12 @@ def _rank_cycles(nxt: IntArray) -> tuple[IntArray, IntArray]:
     if n == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     _, label = _components(n, np.arange(n, dtype=np.intp), nxt)
-    head = np.full(int(label.max()) + 1, n, dtype=np.intp)
-    np.minimum.at(head, label, np.arange(n, dtype=np.intp))
+    # each cycle's smallest element: labels are numbered by their lowest element, so that is where the running
+    # maximum of the labels first reaches a label (a pass, not ufunc.at, which holds the interpreter lock)
+    top = np.maximum.accumulate(label)
+    rise = np.ones(n, dtype=bool)
+    rise[1:] = top[1:] > top[:-1]
+    head = np.flatnonzero(rise).astype(np.intp)
     pred = np.empty(n, dtype=np.intp)
     pred[nxt] = np.arange(n, dtype=np.intp)
     succ = nxt.copy()

@@ -157,8 +157,7 @@ def _disk_spans(design: Design) -> Span:
     bounded = lower_relief(design).site_span_bounded  # the relief's union found it already (one depth)
     certified = (bounded if bounded is not None else _surrounded(x, y, r, i, j, n))[rows]
     open_comp = np.bincount(comp, weights=~certified, minlength=n_comp) > 0
-    span = np.zeros(n_comp)
-    np.maximum.at(span, comp, t.lower_mm[rows])
+    span = _group_max(comp, t.lower_mm[rows], n_comp)
     if open_comp.any():
         parts = _open_parts(design, open_comp[comp[local[np.arange(n)]]] & (local >= 0))
         # each part is one area: the one of the first lower centre it holds
@@ -169,6 +168,20 @@ def _disk_spans(design: Design) -> Span:
         found = first >= 0
         span[comp[first[found]]] = measured[found]
     return _best(design, span, comp, rows)
+
+
+def _group_max(group: IntArray, values: FloatArray, n_groups: int) -> FloatArray:
+    """The largest value of each group (0 for an empty one; the values are diameters, not negative): grouped by
+    a stable sort and reduced per group, not by ufunc.at, which holds the interpreter lock over a million sites
+    while the window waits to paint."""
+    out = np.zeros(n_groups)
+    if not len(group):
+        return out
+    order = np.argsort(group, kind="stable")
+    g = group[order]
+    first = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1]]))
+    out[g[first]] = np.maximum(np.maximum.reduceat(values[order], first), 0.0)
+    return out
 
 
 def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:

@@ -17,6 +17,7 @@ shapes never use a raster. Nothing here loops over sites in Python.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,28 @@ RASTER_MIN = 20_000  # layers with fewer shapes are always drawn as vectors
 VECTOR_MAX = 20_000  # more shapes than this in view: raster, however blurred
 VECTOR_EASY = 200  # more than this in view: raster (whole-layer levels, or sharp tiles when zoomed in)
 FINE_GRID_BELOW = 8192  # shapes in view below which the fine grid is used
+
+
+def same_content(a: object, b: object) -> bool:
+    """Whether two layer contents (Points, RingSet, Polylines, lists of them, None) hold exactly the same shapes.
+
+    Arrays compare by value (a strided sample first, so most changed arrays differ at once); NaN never matches,
+    which only costs a rebuild.
+    """
+    if a is b:
+        return True
+    if a is None or b is None or type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        x, y = np.atleast_1d(a), np.atleast_1d(b)
+        step = max(1, x.shape[0] // 64)
+        return bool(a.shape == b.shape and a.dtype == b.dtype and np.array_equal(x[::step], y[::step])
+                    and np.array_equal(x, y))
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same_content(x, y) for x, y in zip(a, b, strict=True))
+    if dataclasses.is_dataclass(a):
+        return all(same_content(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    return bool(a == b)
 
 
 class LodLayer(pg.GraphicsObject):
@@ -81,6 +104,7 @@ class LodLayer(pg.GraphicsObject):
         self._count = 0
         self._feature_mm = 0.0
         self._bounds = QtCore.QRectF()
+        self._content: tuple[object, ...] | None = None  # what set_content was given (kept to spot a repeat)
 
     # -- content ------------------------------------------------------------------------------------------------
     def set_content(self, points: list[Points] | None = None, rings: RingSet | None = None,
@@ -88,9 +112,17 @@ class LodLayer(pg.GraphicsObject):
                     raster_rings: RingSet | None = None) -> None:
         """Show new shapes. ``raster_points`` and ``raster_rings`` say how the raster draws the same area (by
         default: the points as discs, the rings by QPainter); e.g. merged relief is rasterised as the union of
-        its discs, which is the same area."""
+        its discs, which is the same area.
+
+        Content equal to the layer's current content keeps everything built for it (grids, raster levels, cell
+        paths): an edit that changes one layer (a thickness moves only the lower outlines) rebuilds only that one.
+        """
+        content = (points or [], rings, static, raster_points, raster_rings)
+        if same_content(content, self._content):
+            return
         self.prepareGeometryChange()
         self._clear()
+        self._content = content
         boxes = []
         for pts in points or []:
             if pts.x.size:
@@ -220,8 +252,8 @@ class LodLayer(pg.GraphicsObject):
     def _job_finished(self, key: tuple[object, ...], result: Any) -> None:
         if isinstance(result, Exception):
             self.rasters.job_failed(key)
-        elif result is not SKIPPED:
-            self.update()
+        elif result is not SKIPPED and key != ("grids",):
+            self.update()  # a raster level: a sharper picture (the fine grids only tile the same shapes finer)
         if not self._jobs:
             self.rasters.prefetch()
         if not self._jobs:

@@ -27,7 +27,7 @@ from geometry.model.design import Design
 
 DEBOUNCE_MS = 15  # edits within this many ms are coalesced; the run then starts after the window has repainted
 #                   the edit. 0 hands each edit to the worker at once.
-QUICK_RUN_S = 0.1  # a design whose last run took at most this long is handed over in the next pass of the event
+QUICK_RUN_S = 0.25  # a design whose last run took at most this long is handed over in the next pass of the event
 #                    loop instead (still one run per burst of edits in that pass): the window holds its repaints
 #                    for such a result (app.views.repaint_hold), so the run no longer shares the GIL with the
 #                    repaint of the edit, and waiting DEBOUNCE_MS was most of a 225-site edit's latency

@@ -19,8 +19,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QAbstractScrollArea, QGraphicsView, QWidget
 
 from app.check_runner import QUICK_RUN_S
 from app.panels.fields import connect_event
@@ -96,6 +96,10 @@ class RepaintHold(QObject):
         self._timer.stop()
         if was_held:
             self._widget.setUpdatesEnabled(True)
+            if isinstance(self._widget, QGraphicsView) and self._widget.scene() is not None:
+                # the scene hands its items' changes to the view from a queued call: take it now, or it repaints
+                # the changed items a second time right after this paint
+                QCoreApplication.sendPostedEvents(self._widget.scene(), QEvent.Type.MetaCall)
             # painted here, before anything else runs: the moment the result is in is when it must be on screen
             # (a posted update would wait behind whatever comes next, the next edit's hold included)
             self._widget.repaint()

@@ -95,11 +95,11 @@ class RepaintHold(QObject):
         was_held = not self._widget.updatesEnabled()
         self._timer.stop()
         if was_held:
-            self._widget.setUpdatesEnabled(True)
             if isinstance(self._widget, QGraphicsView) and self._widget.scene() is not None:
                 # the scene hands its items' changes to the view from a queued call: take it now, or it repaints
                 # the changed items a second time right after this paint
                 QCoreApplication.sendPostedEvents(self._widget.scene(), QEvent.Type.MetaCall)
+            self._widget.setUpdatesEnabled(True)
             # painted here, before anything else runs: the moment the result is in is when it must be on screen
             # (a posted update would wait behind whatever comes next, the next edit's hold included)
             self._widget.repaint()

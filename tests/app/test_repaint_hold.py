@@ -79,7 +79,7 @@ def test_an_edit_and_its_result_are_painted_in_one_repaint(qtbot, window, wait_f
     w, analysis = window
     hold, plot = w.top_view.repaint_hold, w.top_view.plot
     paints = PaintCounter(plot.viewport(), lambda: (w.top_view._relief_design is w.document.design,
-                                                    w.runner.stale))
+                                                    w.runner.stale, plot.viewport().rect()))
     analysis.gate.clear()
     w.document.apply("Thicker", thicker)
     assert hold.held and not plot.updatesEnabled()
@@ -90,8 +90,8 @@ def test_an_edit_and_its_result_are_painted_in_one_repaint(qtbot, window, wait_f
     assert not hold.held and plot.updatesEnabled()
     # painted at once when the result came in: the whole view, with the edit's relief, in one paint
     assert paints.count >= 1
-    rect, (relief_current, stale) = paints.seen[0]
-    assert rect == plot.viewport().rect() and relief_current and not stale
+    rect, (relief_current, stale, whole) = paints.seen[0]
+    assert rect == whole and relief_current and not stale
     assert w.top_view._relief_design is w.document.design and not w.top_view.stale
 
 

@@ -40,6 +40,7 @@ RASTER_MIN = 20_000  # layers with fewer shapes are always drawn as vectors
 VECTOR_MAX = 20_000  # more shapes than this in view: raster, however blurred
 VECTOR_EASY = 200  # more than this in view: raster (whole-layer levels, or sharp tiles when zoomed in)
 FINE_GRID_BELOW = 8192  # shapes in view below which the fine grid is used
+OUTLIER_R = 4.0  # shapes with a radius this many times the layer's median are indexed apart (size_groups)
 
 
 def same_content(a: object, b: object) -> bool:
@@ -62,6 +63,22 @@ def same_content(a: object, b: object) -> bool:
     if dataclasses.is_dataclass(a):
         return all(same_content(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     return bool(a == b)
+
+
+def size_groups(pts: Points) -> list[Points]:
+    """The shapes split into the usual ones and the few far larger (radius over OUTLIER_R times the median).
+
+    A layer's grid widens every query by its largest shape: one island finding the size of the array made every
+    frame draw all 170,000 findings of a 160k-site design, zoomed in or not (and count them all as in view). The
+    outliers get their own grid; the same shapes are drawn.
+    """
+    r = pts.r
+    if r.size < 2 or float(r.max()) <= OUTLIER_R * float(r.min()):
+        return [pts]
+    big = r > OUTLIER_R * float(np.median(r))
+    if not big.any():
+        return [pts]
+    return [Points(pts.x[~big], pts.y[~big], r[~big], pts.cross), Points(pts.x[big], pts.y[big], r[big], pts.cross)]
 
 
 class LodLayer(pg.GraphicsObject):
@@ -124,7 +141,7 @@ class LodLayer(pg.GraphicsObject):
         self._clear()
         self._content = content
         boxes = []
-        for pts in points or []:
+        for pts in [part for p in points or [] for part in size_groups(p)]:
             if pts.x.size:
                 bb = pts.bboxes()
                 self._points.append((pts, Grid(bb, by_centre=True)))
@@ -189,11 +206,19 @@ class LodLayer(pg.GraphicsObject):
         """About how many shapes lie in a rectangle (mm)."""
         n = sum(g.count_in(rect) * (2 if p.cross else 1) for p, g in self._points)
         n += self._rings[1].count_in(rect) if self._rings is not None else 0
+        est = -1.0
         if n >= FINE_GRID_BELOW:
-            return n
-        if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
             est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
-            return round(est + (self._rings[1].estimate_in(rect) if self._rings is not None else 0.0))
+            est += self._rings[1].estimate_in(rect) if self._rings is not None else 0.0
+            if est >= FINE_GRID_BELOW:
+                return n
+            # a view much smaller than the coarse cells it touches (a layer of a few thousand shapes has only a
+            # few cells): their whole count says nothing, and drew every finding of a 3,600-site design per frame
+        if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
+            if est < 0:
+                est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
+                est += self._rings[1].estimate_in(rect) if self._rings is not None else 0.0
+            return round(est)
         # few in view: count again on the fine grids (the coarse cells count up to 1024 shapes off-screen)
         n = sum(g.count_in(rect) * (2 if p.cross else 1)
                 for (p, _), g in zip(self._points, self._fine_points, strict=True) if g is not None)

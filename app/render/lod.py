@@ -40,6 +40,7 @@ RASTER_MIN = 20_000  # layers with fewer shapes are always drawn as vectors
 VECTOR_MAX = 20_000  # more shapes than this in view: raster, however blurred
 VECTOR_EASY = 200  # more than this in view: raster (whole-layer levels, or sharp tiles when zoomed in)
 FINE_GRID_BELOW = 8192  # shapes in view below which the fine grid is used
+FINE_IN_PAINT_MAX = 400_000  # a layer of at most this many circles and rings builds its fine grids in a paint
 OUTLIER_R = 4.0  # shapes with a radius this many times the layer's median are indexed apart (size_groups)
 
 
@@ -324,11 +325,14 @@ class LodLayer(pg.GraphicsObject):
 
     def _grids(self, exposed: QtCore.QRectF) -> tuple[str, list[tuple[Points, Grid]], Grid | None]:
         """The coarse or the fine grids, by how many shapes are in view."""
-        if self.visible_count(exposed) >= FINE_GRID_BELOW:
+        entries = sum(int(p.x.size) for p, _ in self._points) + (len(self._rings[0]) if self._rings else 0)
+        pending = ("grids",) in self._jobs and entries > FINE_IN_PAINT_MAX
+        if self.visible_count(exposed) >= FINE_GRID_BELOW or pending:
             return "c", self._points, self._rings[1] if self._rings is not None else None
         # few in view: the fine grids, built here if the background has not got to them yet (its queue may hold
         # seconds of raster levels; meanwhile every frame drew whole coarse cells, up to 1024 shapes each, mostly
-        # off-screen: 270k path elements a frame for 25 findings in view; a fine grid of 170k shapes: ~30 ms once)
+        # off-screen: 270k path elements a frame for 25 findings in view; a fine grid of 170k shapes: ~30 ms once,
+        # of a million ~0.3 s: those wait for the background)
         out = []
         for k, (pts, _) in enumerate(self._points):
             g = self._fine_points[k]

@@ -164,3 +164,20 @@ def test_an_edit_rebuilds_only_the_layers_it_changes(qtbot, window, wait_for_res
     assert layers["lower"]._vectors is not lower_tiles
     w.document.apply("Pad", lambda d: d.with_(pad=replace(d.pad, diameter_mm=d.pad.diameter_mm * 0.9)))
     assert layers["pads"]._vectors is not pads_tiles
+
+
+def test_a_long_burst_of_held_edits_still_redraws_the_cross_section(qtbot, window, wait_for_result) -> None:
+    w, analysis = window
+    cross = w.cross_section
+    runs = cross.deferred.runs
+    analysis.gate.clear()  # no result during the burst: every edit is held up to its deadline
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 4 * repaint_hold.HOLD_MS / 1000.0:
+        w.document.apply("Thicker", thicker)
+        qtbot.wait(25)
+    assert cross.deferred.runs > runs  # drawn during the burst, at least every HOLD_MS or so
+    analysis.gate.set()
+    wait_for_result(w.runner)
+    qtbot.waitUntil(lambda: not cross.deferred.pending, timeout=3000)
+    sec = cross.section
+    assert sec is not None and sec.thickness_mm == pytest.approx(w.document.design.mask.thickness_mm)

@@ -26,8 +26,11 @@ from geometry.checks import CheckReport
 from geometry.model.design import Design
 
 DEBOUNCE_MS = 15  # edits within this many ms are coalesced; the run then starts after the window has repainted
-#                   the edit (measured on a 225-site design: 0 ms, starting at once, made edit-to-result slower, the
-#                   run and the repaint sharing the GIL). 0 hands each edit to the worker at once.
+#                   the edit. 0 hands each edit to the worker at once.
+QUICK_RUN_S = 0.25  # a design whose last run took at most this long is handed over in the next pass of the event
+#                    loop instead (still one run per burst of edits in that pass): the window holds its repaints
+#                    for such a result (app.views.repaint_hold), so the run no longer shares the GIL with the
+#                    repaint of the edit, and waiting DEBOUNCE_MS was most of a 225-site edit's latency
 SLOW_S = 1.0  # a run longer than this shows its progress and a Cancel button
 FLUSH_DIALOG_AFTER_S = 0.3  # flush waits this long silently, then behind a progress dialog
 
@@ -37,12 +40,14 @@ class CheckRunner(QObject):
 
     Signals: ``result_ready(LiveResult)`` and ``report_ready(CheckReport)`` with each new result (on the GUI
     thread); ``state_changed()`` when being stale, slow, cancelled or failed changes; ``progress_changed(fraction,
-    text)`` while a run goes on; ``failed(message)`` when the analysis of the current design raised.
+    text)`` while a run goes on; ``failed(message)`` when the analysis of the current design raised; ``settled()``
+    after all of those for one outcome (the views have drawn it: the window repaints then).
     """
 
     report_ready = Signal(object)
     result_ready = Signal(object)
     state_changed = Signal()
+    settled = Signal()  # last, once every receiver has had a run's outcome (result, failure or cancel)
     progress_changed = Signal(float, str)
     failed = Signal(str)
 
@@ -128,7 +133,8 @@ class CheckRunner(QObject):
         if self._debounce_ms == 0:
             self.run_now()  # emits state_changed
             return
-        self._timer.start(self._debounce_ms)  # restart: a burst of edits is analysed once
+        quick = self._result is not None and self.last_duration_s <= QUICK_RUN_S
+        self._timer.start(0 if quick else self._debounce_ms)  # restart: a burst of edits is analysed once
         self.state_changed.emit()
 
     def run_now(self) -> None:
@@ -157,6 +163,7 @@ class CheckRunner(QObject):
         self.slow = False
         self._slow_timer.stop()
         self.state_changed.emit()
+        self.settled.emit()
 
     def _became_slow(self) -> None:
         if self.running:
@@ -196,6 +203,7 @@ class CheckRunner(QObject):
         else:
             self.cancelled_by_user = True
             self.state_changed.emit()
+        self.settled.emit()
 
     def flush(self, parent: QWidget | None = None) -> bool:
         """Wait for the current design's result (before an export, where the report must be current).

@@ -92,6 +92,7 @@ def _checks(ctx: PanelContext) -> QtWidgets.QWidget:
 
 def _cross_section(ctx: PanelContext) -> QtWidgets.QWidget:
     view = CrossSectionView(ctx.document, ctx.window)
+    view.deferred.follow(ctx.top_view.repaint_hold)  # drawn with the edit's result
     view.residue_provider = residue_bumps
     view.set_unit(ctx.view_state.unit)
     ctx.view_state.unit_changed.connect(view.set_unit)

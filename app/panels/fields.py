@@ -177,13 +177,22 @@ class ValueField(QWidget):
         return str(value)
 
     def refresh(self, design: Design) -> None:
-        """Show the design's value; signals blocked so nothing is written back."""
-        self._shown = self.format(self.spec.get(design))
+        """Show the design's value; signals blocked so nothing is written back.
+
+        A field already showing exactly this (its text, no refusal, the same placeholder) is left alone: every
+        edit refreshes every field, and the Qt calls of forty unchanged fields cost an edit milliseconds.
+        """
+        shown = self.format(self.spec.get(design))
+        placeholder = self.spec.placeholder(design, self.unit) if self.spec.placeholder is not None else None
+        if (shown == self._shown and self.edit.text() == shown and self.error.isHidden()
+                and (placeholder is None or placeholder == self.edit.placeholderText())):
+            return
+        self._shown = shown
         with QSignalBlocker(self.edit):
             self.edit.setText(self._shown)
             self.edit.setCursorPosition(0)
-            if self.spec.placeholder is not None:
-                self.edit.setPlaceholderText(self.spec.placeholder(design, self.unit))
+            if placeholder is not None:
+                self.edit.setPlaceholderText(placeholder)
         self._show_error(None)
 
     # -- widget -> model -----------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ class _LimitRow(QWidget):
         self.reset.setToolTip("Reset: back to the material default")
         self.reset.setAutoRaise(True)
         self.reset.clicked.connect(self._reset)
+        self._shown: tuple[bool, str] | None = None  # (overridden, default text) last shown
         # the field and its reset on one line, the material default under it when overridden: a narrow column
         row = QGridLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -94,14 +95,9 @@ class _LimitRow(QWidget):
         row.setColumnStretch(2, 1)
 
     def refresh(self, design: Design) -> None:
-        """Value, default, and whether it is overridden (bold, reset enabled)."""
+        """Value, default, and whether it is overridden (bold, reset enabled); Qt is told only of a change."""
         self.field.refresh(design)
         overridden = self.name in dict(design.limits)
-        font = QFont(self.field.edit.font())
-        font.setBold(overridden)
-        self.field.edit.setFont(font)
-        self.reset.setEnabled(overridden)
-        self.default.setVisible(overridden)
         d = material_default(design, self.name)
         kind = _kind(self.name)
         if kind is ValueKind.LENGTH:
@@ -110,6 +106,14 @@ class _LimitRow(QWidget):
             text = format_angle(d)
         else:
             text = format_number(d, 4, 1)
+        if (overridden, text) == self._shown:
+            return
+        self._shown = (overridden, text)
+        font = QFont(self.field.edit.font())
+        font.setBold(overridden)
+        self.field.edit.setFont(font)
+        self.reset.setEnabled(overridden)
+        self.default.setVisible(overridden)
         self.default.setText(f"default {text}")
 
     def _reset(self) -> None:

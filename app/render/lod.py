@@ -17,6 +17,7 @@ shapes never use a raster. Nothing here loops over sites in Python.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,50 @@ RASTER_MIN = 20_000  # layers with fewer shapes are always drawn as vectors
 VECTOR_MAX = 20_000  # more shapes than this in view: raster, however blurred
 VECTOR_EASY = 200  # more than this in view: raster (whole-layer levels, or sharp tiles when zoomed in)
 FINE_GRID_BELOW = 8192  # shapes in view below which the fine grid is used
+FINE_IN_PAINT_MAX = 400_000  # a layer of at most this many circles and rings builds its fine grids in a paint
+OUTLIER_R = 4.0  # shapes with a radius this many times the layer's median are indexed apart (size_groups)
+
+
+def same_content(a: object, b: object) -> bool:
+    """Whether two layer contents (Points, RingSet, Polylines, lists of them, None) hold exactly the same shapes.
+
+    Arrays compare by value (a strided sample first, so most changed arrays differ at once); NaN never matches,
+    which only costs a rebuild.
+    """
+    if a is b:
+        return True
+    if a is None or b is None or type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        x, y = np.atleast_1d(a), np.atleast_1d(b)
+        step = max(1, x.shape[0] // 64)
+        return bool(a.shape == b.shape and a.dtype == b.dtype and np.array_equal(x[::step], y[::step])
+                    and np.array_equal(x, y))
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same_content(x, y) for x, y in zip(a, b, strict=True))
+    if dataclasses.is_dataclass(a):
+        return all(same_content(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    return bool(a == b)
+
+
+def size_groups(pts: Points) -> list[Points]:
+    """The shapes in groups of about one size: the usual ones, and those over OUTLIER_R times the median radius
+    by powers of OUTLIER_R (island findings range from a pixel to the whole array).
+
+    A layer's grid widens every query by its largest shape: one island finding the size of the array made every
+    frame draw all of a layer's findings, zoomed in or not (and count them all as in view). Each group gets its
+    own grid; the same shapes are drawn.
+    """
+    r = pts.r
+    if r.size < 2 or float(r.max()) <= OUTLIER_R * float(r.min()):
+        return [pts]
+    median = float(np.median(r))
+    if median <= 0.0:
+        return [pts]
+    group = np.floor(np.log(np.maximum(r, median) / median) / math.log(OUTLIER_R)).astype(np.intp)
+    if not group.any():
+        return [pts]
+    return [Points(pts.x[m], pts.y[m], r[m], pts.cross) for m in (group == g for g in np.unique(group))]
 
 
 class LodLayer(pg.GraphicsObject):
@@ -81,6 +126,7 @@ class LodLayer(pg.GraphicsObject):
         self._count = 0
         self._feature_mm = 0.0
         self._bounds = QtCore.QRectF()
+        self._content: tuple[object, ...] | None = None  # what set_content was given (kept to spot a repeat)
 
     # -- content ------------------------------------------------------------------------------------------------
     def set_content(self, points: list[Points] | None = None, rings: RingSet | None = None,
@@ -88,11 +134,19 @@ class LodLayer(pg.GraphicsObject):
                     raster_rings: RingSet | None = None) -> None:
         """Show new shapes. ``raster_points`` and ``raster_rings`` say how the raster draws the same area (by
         default: the points as discs, the rings by QPainter); e.g. merged relief is rasterised as the union of
-        its discs, which is the same area."""
+        its discs, which is the same area.
+
+        Content equal to the layer's current content keeps everything built for it (grids, raster levels, cell
+        paths): an edit that changes one layer (a thickness moves only the lower outlines) rebuilds only that one.
+        """
+        content = (points or [], rings, static, raster_points, raster_rings)
+        if same_content(content, self._content):
+            return
         self.prepareGeometryChange()
         self._clear()
+        self._content = content
         boxes = []
-        for pts in points or []:
+        for pts in [part for p in points or [] for part in size_groups(p)]:
             if pts.x.size:
                 bb = pts.bboxes()
                 self._points.append((pts, Grid(bb, by_centre=True)))
@@ -157,11 +211,19 @@ class LodLayer(pg.GraphicsObject):
         """About how many shapes lie in a rectangle (mm)."""
         n = sum(g.count_in(rect) * (2 if p.cross else 1) for p, g in self._points)
         n += self._rings[1].count_in(rect) if self._rings is not None else 0
+        est = -1.0
         if n >= FINE_GRID_BELOW:
-            return n
-        if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
             est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
-            return round(est + (self._rings[1].estimate_in(rect) if self._rings is not None else 0.0))
+            est += self._rings[1].estimate_in(rect) if self._rings is not None else 0.0
+            if est >= FINE_GRID_BELOW:
+                return n
+            # a view much smaller than the coarse cells it touches (a layer of a few thousand shapes has only a
+            # few cells): their whole count says nothing, and drew every finding of a 3,600-site design per frame
+        if ("grids",) in self._jobs or not self._fine_ready():  # fine grids not built yet: by density
+            if est < 0:
+                est = sum(g.estimate_in(rect) * (2 if p.cross else 1) for p, g in self._points)
+                est += self._rings[1].estimate_in(rect) if self._rings is not None else 0.0
+            return round(est)
         # few in view: count again on the fine grids (the coarse cells count up to 1024 shapes off-screen)
         n = sum(g.count_in(rect) * (2 if p.cross else 1)
                 for (p, _), g in zip(self._points, self._fine_points, strict=True) if g is not None)
@@ -220,8 +282,8 @@ class LodLayer(pg.GraphicsObject):
     def _job_finished(self, key: tuple[object, ...], result: Any) -> None:
         if isinstance(result, Exception):
             self.rasters.job_failed(key)
-        elif result is not SKIPPED:
-            self.update()
+        elif result is not SKIPPED and key != ("grids",):
+            self.update()  # a raster level: a sharper picture (the fine grids only tile the same shapes finer)
         if not self._jobs:
             self.rasters.prefetch()
         if not self._jobs:
@@ -263,9 +325,14 @@ class LodLayer(pg.GraphicsObject):
 
     def _grids(self, exposed: QtCore.QRectF) -> tuple[str, list[tuple[Points, Grid]], Grid | None]:
         """The coarse or the fine grids, by how many shapes are in view."""
-        if self.visible_count(exposed) >= FINE_GRID_BELOW or ("grids",) in self._jobs:
-            # many shapes in view, or the fine grids are still being built in the background
+        entries = sum(int(p.x.size) for p, _ in self._points) + (len(self._rings[0]) if self._rings else 0)
+        pending = ("grids",) in self._jobs and entries > FINE_IN_PAINT_MAX
+        if self.visible_count(exposed) >= FINE_GRID_BELOW or pending:
             return "c", self._points, self._rings[1] if self._rings is not None else None
+        # few in view: the fine grids, built here if the background has not got to them yet (its queue may hold
+        # seconds of raster levels; meanwhile every frame drew whole coarse cells, up to 1024 shapes each, mostly
+        # off-screen: 270k path elements a frame for 25 findings in view; a fine grid of 170k shapes: ~30 ms once,
+        # of a million ~0.3 s: those wait for the background)
         out = []
         for k, (pts, _) in enumerate(self._points):
             g = self._fine_points[k]

@@ -22,15 +22,16 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont, QPainterPath, QResizeEvent
-from PySide6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app import style
 from app.analysis_worker import LatestOnly
 from app.document import Document
 from app.panels.fields import connect_event
-from app.render.paths import cosmetic_pen
 from app.units import LengthUnit, format_angle, format_length
+from app.views.deferred_redraw import DeferredRedraw
 from app.views.label_layout import place_labels
+from app.views.section_shapes import polygons_path, rect, shape_item
 from geometry.derive.section import Cut, CutChoice, Section, SectionSite, cut_choices, cut_for, section_of
 from geometry.model.design import Design
 
@@ -68,32 +69,6 @@ def cut_choices_for_view(design: Design) -> list[CutChoice]:
     return cut_choices(design)
 
 
-# -- the view -----------------------------------------------------------------------------------------------
-def _polygons_path(polys: list[FloatArray]) -> QPainterPath:
-    path = QPainterPath()
-    for ring in polys:
-        if len(ring) < 3:
-            continue
-        connect = np.ones(len(ring), dtype=np.int32)
-        connect[-1] = 0
-        sub = pg.arrayToQPath(ring[:, 0], ring[:, 1], connect=connect, finiteCheck=False)
-        sub.closeSubpath()
-        path.addPath(sub)
-    return path
-
-
-def _rect(s0: float, z0: float, s1: float, z1: float) -> FloatArray:
-    return np.array([[s0, z0], [s1, z0], [s1, z1], [s0, z1], [s0, z0]], dtype=np.float64)
-
-
-def _shape_item(pen: str, brush: str, z: float) -> QGraphicsPathItem:
-    item = QGraphicsPathItem()
-    item.setPen(cosmetic_pen(pen))
-    item.setBrush(pg.mkBrush(brush))  # "#RRGGBBAA" (QColor would read the last two digits as red)
-    item.setZValue(z)
-    return item
-
-
 class CrossSectionView(QWidget):
     """The section through a chosen row / column (or a line from the top view), redrawn on every change."""
 
@@ -106,7 +81,9 @@ class CrossSectionView(QWidget):
         self._choices_key: object = None
         self._cut_line: Cut | None = None
         self._current: CutChoice | None = None
-        self.section: Section | None = None
+        self._section: Section | None = None
+        # a design change redraws once per burst, when shown, after the window's hold (app.views.deferred_redraw)
+        self.deferred = DeferredRedraw(self, lambda: self.redraw(fit=False))
         self._background = LatestOnly("cross-section", self)  # sections of large designs
         # residue bumps (s_centre, footprint diameter, height) on a section of a rework design; given by the
         # window (geometry.derive.section.residue_bumps), None draws no residue
@@ -143,12 +120,12 @@ class CrossSectionView(QWidget):
             ax.enableAutoSIPrefix(False)
         pi.setLabel("left", "depth", units="mm", color=style.FOREGROUND)  # below the upper surface
 
-        self.device_item = _shape_item(DEVICE_PEN, DEVICE_BRUSH, 0)
-        self.metal_item = _shape_item(METAL_PEN, METAL_BRUSH, 2)
-        self.pad_item = _shape_item(PAD_PEN, PAD_BRUSH, 3)
-        self.flux_item = _shape_item(FLUX_PEN, FLUX_BRUSH, 4)
-        self.residue_item = _shape_item(RESIDUE_PEN, RESIDUE_BRUSH, 4.5)
-        self.ball_item = _shape_item(BALL_PEN, BALL_BRUSH, 5)
+        self.device_item = shape_item(DEVICE_PEN, DEVICE_BRUSH, 0)
+        self.metal_item = shape_item(METAL_PEN, METAL_BRUSH, 2)
+        self.pad_item = shape_item(PAD_PEN, PAD_BRUSH, 3)
+        self.flux_item = shape_item(FLUX_PEN, FLUX_BRUSH, 4)
+        self.residue_item = shape_item(RESIDUE_PEN, RESIDUE_BRUSH, 4.5)
+        self.ball_item = shape_item(BALL_PEN, BALL_BRUSH, 5)
         for item in (self.device_item, self.metal_item, self.pad_item, self.flux_item, self.residue_item,
                      self.ball_item):
             self.box.addItem(item)
@@ -251,7 +228,7 @@ class CrossSectionView(QWidget):
             same = [c for c in self.choices if self._current is not None and c.label == self._current.label]
             self._current = same[0] if same else self._default_choice(design)
             self._sync_combo()
-        self.redraw(fit=False)
+        self.deferred.request()
 
     def _on_selection_changed(self, names: frozenset[str]) -> None:
         if not names or self._cut_line is not None:
@@ -274,10 +251,11 @@ class CrossSectionView(QWidget):
 
     def redraw(self, fit: bool = False) -> None:
         """Recompute the section of the current design and draw it."""
+        self.deferred.cancel()
         design = self.document.design
         cut = self.current_cut()
         if cut is None:
-            self.section = None
+            self._section = None
             for item in (self.metal_item, self.pad_item, self.flux_item, self.ball_item, self.device_item,
                          self.residue_item):
                 item.setPath(QPainterPath())
@@ -292,6 +270,12 @@ class CrossSectionView(QWidget):
         self._draw(design, section_of(design, cut), fit)
 
     @property
+    def section(self) -> Section | None:
+        """The section drawn: of the current design (a redraw still pending runs first)."""
+        self.deferred.flush()
+        return self._section
+
+    @property
     def busy(self) -> bool:
         """Whether a section is being computed in the background."""
         return self._background.busy
@@ -299,30 +283,30 @@ class CrossSectionView(QWidget):
     def _draw(self, design: Design, sec: Section, fit: bool) -> None:
         """Draw a computed section (of ``design``, the current one or, for a moment, the one before)."""
         cut = sec.cut
-        self.section = sec
+        self._section = sec
         t = sec.thickness_mm
         r = design.ball.radius_mm
         f = design.effective_limits().flux_spread_mm
-        self.metal_item.setPath(_polygons_path(list(sec.metal)))
-        self.device_item.setPath(_polygons_path([_rect(sec.s_min, t, sec.s_max, t + DEVICE_THICKNESS_MM)]))
+        self.metal_item.setPath(polygons_path(list(sec.metal)))
+        self.device_item.setPath(polygons_path([rect(sec.s_min, t, sec.s_max, t + DEVICE_THICKNESS_MM)]))
         pads, flux, balls = [], [], QPainterPath()
         for site in sec.sites:
             half = math.sqrt(max((site.pad_mm / 2.0) ** 2 - site.offset**2, 0.0))
             if half > 0:
-                pads.append(_rect(site.s - half, t, site.s + half, t + PAD_THICKNESS_MM))
+                pads.append(rect(site.s - half, t, site.s + half, t + PAD_THICKNESS_MM))
             if site.populated:
                 fh = math.sqrt(max((site.pad_mm / 2.0 + f) ** 2 - site.offset**2, 0.0))
                 if fh > 0:
-                    flux.append(_rect(site.s - fh, t - FLUX_THICKNESS_MM, site.s + fh, t))
+                    flux.append(rect(site.s - fh, t - FLUX_THICKNESS_MM, site.s + fh, t))
                 rc = math.sqrt(max(r * r - site.offset**2, 0.0))
                 if rc > 0:
                     balls.addEllipse(site.s - rc, t - r - rc, 2 * rc, 2 * rc)
-        self.pad_item.setPath(_polygons_path(pads))
-        self.flux_item.setPath(_polygons_path(flux))
+        self.pad_item.setPath(polygons_path(pads))
+        self.flux_item.setPath(polygons_path(flux))
         self.ball_item.setPath(balls)
         residue = self.residue_provider(design, sec) if self.residue_provider is not None else []
-        bumps = [_rect(s - d / 2.0, t - h, s + d / 2.0, t) for s, d, h in residue]
-        self.residue_item.setPath(_polygons_path(bumps))
+        bumps = [rect(s - d / 2.0, t - h, s + d / 2.0, t) for s, d, h in residue]
+        self.residue_item.setPath(polygons_path(bumps))
         self.plot.getPlotItem().setLabel("bottom", cut.axis, units=self.unit.symbol, color=style.FOREGROUND)
         self._draw_dimensions(design, sec)
         self._flush_lines()

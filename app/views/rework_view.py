@@ -67,6 +67,7 @@ class ReworkView(QtWidgets.QWidget):
         super().__init__(parent)
         self.document = document
         self.review: ReworkReview | None = None
+        self._cleared = False  # the panel shows no review (the design has no rework data) and nothing else
         self.baseline: Design | None = None
         self.site_colours = np.zeros((0, 4), dtype=np.ubyte)
 
@@ -161,6 +162,9 @@ class ReworkView(QtWidgets.QWidget):
         """Recompute the review and redraw everything."""
         design = self.document.design
         if design.rework is None:
+            if self._cleared:
+                return  # already showing no review (an edit of a design without rework data changes nothing here)
+            self._cleared = True
             self.review = None
             self.summary_label.setText("This design carries no rework data. Add residue measurements, damaged "
                                        "sites and failed places (ballmask rework, or the rework commands).")
@@ -173,6 +177,7 @@ class ReworkView(QtWidgets.QWidget):
             self.legend_label.setText("")
             self.review_changed.emit()
             return
+        self._cleared = False
         baseline = self.baseline
         if baseline is not None and len(baseline.sites()) != len(design.sites()):
             baseline = None

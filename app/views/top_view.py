@@ -33,6 +33,7 @@ from app.units import LengthUnit
 from app.view_state import Tool, ViewState
 from app.views.carrier_layer import CarrierLayer, frame_bounds
 from app.views.legend import LayerLegend, cache_in_device_pixels
+from app.views.repaint_hold import RepaintHold
 from app.views.scale_bar import MmAxis, MmGrid, MmScaleBar
 from app.views.snap_grid import PassiveScatter
 from app.views.top_view_tools import TopViewTools
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
     from geometry.analysis.live import LiveResult
 
 STALE_OPACITY = 0.4  # relief and findings of an earlier design are drawn this faded until the current ones arrive
-
 
 
 def _brush(colour: str | None) -> QtGui.QBrush | None:
@@ -247,6 +247,8 @@ class TopView(TopViewTools):
             runner.result_ready.connect(self.set_result)
             runner.state_changed.connect(self._show_stale)
             runner.failed.connect(lambda m: self.message.emit(f"Lower relief not drawn: {m}"))
+        # an edit and its result (in a frame or two on a small design) are drawn in one repaint
+        self.repaint_hold = RepaintHold(self.plot, document, runner) if runner is not None else None
         self._rebuild(document.design)
         if runner is not None and runner.result is not None:
             self.set_result(runner.result)

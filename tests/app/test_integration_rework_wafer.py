@@ -156,10 +156,11 @@ def test_refused_residue_settings_stay_in_the_dialog(qtbot) -> None:
     assert note.text() == "old note"
 
 
-def test_cross_section_draws_the_residue(window: MainWindow) -> None:
+def test_cross_section_draws_the_residue(qtbot, window: MainWindow) -> None:
     cross = window.cross_section
     assert cross.residue_item.path().isEmpty()
     window.document.apply("Residue", lambda d: d.with_(rework=Rework(residue=Residue(0.05, 0.5))))
+    qtbot.waitUntil(lambda: not cross.deferred.pending)  # drawn once the edit's result is in (or soon after)
     assert not cross.residue_item.path().isEmpty()
     rect = cross.residue_item.path().boundingRect()
     assert rect.height() == pytest.approx(0.05)  # bumps of h_res on the pads (depth grows downward)

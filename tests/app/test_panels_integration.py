@@ -18,6 +18,9 @@ from geometry.model.design import example_grid_design
 
 
 def metal(view: CrossSectionView) -> np.ndarray:
+    """The drawn metal's vertices, once a redraw still pending after an edit has run (the view draws in the next
+    pass of the event loop; reading its section draws it now)."""
+    assert view.section is not None
     p = view.metal_item.path()
     return np.array([(p.elementAt(k).x, p.elementAt(k).y) for k in range(p.elementCount())])
 

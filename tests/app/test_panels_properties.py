@@ -219,3 +219,17 @@ def test_panel_follows_external_edits(qtbot, panel: PropertyPanel, document: Doc
     document.apply("Thicker", thicker)
     assert value(panel, "mask.thickness_mm").edit.text() == "0.35"
     assert document.stack.undo_text == "Thicker"  # refreshing did not add a command
+
+
+def test_an_edit_leaves_unchanged_fields_alone_and_still_reverts_refused_or_typed_text(
+        qtbot, panel: PropertyPanel, document: Document) -> None:
+    ball, angle, thick = (value(panel, k) for k in ("ball.diameter_mm", "profile.angle_deg", "mask.thickness_mm"))
+    angle.edit.setCursorPosition(1)  # unchanged by the edit below: left as it is (no Qt call at all)
+    type_into(qtbot, ball, "-1", enter=False)  # typed, not entered: refused as it is typed
+    assert ball.problem is not None
+    document.apply("Thinner", lambda d: d.with_(mask=d.mask.__class__(0.25)))
+    assert thick.edit.text() == "0.25"  # the changed value is shown
+    assert angle.edit.text() == "60" and angle.edit.cursorPosition() == 1
+    assert ball.edit.text() == "0.45" and ball.problem is None  # a design change reverts typed text, as before
+    document.undo()
+    assert thick.edit.text() == "0.30" and not document.stack.can_undo

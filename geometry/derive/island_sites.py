@@ -30,7 +30,9 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
 
     Ring k is island k, centred at (``x[k]``, ``y[k]``). Candidates come from one KD-tree query over the centres
     (the farthest vertex bounds the outline, as arcs bulge into the hole); the distance of a centre to an arc is
-    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends.
+    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends. A
+    circle that comes within reach of a vertex (the circles bounding the island all do) is decided without them
+    (:func:`_touching`).
     """
     n = len(rings)
     if n == 0 or len(cx) == 0:

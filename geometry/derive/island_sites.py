@@ -41,7 +41,9 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     m = int(lengths[0])
     if (lengths == m).all():  # rings of one length (an array's holes): one row of vertices per ring
         xy = rings.xy[rings.start[0]:rings.start[-1]].reshape(n, m, 2)
-        reach = np.hypot(xy[..., 0] - x[:, None], xy[..., 1] - y[:, None]).max(axis=1)
+        reach = np.hypot(xy[:, 0, 0] - x, xy[:, 0, 1] - y)
+        for j in range(1, m):  # vertex by vertex: no reduction over a short axis
+            np.maximum(reach, np.hypot(xy[:, j, 0] - x, xy[:, j, 1] - y), out=reach)
     else:
         ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
         vx = rings.xy[:, 0] - x[ring_of]
@@ -88,7 +90,10 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     grid = grid.reshape(n, k)[:, :widest]
     _sort_rows(grid)
     keep = grid < len(cx)
-    return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]
+    count = np.zeros(n, dtype=np.intp)
+    for j in range(widest):  # column by column: no sum over a short axis
+        count += keep[:, j]
+    return np.repeat(np.arange(n, dtype=np.intp), count), grid[keep]
 
 
 def _touching(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, cx: FloatArray, cy: FloatArray,

@@ -9,9 +9,10 @@ elements):
 * the linear equation of a circle relative to an anchor circle depends on the pair only, so it is found once per
   pair and shared by the triples that hold the pair (for four circles, five pairs for four triples);
 * the parallel-equation case (two circle centres in line with the anchor's, equal radii) is solved only for the
-  few triples where it occurs;
+  few triples where it occurs, and told apart without hypots except near the test's limit;
 * the inscribed circle's candidates are looked at best bound first (the same order and ties as the general path),
-  each pass measuring one candidate per hole still open.
+  each pass measuring one candidate per hole still open;
+* sums over a ring's edges (the centroids) add rows in the order numpy sums the general path's rows.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ NEIGHBOURS = 6
 """Candidate sites per island looked up at once; an island with more within reach asks again for all of them."""
 SAME_CIRCLE_MM = 1e-9
 """A site's lower circle carries an arc of an island when their centres and radii agree to this."""
+SURE_MM = 1e-9
+"""Margin by which a circle must come within reach of an island's vertex to touch it without further test: far
+above the rounding of the distances (about 1e-15 mm), far below the 1 nm every reach has."""
 
 
 def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: FloatArray, cx: FloatArray,
@@ -27,7 +30,9 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
 
     Ring k is island k, centred at (``x[k]``, ``y[k]``). Candidates come from one KD-tree query over the centres
     (the farthest vertex bounds the outline, as arcs bulge into the hole); the distance of a centre to an arc is
-    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends.
+    its distance to the arc's circle where the centre's direction falls within the arc, else to the arc's ends. A
+    circle that comes within reach of a vertex (the circles bounding the island all do) is decided without them
+    (:func:`_touching`).
     """
     n = len(rings)
     if n == 0 or len(cx) == 0:
@@ -36,7 +41,9 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     m = int(lengths[0])
     if (lengths == m).all():  # rings of one length (an array's holes): one row of vertices per ring
         xy = rings.xy[rings.start[0]:rings.start[-1]].reshape(n, m, 2)
-        reach = np.hypot(xy[..., 0] - x[:, None], xy[..., 1] - y[:, None]).max(axis=1)
+        reach = np.hypot(xy[:, 0, 0] - x, xy[:, 0, 1] - y)
+        for j in range(1, m):  # vertex by vertex: no reduction over a short axis
+            np.maximum(reach, np.hypot(xy[:, j, 0] - x, xy[:, j, 1] - y), out=reach)
     else:
         ring_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
         vx = rings.xy[:, 0] - x[ring_of]
@@ -83,77 +90,65 @@ def sites_around_arcs(rings: RingSet, x: FloatArray, y: FloatArray, inscribed: F
     grid = grid.reshape(n, k)[:, :widest]
     _sort_rows(grid)
     keep = grid < len(cx)
-    return np.repeat(np.arange(n, dtype=np.intp), keep.sum(axis=1)), grid[keep]
+    count = np.zeros(n, dtype=np.intp)
+    for j in range(widest):  # column by column: no sum over a short axis
+        count += keep[:, j]
+    return np.repeat(np.arange(n, dtype=np.intp), count), grid[keep]
 
 
 def _touching(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, cx: FloatArray, cy: FloatArray,
               r: FloatArray, near: FloatArray) -> NDArray[np.bool_]:
     """Which (island, circle) candidates come within ``near`` of the island's outline.
 
-    A candidate whose circle carries one of the island's arcs (centre and radius within :data:`SAME_CIRCLE_MM`)
-    touches it (distance 0); only the others, few, are measured against the outline arc by arc. The arcs'
-    circles are compared in a cheap form first (no hypot, no trigonometry: r = c (1 + b^2) / (4 |b|)), within
-    :data:`SAME_CIRCLE_MM` give or take its rounding; the few too close to that limit to tell, and the arcs the
-    distances need, are found as :func:`geometry.derive.rings.bulge_centres` finds them, the same values the test
-    was made on.
+    The outline passes through the island's vertices, so a circle within ``near`` of a vertex is within it of the
+    outline; with a margin of :data:`SURE_MM` over the rounding of either side, that decides every circle that
+    carries one of the island's arcs (it passes through the arc's ends) and those ending at its corners, in one
+    pass over the vertices. Only the others are decided by the rule written out (:func:`_touching_by_arcs`).
     """
-    nxt = rings._next_index()
-    p1 = rings.xy[nxt]
-    ax, ay, ar = _rough_circles(rings.xy, p1, rings.bulge)
-    # the rough circles differ from the exact ones by a few units in the last place of coordinates and radii
-    slack = 1e-12 + 1e-14 * (max(float(rings.xy.max()), -float(rings.xy.min())) + 2.0 * float(r.max()))
-    tol = SAME_CIRCLE_MM
-    own = np.zeros(len(isl), dtype=bool)
+    reach = r[cand] + near[isl] - SURE_MM
+    reach *= reach
     first, count = rings.start[isl], lengths[isl]
     uniform = bool((lengths == lengths[0]).all())
-    cand_x = cx[cand]
+    px, py = cx[cand], cy[cand]
+    xs, ys = rings.xy[:, 0], rings.xy[:, 1]
+    sure = np.zeros(len(isl), dtype=bool)
     for j in range(int(lengths.max())):
         e = first + j if uniform else first + np.minimum(j, count - 1)
-        hit = np.abs(ax[e] - cand_x) <= tol + slack
-        if not uniform:
-            hit &= count > j
-        h = np.flatnonzero(hit)
-        eh, ch = e[h], cand[h]
-        dx, dy, dr = np.abs(ax[eh] - cx[ch]), np.abs(ay[eh] - cy[ch]), np.abs(ar[eh] - r[ch])
-        sure = (dx <= tol - slack) & (dy <= tol - slack) & (dr <= tol - slack)
-        own[h[sure]] = True
-        unsure = np.flatnonzero(~sure & (dy <= tol + slack) & (dr <= tol + slack))
-        if len(unsure):
-            eu, cu = eh[unsure], ch[unsure]
-            cu_c, cu_r = _exact_circles(rings, nxt, eu)
-            same = (np.abs(cu_c[:, 0] - cx[cu]) <= tol) & (np.abs(cu_c[:, 1] - cy[cu]) <= tol) & (
-                np.abs(cu_r - r[cu]) <= tol)
-            own[h[unsure[same]]] = True
+        dx, dy = xs[e] - px, ys[e] - py
+        sure |= dx * dx + dy * dy <= reach
+    rest = np.flatnonzero(~sure)
+    if len(rest):
+        sure[rest] = _touching_by_arcs(rings, lengths, isl[rest], cand[rest], cx, cy, r, near)
+    return sure
+
+
+def _touching_by_arcs(rings: RingSet, lengths: IntArray, isl: IntArray, cand: IntArray, cx: FloatArray,
+                      cy: FloatArray, r: FloatArray, near: FloatArray) -> NDArray[np.bool_]:
+    """The rule itself: a candidate whose circle carries one of the island's arcs (centre and radius within
+    :data:`SAME_CIRCLE_MM`) touches it (distance 0); the others are measured against the outline arc by arc."""
+    nxt = rings._next_index()
+    tol = SAME_CIRCLE_MM
+    own = np.zeros(len(isl), dtype=bool)
+    for j in range(int(lengths.max()) if len(isl) else 0):
+        sel = np.flatnonzero(~own & (lengths[isl] > j))
+        e = rings.start[isl[sel]] + j
+        c = cand[sel]
+        arc_c, arc_r = _exact_circles(rings, nxt, e)
+        same = (np.abs(arc_c[:, 0] - cx[c]) <= tol) & (np.abs(arc_c[:, 1] - cy[c]) <= tol) & (
+            np.abs(arc_r - r[c]) <= tol)
+        own[sel[same]] = True
     other = np.flatnonzero(~own)
     gap = np.full(len(other), np.inf)
-    for j in range(int(lengths.max())):
+    for j in range(int(lengths.max()) if len(other) else 0):
         sel = np.flatnonzero(lengths[isl[other]] > j)
         e = rings.start[isl[other[sel]]] + j
         c = cand[other[sel]]
         arc_c, arc_r = _exact_circles(rings, nxt, e)
-        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], p1[e], arc_c, arc_r,
-                                                            rings.bulge[e]))
+        gap[sel] = np.minimum(gap[sel], _point_arc_distance(cx[c], cy[c], rings.xy[e], rings.xy[nxt[e]], arc_c,
+                                                            arc_r, rings.bulge[e]))
     touching = own.copy()
     touching[other] = gap - r[cand[other]] <= near[isl[other]]
     return touching
-
-
-def _rough_circles(p0: FloatArray, p1: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Centre x, y and radius of the arcs from p0 to p1 (NaN for straight edges), as
-    :func:`geometry.derive.rings.bulge_centres` up to rounding: the chord's length by a square root, the radius
-    from the bulge without its angle (sin(2 atan b) = 2 b / (1 + b^2))."""
-    chx, chy = p1[:, 0] - p0[:, 0], p1[:, 1] - p0[:, 1]
-    c = np.sqrt(chx * chx + chy * chy)
-    bb = b * b
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h = (c / 2.0) * (1.0 - bb) / (2.0 * b)
-        cx = (p0[:, 0] + p1[:, 0]) / 2.0 - chy / c * h
-        cy = (p0[:, 1] + p1[:, 1]) / 2.0 + chx / c * h
-        r = c * (1.0 + bb) / (4.0 * np.abs(b))
-    straight = b == 0
-    if straight.any():
-        cx[straight], cy[straight], r[straight] = np.nan, np.nan, np.nan
-    return cx, cy, r
 
 
 def _exact_circles(rings: RingSet, nxt: IntArray, e: IntArray) -> tuple[FloatArray, FloatArray]:

@@ -81,21 +81,25 @@ def reference_touching(rings: RingSet, isl: np.ndarray, cand: np.ndarray, cx: np
 
 
 @pytest.mark.parametrize("design", [jittered(6, 4.0, 2), channels_of_one_depth(11)], ids=["arcs", "channels"])
-def test_own_circles_at_the_limit_of_the_same_circle(design: Design) -> None:
-    # every hole against every site, the sites' circles moved by about the tolerance of the own-circle test (the
-    # cheap comparison is sure of none of them, the exact fall-back decides): the same pairs as the plain rule
+def test_circles_at_the_limits_of_the_rule(design: Design) -> None:
+    # every hole against every site, the sites' circles moved by about the tolerance of the own-circle test (those
+    # through the island's vertices are sure at once), and small circles in the holes, away from their vertices
+    # (only the rule itself finds that they touch): the same pairs as the rule written plainly
     relief = lower_relief(design)
     rings = relief.rings.subset(relief.rings.hole)
     t = opening_table(design)
     cx, cy, r = t.lower_x_mm[t.rows], t.lower_y_mm[t.rows], t.lower_mm[t.rows] / 2.0
-    n, k = len(rings), len(cx)
-    isl, cand = np.repeat(np.arange(n), k), np.tile(np.arange(k), n)
     rng = np.random.default_rng(4)
     tol = island_sites.SAME_CIRCLE_MM
-    shifts = rng.choice([0.0, tol - 1e-13, tol, tol + 1e-13, 2 * tol], size=(3, k))
-    cx, cy, r = cx + shifts[0] * rng.choice([-1.0, 1.0], k), cy + shifts[1], r - shifts[2]
-    near = measure_rings(rings).inscribed / 2.0 + 1e-6
+    shifts = rng.choice([0.0, tol - 1e-13, tol, tol + 1e-13, 2 * tol], size=(3, len(cx)))
+    cx, cy, r = cx + shifts[0] * rng.choice([-1.0, 1.0], len(cx)), cy + shifts[1], r - shifts[2]
+    m = measure_rings(rings)
+    cx, cy, r = np.concatenate([cx, m.px]), np.concatenate([cy, m.py]), np.concatenate([r, np.full(len(m.px), 0.01)])
+    n, k = len(rings), len(cx)
+    isl, cand = np.repeat(np.arange(n), k), np.tile(np.arange(k), n)
+    near = m.inscribed / 2.0 + 1e-6
     got = island_sites._touching(rings, np.diff(rings.start), isl, cand, cx, cy, r, near)
     want = reference_touching(rings, isl, cand, cx, cy, r, near)
     assert np.array_equal(got, want)
     assert 0 < got.sum() < len(got)
+    assert got[(cand == len(t.rows) + isl)].all()  # each hole's own small circle, found by the rule itself

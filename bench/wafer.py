@@ -397,6 +397,8 @@ def run_array(window: bool, say: Callable[[str], None]) -> None:
     a: Design = a_gen.result
     say(f"array: {len(a.sites()):,} openings")
     say(line(a_gen))
+    import scipy.spatial  # noqa: F401 - imported once per process (0.3 s), outside the timing as KLayout's is
+
     from geometry.checks import run_checks
     from geometry.derive.relief.merged import lower_relief
 

@@ -40,8 +40,16 @@ class Step:
 
 
 def measure(label: str, fn: Callable[[], Any]) -> Step:
-    """Run ``fn`` once; its wall time and the peak RSS seen while it ran."""
+    """Run ``fn`` once; its wall time and the peak RSS seen while it ran.
+
+    Memory the process kept for reuse (:mod:`geometry.base.allocator`) is handed back first, so a step's peak
+    counts what it holds and reuses itself, not what earlier steps freed; the step also starts as a fresh
+    process would, with that memory still to be faulted in.
+    """
+    from geometry.base.allocator import release_freed_memory
+
     gc.collect()
+    release_freed_memory()
     peak = [rss_mb()]
     stop = threading.Event()
 

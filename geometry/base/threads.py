@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -45,5 +44,7 @@ def thread_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     items' order)."""
     if len(items) < 2 or workers() < 2:
         return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor  # imported when first needed: a small design never is
+
     with ThreadPoolExecutor(max_workers=min(len(items), workers())) as pool:
         return list(pool.map(fn, items))

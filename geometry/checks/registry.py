@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from geometry.base.arrays import distinct
@@ -91,6 +90,8 @@ def _run(design: Design, only: frozenset[str]) -> CheckReport:
     chosen = [cid for cid in CHECKS if cid in only]
     found: dict[str, list[Violation]] = {}
     if _apart(ctx, chosen):
+        from concurrent.futures import ThreadPoolExecutor
+
         from geometry.derive.relief.merged import lower_relief
 
         with ThreadPoolExecutor(max_workers=1) as pool:

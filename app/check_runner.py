@@ -22,6 +22,7 @@ from app.analysis_worker import AnalysisWorker, Outcome
 from app.document import Document
 from app.panels.fields import connect_event
 from geometry.analysis.live import LiveAnalysis, LiveResult
+from geometry.base.threads import cores, limit_workers
 from geometry.checks import CheckReport
 from geometry.model.design import Design
 
@@ -54,6 +55,9 @@ class CheckRunner(QObject):
     def __init__(self, document: Document, parent: QObject | None = None, analysis: LiveAnalysis | None = None,
                  debounce_ms: int = DEBOUNCE_MS, first_run_ms: int | None = None) -> None:
         super().__init__(parent)
+        # the analysis thread splits its large arrays over the cores but one: the window keeps a core for
+        # painting (on two cores the analysis works alone, and frames while it runs are not starved)
+        limit_workers(max(1, cores() - 1))
         self.document = document
         self.worker = AnalysisWorker(analysis, self)
         self.worker.finished.connect(self._finished)

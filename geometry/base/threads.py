@@ -19,14 +19,30 @@ MAX_WORKERS = 4
 """More threads than this gain nothing on the array sizes of a design (memory bandwidth is the limit)."""
 
 
+_limit: list[int | None] = [None]
+
+
+def limit_workers(n: int | None) -> None:
+    """Split large computations over at most ``n`` threads from now on (None: as many as there are cores). The
+    window keeps a core for painting: its analysis thread then works alone on a two-core machine."""
+    _limit[0] = None if n is None else max(1, int(n))
+
+
+def cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def workers() -> int:
     """How many threads a large computation is split over: the cores this process may use, at most
-    :data:`MAX_WORKERS`."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores))
+    :data:`MAX_WORKERS` and the limit set by :func:`limit_workers`."""
+    n = min(MAX_WORKERS, cores())
+    if _limit[0] is not None:
+        n = min(n, _limit[0])
+    return max(1, n)
 
 
 def chunk_count(n_items: int, min_items: int, per_chunk: int | None = None) -> int:

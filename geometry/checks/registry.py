@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from geometry.base.arrays import distinct
 from geometry.base.errors import DesignError
+from geometry.base.threads import workers
 from geometry.checks import ball, edge, features, islands, lower, margins, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
@@ -77,7 +77,7 @@ def _apart(ctx: CheckContext, chosen: list[str]) -> bool:
     of one depth without channels. Then only the span check reads the relief too (it waits for it), and nothing
     else the two threads make is shared (with channels or several depths both checks would make the etched union,
     and the caches do not lock)."""
-    if _APART not in chosen or len(chosen) < 2 or len(ctx.table.rows) < PARALLEL_SITES or (os.cpu_count() or 1) < 2:
+    if _APART not in chosen or len(chosen) < 2 or len(ctx.table.rows) < PARALLEL_SITES or workers() < 2:
         return False
     if ctx.graph.bridged.any():
         return False

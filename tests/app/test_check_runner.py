@@ -89,3 +89,15 @@ def test_ten_thousand_sites_are_checked_and_the_time_is_recorded(qtbot, rows: in
     assert runner.report == run_checks(doc.design)
     assert runner.report.violations
     assert runner.last_duration_s > 0.0
+
+
+def test_the_runner_leaves_a_core_for_painting(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analysis thread's large arrays are split over the cores but one (two cores: it works alone)."""
+    from geometry.base import threads
+
+    monkeypatch.setattr(threads, "_limit", [None])
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    assert threads.workers() == 2
+    runner = CheckRunner(Document(example_grid_design(rows=3, cols=3)))
+    assert threads.workers() == 1
+    runner.deleteLater()

@@ -12,7 +12,8 @@ from geometry.base import threads
 from geometry.derive.relief import arcs
 
 
-def test_thread_map_keeps_the_items_order_and_uses_threads() -> None:
+def test_thread_map_keeps_the_items_order_and_uses_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "workers", lambda: 2)  # whatever limit an earlier test's window set
     seen: set[int] = set()
 
     def work(k: int) -> int:
@@ -22,6 +23,17 @@ def test_thread_map_keeps_the_items_order_and_uses_threads() -> None:
     assert threads.thread_map(work, list(range(8))) == [k * k for k in range(8)]
     assert threading.get_ident() not in seen  # the items ran in the pool, not in the caller
     assert threads.thread_map(work, [3]) == [9]
+
+
+def test_the_window_keeps_a_core_for_painting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "_limit", [None])
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    assert threads.workers() == 2
+    threads.limit_workers(1)
+    assert threads.workers() == 1
+    assert threads.thread_map(lambda k: threading.get_ident(), [1, 2, 3]) == [threading.get_ident()] * 3
+    threads.limit_workers(None)
+    assert threads.workers() == 2
 
 
 def test_chunk_count_is_one_below_the_threshold() -> None:

@@ -108,7 +108,7 @@ def test_island_check_in_its_own_thread_gives_the_serial_report(monkeypatch: pyt
         return calls[-1]
 
     monkeypatch.setattr(registry, "_apart", spy)
-    monkeypatch.setattr(registry.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(registry, "workers", lambda: 2)
     monkeypatch.setattr(registry, "PARALLEL_SITES", 10**9)
     serial = run_checks_whole(d, set(CHECKS))
     monkeypatch.setattr(registry, "PARALLEL_SITES", 0)

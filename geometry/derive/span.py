@@ -21,7 +21,8 @@ from geometry.base.lazy import LazyModule
 from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
-from geometry.derive.relief.arcs import SPAN_STRETCH_MAX, _components, free_arcs
+from geometry.derive.relief.arcs import _components
+from geometry.derive.relief.covered import free_arcs, span_bounded
 from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
 from geometry.derive.repetition import Repeated, repetition
@@ -206,15 +207,12 @@ def _open_parts(design: Design, site_open: BoolArray) -> NDArray[np.object_]:
 
 
 
-GAP_MAX = SPAN_STRETCH_MAX
-"""The longest covered stretch of a circle (rad) for which the closed-form bound holds, less rounding (the
-relief's union finds the same bound with the same limit)."""
 
 
 def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: IntArray, n: int) -> BoolArray:
-    """Per circle: no stretch of it that other disks cover (overlapping pairs ``i, j``) is longer than GAP_MAX.
+    """Per circle: no stretch of it that other disks cover (overlapping pairs ``i, j``) is longer than SPAN_STRETCH_MAX.
 
-    The free arcs come from :func:`geometry.derive.relief.arcs.free_arcs` (one counting sort, no comparison sort);
+    The free arcs come from :func:`geometry.derive.relief.covered.free_arcs` (one counting sort, no comparison sort);
     the covered stretches are the spaces between a circle's consecutive free arcs, and a circle with covering
     intervals but no free arc (or inside another disk) is covered all round.
     """
@@ -231,20 +229,4 @@ def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: Int
     owner = np.concatenate([i, j])
     lo = np.mod(np.concatenate([theta - ai, theta + np.pi - aj]), 2.0 * math.pi)
     _, end_iv, start, sweep = free_arcs(owner, lo, np.concatenate([2.0 * ai, 2.0 * aj]), n)
-    circle = owner[end_iv]  # arcs come grouped by circle, in increasing angle
-    covered = np.zeros(n, dtype=bool)
-    covered[owner] = True
-    has_free = np.zeros(n, dtype=bool)
-    has_free[circle] = True
-    out &= ~(covered & ~has_free)
-    if len(circle):
-        last = np.ones(len(circle), dtype=bool)
-        last[:-1] = circle[1:] != circle[:-1]
-        first = np.flatnonzero(np.concatenate([[True], last[:-1]]))
-        next_start = np.empty(len(circle))
-        next_start[:-1] = start[1:]
-        lasts = np.flatnonzero(last)
-        next_start[lasts] = start[first] + 2.0 * math.pi
-        stretch = next_start - (start + sweep)
-        out[circle[stretch > GAP_MAX]] = False
-    return out
+    return span_bounded(n, ~out, owner, owner[end_iv], start, sweep)

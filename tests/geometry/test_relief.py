@@ -261,7 +261,7 @@ def test_fast_union_area_property(disks: list[tuple[float, float, float]]) -> No
 def test_free_arcs_padded_and_sorted_agree() -> None:
     # random covering intervals on 50 circles: the padded merge and the one-sort merge leave the same free arcs,
     # and every free arc is what a fine sampling of the circle finds uncovered
-    from geometry.derive.relief.arcs import _free_arcs_sorted, free_arcs
+    from geometry.derive.relief.covered import _free_arcs_sorted, free_arcs
 
     rng = np.random.default_rng(7)
     circle = rng.integers(0, 50, 300).astype(np.intp)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from geometry.base import threads
-from geometry.derive.relief import arcs
+from geometry.derive.relief import arcs, covered
 
 
 def test_thread_map_keeps_the_items_order_and_uses_threads(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,13 +51,13 @@ def test_intervals_and_free_arcs_in_chunks_equal_one_pass(monkeypatch: pytest.Mo
     i, j, d = arcs.overlap_pairs(x, y, r)
     inside = d <= np.abs(r[i] - r[j]) + arcs.TOUCH_MM
     i, j, d = i[~inside], j[~inside], d[~inside]
-    monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 10**12)
-    iv = arcs._intervals(x, y, r, i, j, d)
-    one = arcs.free_arcs(iv[0], iv[1], iv[2], n)
-    monkeypatch.setattr(arcs, "PARALLEL_INTERVALS", 0)
+    monkeypatch.setattr(covered, "PARALLEL_INTERVALS", 10**12)
+    iv = covered.intervals(x, y, r, i, j, d)
+    one = covered.free_arcs(iv[0], iv[1], iv[2], n)
+    monkeypatch.setattr(covered, "PARALLEL_INTERVALS", 0)
     monkeypatch.setattr(threads, "workers", lambda: 3)
-    iv_split = arcs._intervals(x, y, r, i, j, d)
-    split = arcs.free_arcs(iv[0], iv[1], iv[2], n)
+    iv_split = covered.intervals(x, y, r, i, j, d)
+    split = covered.free_arcs(iv[0], iv[1], iv[2], n)
     assert len(one[0]) > 1000
     for a, b in zip(iv + one, iv_split + split, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -39,7 +39,6 @@ from numpy.typing import NDArray
 
 from geometry.derive.relief.arcs import (
     TOUCH_MM,
-    TWO_PI,
     _components,
     _ordered,
     _rank_cycles,
@@ -47,6 +46,7 @@ from geometry.derive.relief.arcs import (
     ring_vertices,
     with_full_circles,
 )
+from geometry.derive.relief.covered import TWO_PI
 from geometry.derive.relief.quads import (
     CC_LEFT,
     CC_RIGHT,

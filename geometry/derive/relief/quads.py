@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.spatial import pairs_within
-from geometry.derive.relief.arcs import TOUCH_MM, TWO_PI
+from geometry.derive.relief.arcs import TOUCH_MM
+from geometry.derive.relief.covered import TWO_PI
 from geometry.derive.relief.general import tangent_points
 
 FloatArray = NDArray[np.float64]

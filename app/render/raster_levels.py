@@ -57,6 +57,17 @@ class RasterLevel:
         return QtCore.QRectF(f.x0, f.y0, f.width * f.mm_per_px, f.height * f.mm_per_px)
 
 
+def frame_painter(image: QtGui.QImage, frame: raster.Frame, pen: QtGui.QPen, brush: QtGui.QBrush) -> QtGui.QPainter:
+    """An antialiased painter on a frame's image, drawing in mm (the frame's origin and scale)."""
+    qp = QtGui.QPainter(image)
+    qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
+    qp.translate(-frame.x0, -frame.y0)
+    qp.setPen(pen)
+    qp.setBrush(brush)
+    return qp
+
+
 def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen, brush: QtGui.QBrush,
                  points: list[Points], rings: RingSet) -> RasterLevel:
     """A layer's raster over a frame (the whole layer, or one tile of a fine level): numpy discs, then QPainter
@@ -75,12 +86,7 @@ def build_raster(frame: raster.Frame, table: NDArray[np.uint32], pen: QtGui.QPen
     if big or len(rings):
         # shapes the numpy rasteriser leaves out (channel regions, very large discs); QPainter on a QImage is
         # fine off the GUI thread
-        qp = QtGui.QPainter(image)
-        qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
-        qp.translate(-frame.x0, -frame.y0)
-        qp.setPen(pen)
-        qp.setBrush(brush)
+        qp = frame_painter(image, frame, pen, brush)
         for pts in big:
             for part in np.array_split(np.arange(pts.x.size), max(1, pts.x.size // CHUNK_SHAPES)):
                 raster.pause_for_gui()

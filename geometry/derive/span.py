@@ -9,7 +9,6 @@ with millimetres, and a finer outline would cost a large array gigabytes), locat
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import _components
-from geometry.derive.relief.covered import free_arcs, span_bounded
+from geometry.derive.relief.covered import free_arcs, intervals, span_bounded
 from geometry.derive.relief.merged import depth_key, lower_relief
 from geometry.derive.relief.model import circle_ringset, region_polygons
 from geometry.derive.repetition import Repeated, repetition
@@ -223,10 +222,6 @@ def _surrounded(x: FloatArray, y: FloatArray, r: FloatArray, i: IntArray, j: Int
     i, j, d = i[~inside], j[~inside], d[~inside]
     if not len(i):
         return out
-    theta = np.arctan2(y[j] - y[i], x[j] - x[i])
-    ai = np.arccos(np.clip((d * d + r[i] ** 2 - r[j] ** 2) / (2.0 * d * r[i]), -1.0, 1.0))
-    aj = np.arccos(np.clip((d * d + r[j] ** 2 - r[i] ** 2) / (2.0 * d * r[j]), -1.0, 1.0))
-    owner = np.concatenate([i, j])
-    lo = np.mod(np.concatenate([theta - ai, theta + np.pi - aj]), 2.0 * math.pi)
-    _, end_iv, start, sweep = free_arcs(owner, lo, np.concatenate([2.0 * ai, 2.0 * aj]), n)
+    owner, lo, length, _, _ = intervals(x, y, r, i, j, d)
+    _, end_iv, start, sweep = free_arcs(owner, lo, length, n)
     return span_bounded(n, ~out, owner, owner[end_iv], start, sweep)

@@ -41,14 +41,15 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 def open_window(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-                design: object, *, fit: bool = False) -> object:
-    """The main window on ``design``, shown at 1300 x 850, answering "discard" to any question (fitted if asked)."""
+                design: object, *, fit: bool = False, analysis: object = None) -> object:
+    """The main window on ``design``, shown at 1300 x 850, answering "discard" to any question (fitted if asked;
+    ``analysis``: the runner's analysis instead of a new LiveAnalysis)."""
     from PySide6 import QtWidgets
 
     from app.document import Document
     from app.main_window import MainWindow
 
-    w = MainWindow(Document(design), settings, tmp_path / "recovery")  # type: ignore[arg-type]
+    w = MainWindow(Document(design), settings, tmp_path / "recovery", analysis=analysis)  # type: ignore[arg-type]
     qtbot.addWidget(w)
     monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
     w.resize(1300, 850)

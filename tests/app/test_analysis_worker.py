@@ -15,13 +15,13 @@ from PySide6.QtCore import QSettings
 from app import check_runner
 from app.check_runner import CheckRunner
 from app.document import Document
-from app.main_window import MainWindow
 from app.panels.checks_panel import ChecksPanel
 from app.panels.fields import ValueField
 from geometry.analysis.live import CancelFn, Cancelled, LiveAnalysis, LiveResult, ProgressFn
 from geometry.checks import run_checks
 from geometry.derive.relief.merged import lower_relief
 from geometry.model.design import Design, example_grid_design
+from tests.app.conftest import open_window
 
 
 class GatedAnalysis(LiveAnalysis):
@@ -65,13 +65,8 @@ def slow_window(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.
     """A shown main window on a 4 x 4 grid whose analysis waits at a gate (closed at first)."""
     monkeypatch.setattr(check_runner, "SLOW_S", 0.05)  # the status bar's progress and Cancel show at once
     analysis = GatedAnalysis()
-    w = MainWindow(Document(example_grid_design(rows=4, cols=4)), settings, tmp_path / "recovery",
-                   analysis=analysis)
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, settings, tmp_path, monkeypatch, example_grid_design(rows=4, cols=4),
+                    analysis=analysis)
     published: list[Design | None] = []
     w.runner.report_ready.connect(lambda _r: published.append(w.runner.checked_design))
     yield w, analysis, published

@@ -7,7 +7,7 @@ import numpy as np
 from PySide6 import QtGui
 
 from app.render import paths, raster
-from app.render.raster_levels import build_raster, region_chunks
+from app.render.raster_levels import build_raster, frame_painter, region_chunks
 from app.render.shape_arrays import ring_subset
 from app.views.top_view import channel_regions
 from geometry.derive.relief.merged import lower_relief
@@ -46,12 +46,7 @@ def test_rings_raster_matches_one_antialiased_call_up_to_the_outlines(qtbot) -> 
     old = np.ascontiguousarray(raster.colourise(np.full((frame.height, frame.width), raster.LUT_FROM - 1.0,
                                                         dtype=np.float32), table))
     image = raster.to_qimage(old)  # kept alive while painted on
-    qp = QtGui.QPainter(image)
-    qp.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    qp.scale(1.0 / frame.mm_per_px, 1.0 / frame.mm_per_px)
-    qp.translate(-frame.x0, -frame.y0)
-    qp.setPen(pen)
-    qp.setBrush(brush)
+    qp = frame_painter(image, frame, pen, brush)  # the fill and outlines in one antialiased path, as before
     qp.drawPath(paths.rings(rings, max(frame.mm_per_px * 0.3, 1e-5), 30.0).to_path(odd_even=False))
     qp.end()
     delta = np.abs(old.view(np.uint8).astype(int) - new.view(np.uint8).astype(int))

@@ -13,11 +13,10 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QSettings
 
-from app.document import Document
-from app.main_window import MainWindow
 from app.views import repaint_hold
 from geometry.analysis.live import CancelFn, Cancelled, LiveAnalysis, LiveResult, ProgressFn
 from geometry.model.design import Design, example_grid_design
+from tests.app.conftest import open_window
 
 
 class GatedAnalysis(LiveAnalysis):
@@ -62,13 +61,8 @@ def thicker(d: Design) -> Design:
 def window(qtbot, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wait_for_result):
     """A shown main window on a 6 x 6 grid with its first result in; its analysis waits while the gate is shut."""
     analysis = GatedAnalysis()
-    w = MainWindow(Document(example_grid_design(rows=6, cols=6)), settings, tmp_path / "recovery",
-                   analysis=analysis)
-    qtbot.addWidget(w)
-    monkeypatch.setattr(w, "question", lambda *a: QtWidgets.QMessageBox.StandardButton.Discard)
-    w.resize(1300, 850)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, settings, tmp_path, monkeypatch, example_grid_design(rows=6, cols=6),
+                    analysis=analysis)
     wait_for_result(w.runner)
     qtbot.wait(20)
     yield w, analysis

@@ -141,6 +141,7 @@ def design_lines(which: str, quick: bool) -> list[str]:
         # what a user would do; LiveAnalysis polls cancel between relief and checks only, so the thread may still
         # be inside its step while the frames below are timed
         runner.cancel()
+    w.grab()  # the result on screen, as a screen shows it when it comes (the layers start their caches in a paint)
     while not w.top_view.background_idle():
         app.processEvents()
         time.sleep(0.002)

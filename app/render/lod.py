@@ -295,7 +295,7 @@ class LodLayer(pg.GraphicsObject):
             return
         self._started = True
         if self._points or self._rings is not None:
-            self._jobs.submit(("grids",), self._grid_work(), self._grids_built)
+            self._jobs.submit(("grids",), self._grid_work(), self._grids_built, first=True)
         if self._count >= self.raster_min and self.rasters.has_shapes():
             self.rasters.start()
 

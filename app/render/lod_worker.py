@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,6 +22,11 @@ from app.render import raster
 SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
 
 _POOL: list[ThreadPoolExecutor] = []
+_QUEUES: tuple[deque[Callable[[], None]], deque[Callable[[], None]]] = (deque(), deque())
+"""Jobs waiting for the worker: those asked to go first (a layer's fine grids: every zoomed-in frame of a large
+layer draws whole coarse cells until they exist) and the rest (raster levels: seconds of them when a result
+brings new content to several layers), each in the order submitted."""
+_QUEUE_LOCK = threading.Lock()
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -30,6 +37,19 @@ def _pool() -> ThreadPoolExecutor:
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="lod-cache"))
     return _POOL[0]
+
+
+def _run_next() -> None:
+    """One queued job, the first-going ones before the rest (one call per job submitted, so none is left)."""
+    with _QUEUE_LOCK:
+        job = _QUEUES[0].popleft() if _QUEUES[0] else _QUEUES[1].popleft()
+    job()
+
+
+def _enqueue(job: Callable[[], None], first: bool) -> None:
+    with _QUEUE_LOCK:
+        _QUEUES[0 if first else 1].append(job)
+    _pool().submit(_run_next)
 
 
 class _Relay(QtCore.QObject):
@@ -73,9 +93,10 @@ class Jobs:
         return bool(self._keys)
 
     def submit(self, key: JobKey, work: Callable[[], Any], apply: Callable[[Any], None],
-               still_wanted: Callable[[], bool] | None = None) -> None:
+               still_wanted: Callable[[], bool] | None = None, first: bool = False) -> None:
         """Run ``work`` on the worker thread, then ``apply`` its result on the GUI thread (current content only).
-        A job whose ``still_wanted`` is false when its turn comes (a tile the view has moved away from) is dropped."""
+        A job whose ``still_wanted`` is false when its turn comes (a tile the view has moved away from) is dropped.
+        ``first`` jobs run before every job not so marked that is still waiting (of any layer)."""
         if key in self._keys:
             return
         gen, relay = self._generation, self._relay
@@ -92,7 +113,7 @@ class Jobs:
             with contextlib.suppress(RuntimeError):  # the relay is gone with its view
                 relay.done.emit(lambda: self._finish(gen, key, apply, result))
 
-        _pool().submit(run)
+        _enqueue(run, first)
 
     def _finish(self, gen: int, key: JobKey, apply: Callable[[Any], None], result: Any) -> None:
         if gen != self._generation:

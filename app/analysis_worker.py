@@ -25,6 +25,7 @@ from functools import partial
 from PySide6 import QtCore
 
 from app.gc_policy import collect_on_gui_thread, release_on_gui_thread
+from app.render.shape_arrays import prepare_rings
 from geometry.analysis.live import Cancelled, LiveAnalysis, LiveResult
 from geometry.model.design import Design
 
@@ -183,6 +184,7 @@ class AnalysisWorker(QtCore.QObject):
         try:
             result = self.analysis.update(design, lambda: self._is_cancelled(gen), progress)
             design.layout.pitch_hint_mm()  # cached here: the views draw findings at the pitch (a KD-tree at 1M)
+            prepare_rings(result.relief.rings)  # the top view's index of the relief (seconds for a wafer's)
             outcome = Outcome(gen, design, result=result, seconds=time.perf_counter() - start)
         except Cancelled:
             outcome = Outcome(gen, design, seconds=time.perf_counter() - start)

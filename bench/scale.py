@@ -78,6 +78,7 @@ def clear_caches() -> None:
 
     wafer_caches()
     islands.lower_islands.cache_clear()
+    islands.failing_islands.cache_clear()
     span.largest_span.cache_clear()
 
 

@@ -70,7 +70,7 @@ def clear_caches() -> None:
               repetition.repetition, repetition._unit_index, repetition._names_cached, site_rows._units,
               registry._run_all, registry._repeated, layout.die_map, layout._generate, layout._die_sites_cached,
               repetition.outline_box, relief_tiles._type_tile, placement.unit_context, placement.unit_spread,
-              repeated.unit_findings, span.largest_span, islands.lower_islands):
+              repeated.unit_findings, span.largest_span, islands.lower_islands, islands.failing_islands):
         f.cache_clear()
     edits.forget_base_sites()
     openings_edit.forget()  # the last table of each layout, kept to patch the next edit's from
@@ -83,7 +83,7 @@ def clear_check_caches() -> None:
     from geometry.derive import islands, span
 
     for f in (registry._run_all, registry._repeated, placement.unit_context, placement.unit_spread,
-              repeated.unit_findings, span.largest_span, islands.lower_islands):
+              repeated.unit_findings, span.largest_span, islands.lower_islands, islands.failing_islands):
         f.cache_clear()
 
 

@@ -30,7 +30,7 @@ from app.render.grid_index import SHAPES_PER_FINE_CELL, Grid
 from app.render.lod_worker import SKIPPED, Jobs
 from app.render.paths import Polylines
 from app.render.raster_levels import RASTER_SIZES, TILED_MAX, RasterLevel, RasterLevels
-from app.render.shape_arrays import Points, ring_bboxes, ring_subset
+from app.render.shape_arrays import Points, ring_index, ring_subset
 from app.render.vector_tiles import VectorTiles
 from geometry.derive.rings import RingSet
 
@@ -155,8 +155,8 @@ class LodLayer(pg.GraphicsObject):
                 self._feature_mm = max(self._feature_mm, 2.0 * float(pts.r.max()))
                 boxes.append(bb)
         if rings is not None and len(rings):
-            bb = ring_bboxes(rings)
-            self._rings = (rings, Grid(bb, by_centre=False))
+            bb, grid = ring_index(rings)
+            self._rings = (rings, grid)
             self._ring_bb = bb
             self._count += len(rings)
             boxes.append(bb)

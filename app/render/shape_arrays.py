@@ -5,12 +5,15 @@ Nothing here loops over shapes in Python.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.render import paths
+from app.render.grid_index import Grid
 from app.render.paths import Polylines
 from geometry.derive.rings import RingSet
 
@@ -54,14 +57,55 @@ def ring_bboxes(rs: RingSet) -> FloatArray:
     """(R, 4) bounding boxes of the rings, arcs included (vertex box widened by the largest sagitta)."""
     if len(rs) == 0:
         return np.zeros((0, 4))
-    nxt = np.arange(1, rs.bulge.size + 1, dtype=np.intp)
-    nxt[rs.start[1:] - 1] = rs.start[:-1]
-    chord = np.hypot(*(rs.xy[nxt] - rs.xy).T)
-    sag = np.abs(rs.bulge) * chord / 2.0
-    s = rs.start[:-1]
+    x, y = np.ascontiguousarray(rs.xy[:, 0]), np.ascontiguousarray(rs.xy[:, 1])
+    s, ends = rs.start[:-1], rs.start[1:] - 1
+    # each vertex's chord to the next one of its ring: neighbours in the arrays, but a ring's last vertex closes
+    # on its first (no gather of every vertex)
+    dx, dy = np.empty_like(x), np.empty_like(y)
+    np.subtract(x[1:], x[:-1], out=dx[:-1])
+    np.subtract(y[1:], y[:-1], out=dy[:-1])
+    dx[ends], dy[ends] = x[s] - x[ends], y[s] - y[ends]
+    sag = np.hypot(dx, dy, out=dx)
+    sag *= np.abs(rs.bulge)
+    sag /= 2.0
     pad = np.maximum.reduceat(sag, s)
-    return np.column_stack([np.minimum.reduceat(rs.xy[:, 0], s) - pad, np.minimum.reduceat(rs.xy[:, 1], s) - pad,
-                            np.maximum.reduceat(rs.xy[:, 0], s) + pad, np.maximum.reduceat(rs.xy[:, 1], s) + pad])
+    out = np.empty((len(rs), 4))
+    out[:, 0] = np.minimum.reduceat(x, s) - pad
+    out[:, 1] = np.minimum.reduceat(y, s) - pad
+    out[:, 2] = np.maximum.reduceat(x, s) + pad
+    out[:, 3] = np.maximum.reduceat(y, s) + pad
+    return out
+
+
+_indexed: weakref.WeakKeyDictionary[RingSet, tuple[FloatArray, Grid]] = weakref.WeakKeyDictionary()
+_indexed_lock = threading.Lock()
+
+
+def ring_index(rs: RingSet) -> tuple[FloatArray, Grid]:
+    """The rings' boxes and their coarse grid (cells' members built), made once per ring set.
+
+    The analysis thread makes them for each new relief (:func:`prepare_rings`), so the top view's layer finds them
+    ready when the result comes: for a wafer's million relief holes they were two seconds of the GUI thread.
+    """
+    with _indexed_lock:
+        hit = _indexed.get(rs)
+    if hit is not None:
+        return hit
+    bb = ring_bboxes(rs)
+    grid = Grid(bb, by_centre=False)
+    _ = grid.members
+    with _indexed_lock:
+        return _indexed.setdefault(rs, (bb, grid))  # (the other thread's, if it made them meanwhile)
+
+
+def prepare_rings(rs: RingSet) -> None:
+    """:func:`ring_index` made ahead, off the GUI thread (small ring sets are left to the view: they cost little)."""
+    if len(rs) >= PREPARE_RINGS:
+        ring_index(rs)
+
+
+PREPARE_RINGS = 10_000
+"""From this many rings the analysis thread indexes a relief's rings for the view."""
 
 
 def ring_subset(rs: RingSet, rings: IntArray) -> RingSet:

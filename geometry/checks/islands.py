@@ -13,32 +13,27 @@ limit passes.
 
 from __future__ import annotations
 
-import numpy as np
-
 from geometry.checks.base import Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
-from geometry.derive.islands import MEASURE_TOL_MM, lower_islands
+from geometry.derive.islands import MEASURE_TOL_MM, failing_islands
 from geometry.derive.span import SPAN_CHORD_MM, largest_span
 
 
 def lower_island(ctx: CheckContext) -> list[Violation]:
     """One error per island whose inscribed diameter is below the lower web minimum."""
-    isl = lower_islands(ctx.design)
     w_min = ctx.limits.web_min_mm
-    bad = np.flatnonzero(isl.inscribed_mm < w_min - MEASURE_TOL_MM)
-    if not len(bad):
+    isl = failing_islands(ctx.design, w_min - MEASURE_TOL_MM)  # the sites of these only
+    if not len(isl):
         return []
     # the names and numbers of every finding turned into Python objects at once (a large array has a finding
     # per island, about a million)
-    lo, counts = isl.site_start[bad], isl.site_start[bad + 1] - isl.site_start[bad]
-    ends = np.cumsum(counts)
-    pos = np.repeat(lo - (ends - counts), counts) + np.arange(int(ends[-1]), dtype=np.intp)
-    names = ctx.sites.names[isl.site_rows[pos]].tolist()
+    ends = isl.site_start[1:]
+    names = ctx.sites.names[isl.site_rows].tolist()
     limit = fmt_mm(w_min)
     out: list[Violation] = []
     a = 0
-    for b, m, w, x, y in zip(ends.tolist(), isl.inscribed_mm[bad].tolist(), isl.width_mm[bad].tolist(),
-                             isl.x_mm[bad].tolist(), isl.y_mm[bad].tolist(), strict=True):
+    for b, m, w, x, y in zip(ends.tolist(), isl.inscribed_mm.tolist(), isl.width_mm.tolist(),
+                             isl.x_mm.tolist(), isl.y_mm.tolist(), strict=True):
         around = tuple(names[a:b])
         a = b
         out.append(Violation(

@@ -31,7 +31,7 @@ from app.render.lod_worker import SKIPPED, Jobs
 from app.render.paths import Polylines
 from app.render.raster_levels import RASTER_SIZES, TILED_MAX, RasterLevel, RasterLevels
 from app.render.shape_arrays import Points, ring_index, ring_subset
-from app.render.vector_tiles import VectorTiles
+from app.render.vector_tiles import VIEW_LEVEL, VectorTiles
 from geometry.derive.rings import RingSet
 
 __all__ = ["RASTER_SIZES", "LodLayer", "Points", "ring_subset"]
@@ -327,8 +327,10 @@ class LodLayer(pg.GraphicsObject):
         """The coarse or the fine grids, by how many shapes are in view."""
         entries = sum(int(p.x.size) for p, _ in self._points) + (len(self._rings[0]) if self._rings else 0)
         pending = ("grids",) in self._jobs and entries > FINE_IN_PAINT_MAX
-        if self.visible_count(exposed) >= FINE_GRID_BELOW or pending:
+        if self.visible_count(exposed) >= FINE_GRID_BELOW:
             return "c", self._points, self._rings[1] if self._rings is not None else None
+        if pending:  # few in view, no fine grids yet: the shapes in view out of the coarse cells, drawn as they are
+            return VIEW_LEVEL, self._in_view(exposed), self._rings[1] if self._rings is not None else None
         # few in view: the fine grids, built here if the background has not got to them yet (its queue may hold
         # seconds of raster levels; meanwhile every frame drew whole coarse cells, up to 1024 shapes each, mostly
         # off-screen: 270k path elements a frame for 25 findings in view; a fine grid of 170k shapes: ~30 ms once,
@@ -342,6 +344,24 @@ class LodLayer(pg.GraphicsObject):
         if self._rings is not None and self._fine_rings is None:
             self._fine_rings = Grid(self._ring_bb, by_centre=False, per_cell=SHAPES_PER_FINE_CELL)
         return "f", out, self._fine_rings
+
+    def _in_view(self, rect: QtCore.QRectF) -> list[tuple[Points, Grid]]:
+        """The circles and crosses whose boxes meet ``rect``, taken from the coarse cells it touches, each set with
+        a grid of its own (a few hundred shapes: cheaper drawn afresh than the 1024 of every coarse cell, which
+        the frames drew, mostly off-screen, while a million shapes' fine grids were still being built)."""
+        out = []
+        for pts, grid in self._points:
+            cells = grid.cells_in(rect)
+            if not cells:
+                continue
+            idx = np.concatenate([grid.cell_members(c) for c in cells])
+            x, y, r = pts.x[idx], pts.y[idx], pts.r[idx]
+            meets = (x + r >= rect.left()) & (x - r <= rect.right()) & (y + r >= rect.top()) & (y - r <= rect.bottom())
+            idx = idx[meets]
+            if idx.size:
+                sub = Points(pts.x[idx], pts.y[idx], pts.r[idx], pts.cross)
+                out.append((sub, Grid(sub.bboxes(), by_centre=True, per_cell=SHAPES_PER_FINE_CELL)))
+        return out
 
     # -- vector ---------------------------------------------------------------------------------------------------
     def _paint_static(self, p: QtGui.QPainter) -> None:
@@ -357,4 +377,5 @@ class LodLayer(pg.GraphicsObject):
         if self._rings is not None and ring_grid is not None:
             rings = (self._rings[0], self._ring_bb, ring_grid)
         reach = max(self._bounds.width(), self._bounds.height(), 1.0)
-        return self._vectors.paint(p, exposed, lod, self._feature_mm, level, grids, rings, reach)
+        return self._vectors.paint(p, exposed, lod, self._feature_mm, level, grids, rings, reach,
+                                   ring_level="c" if level == VIEW_LEVEL else level)

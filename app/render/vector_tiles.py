@@ -30,6 +30,9 @@ CACHE_PATHS = 768  # cell paths kept per layer
 POINTS_BELOW_PX = paths.POINTS_BELOW_PX
 COARSE_BELOW_PX = paths.COARSE_BELOW_PX
 CHORD_PX = 0.3  # ring densification: chord error in pixels
+VIEW_LEVEL = "v"
+"""The level of shapes picked for one frame (:meth:`app.render.lod.LodLayer._in_view`): their paths are never
+kept (the next frame picks others under the same cell numbers)."""
 
 
 
@@ -41,6 +44,8 @@ class VectorTiles:
         self._cache: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 
     def _cached(self, key: tuple[object, ...], build: Callable[..., Any]) -> Any:
+        if key[1] == VIEW_LEVEL:
+            return build()
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
@@ -53,9 +58,10 @@ class VectorTiles:
 
     def paint(self, p: QtGui.QPainter, exposed: QtCore.QRectF, lod: float, feature_mm: float, level: str,
               grids: list[tuple[Points, Grid]], rings: tuple[RingSet, FloatArray, Grid] | None,
-              reach: float) -> str:
+              reach: float, ring_level: str | None = None) -> str:
         """Draw the exposed cells of ``grids`` (the coarse or fine ones, named by ``level``) and of the rings
-        (ring set, ring boxes, grid); returns "dots" or "vector"."""
+        (ring set, ring boxes, grid; their grid named by ``ring_level``, by default ``level``); returns "dots" or
+        "vector"."""
         px = feature_mm * lod
         filled = self._brush.style() != QtCore.Qt.BrushStyle.NoBrush
         mode = "vector"
@@ -74,7 +80,7 @@ class VectorTiles:
                     for k, (pts, grid) in enumerate(grids) for cell in grid.cells_in(exposed)]
             _fill_then_stroke(p, todo, self._pen, self._brush if filled else None, fine)
         if rings is not None:
-            self._paint_rings(p, exposed, lod, level, rings, reach)
+            self._paint_rings(p, exposed, lod, level if ring_level is None else ring_level, rings, reach)
         return mode
 
     def _paint_rings(self, p: QtGui.QPainter, exposed: QtCore.QRectF, lod: float, level: str,

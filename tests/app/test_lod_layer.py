@@ -68,3 +68,36 @@ def test_equal_content_keeps_the_built_caches(qtbot) -> None:
     assert layer._vectors is tiles and layer.rasters is rasters
     layer.set_content([crosses])
     assert layer._vectors is not tiles and layer.shape_count == 2 * crosses.x.size
+
+
+def test_while_a_large_layers_fine_grids_are_built_a_zoomed_in_view_picks_the_shapes_it_meets(
+        qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.render import lod
+
+    layer = _layer()
+    rings, crosses = _findings()
+    layer.set_content([rings, crosses])
+    monkeypatch.setattr(lod, "FINE_IN_PAINT_MAX", 100)  # this layer counts as large
+    layer._jobs._keys.add(("grids",))  # its fine grids still queued in the background
+    view = QtCore.QRectF(11.0, 11.0, 2.0, 2.0)
+    level, grids, _ = layer._grids(view)
+    assert level == lod.VIEW_LEVEL
+    # exactly the shapes whose boxes meet the view, by a plain test of every shape of the layer
+    for (sub, _g), whole in zip(grids, [p for p in [*size_groups(rings), crosses]
+                                        if ((p.x + p.r >= 11.0) & (p.x - p.r <= 13.0) & (p.y + p.r >= 11.0)
+                                            & (p.y - p.r <= 13.0)).any()], strict=True):
+        meets = (whole.x + whole.r >= 11.0) & (whole.x - whole.r <= 13.0) & (whole.y + whole.r >= 11.0) & (
+            whole.y - whole.r <= 13.0)
+        got = sorted(zip(sub.x.tolist(), sub.y.tolist(), sub.r.tolist(), strict=True))
+        assert got == sorted(zip(whole.x[meets].tolist(), whole.y[meets].tolist(), whole.r[meets].tolist(),
+                                 strict=True))
+    assert sum(s.x.size for s, _ in grids) < 120
+    img = QtGui.QImage(200, 200, QtGui.QImage.Format.Format_ARGB32)
+    img.fill(0)
+    p = QtGui.QPainter(img)
+    p.setTransform(QtGui.QTransform.fromScale(100.0, 100.0).translate(-11.0, -11.0))
+    assert layer._paint_vector(p, view, 100.0) == "vector"
+    p.end()
+    assert not any(k[1] == lod.VIEW_LEVEL for k in layer._vectors._cache)  # picked for this frame only
+    assert QtGui.QColor(img.pixel(100, 0)).alpha() > 0 or any(
+        QtGui.QColor(img.pixel(x, y)).alpha() > 0 for x in range(0, 200, 5) for y in range(0, 200, 5))

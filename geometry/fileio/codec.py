@@ -71,20 +71,21 @@ def hints(cls: type) -> dict[str, Any]:
 class _ModuleNames(dict[str, Any]):
     """A module's names, for evaluating its annotations: a name the module imports on first use (through its
     ``__getattr__``, as :mod:`geometry.model.design` does for the rework data) is imported when an annotation
-    reads it."""
+    reads it. Empty itself: every look-up asks the module, so nothing is copied."""
 
     def __init__(self, module: types.ModuleType) -> None:
-        super().__init__(vars(module))
+        super().__init__()
         self._module = module
 
     def __missing__(self, name: str) -> Any:
         try:
             return getattr(self._module, name)
         except AttributeError:
-            raise KeyError(name) from None  # not the module's: eval goes on to the builtins
+            raise KeyError(name) from None  # not the module's: eval goes on to the class's names, the builtins
 
 
 _HINT: dict[tuple[type, str], Any] = {}
+_NAMES: dict[type, tuple[dict[str, Any], _ModuleNames]] = {}
 
 
 def hint(cls: type, name: str) -> Any:
@@ -93,14 +94,16 @@ def hint(cls: type, name: str) -> Any:
     The codec resolves only the fields a file holds or a design sets, one at a time, so a field whose type lives
     in a module imported on first use (the rework data, the companion tools, the carrier features of a design
     that has none) does not import it (issue 12). Evaluated as :func:`typing.get_type_hints` evaluates a class's
-    annotation: the class's own names first, then its module's.
+    annotation: its module's names first, then the class's own.
     """
     key = (cls, name)
     if key not in _HINT:
         owner = next(b for b in cls.__mro__ if name in inspect.get_annotations(b))  # the class that declares it
+        if owner not in _NAMES:
+            _NAMES[owner] = dict(vars(owner)), _ModuleNames(sys.modules[owner.__module__])
+        own, module = _NAMES[owner]
         holder = types.SimpleNamespace(__annotations__={name: inspect.get_annotations(owner)[name]})
-        module = sys.modules[owner.__module__]
-        _HINT[key] = typing.get_type_hints(holder, globalns=dict(vars(owner)), localns=_ModuleNames(module))[name]
+        _HINT[key] = typing.get_type_hints(holder, globalns=own, localns=module)[name]
     return _HINT[key]
 
 

@@ -35,6 +35,8 @@ LAZY_GEOMETRY = (
     "geometry.derive.etched_holes",  # the union of the layers of a relief of several depths
     "geometry.derive.residue", "geometry.model.rework",  # rework data
     "geometry.model.tools", "geometry.model.carrier_features",  # companion tool settings, carrier features
+    "geometry.model.layouts.source",  # where an imported site list came from
+    "geometry.model.layouts.site_rows",  # rows of named sites found from a repeated layout's units
 )
 """Our modules a plain device's check never reaches, imported where the designs that need them are (issue 12):
 each one a 225-site check imported cost 1-3 ms of CPU, most of it building its dataclasses."""

@@ -27,6 +27,19 @@ NOT_ON_THE_CHECK_PATH = ("scipy", "ezdxf", "reportlab", "klayout", "gerbonara", 
                          "pyqtgraph", "app", "shapely", "tempfile", "hashlib")
 LAZY_SUBMODULES = ("numpy.ma", "cli.new_carrier", "cli.feature_options")
 """Modules below packages the check does import (numpy, cli), loaded only by the commands that use them."""
+LAZY_GEOMETRY = (
+    "geometry.checks.repeated", "geometry.checks.placement",  # repeated units (wafers, panels)
+    "geometry.derive.relief.repeated",  # the tiled relief of repeated units
+    "geometry.derive.relief.channels", "geometry.derive.relief.quads",  # reliefs with channels
+    "geometry.derive.relief.general",  # components meeting in a degenerate point
+    "geometry.derive.etched_holes",  # the union of the layers of a relief of several depths
+    "geometry.derive.residue", "geometry.model.rework",  # rework data
+    "geometry.model.tools", "geometry.model.carrier_features",  # companion tool settings, carrier features
+    "geometry.model.layouts.source",  # where an imported site list came from
+    "geometry.model.layouts.site_rows",  # rows of named sites found from a repeated layout's units
+)
+"""Our modules a plain device's check never reaches, imported where the designs that need them are (issue 12):
+each one a 225-site check imported cost 1-3 ms of CPU, most of it building its dataclasses."""
 
 _PROBE = (
     "import io, json, sys, contextlib\n"
@@ -36,7 +49,7 @@ _PROBE = (
     "    code = cli.main.main(sys.argv[1:])\n"
     "print(json.dumps({'code': code, 'out': out.getvalue(),\n"
     "                  'modules': sorted({m.split('.')[0] for m in sys.modules}),\n"
-    "                  'lazy': sorted(m for m in sys.modules if m.startswith(('numpy.ma', 'cli.')))}))\n"
+    "                  'lazy': sorted(m for m in sys.modules if m.startswith(('numpy.ma', 'cli.', 'geometry.')))}))\n"
 )
 
 
@@ -61,6 +74,15 @@ def test_cold_check_imports_no_scipy_writers_or_qt(design: Path) -> None:
     assert "numpy" in modules  # the probe sees what the check imported
     assert modules.isdisjoint(NOT_ON_THE_CHECK_PATH), sorted(modules & set(NOT_ON_THE_CHECK_PATH))
     assert lazy.isdisjoint(LAZY_SUBMODULES), sorted(lazy)
+    assert "geometry.derive.islands" in lazy  # the probe sees our modules
+    assert lazy.isdisjoint(LAZY_GEOMETRY), sorted(lazy & set(LAZY_GEOMETRY))
+
+
+def test_cold_check_of_a_rework_design_imports_its_rework_modules() -> None:
+    """The other side of LAZY_GEOMETRY: a design that holds rework data loads it and runs the residue check."""
+    code, out, _, lazy = _cold_lazy(["check", str(EXAMPLES / "rework-bga-0.8mm-tapered.ballmask")])
+    assert code == 0 and "PASS" in out, out
+    assert {"geometry.model.rework", "geometry.derive.residue"} <= lazy
 
 
 def test_cold_info_imports_no_scipy() -> None:

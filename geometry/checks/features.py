@@ -14,12 +14,16 @@ pattern fits the foil in its frame.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from geometry.checks.base import EPS_MM, Check, CheckContext, Scope, fmt_mm
 from geometry.checks.records import Severity, Violation
 from geometry.derive.frame import frame_geometry
-from geometry.model.carrier_features import CarrierFeature
+
+if TYPE_CHECKING:
+    from geometry.model.carrier_features import CarrierFeature  # only a carrier with features reaches them
 
 
 def _inset(f: CarrierFeature, rect: tuple[float, float, float, float]) -> float:

@@ -10,7 +10,6 @@ from geometry.base.threads import workers
 from geometry.checks import ball, edge, features, islands, lower, margins, process, residue, spacing, taper
 from geometry.checks.base import Check, CheckContext
 from geometry.checks.records import CheckReport, Violation
-from geometry.checks.repeated import repeated_checks
 from geometry.derive.relief.model import depth_key
 from geometry.derive.repetition import Repeated, repetition
 from geometry.model.design import Design
@@ -61,6 +60,10 @@ def _run_all(design: Design) -> CheckReport:
 
 @lru_cache(maxsize=8)
 def _repeated(rep: Repeated, only: frozenset[str]) -> CheckReport:
+    # only a design of repeated units (a wafer, a panel) reaches this: its unit and band machinery (and shapely
+    # behind it) stays unimported for a single device
+    from geometry.checks.repeated import repeated_checks
+
     return repeated_checks(rep, {k: c for k, c in CHECKS.items() if k in only})
 
 

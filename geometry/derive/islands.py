@@ -35,7 +35,6 @@ from numpy.typing import NDArray
 from geometry.base.lazy import LazyModule
 from geometry.derive import island_chunks
 from geometry.derive.arc_islands import Measured, closed_form_rings, measure_rings
-from geometry.derive.etched_holes import etched_union, holes_containing, same_rings
 from geometry.derive.island_sites import sites_around_arcs
 from geometry.derive.openings import opening_table
 from geometry.derive.polygon_islands import (
@@ -221,6 +220,9 @@ def _cut_islands(design: Design, holes: RingSet, depth: FloatArray) -> Islands:
     polygon path lists every hole whose coarse outline meets another depth among the pieces, so the two orders
     differ). A hole is whole when it is a hole of the union itself, or holds one of the same area.
     """
+    # imported here: only a relief of several depths is cut by the union of its layers (issue 12)
+    from geometry.derive.etched_holes import etched_union, holes_containing, same_rings
+
     union = etched_union(design)
     pieces = union.holes()
     m = _measured_rings(pieces)

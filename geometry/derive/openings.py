@@ -13,7 +13,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.model.design import Design
-from geometry.model.layouts.site_rows import edited_rows
 from geometry.model.profiles import Opening, Profile
 from geometry.model.sites import Sites
 
@@ -58,6 +57,8 @@ def _rows(design: Design, sites: Sites, names: tuple[str, ...]) -> NDArray[np.in
     unit structure, without a dictionary of every name."""
     if design.layout.repetition(design.pad) is None:
         return sites.indices_of(names)
+    from geometry.model.layouts.site_rows import edited_rows  # only repeated units: their unit structure
+
     rows = edited_rows(design.layout, design.pad, design.edits, names)
     return rows[rows >= 0]
 

@@ -17,7 +17,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from geometry.base.lazy import LazyModule
-from geometry.derive.etched_holes import etched_union
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import merge_graph
 from geometry.derive.relief.arcs import _components
@@ -89,6 +88,9 @@ def _etched_areas(design: Design) -> tuple[NDArray[np.object_], IntArray, IntArr
     Repeated units take their unit's union moved to every unit, as their relief is tiled, so copies of an area
     measure alike (ties go to the first unit, as on the unit alone).
     """
+    # imported here: a relief of one depth bounds its span without the union of layers (issue 12)
+    from geometry.derive.etched_holes import etched_union
+
     rep = repetition(design)
     if not isinstance(rep, Repeated):
         u = etched_union(design)

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import inspect
 import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -61,14 +63,48 @@ def enum_text(member: enum.Enum) -> str:
     return member.name.lower().replace("_", "-")
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
 def hints(cls: type) -> dict[str, Any]:
-    """Resolved type hints of a dataclass (its module's names, postponed annotations evaluated), cached."""
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+    """Resolved type hints of every field of a dataclass (its module's names, postponed annotations evaluated)."""
+    return {f.name: hint(cls, f.name) for f in dataclasses.fields(cls)}
+
+
+class _ModuleNames(dict[str, Any]):
+    """A module's names, for evaluating its annotations: a name the module imports on first use (through its
+    ``__getattr__``, as :mod:`geometry.model.design` does for the rework data) is imported when an annotation
+    reads it. Empty itself: every look-up asks the module, so nothing is copied."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        super().__init__()
+        self._module = module
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise KeyError(name) from None  # not the module's: eval goes on to the class's names, the builtins
+
+
+_HINT: dict[tuple[type, str], Any] = {}
+_NAMES: dict[type, tuple[dict[str, Any], _ModuleNames]] = {}
+
+
+def hint(cls: type, name: str) -> Any:
+    """The resolved type hint of the field ``name`` of a dataclass (what ``hints(cls)[name]`` is), cached.
+
+    The codec resolves only the fields a file holds or a design sets, one at a time, so a field whose type lives
+    in a module imported on first use (the rework data, the companion tools, the carrier features of a design
+    that has none) does not import it (issue 12). Evaluated as :func:`typing.get_type_hints` evaluates a class's
+    annotation: its module's names first, then the class's own.
+    """
+    key = (cls, name)
+    if key not in _HINT:
+        owner = next(b for b in cls.__mro__ if name in inspect.get_annotations(b))  # the class that declares it
+        if owner not in _NAMES:
+            _NAMES[owner] = dict(vars(owner)), _ModuleNames(sys.modules[owner.__module__])
+        own, module = _NAMES[owner]
+        holder = types.SimpleNamespace(__annotations__={name: inspect.get_annotations(owner)[name]})
+        _HINT[key] = typing.get_type_hints(holder, globalns=own, localns=module)[name]
+    return _HINT[key]
 
 
 def tag_of(cls: type) -> str | None:
@@ -143,14 +179,13 @@ class Codec:
         tag = tag_of(cls)
         if tag is not None:
             out["kind"] = tag
-        types_ = hints(cls)
         for f in dataclasses.fields(cls):
             v = getattr(value, f.name)
             if v is None and _default(f) is None:
                 continue
             adapter = self.adapters.get((cls, f.name))
             try:
-                out[f.name] = adapter.encode(v) if adapter else self.encode(v, types_[f.name])
+                out[f.name] = adapter.encode(v) if adapter else self.encode(v, hint(cls, f.name))
             except DesignError as e:
                 raise e.under(f.name) if e.path else DesignError(f.name, e.value, e.problem) from None
         return out
@@ -264,7 +299,6 @@ class Codec:
         if unknown:
             raise DesignError(join(path, unknown[0]), unknown[0],
                               f"is not a field of {_what(path)}; the fields are {', '.join(fields)}")
-        types_ = hints(cls)
         kwargs: dict[str, Any] = {}
         for name, f in fields.items():
             if name not in data:
@@ -273,7 +307,7 @@ class Codec:
                 continue
             adapter = self.adapters.get((cls, name))
             sub = join(path, name)
-            kwargs[name] = adapter.decode(data[name], sub) if adapter else self.decode(data[name], types_[name], sub)
+            kwargs[name] = adapter.decode(data[name], sub) if adapter else self.decode(data[name], hint(cls, name), sub)
         try:
             return cls(**kwargs)
         except DesignError as e:

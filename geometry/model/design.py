@@ -7,14 +7,14 @@ value and a file stores exactly what the designer set.
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geometry.base.errors import DesignError
 from geometry.model.ball import Ball
-from geometry.model.carrier_features import CarrierFeature, validate_features
 from geometry.model.drawing_info import DrawingInfo
 from geometry.model.hashed import HashedOnce
 from geometry.model.layouts import GridLayout, Layout, Pad, SiteEdits, build_sites
@@ -22,10 +22,26 @@ from geometry.model.mask import Mask
 from geometry.model.materials import Limits, resolve_limits
 from geometry.model.output_settings import OutputSettings
 from geometry.model.profiles import Opening, Profile, Tapered, upper_from_ball
-from geometry.model.rework import Rework
 from geometry.model.sites import Sites
 from geometry.model.tolerances import Tolerances
-from geometry.model.tools import Tools
+
+if TYPE_CHECKING:
+    from geometry.model.carrier_features import CarrierFeature
+    from geometry.model.rework import Rework
+    from geometry.model.tools import Tools
+
+_LAZY_NAMES = {"CarrierFeature": "carrier_features", "Rework": "rework", "Tools": "tools"}
+"""Names of the optional parts of a design, imported on first use: a design without rework data, companion tool
+settings or carrier features (a cold ``ballmask check`` of a plain device) does not build their classes (issue 12).
+The file codec resolves the fields' hints through this module's ``__getattr__`` only for the fields a file holds."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"geometry.model.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -120,15 +136,24 @@ class Design(HashedOnce):
                 raise e.under(f"overrides[{i}].profile") from None
         resolve_limits(self.mask.material, self.mask.thickness_mm, dict(self.limits))
         if self.carrier_features is not None:
+            from geometry.model.carrier_features import validate_features
+
             object.__setattr__(self, "carrier_features", validate_features(self.carrier_features))
-        if self.rework is not None and not isinstance(self.rework, Rework):
-            raise DesignError("rework", self.rework, "must be rework data or nothing")
+        if self.rework is not None:
+            from geometry.model.rework import Rework
+
+            if not isinstance(self.rework, Rework):
+                raise DesignError("rework", self.rework, "must be rework data or nothing")
 
     # -- derived values (cheap, or cached elsewhere) -------------------------------------------------------
     @property
     def companion_tools(self) -> Tools:
         """The companion tool settings in force (the defaults unless the design sets its own)."""
-        return self.tools if self.tools is not None else Tools()
+        if self.tools is not None:
+            return self.tools
+        from geometry.model.tools import Tools
+
+        return Tools()
 
     @property
     def features(self) -> tuple[CarrierFeature, ...]:

@@ -183,3 +183,22 @@ def test_limits_field_is_an_object_in_the_file() -> None:
     d = example_grid_design().with_limit("edge_min_mm", 3.0)
     assert json.loads(design_to_json(d))["limits"] == {"edge_min_mm": 3.0}
     assert schema_properties()["Limits"] == set(LIMIT_NAMES)
+
+
+def test_one_field_hint_is_the_class_hint_of_that_field() -> None:
+    """The codec resolves one field at a time (a cold check imports no type of a field the file lacks); each
+    resolved hint must be exactly the one typing.get_type_hints gives for the whole class."""
+    import typing
+
+    from geometry.fileio.codec import hint
+
+    classes = reachable_dataclasses()
+    # resolving imports and binds the names a module imports on first use (its __getattr__), which typing's own
+    # resolution below then needs
+    resolved = {(cls, f.name): hint(cls, f.name) for cls in classes for f in dataclasses.fields(cls)}
+    assert {cls.__module__ for cls in classes} >= {"geometry.model.rework", "geometry.model.tools",
+                                                   "geometry.model.layouts.source"}
+    for cls in classes:
+        reference = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            assert resolved[cls, f.name] == reference[f.name], f"{cls.__name__}.{f.name}"

@@ -22,8 +22,6 @@ from geometry.base.lazy import LazyModule
 from geometry.derive.openings import opening_table
 from geometry.derive.pairs import MergeGraph, merge_graph
 from geometry.derive.relief.arcs import circle_union
-from geometry.derive.relief.channels import ChannelUnion, channel_union
-from geometry.derive.relief.general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
 from geometry.derive.relief.model import (
     HOLE_MIN_MM2,
     BoolArray,
@@ -33,7 +31,6 @@ from geometry.derive.relief.model import (
     densify_rings,
     depth_key,
 )
-from geometry.derive.relief.repeated import assembled_relief
 from geometry.derive.repetition import Repeated, repetition
 from geometry.derive.rings import RingSet
 from geometry.model.design import Design
@@ -86,6 +83,9 @@ def _general_regions(cx: FloatArray, cy: FloatArray, cr: FloatArray, csite: IntA
 
     Returns (rings, number of regions, (region, site) pairs, and which disks came out alone: they stay circles).
     """
+    # imported here: only components whose boundaries meet in a degenerate point come this way (issue 12)
+    from geometry.derive.relief.general import capsule_polygon, disk_polygons, recover_arcs, tangent_points
+
     caps = [capsule_polygon(np.array([kx[a], ky[a]]), float(kr[a]), np.array([kx[b], ky[b]]), float(kr[b]))
             for a, b in zip(k1, k2, strict=True)]
     polys = list(shapely.get_parts(shapely.union_all(disk_polygons(cx, cy, cr) + caps)))
@@ -130,6 +130,8 @@ def lower_relief(design: Design) -> Relief:
     """
     rep = repetition(design)
     if isinstance(rep, Repeated):
+        from geometry.derive.relief.repeated import assembled_relief  # only repeated units are tiled (issue 12)
+
         return assembled_relief(rep, lower_relief)
     return whole_relief(design)
 
@@ -212,6 +214,9 @@ def _channel_depth(parts: _Parts, depth: float, s: IntArray, k1: IntArray, k2: I
                    ly: FloatArray, lr: FloatArray, *, polygons: bool = False) -> None:
     """One depth with channels: the exact union of :mod:`geometry.derive.relief.channels`, degenerate components through
     the polygon path. ``s`` are the site rows of this depth; channels join site rows ``k1[c]``, ``k2[c]``."""
+    # imported here: a relief without channels (most devices) never needs the channel union (issue 12)
+    from geometry.derive.relief.channels import ChannelUnion, channel_union
+
     rows = distinct_rows(len(lx), s, k1, k2)  # every end disk is part of its capsule at the channel's depth
     x, y, r = lx[rows], ly[rows], lr[rows]
     e1, e2 = np.searchsorted(rows, k1), np.searchsorted(rows, k2)

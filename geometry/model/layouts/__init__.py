@@ -18,16 +18,16 @@ from geometry.model.layouts.depopulation import CentreVoid, DepopulateNames, Dep
 from geometry.model.layouts.edits import SiteEdits, build_sites
 from geometry.model.layouts.explicit import ExplicitLayout, ExplicitSite, SiteColumns
 from geometry.model.layouts.grid import GridLayout
-from geometry.model.layouts.source import ImportSource, Recognition
 from geometry.model.layouts.staggered import StaggeredLayout
 
 if TYPE_CHECKING:
     from geometry.model.layouts.carrier import CarrierForm, CarrierLayout
     from geometry.model.layouts.explicit_csv import read_sites_csv
+    from geometry.model.layouts.source import ImportSource, Recognition
     from geometry.model.layouts.wafer import WaferLayout
 
 _LAZY_NAMES = {"CarrierForm": "carrier", "CarrierLayout": "carrier", "WaferLayout": "wafer",
-               "read_sites_csv": "explicit_csv"}
+               "read_sites_csv": "explicit_csv", "ImportSource": "source", "Recognition": "source"}
 """Names of this package whose module is imported on first use."""
 
 

@@ -7,6 +7,7 @@ and write. The list is therefore a :class:`SiteColumns` block of frozen arrays, 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,13 +19,24 @@ from numpy.typing import NDArray
 from geometry.base.errors import DesignError, require_finite, require_length
 from geometry.base.lazy import LazyModule
 from geometry.model.layouts.base import Pad, UnitRepetition, register_layout, require_site_count
-from geometry.model.layouts.source import ImportSource
 from geometry.model.sites import PadKind, Sites, SiteState
 
 if TYPE_CHECKING:  # the site digest of a big explicit layout; a grid design never needs it
     import hashlib
+
+    from geometry.model.layouts.source import ImportSource
 else:
     hashlib = LazyModule("hashlib")
+
+
+def __getattr__(name: str) -> Any:
+    # where an imported list came from: only a design made by ``ballmask import`` holds it, so the file codec
+    # resolves ExplicitLayout.source (and imports its module) only for such a file (issue 12)
+    if name == "ImportSource":
+        value = importlib.import_module("geometry.model.layouts.source").ImportSource
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 NO_KIND = 255
 """``pad_kind`` value of a site that takes the design's pad kind."""
@@ -240,8 +252,11 @@ class ExplicitLayout:
     def __post_init__(self) -> None:
         if not isinstance(self.sites, SiteColumns):
             object.__setattr__(self, "sites", SiteColumns.of(self.sites))
-        if self.source is not None and not isinstance(self.source, ImportSource):
-            raise DesignError("source", self.source, "must be an import source or nothing")
+        if self.source is not None:
+            from geometry.model.layouts.source import ImportSource
+
+            if not isinstance(self.source, ImportSource):
+                raise DesignError("source", self.source, "must be an import source or nothing")
         require_site_count("sites", len(self.sites), len(self.sites))
 
     def site_count(self) -> int:

@@ -27,6 +27,7 @@ from PySide6 import QtCore
 from app.gc_policy import collect_on_gui_thread, release_on_gui_thread
 from app.render.shape_arrays import prepare_rings
 from geometry.analysis.live import Cancelled, LiveAnalysis, LiveResult
+from geometry.base.threads import yield_to_foreground
 from geometry.model.design import Design
 
 PROGRESS_EVERY_S = 0.05  # progress reaches the GUI thread at most this often (the status bar needs no more)
@@ -82,6 +83,7 @@ class _AnalysisThread:
             self._cond.notify()
 
     def _loop(self) -> None:
+        yield_to_foreground()  # the GUI thread paints first when the cores are busy
         while True:
             with self._cond:
                 while not self._ready:
@@ -234,6 +236,7 @@ class LatestOnly(QtCore.QObject):
             self._cond.notify()
 
     def _loop(self) -> None:
+        yield_to_foreground()
         while True:
             with self._cond:
                 while self._queued is None:

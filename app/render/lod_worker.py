@@ -18,6 +18,7 @@ from PySide6 import QtCore
 
 from app.gc_policy import collect_on_gui_thread
 from app.render import raster
+from geometry.base.threads import yield_to_foreground
 
 SKIPPED = object()  # the result of a background job dropped because it was no longer wanted
 
@@ -35,7 +36,8 @@ def _pool() -> ThreadPoolExecutor:
         # hand the GIL back to the GUI thread within 1 ms (default 5 ms: a paint waiting on the worker several
         # times would lose a frame)
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
-        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="lod-cache"))
+        _POOL.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="lod-cache",
+                                        initializer=yield_to_foreground))
     return _POOL[0]
 
 

@@ -64,3 +64,21 @@ def thread_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
 
     with ThreadPoolExecutor(max_workers=min(len(items), workers())) as pool:
         return list(pool.map(fn, items))
+
+
+BACKGROUND_NICE = 10
+"""How much less of the CPU a background thread of the window asks for than the GUI thread (Linux nice steps)."""
+
+
+def yield_to_foreground() -> None:
+    """Give the calling thread a lower scheduling priority (its own nice value; the threads it starts inherit it),
+    so on a machine with fewer free cores than busy threads the thread that paints is run first. No-op where a
+    thread's priority cannot be set this way."""
+    import os
+    import threading
+
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
+    except (AttributeError, OSError):
+        pass

@@ -10,6 +10,8 @@ reads of that attribute come from the proxy's own dictionary, so a vectorised ca
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Callable
 from typing import Any
 
 
@@ -28,3 +30,18 @@ class LazyModule:
 
     def __repr__(self) -> str:
         return f"<lazily imported module {self._name!r}>"
+
+
+def lazy_names(module: str, where: dict[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) for names of ``module`` imported on first use: ``where`` maps each name to
+    the module that defines it. The first read imports that module and keeps the name in ``module``'s namespace,
+    so later reads are ordinary ones."""
+
+    def lookup(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(where[name]), name)
+        setattr(sys.modules[module], name, value)
+        return value
+
+    return lookup

@@ -7,13 +7,13 @@ value and a file stores exactly what the designer set.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from geometry.base.errors import DesignError
+from geometry.base.lazy import lazy_names
 from geometry.model.ball import Ball
 from geometry.model.drawing_info import DrawingInfo
 from geometry.model.hashed import HashedOnce
@@ -30,18 +30,12 @@ if TYPE_CHECKING:
     from geometry.model.rework import Rework
     from geometry.model.tools import Tools
 
-_LAZY_NAMES = {"CarrierFeature": "carrier_features", "Rework": "rework", "Tools": "tools"}
+_LAZY_NAMES = {"CarrierFeature": "geometry.model.carrier_features", "Rework": "geometry.model.rework",
+               "Tools": "geometry.model.tools"}
 """Names of the optional parts of a design, imported on first use: a design without rework data, companion tool
 settings or carrier features (a cold ``ballmask check`` of a plain device) does not build their classes (issue 12).
 The file codec resolves the fields' hints through this module's ``__getattr__`` only for the fields a file holds."""
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(f"geometry.model.{_LAZY_NAMES[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY_NAMES)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

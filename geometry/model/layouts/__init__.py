@@ -10,9 +10,9 @@ a :class:`geometry.model.sites.Sites` block (cached, since the parameters are ha
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from geometry.base.lazy import lazy_names
 from geometry.model.layouts.base import LAYOUT_KINDS, Layout, Pad, UnitRepetition, register_layout
 from geometry.model.layouts.depopulation import CentreVoid, DepopulateNames, Depopulation, PerimeterRings
 from geometry.model.layouts.edits import SiteEdits, build_sites
@@ -26,17 +26,11 @@ if TYPE_CHECKING:
     from geometry.model.layouts.source import ImportSource, Recognition
     from geometry.model.layouts.wafer import WaferLayout
 
-_LAZY_NAMES = {"CarrierForm": "carrier", "CarrierLayout": "carrier", "WaferLayout": "wafer",
-               "read_sites_csv": "explicit_csv", "ImportSource": "source", "Recognition": "source"}
+_LAZY_NAMES = {name: f"{__name__}.{module}" for name, module in {
+    "CarrierForm": "carrier", "CarrierLayout": "carrier", "WaferLayout": "wafer", "read_sites_csv": "explicit_csv",
+    "ImportSource": "source", "Recognition": "source"}.items()}
 """Names of this package whose module is imported on first use."""
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _LAZY_NAMES)
 
 __all__ = [
     "LAYOUT_KINDS",
